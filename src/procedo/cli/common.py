@@ -1,0 +1,93 @@
+"""Shared pieces of the CLI: path options, output helpers and the error exit."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from procedo.config import ENV_DB, ENV_PROCESSES, Paths
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class ProcedoContext:
+    """Options collected on the group and on the subcommand (the latter wins)."""
+
+    processes: Path | None = None
+    db: Path | None = None
+
+    @property
+    def paths(self) -> Paths:
+        """The resolved folders and files."""
+        return Paths.resolve(self.processes, self.db)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        obj = ctx.ensure_object(ProcedoContext)
+        setattr(obj, param.name or "", Path(value))
+    return value
+
+
+def add_path_options(func: F) -> F:
+    """Add ``--processes`` and ``--db`` (usable before or after the subcommand name)."""
+    func = click.option(
+        "--db",
+        type=click.Path(dir_okay=False),
+        envvar=ENV_DB,
+        callback=_remember,
+        expose_value=False,
+        is_eager=True,
+        help=f"Journal database file [env {ENV_DB}].",
+    )(func)
+    func = click.option(
+        "--processes",
+        type=click.Path(),
+        envvar=ENV_PROCESSES,
+        callback=_remember,
+        expose_value=False,
+        is_eager=True,
+        help=f"Folder of process definitions [env {ENV_PROCESSES}].",
+    )(func)
+    return func
+
+
+def pass_procedo(func: F) -> F:
+    """Pass the :class:`ProcedoContext` as the first argument."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        return func(ctx.ensure_object(ProcedoContext), *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``procedo: message`` to stderr and exit with ``code``."""
+    click.echo(f"procedo: {message}", err=True)
+    sys.exit(code)
+
+
+def print_json(data: Any) -> None:
+    """Print data as indented JSON."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def print_table(rows: list[list[str]], headers: list[str]) -> None:
+    """Print a plain aligned text table."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    click.echo(line.rstrip())
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

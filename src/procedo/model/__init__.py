@@ -1,0 +1,47 @@
+"""Process definitions: models, loading and validation. Imports nothing of the UI."""
+
+from procedo.model.definition import (
+    Decision,
+    End,
+    Item,
+    Node,
+    NodeKind,
+    Option,
+    ProcessDefinition,
+    ProcessInfo,
+    Step,
+    Trigger,
+)
+from procedo.model.loader import (
+    Catalog,
+    LoadedProcess,
+    content_hash,
+    definition_files,
+    load_catalog,
+    load_file,
+    parse_definition,
+)
+from procedo.model.problems import DefinitionError, Problem, is_valid_id
+
+__all__ = [
+    "Catalog",
+    "Decision",
+    "DefinitionError",
+    "End",
+    "Item",
+    "LoadedProcess",
+    "Node",
+    "NodeKind",
+    "Option",
+    "Problem",
+    "ProcessDefinition",
+    "ProcessInfo",
+    "Step",
+    "Trigger",
+    "content_hash",
+    "definition_files",
+    "is_valid_id",
+    "load_catalog",
+    "load_file",
+    "parse_definition",
+]

@@ -1,0 +1,231 @@
+"""The process definition: frozen pydantic models of one TOML file.
+
+A *process* is the flow: steps (procedures with an ordered checklist), decisions and ends,
+started by triggers and done by roles. These models only check the shape of each value;
+references between nodes are checked by :mod:`procedo.model.checks`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+Text = Annotated[str, Field(min_length=1, strict=True)]
+"""A non-empty string."""
+
+RecordKind = Literal["text", "number", "choice"]
+Outcome = Literal["success", "failure"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProcessInfo(_Frozen):
+    """The ``[process]`` table: what the process is and who owns it."""
+
+    id: str | None = None
+    title: Text
+    version: str = "1"
+    summary: str = ""
+    owner: str = ""
+    start: str | None = None
+    target_minutes: Annotated[float, Field(gt=0, strict=False)] | None = None
+    resources: tuple[Text, ...] = ()
+
+    @field_validator("target_minutes", mode="before")
+    @classmethod
+    def _number_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
+
+
+class Trigger(_Frozen):
+    """An event that starts the process; it may start at a node of its own."""
+
+    id: str
+    title: Text
+    start: str | None = None
+
+
+class Item(_Frozen):
+    """One line of a checklist: a plain tick, or a value to record."""
+
+    text: Text
+    role: str | None = None
+    critical: StrictBool = False
+    record: RecordKind | None = None
+    unit: str | None = None
+    min: Annotated[float, Field(strict=False)] | None = None
+    max: Annotated[float, Field(strict=False)] | None = None
+    choices: tuple[Text, ...] = ()
+    details: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _number_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
+
+    @model_validator(mode="after")
+    def _record_keys_fit(self) -> Item:
+        if self.record == "choice":
+            if not self.choices:
+                raise PydanticCustomError(
+                    "choices_missing", "record = \"choice\" needs a non-empty 'choices' list"
+                )
+            if len(set(self.choices)) != len(self.choices):
+                raise PydanticCustomError("choices_duplicate", "'choices' lists a value twice")
+        elif self.choices:
+            raise PydanticCustomError(
+                "choices_unused", "'choices' is only used with record = \"choice\""
+            )
+        if self.record != "number":
+            used = [k for k in ("unit", "min", "max") if getattr(self, k) is not None]
+            if used:
+                verb = "applies" if len(used) == 1 else "apply"
+                keys = ", ".join(repr(k) for k in used)
+                raise PydanticCustomError(
+                    "number_keys_unused", f'{keys} only {verb} to record = "number"'
+                )
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise PydanticCustomError(
+                "min_above_max", f"min ({self.min:g}) is above max ({self.max:g})"
+            )
+        return self
+
+    @property
+    def is_record(self) -> bool:
+        """True when the item asks for a value."""
+        return self.record is not None
+
+
+class Step(_Frozen):
+    """A procedure: an ordered checklist done by one role, then on to ``next``."""
+
+    title: Text
+    role: str | None = None
+    instructions: str = ""
+    next: str
+    items: tuple[Item, ...] = ()
+
+
+class Option(_Frozen):
+    """One answer at a decision and the node it leads to."""
+
+    label: Text
+    next: str
+
+
+class Decision(_Frozen):
+    """A decision point: a question with two or more options."""
+
+    question: Text
+    role: str | None = None
+    details: str = ""
+    options: tuple[Option, ...]
+
+
+class End(_Frozen):
+    """An end of the process with its outcome."""
+
+    title: Text
+    outcome: Outcome
+
+    @property
+    def success(self) -> bool:
+        """True for a successful outcome."""
+        return self.outcome == "success"
+
+
+Node = Step | Decision | End
+NodeKind = Literal["step", "decision", "end"]
+
+
+class ProcessDefinition(_Frozen):
+    """A whole process file, as validated models."""
+
+    process: ProcessInfo
+    roles: dict[str, Text] = Field(default_factory=dict)
+    triggers: tuple[Trigger, ...] = ()
+    steps: dict[str, Step] = Field(default_factory=dict)
+    decisions: dict[str, Decision] = Field(default_factory=dict)
+    ends: dict[str, End] = Field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """The process id (the loader fills it from the file name when absent)."""
+        return self.process.id or ""
+
+    @property
+    def title(self) -> str:
+        """The process title."""
+        return self.process.title
+
+    @property
+    def version(self) -> str:
+        """The process version string."""
+        return self.process.version
+
+    @property
+    def start(self) -> str:
+        """The node a run starts at without a trigger of its own."""
+        if self.process.start:
+            return self.process.start
+        return next(iter(self.steps), None) or next(iter(self.decisions), "")
+
+    def start_for(self, trigger_id: str | None) -> str:
+        """The start node for a trigger (or the process start for None)."""
+        for trigger in self.triggers:
+            if trigger.id == trigger_id and trigger.start:
+                return trigger.start
+        return self.start
+
+    def trigger(self, trigger_id: str) -> Trigger | None:
+        """The trigger with that id, if any."""
+        return next((t for t in self.triggers if t.id == trigger_id), None)
+
+    def node(self, node_id: str) -> Node:
+        """The step, decision or end with that id (KeyError when absent)."""
+        for table in (self.steps, self.decisions, self.ends):
+            if node_id in table:
+                return table[node_id]
+        raise KeyError(node_id)
+
+    def kind_of(self, node_id: str) -> NodeKind:
+        """Whether ``node_id`` is a step, a decision or an end."""
+        if node_id in self.steps:
+            return "step"
+        if node_id in self.decisions:
+            return "decision"
+        if node_id in self.ends:
+            return "end"
+        raise KeyError(node_id)
+
+    def node_ids(self) -> list[str]:
+        """Every node id: steps, then decisions, then ends."""
+        return [*self.steps, *self.decisions, *self.ends]
+
+    def successors(self, node_id: str) -> list[str]:
+        """The nodes reachable in one move from ``node_id``."""
+        kind = self.kind_of(node_id)
+        if kind == "step":
+            return [self.steps[node_id].next]
+        if kind == "decision":
+            return [option.next for option in self.decisions[node_id].options]
+        return []
+
+    def role_name(self, role_id: str | None) -> str:
+        """The display name of a role, or the id itself when it is not defined."""
+        if role_id is None:
+            return ""
+        return self.roles.get(role_id, role_id)

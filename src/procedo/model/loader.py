@@ -1,0 +1,199 @@
+"""Read process definitions from TOML text, files and folders.
+
+Every problem in every file is collected, each with its file, line and key, so an author can
+fix them all in one pass. Nothing here raises anything but :class:`DefinitionError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from procedo.model.checks import check_definition
+from procedo.model.definition import ProcessDefinition
+from procedo.model.errors_text import error_message
+from procedo.model.problems import DefinitionError, Problem
+from procedo.model.toml_index import KeyPath, TomlLineIndex
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedProcess:
+    """A valid definition with the file and exact text it came from."""
+
+    definition: ProcessDefinition
+    path: Path
+    text: str
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        """The process id."""
+        return self.definition.id
+
+
+@dataclass(slots=True)
+class Catalog:
+    """The result of loading a folder: the valid processes and every problem found."""
+
+    processes: list[LoadedProcess] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, process_id: str) -> LoadedProcess | None:
+        """The process with that id, if it loaded."""
+        return next((p for p in self.processes if p.id == process_id), None)
+
+    @property
+    def files_with_problems(self) -> list[str]:
+        """The files that have at least one problem, in order."""
+        return list(dict.fromkeys(p.file for p in self.problems))
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 of a definition's text, as hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _format_path(path: KeyPath) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def parse_definition(
+    text: str, *, source: str = "<text>", default_id: str = ""
+) -> ProcessDefinition:
+    """Parse and validate TOML text; raise :class:`DefinitionError` with every problem."""
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DefinitionError([_syntax_problem(error, text, source)]) from None
+    except (RecursionError, MemoryError) as error:
+        message = (
+            "the file is nested too deeply to read"
+            if isinstance(error, RecursionError)
+            else str(error)
+        )
+        raise DefinitionError([Problem(source, message)]) from None
+    index = TomlLineIndex(text)
+    process_table = data.get("process")
+    if isinstance(process_table, dict) and "id" not in process_table and default_id:
+        data["process"] = {**process_table, "id": default_id}
+    try:
+        definition = ProcessDefinition.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors(include_url=False):
+            path, message = error_message(detail)
+            problems.append(Problem(source, message, _format_path(path), index.line_of(path)))
+        raise DefinitionError(problems) from None
+    findings = check_definition(definition)
+    if findings:
+        raise DefinitionError(
+            [
+                Problem(source, message, _format_path(path), index.line_of(path))
+                for path, message in findings
+            ]
+        )
+    return definition
+
+
+def _syntax_problem(error: tomllib.TOMLDecodeError, text: str, source: str) -> Problem:
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "colno", None)
+    message = str(getattr(error, "msg", "") or error)
+    found = _TOML_POSITION.search(message)
+    if found:
+        if found.group(1):
+            line, column = int(found.group(1)), int(found.group(2))
+        else:
+            line = text.count("\n") + 1
+        message = _TOML_POSITION.sub("", message)
+    return Problem(source, f"TOML syntax error: {message}", line=line, column=column)
+
+
+def decode_definition_bytes(raw: bytes, source: str) -> str:
+    """Decode a file's bytes as UTF-8 (a BOM is allowed) or raise a clear problem."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        message = f"not UTF-8 text (byte 0x{byte} at offset {error.start}); save the file as UTF-8"
+        raise DefinitionError([Problem(source, message, line=line)]) from None
+
+
+def load_file(path: Path | str, *, display: str | None = None) -> LoadedProcess:
+    """Load one definition file; raise :class:`DefinitionError` with every problem."""
+    path = Path(path)
+    source = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DefinitionError(
+            [Problem(source, f"cannot read the file: {error.strerror or error}")]
+        ) from None
+    text = decode_definition_bytes(raw, source)
+    definition = parse_definition(text, source=source, default_id=path.stem)
+    return LoadedProcess(definition, path, text, content_hash(text))
+
+
+def definition_files(paths: Iterable[Path | str]) -> list[Path]:
+    """The ``.toml`` files named by ``paths`` (files as given, folders searched, sorted)."""
+    files: list[Path] = []
+    for entry in map(Path, paths):
+        if entry.is_dir():
+            files.extend(sorted(p for p in entry.glob("*.toml") if p.is_file()))
+        else:
+            files.append(entry)
+    return list(dict.fromkeys(files))
+
+
+def load_catalog(paths: Iterable[Path | str]) -> Catalog:
+    """Load every definition under ``paths``, keeping the valid ones and all problems."""
+    catalog = Catalog()
+    for path in definition_files(paths):
+        if not path.exists():
+            catalog.problems.append(Problem(str(path), "no such file or folder"))
+            continue
+        try:
+            catalog.processes.append(load_file(path))
+        except DefinitionError as error:
+            catalog.problems.extend(error.problems)
+    _drop_duplicate_ids(catalog)
+    return catalog
+
+
+def _drop_duplicate_ids(catalog: Catalog) -> None:
+    by_id: dict[str, list[LoadedProcess]] = {}
+    for loaded in catalog.processes:
+        by_id.setdefault(loaded.id, []).append(loaded)
+    for process_id, group in by_id.items():
+        if len(group) < 2:
+            continue
+        names = ", ".join(str(p.path) for p in group)
+        for loaded in group:
+            index = TomlLineIndex(loaded.text)
+            catalog.problems.append(
+                Problem(
+                    str(loaded.path),
+                    f"process id {process_id!r} is used by more than one file ({names})",
+                    "process.id",
+                    index.line_of(("process", "id")) or index.line_of(("process",)),
+                )
+            )
+        catalog.processes = [p for p in catalog.processes if p.id != process_id]
+
+
+def load_data(data: dict[str, Any], *, source: str = "<data>") -> ProcessDefinition:
+    """Validate already-parsed data (used by importers before they write TOML)."""
+    import tomli_w
+
+    return parse_definition(tomli_w.dumps(data), source=source)
