@@ -1,0 +1,45 @@
+"""The run engine: events, state as a fold of events, and operations. No UI, no SQL."""
+
+from procedo.engine.errors import InvalidValue, Refused, ReplayError, RunError
+from procedo.engine.events import EVENT_KINDS, Event, chain_seed, iso_from_ms, ms_from_iso, now_ms
+from procedo.engine.run import EventSink, MemorySink, Run
+from procedo.engine.state import (
+    ABORTED,
+    ACTIVE,
+    COMPLETED,
+    PAUSED,
+    STATUSES,
+    ItemMark,
+    Note,
+    RunState,
+    Visit,
+    apply_event,
+    replay,
+)
+
+__all__ = [
+    "ABORTED",
+    "ACTIVE",
+    "COMPLETED",
+    "EVENT_KINDS",
+    "PAUSED",
+    "STATUSES",
+    "Event",
+    "EventSink",
+    "InvalidValue",
+    "ItemMark",
+    "MemorySink",
+    "Note",
+    "Refused",
+    "ReplayError",
+    "Run",
+    "RunError",
+    "RunState",
+    "Visit",
+    "apply_event",
+    "chain_seed",
+    "iso_from_ms",
+    "ms_from_iso",
+    "now_ms",
+    "replay",
+]

@@ -1,0 +1,19 @@
+"""Errors of the run engine. Each message is meant to be shown to the operator as is."""
+
+from __future__ import annotations
+
+
+class RunError(Exception):
+    """Base class for everything the engine refuses."""
+
+
+class Refused(RunError):
+    """An operation is not allowed in the run's current state; the message says why."""
+
+
+class InvalidValue(Refused):
+    """A value to record does not fit the item (type, range or choices)."""
+
+
+class ReplayError(RunError):
+    """Stored events do not form a valid run (damaged or foreign journal)."""

@@ -1,0 +1,117 @@
+"""Journal events: the only thing a run is made of.
+
+An event is immutable and carries its own position (``seq``), time, actor and a hash that
+chains it to the previous event of the same run. The hash seed of a run is derived from its id
+and its definition hash, so the first event also vouches for the definition it ran against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+EventKind = Literal[
+    "start",
+    "check",
+    "uncheck",
+    "record",
+    "na",
+    "note",
+    "complete",
+    "choose",
+    "back",
+    "handover",
+    "pause",
+    "resume",
+    "takeover",
+    "abort",
+    "finish",
+]
+
+EVENT_KINDS: dict[str, str] = {
+    "start": "the run starts: node = start node, value = trigger id, reason = 'practice' or empty",
+    "check": "an item is ticked: node, item = index in the step",
+    "uncheck": "a tick, a recorded value or a not-applicable mark is cleared: node, item",
+    "record": "a value is recorded for an item (and ticks it): node, item, value",
+    "na": "an item is marked not applicable: node, item, reason",
+    "note": "a note: value = text; node empty for the run, item empty for the node",
+    "complete": "a step is completed: node = step, value = the next node",
+    "choose": "an option is chosen: node = decision, item = option index, value = its label",
+    "back": "back to the previous node: node = node left, value = node returned to",
+    "handover": "the run is handed to another operator: value = new operator, reason",
+    "pause": "the run is paused (left resumable): reason",
+    "resume": "a paused run is resumed",
+    "takeover": "another procedo session takes the run over: actor = new operator, reason",
+    "abort": "the run is abandoned: reason",
+    "finish": "an end is reached: node = end, value = outcome (success or failure)",
+}
+
+
+def iso_from_ms(ms: int) -> str:
+    """UTC ISO-8601 text with milliseconds, e.g. ``2026-11-25T09:30:00.123Z``."""
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def ms_from_iso(text: str) -> int:
+    """Milliseconds since the epoch for a timestamp written by :func:`iso_from_ms`."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return round(moment.timestamp() * 1000)
+
+
+def now_ms() -> int:
+    """The current UTC time in milliseconds."""
+    return int(datetime.now(tz=UTC).timestamp() * 1000)
+
+
+def chain_seed(run_id: str, definition_hash: str) -> str:
+    """The 'previous hash' of a run's first event."""
+    return hashlib.sha256(f"procedo-run\x00{run_id}\x00{definition_hash}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One journal entry of one run."""
+
+    run_id: str
+    seq: int
+    ts: str
+    actor: str
+    kind: str
+    node: str | None = None
+    item: int | None = None
+    value: str | None = None
+    reason: str | None = None
+    hash: str = ""
+
+    @property
+    def ts_ms(self) -> int:
+        """The timestamp in milliseconds."""
+        return ms_from_iso(self.ts)
+
+    def canonical(self, previous_hash: str) -> bytes:
+        """The bytes the hash covers: every field but the hash, plus the previous hash."""
+        fields = [
+            self.run_id,
+            self.seq,
+            self.ts,
+            self.actor,
+            self.kind,
+            self.node,
+            self.item,
+            self.value,
+            self.reason,
+            previous_hash,
+        ]
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def compute_hash(self, previous_hash: str) -> str:
+        """The SHA-256 of :meth:`canonical`."""
+        return hashlib.sha256(self.canonical(previous_hash)).hexdigest()
+
+    def to_row(self) -> dict[str, object]:
+        """The event as a journal row."""
+        return asdict(self)

@@ -1,0 +1,328 @@
+"""A run of one process: operations that validate, emit events and advance the state.
+
+Every operation checks the current state first and raises :class:`Refused` with a message for
+the operator when it does not apply; nothing is written then. When it applies, the events are
+handed to the sink (the journal), and only once the sink has made them durable does the run
+adopt the new state. No SQL and no UI here.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from procedo.engine.errors import Refused
+from procedo.engine.events import Event, iso_from_ms, now_ms
+from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit, apply_event
+from procedo.engine.values import normalise_value
+from procedo.model import Item, ProcessDefinition, Step
+
+MAX_NAME = 120
+MAX_TEXT = 10_000
+
+
+class EventSink(Protocol):
+    """Where a run's events go: ``commit`` returns only once they are durable."""
+
+    def commit(self, events: Sequence[Event], state: RunState) -> None:
+        """Store ``events`` and the run's new ``state`` atomically, or raise."""
+
+
+class MemorySink:
+    """An in-memory sink for tests and previews: keeps the events in a list."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def commit(self, events: Sequence[Event], state: RunState) -> None:
+        """Keep the events."""
+        self.events.extend(events)
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    kind: str
+    node: str | None = None
+    item: int | None = None
+    value: str | None = None
+    reason: str | None = None
+    actor: str | None = None
+
+
+def clean_name(name: str, what: str = "operator name") -> str:
+    """A trimmed, non-empty, single-line name, or :class:`Refused`."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise Refused(f"the {what} must not be empty")
+    if len(cleaned) > MAX_NAME:
+        raise Refused(f"the {what} is longer than {MAX_NAME} characters")
+    return cleaned
+
+
+def clean_text(text: str, what: str) -> str:
+    """Trimmed, non-empty free text, or :class:`Refused`."""
+    cleaned = str(text).strip()
+    if not cleaned:
+        raise Refused(f"the {what} must not be empty")
+    if len(cleaned) > MAX_TEXT:
+        raise Refused(f"the {what} is longer than {MAX_TEXT} characters")
+    return cleaned
+
+
+class Run:
+    """One operator's run of one process definition."""
+
+    def __init__(
+        self,
+        definition: ProcessDefinition,
+        state: RunState,
+        sink: EventSink,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.definition = definition
+        self._state = state
+        self.sink = sink
+        self.clock = clock
+
+    # -- creation -------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        definition: ProcessDefinition,
+        definition_hash: str,
+        sink: EventSink,
+        operator: str,
+        trigger: str | None = None,
+        *,
+        practice: bool = False,
+        run_id: str | None = None,
+        clock: Callable[[], int] = now_ms,
+    ) -> Run:
+        """Start a new run (the start event is committed before this returns)."""
+        operator = clean_name(operator)
+        if definition.triggers and trigger is None:
+            ids = ", ".join(t.id for t in definition.triggers)
+            raise Refused(f"choose what triggered this run: {ids}")
+        if trigger is not None and definition.trigger(trigger) is None:
+            known = ", ".join(t.id for t in definition.triggers) or "none"
+            raise Refused(f"{trigger!r} is not a trigger of this process (triggers: {known})")
+        state = RunState.blank(
+            run_id or str(uuid.uuid4()), definition.id, definition.version, definition_hash
+        )
+        run = cls(definition, state, sink, clock)
+        start = definition.start_for(trigger)
+        run._emit(
+            _Draft(
+                "start",
+                start,
+                value=trigger,
+                reason="practice" if practice else None,
+                actor=operator,
+            )
+        )
+        return run
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def state(self) -> RunState:
+        """The current state (do not modify it)."""
+        return self._state
+
+    @property
+    def run_id(self) -> str:
+        """The run's id."""
+        return self._state.run_id
+
+    @property
+    def current_step(self) -> Step | None:
+        """The current step, when the run is at a step."""
+        node = self._state.current_node
+        return self.definition.steps.get(node) if node else None
+
+    def open_items(self) -> list[int]:
+        """Indices of the current step's items that are neither ticked nor not applicable."""
+        step, visit = self.current_step, self._state.current
+        if step is None or visit is None:
+            return []
+        return [i for i in range(len(step.items)) if not visit.mark(i).done]
+
+    # -- operations -----------------------------------------------------------------------
+
+    def check(self, item: int) -> None:
+        """Tick a plain item."""
+        visit, spec = self._item(item)
+        if spec.is_record:
+            raise Refused(f"{spec.text!r} needs a value: record it instead of ticking it")
+        mark = visit.mark(item)
+        if mark.na_reason is not None:
+            raise Refused(f"{spec.text!r} is marked not applicable; clear it first")
+        if mark.checked:
+            raise Refused(f"{spec.text!r} is already ticked")
+        self._emit(_Draft("check", visit.node, item))
+
+    def uncheck(self, item: int) -> None:
+        """Clear a tick, a recorded value or a not-applicable mark."""
+        visit, spec = self._item(item)
+        if not visit.mark(item).done:
+            raise Refused(f"{spec.text!r} is not ticked")
+        self._emit(_Draft("uncheck", visit.node, item))
+
+    def record(self, item: int, raw: str) -> str:
+        """Record a value for a record item (this ticks it); returns the stored text."""
+        visit, spec = self._item(item)
+        value = normalise_value(spec, raw)
+        if visit.mark(item).value == value:
+            raise Refused(f"{spec.text!r} already has the value {value!r}")
+        self._emit(_Draft("record", visit.node, item, value=value))
+        return value
+
+    def mark_not_applicable(self, item: int, reason: str) -> None:
+        """Mark an item not applicable, with a reason (refused for critical items)."""
+        visit, spec = self._item(item)
+        if spec.critical:
+            raise Refused(f"{spec.text!r} is critical: it cannot be marked not applicable")
+        if visit.mark(item).na_reason is not None:
+            raise Refused(f"{spec.text!r} is already marked not applicable")
+        self._emit(_Draft("na", visit.node, item, reason=clean_text(reason, "reason")))
+
+    def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
+        """Add a note to the run (``on="run"``), the current node (``"node"``) or an item."""
+        self._require_status(ACTIVE, PAUSED)
+        body = clean_text(text, "note")
+        if on == "run":
+            self._emit(_Draft("note", value=body))
+        elif on == "node":
+            self._emit(_Draft("note", self._state.current_node, value=body))
+        elif on == "item" and item is not None:
+            visit, _ = self._item(item, statuses=(ACTIVE, PAUSED))
+            self._emit(_Draft("note", visit.node, item, value=body))
+        else:
+            raise Refused("a note goes on the run, the current node, or one item")
+
+    def complete(self) -> None:
+        """Complete the current step and move to its ``next`` node."""
+        self._require_status(ACTIVE)
+        step = self.current_step
+        visit = self._state.current
+        if step is None or visit is None:
+            raise Refused("only a step can be completed; at a decision, choose an option")
+        missing = self.open_items()
+        if missing:
+            names = "; ".join(repr(step.items[i].text) for i in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
+            raise Refused(f"{count} still open: {names}{more}")
+        self._emit(_Draft("complete", visit.node, value=step.next))
+
+    def choose(self, option: int) -> None:
+        """Choose an option (0-based) at the current decision."""
+        self._require_status(ACTIVE)
+        node = self._state.current_node
+        decision = self.definition.decisions.get(node or "")
+        if decision is None:
+            raise Refused("there is no decision to make here")
+        if not 0 <= option < len(decision.options):
+            raise Refused(f"choose an option from 1 to {len(decision.options)}")
+        self._emit(_Draft("choose", node, option, value=decision.options[option].label))
+
+    def back(self) -> None:
+        """Return to the previous node; what was done here stays in the record."""
+        self._require_status(ACTIVE)
+        if len(self._state.path) < 2:
+            raise Refused("this is the first node: there is nothing to go back to")
+        previous = self._state.visits[self._state.path[-2]].node
+        self._emit(_Draft("back", self._state.current_node, value=previous))
+
+    def hand_over(self, operator: str, reason: str | None = None) -> None:
+        """Hand the run to another operator; later events carry the new name."""
+        self._require_status(ACTIVE, PAUSED)
+        name = clean_name(operator)
+        if name == self._state.operator:
+            raise Refused(f"{name} already has this run")
+        why = reason.strip() if reason and reason.strip() else None
+        self._emit(_Draft("handover", value=name, reason=why))
+
+    def take_over(self, operator: str, reason: str | None = None) -> None:
+        """Record that another session (and operator) takes the run over."""
+        self._require_status(ACTIVE, PAUSED)
+        why = reason.strip() if reason and reason.strip() else None
+        self._emit(_Draft("takeover", reason=why, actor=clean_name(operator)))
+
+    def pause(self, reason: str | None = None) -> None:
+        """Leave the run paused and resumable."""
+        self._require_status(ACTIVE)
+        why = reason.strip() if reason and reason.strip() else None
+        self._emit(_Draft("pause", reason=why))
+
+    def resume(self) -> None:
+        """Resume a paused run."""
+        self._require_status(PAUSED)
+        self._emit(_Draft("resume"))
+
+    def abort(self, reason: str) -> None:
+        """Abandon the run, with a reason."""
+        self._require_status(ACTIVE, PAUSED)
+        self._emit(_Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _require_status(self, *allowed: str) -> None:
+        status = self._state.status
+        if status in allowed:
+            return
+        if status == PAUSED:
+            raise Refused("the run is paused: resume it first")
+        if status in ("completed", "aborted"):
+            raise Refused(f"the run is {status}: nothing more can be done in it")
+        raise Refused(f"not allowed while the run is {status or 'not started'}")
+
+    def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> tuple[Visit, Item]:
+        self._require_status(*statuses)
+        step, visit = self.current_step, self._state.current
+        if step is None or visit is None:
+            raise Refused("there is no checklist here: the current node is not a step")
+        if not 0 <= item < len(step.items):
+            raise Refused(f"this step has no item {item + 1}")
+        return visit, step.items[item]
+
+    def _emit(self, *drafts: _Draft) -> list[Event]:
+        state = copy.deepcopy(self._state)
+        state.changed_visits = set()
+        events: list[Event] = []
+        for draft in drafts:
+            events.append(self._apply(state, draft))
+        node = state.current_node
+        if state.status == ACTIVE and node is not None and node in self.definition.ends:
+            outcome = self.definition.ends[node].outcome
+            events.append(self._apply(state, _Draft("finish", node, value=outcome)))
+        self.sink.commit(events, state)
+        state.changed_visits.clear()
+        self._state = state
+        return events
+
+    def _apply(self, state: RunState, draft: _Draft) -> Event:
+        ms = max(self.clock(), state.last_ms)
+        event = Event(
+            run_id=state.run_id,
+            seq=state.last_seq + 1,
+            ts=iso_from_ms(ms),
+            actor=draft.actor or state.operator,
+            kind=draft.kind,
+            node=draft.node,
+            item=draft.item,
+            value=draft.value,
+            reason=draft.reason,
+        )
+        event = _with_hash(event, state.last_hash)
+        apply_event(state, self.definition, event)
+        return event
+
+
+def _with_hash(event: Event, previous_hash: str) -> Event:
+    return dataclasses.replace(event, hash=event.compute_hash(previous_hash))

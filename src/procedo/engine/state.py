@@ -1,0 +1,370 @@
+"""The state of a run, rebuilt by folding its events over its definition.
+
+``RunState`` is never changed except by :func:`apply_event`; the engine applies an event to a
+copy and keeps the copy only after the journal has made the event durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from procedo.engine.errors import ReplayError
+from procedo.engine.events import Event, chain_seed
+from procedo.model import ProcessDefinition
+
+ACTIVE, PAUSED, COMPLETED, ABORTED = "active", "paused", "completed", "aborted"
+STATUSES = (ACTIVE, PAUSED, COMPLETED, ABORTED)
+
+
+@dataclass(slots=True)
+class ItemMark:
+    """What has been done to one checklist item during one visit."""
+
+    checked: bool = False
+    value: str | None = None
+    na_reason: str | None = None
+    by: str | None = None
+    at: str | None = None
+
+    @property
+    def done(self) -> bool:
+        """Ticked, recorded or marked not applicable."""
+        return self.checked or self.na_reason is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note on the run, on a node visit, or on one item."""
+
+    seq: int
+    ts: str
+    actor: str
+    text: str
+    node: str | None = None
+    item: int | None = None
+    visit: int | None = None
+
+
+@dataclass(slots=True)
+class Visit:
+    """One visit of a node; a loop makes a fresh visit with fresh ticks."""
+
+    index: int
+    node: str
+    kind: str
+    entered_seq: int
+    entered_ms: int
+    left_ms: int | None = None
+    paused_ms: int = 0
+    outcome: str | None = None
+    choice: int | None = None
+    next_node: str | None = None
+    items: dict[int, ItemMark] = field(default_factory=dict)
+
+    def mark(self, item: int) -> ItemMark:
+        """The mark of an item (a blank one when nothing was done yet)."""
+        return self.items.get(item) or ItemMark()
+
+    @property
+    def duration_ms(self) -> int | None:
+        """Active time spent in this visit, once left."""
+        if self.left_ms is None:
+            return None
+        return max(0, self.left_ms - self.entered_ms - self.paused_ms)
+
+
+@dataclass(slots=True)
+class RunState:
+    """Everything known about a run, derived from its events only."""
+
+    run_id: str
+    process_id: str
+    process_version: str
+    definition_hash: str
+    operator: str = ""
+    operators: list[str] = field(default_factory=list)
+    trigger: str | None = None
+    practice: bool = False
+    status: str = ""
+    started_ms: int | None = None
+    ended_ms: int | None = None
+    paused_ms: int = 0
+    pause_started_ms: int | None = None
+    end_node: str | None = None
+    success: bool | None = None
+    abort_reason: str | None = None
+    visits: list[Visit] = field(default_factory=list)
+    path: list[int] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    last_seq: int = 0
+    last_hash: str = ""
+    last_ms: int = 0
+    changed_visits: set[int] = field(default_factory=set)
+
+    @classmethod
+    def blank(
+        cls, run_id: str, process_id: str, process_version: str, definition_hash: str
+    ) -> RunState:
+        """A run with no events yet."""
+        return cls(
+            run_id=run_id,
+            process_id=process_id,
+            process_version=process_version,
+            definition_hash=definition_hash,
+            last_hash=chain_seed(run_id, definition_hash),
+        )
+
+    @property
+    def current(self) -> Visit | None:
+        """The visit the run is at (None before the start)."""
+        return self.visits[self.path[-1]] if self.path else None
+
+    @property
+    def current_node(self) -> str | None:
+        """The node the run is at."""
+        visit = self.current
+        return visit.node if visit else None
+
+    @property
+    def finished(self) -> bool:
+        """True once the run is completed or aborted."""
+        return self.status in (COMPLETED, ABORTED)
+
+    def active_ms(self, now_ms: int) -> int:
+        """Active (unpaused) time from the start to ``now_ms`` or to the end."""
+        if self.started_ms is None:
+            return 0
+        until = self.ended_ms if self.ended_ms is not None else now_ms
+        paused = self.paused_ms
+        if self.pause_started_ms is not None and self.ended_ms is None:
+            paused += max(0, now_ms - self.pause_started_ms)
+        return max(0, until - self.started_ms - paused)
+
+    @property
+    def duration_ms(self) -> int | None:
+        """Active time of a finished run."""
+        return self.active_ms(0) if self.ended_ms is not None else None
+
+    def path_nodes(self) -> list[str]:
+        """The node ids from the start to the current node."""
+        return [self.visits[i].node for i in self.path]
+
+    def visited_nodes(self) -> list[str]:
+        """Every node visited, in order, with repeats (loops and abandoned visits)."""
+        return [visit.node for visit in self.visits]
+
+
+def _enter(state: RunState, definition: ProcessDefinition, node: str, event: Event) -> None:
+    try:
+        kind = definition.kind_of(node)
+    except KeyError:
+        raise ReplayError(f"event {event.seq} moves to {node!r}, which is not a node") from None
+    visit = Visit(len(state.visits), node, kind, event.seq, state.last_ms)
+    state.visits.append(visit)
+    state.path.append(visit.index)
+    state.changed_visits.add(visit.index)
+
+
+def _leave(state: RunState, outcome: str, next_node: str | None = None) -> Visit:
+    visit = state.current
+    if visit is None:
+        raise ReplayError("the run has no current node")
+    visit.left_ms = state.last_ms
+    visit.outcome = outcome
+    visit.next_node = next_node
+    state.changed_visits.add(visit.index)
+    return visit
+
+
+def _item_visit(state: RunState, definition: ProcessDefinition, event: Event) -> Visit:
+    visit = state.current
+    if visit is None or event.item is None or visit.node != event.node:
+        raise ReplayError(f"event {event.seq} ({event.kind}) is not about the current node")
+    step = definition.steps.get(visit.node)
+    if step is None or not 0 <= event.item < len(step.items):
+        raise ReplayError(
+            f"event {event.seq} ({event.kind}) names item {event.item}, not in the step"
+        )
+    state.changed_visits.add(visit.index)
+    return visit
+
+
+def _close_pause(state: RunState) -> None:
+    if state.pause_started_ms is not None:
+        gap = max(0, state.last_ms - state.pause_started_ms)
+        state.paused_ms += gap
+        if state.current is not None:
+            state.current.paused_ms += gap
+            state.changed_visits.add(state.current.index)
+        state.pause_started_ms = None
+
+
+def apply_event(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    """Fold one event into ``state`` (in place). Raises :class:`ReplayError` if it cannot apply."""
+    if event.seq != state.last_seq + 1:
+        raise ReplayError(f"event {event.seq} follows event {state.last_seq}")
+    if event.kind != "start" and not state.status:
+        raise ReplayError("the first event of a run must be 'start'")
+    state.last_seq = event.seq
+    state.last_hash = event.hash
+    state.last_ms = max(state.last_ms, event.ts_ms)
+    handler = _HANDLERS.get(event.kind)
+    if handler is None:
+        raise ReplayError(f"event {event.seq} has an unknown kind {event.kind!r}")
+    handler(state, definition, event)
+    if event.actor and event.actor not in state.operators and event.kind != "handover":
+        state.operators.append(event.actor)
+
+
+def _on_start(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    if state.status:
+        raise ReplayError("a run can start only once")
+    state.status = ACTIVE
+    state.operator = event.actor
+    state.trigger = event.value
+    state.practice = event.reason == "practice"
+    state.started_ms = state.last_ms
+    _enter(state, definition, event.node or "", event)
+
+
+def _on_check(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    visit = _item_visit(state, definition, event)
+    visit.items[event.item] = ItemMark(checked=True, by=event.actor, at=event.ts)  # type: ignore[index]
+
+
+def _on_uncheck(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    visit = _item_visit(state, definition, event)
+    visit.items.pop(event.item, None)  # type: ignore[arg-type]
+
+
+def _on_record(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    visit = _item_visit(state, definition, event)
+    mark = ItemMark(checked=True, value=event.value, by=event.actor, at=event.ts)
+    visit.items[event.item] = mark  # type: ignore[index]
+
+
+def _on_na(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    visit = _item_visit(state, definition, event)
+    mark = ItemMark(na_reason=event.reason or "", by=event.actor, at=event.ts)
+    visit.items[event.item] = mark  # type: ignore[index]
+
+
+def _on_note(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    visit = state.current if event.node is not None else None
+    state.notes.append(
+        Note(
+            event.seq,
+            event.ts,
+            event.actor,
+            event.value or "",
+            event.node,
+            event.item,
+            visit.index if visit else None,
+        )
+    )
+
+
+def _on_complete(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    _leave(state, "completed", event.value)
+    _enter(state, definition, event.value or "", event)
+
+
+def _on_choose(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    visit = state.current
+    if visit is None or visit.node not in definition.decisions or event.item is None:
+        raise ReplayError(f"event {event.seq} chooses an option outside a decision")
+    options = definition.decisions[visit.node].options
+    if not 0 <= event.item < len(options):
+        raise ReplayError(f"event {event.seq} chooses option {event.item}, which does not exist")
+    target = options[event.item].next
+    _leave(state, "chosen", target).choice = event.item
+    _enter(state, definition, target, event)
+
+
+def _on_back(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    if len(state.path) < 2:
+        raise ReplayError(f"event {event.seq} goes back from the first node")
+    left = _leave(state, "back", event.value)
+    state.path.pop()
+    previous = state.current
+    assert previous is not None
+    previous.left_ms = None
+    previous.outcome = None
+    previous.next_node = None
+    previous.choice = None
+    state.changed_visits.update({left.index, previous.index})
+
+
+def _on_handover(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    state.operator = event.value or state.operator
+    if state.operator not in state.operators:
+        state.operators.append(state.operator)
+
+
+def _on_pause(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    state.status = PAUSED
+    state.pause_started_ms = state.last_ms
+
+
+def _on_resume(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    _close_pause(state)
+    state.status = ACTIVE
+
+
+def _on_takeover(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    state.operator = event.actor
+
+
+def _on_abort(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    _close_pause(state)
+    state.status = ABORTED
+    state.abort_reason = event.reason
+    state.ended_ms = state.last_ms
+    state.success = False
+    if state.current is not None:
+        _leave(state, "aborted")
+
+
+def _on_finish(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    node = event.node or ""
+    if node not in definition.ends:
+        raise ReplayError(f"event {event.seq} finishes at {node!r}, which is not an end")
+    state.status = COMPLETED
+    state.end_node = node
+    state.success = definition.ends[node].success
+    state.ended_ms = state.last_ms
+    _leave(state, "finished")
+
+
+_HANDLERS = {
+    "start": _on_start,
+    "check": _on_check,
+    "uncheck": _on_uncheck,
+    "record": _on_record,
+    "na": _on_na,
+    "note": _on_note,
+    "complete": _on_complete,
+    "choose": _on_choose,
+    "back": _on_back,
+    "handover": _on_handover,
+    "pause": _on_pause,
+    "resume": _on_resume,
+    "takeover": _on_takeover,
+    "abort": _on_abort,
+    "finish": _on_finish,
+}
+
+
+def replay(
+    definition: ProcessDefinition,
+    definition_hash: str,
+    run_id: str,
+    events: Iterable[Event],
+) -> RunState:
+    """Rebuild a run's state from its events."""
+    state = RunState.blank(run_id, definition.id, definition.version, definition_hash)
+    for event in events:
+        apply_event(state, definition, event)
+    state.changed_visits.clear()
+    return state

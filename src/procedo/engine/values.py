@@ -1,0 +1,55 @@
+"""Parsing and checking values recorded for checklist items."""
+
+from __future__ import annotations
+
+import math
+
+from procedo.engine.errors import InvalidValue
+from procedo.model import Item
+
+
+def format_number(number: float) -> str:
+    """A canonical text form of a number: ``12``, ``12.5``, ``0.001``."""
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def parse_number(raw: str) -> float:
+    """Parse a number as typed by an operator (a decimal comma is accepted)."""
+    text = raw.strip().replace("\u2212", "-")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise InvalidValue(f"{raw.strip()!r} is not a number") from None
+    if not math.isfinite(number):
+        raise InvalidValue(f"{raw.strip()!r} is not a finite number")
+    return number
+
+
+def normalise_value(item: Item, raw: str) -> str:
+    """The canonical text of ``raw`` for ``item``, or :class:`InvalidValue` saying why not."""
+    if item.record is None:
+        raise InvalidValue("this item does not take a value; tick it instead")
+    if item.record == "text":
+        text = raw.strip()
+        if not text:
+            raise InvalidValue("the value must not be empty")
+        return text
+    if item.record == "choice":
+        text = raw.strip()
+        if text in item.choices:
+            return text
+        folded = [c for c in item.choices if c.casefold() == text.casefold()]
+        if folded:
+            return folded[0]
+        raise InvalidValue(f"{text!r} is not one of: {', '.join(item.choices)}")
+    number = parse_number(raw)
+    unit = f" {item.unit}" if item.unit else ""
+    if item.min is not None and number < item.min:
+        raise InvalidValue(f"{format_number(number)}{unit} is below the minimum {item.min:g}{unit}")
+    if item.max is not None and number > item.max:
+        raise InvalidValue(f"{format_number(number)}{unit} is above the maximum {item.max:g}{unit}")
+    return format_number(number)

@@ -1,0 +1,101 @@
+"""Opening the SQLite file with the durability settings, and write transactions.
+
+Settings (see docs/schema.md): WAL journal, ``synchronous=FULL`` so a committed write survives
+a power cut, a busy timeout so concurrent writers wait instead of failing, foreign keys on.
+Every write runs in ``BEGIN IMMEDIATE``: the write lock is taken before anything is read, so a
+read-then-write can never fail half-way with SQLITE_BUSY.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from procedo.journal.errors import JournalError, SchemaError, StorageError
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def describe_sqlite_error(error: sqlite3.Error) -> str:
+    """A plain-language reason for an SQLite error."""
+    text = str(error).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the journal file is read-only"
+    if "disk i/o error" in text:
+        return "a disk I/O error occurred"
+    if "locked" in text or "busy" in text:
+        return "another procedo kept the journal busy for too long"
+    if "malformed" in text or "not a database" in text:
+        return "the journal file is damaged"
+    if "unable to open" in text:
+        return "the journal file cannot be opened"
+    if "interrupted" in text:
+        return "the write was interrupted"
+    return str(error)
+
+
+def open_database(path: Path, *, create: bool) -> sqlite_utils.Database:
+    """Open ``path`` with procedo's settings; SchemaError if it cannot be a journal."""
+    if not create and not path.exists():
+        raise JournalError(f"no journal at {path} (nothing has been run with it yet)")
+    if path.exists() and path.is_dir():
+        raise SchemaError(f"{path} is a folder, not a journal file")
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(
+                f"cannot create the folder {path.parent}: {error.strerror}"
+            ) from None
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise SchemaError(f"cannot open {path}: {describe_sqlite_error(error)}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            with contextlib.suppress(sqlite3.OperationalError):
+                conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        reason = describe_sqlite_error(error)
+        if "damaged" in reason:
+            reason = "it is not an SQLite database, or it is damaged"
+        raise SchemaError(
+            f"cannot use {path} as a journal: {reason}; it was left untouched"
+        ) from None
+    return sqlite_utils.Database(conn)
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database, what: str) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; on any failure roll back and raise StorageError."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise StorageError(f"{what} was not saved: {describe_sqlite_error(error)}") from None
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        _rollback(conn)
+        raise StorageError(f"{what} was not saved: {describe_sqlite_error(error)}") from None
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")

@@ -1,0 +1,98 @@
+"""The journal side of a run: commit events, the runs row and visits in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from procedo.engine import Event, Refused, RunState
+from procedo.journal.connection import write_transaction
+from procedo.journal.errors import RunLockedError, StaleRunError
+from procedo.journal.lease import is_live, read_lease, write_lease
+from procedo.journal.rows import run_row, upsert_sql, visit_row
+
+if TYPE_CHECKING:
+    from procedo.journal.store import Journal
+
+_EVENT_SQL = (
+    "INSERT INTO events (run_id, seq, ts, actor, kind, node, item, value, reason, hash) "
+    "VALUES (:run_id, :seq, :ts, :actor, :kind, :node, :item, :value, :reason, :hash)"
+)
+
+
+class JournalSink:
+    """Commits a run's events durably, holding the run's lease."""
+
+    def __init__(self, journal: Journal, definition_text: str | None = None) -> None:
+        self.journal = journal
+        self._definition_text = definition_text
+        self._source_path: str | None = None
+
+    def with_source(self, source_path: str | None) -> JournalSink:
+        """Remember where a new run's definition came from."""
+        self._source_path = source_path
+        return self
+
+    def commit(self, events: Sequence[Event], state: RunState) -> None:
+        """Write everything in one ``BEGIN IMMEDIATE`` transaction, or nothing."""
+        what = f"'{events[0].kind}'" if len(events) == 1 else f"'{events[0].kind}' and what follows"
+        with write_transaction(self.journal.db, f"the action {what}") as conn:
+            if events[0].kind == "start":
+                self._insert_start(conn, state)
+            else:
+                self._check_position(conn, events[0], state)
+            for event in events:
+                conn.execute(_EVENT_SQL, event.to_row())
+            conn.execute(*upsert_sql("runs", run_row(state), ("id",)))
+            for index in sorted(state.changed_visits):
+                row = visit_row(state, state.visits[index])
+                conn.execute(*upsert_sql("visits", row, ("run_id", "visit")))
+            if state.finished:
+                conn.execute(
+                    "DELETE FROM leases WHERE run_id = ? AND token = ?",
+                    (state.run_id, self.journal.token),
+                )
+
+    def _insert_start(self, conn: sqlite3.Connection, state: RunState) -> None:
+        if self._definition_text is None:
+            raise Refused("a new run needs its definition text")
+        self.journal.insert_definition(
+            conn, state.definition_hash, state.process_id, self._definition_text, self._source_path
+        )
+        conn.execute(*upsert_sql("runs", run_row(state), ("id",)))
+        write_lease(
+            conn, state.run_id, self.journal.token, state.operator, run_row(state)["updated_at"]
+        )
+
+    def _check_position(self, conn: sqlite3.Connection, first: Event, state: RunState) -> None:
+        row = conn.execute(
+            "SELECT last_seq, last_hash FROM runs WHERE id = ?", (first.run_id,)
+        ).fetchone()
+        if row is None:
+            raise StaleRunError("this run is no longer in the journal")
+        lease = read_lease(conn, first.run_id)
+        taking_over = first.kind == "takeover"
+        held_elsewhere = lease is not None and lease.token != self.journal.token
+        if held_elsewhere and not taking_over and is_live(lease, self.journal.token):
+            raise RunLockedError(
+                f"this run is now driven by {lease.describe()}; it is read-only here"
+            )
+        if row[0] != first.seq - 1:
+            raise StaleRunError(
+                "this run was changed in another session since it was opened here; "
+                "reopen it to see the latest state"
+            )
+        if lease is None or lease.token != self.journal.token:
+            write_lease(conn, first.run_id, self.journal.token, state.operator, first.ts)
+
+
+class ReadOnlySink:
+    """A sink for a run opened read-only: every change is refused with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def commit(self, events: Sequence[Event], state: RunState) -> None:
+        """Refuse."""
+        raise RunLockedError(self.reason)

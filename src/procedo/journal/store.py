@@ -1,0 +1,266 @@
+"""The journal: one SQLite file that holds definitions, runs, their events and visits."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from procedo.engine import Event, Run, RunState, iso_from_ms, now_ms, replay
+from procedo.engine.errors import ReplayError
+from procedo.journal.connection import describe_sqlite_error, open_database, write_transaction
+from procedo.journal.errors import JournalError, RunLockedError, SchemaError, UnknownRunError
+from procedo.journal.lease import Lease, is_live, read_lease
+from procedo.journal.schema import ensure_schema
+from procedo.journal.sink import JournalSink, ReadOnlySink
+from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, parse_definition
+
+_EVENT_COLUMNS = "run_id, seq, ts, actor, kind, node, item, value, reason, hash"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedRun:
+    """A run opened from the journal; ``read_only`` when another session drives it."""
+
+    run: Run
+    read_only: bool
+    holder: Lease | None = None
+
+
+class Journal:
+    """Procedo's journal file. Bound to the thread that opened it (as sqlite3 is)."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        self.db = open_database(self.path, create=create)
+        self.token = uuid.uuid4().hex
+        self.clock: Callable[[], int] = now_ms
+        try:
+            ensure_schema(self.db, str(self.path))
+        except BaseException:
+            self.db.close()
+            raise
+        self._definition_cache = lru_cache(maxsize=64)(self._parse_definition)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading helpers ------------------------------------------------------------------
+
+    def rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Run a read query; damage and I/O problems become :class:`JournalError`."""
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.DatabaseError as error:
+            raise JournalError(f"cannot read the journal: {describe_sqlite_error(error)}") from None
+
+    def iter_rows(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """Stream tuples from a read query without loading them all."""
+        try:
+            yield from self.db.conn.execute(sql, params)
+        except sqlite3.DatabaseError as error:
+            raise JournalError(f"cannot read the journal: {describe_sqlite_error(error)}") from None
+
+    # -- definitions ----------------------------------------------------------------------
+
+    def insert_definition(
+        self,
+        conn: sqlite3.Connection,
+        digest: str,
+        process_id: str,
+        text: str,
+        source_path: str | None,
+    ) -> None:
+        """Store a definition's text once (inside the caller's transaction)."""
+        definition = parse_definition(text, default_id=process_id)
+        conn.execute(
+            "INSERT OR IGNORE INTO definitions "
+            "(hash, process_id, version, title, toml, source_path, first_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                process_id,
+                definition.version,
+                definition.title,
+                text,
+                source_path,
+                iso_from_ms(self.clock()),
+            ),
+        )
+
+    def definition(self, digest: str) -> ProcessDefinition:
+        """The stored definition with that hash, parsed (cached)."""
+        return self._definition_cache(digest)
+
+    def _parse_definition(self, digest: str) -> ProcessDefinition:
+        rows = self.rows("SELECT process_id, toml FROM definitions WHERE hash = ?", (digest,))
+        if not rows:
+            raise SchemaError(f"the journal has lost the definition {digest[:12]}")
+        try:
+            return parse_definition(rows[0]["toml"], default_id=rows[0]["process_id"])
+        except DefinitionError as error:
+            raise SchemaError(
+                f"the stored definition {digest[:12]} no longer loads: {error}"
+            ) from None
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        loaded: LoadedProcess,
+        operator: str,
+        trigger: str | None = None,
+        *,
+        practice: bool = False,
+    ) -> Run:
+        """Start and durably record a new run of ``loaded``; this session holds it."""
+        sink = JournalSink(self, loaded.text).with_source(str(loaded.path))
+        return Run.start(
+            loaded.definition,
+            loaded.sha256,
+            sink,
+            operator,
+            trigger,
+            practice=practice,
+            clock=self.clock,
+        )
+
+    def resolve_run_id(self, prefix: str) -> str:
+        """The full id of the run whose id starts with ``prefix`` (it must be unique)."""
+        prefix = prefix.strip().lower()
+        if not prefix:
+            raise UnknownRunError("give a run id (or a unique prefix of one)")
+        matches = self.rows(
+            "SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+            (prefix, prefix + "\uffff"),
+        )
+        if not matches:
+            raise UnknownRunError(f"no run has an id starting with {prefix!r}")
+        if len(matches) > 1:
+            shown = ", ".join(m["id"][:13] for m in matches[:5])
+            raise UnknownRunError(
+                f"{prefix!r} matches several runs ({shown}...): give more of the id"
+            )
+        return str(matches[0]["id"])
+
+    def run_row(self, run_id: str) -> dict[str, Any]:
+        """The ``runs`` row of a run."""
+        rows = self.rows("SELECT * FROM runs WHERE id = ?", (run_id,))
+        if not rows:
+            raise UnknownRunError(f"no run {run_id}")
+        return rows[0]
+
+    def events(self, run_id: str) -> list[Event]:
+        """Every event of a run, in order."""
+        return [
+            Event(*row)
+            for row in self.iter_rows(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE run_id = ? ORDER BY seq", (run_id,)
+            )
+        ]
+
+    def load_state(self, run_id: str) -> tuple[ProcessDefinition, RunState]:
+        """Rebuild a run's state from its events and its own stored definition."""
+        row = self.run_row(run_id)
+        definition = self.definition(row["definition_hash"])
+        try:
+            state = replay(definition, row["definition_hash"], run_id, self.events(run_id))
+        except ReplayError as error:
+            raise JournalError(f"run {run_id[:8]} cannot be replayed: {error}") from None
+        return definition, state
+
+    def lease_holder(self, run_id: str) -> Lease | None:
+        """The live lease of another session on the run, if any."""
+        lease = read_lease(self.db.conn, run_id)
+        if lease is None or lease.token == self.token or not is_live(lease, self.token):
+            return None
+        return lease
+
+    def open_run(self, run_id: str, *, read_only: bool = False) -> OpenedRun:
+        """Open a run to drive it; read-only when another live session holds it."""
+        definition, state = self.load_state(run_id)
+        holder = None if state.finished else self.lease_holder(run_id)
+        if read_only or holder is not None or state.finished:
+            reason = (
+                f"this run is driven by {holder.describe()}: it is read-only here"
+                if holder
+                else f"this run is {state.status}: it is read-only"
+                if state.finished
+                else "opened read-only"
+            )
+            return OpenedRun(Run(definition, state, ReadOnlySink(reason), self.clock), True, holder)
+        self._claim(run_id, state.operator)
+        return OpenedRun(Run(definition, state, JournalSink(self), self.clock), False, None)
+
+    def take_over(self, run_id: str, operator: str, reason: str | None = None) -> Run:
+        """Take a run over from another session (journaled as a ``takeover`` event)."""
+        definition, state = self.load_state(run_id)
+        run = Run(definition, state, JournalSink(self), self.clock)
+        run.take_over(operator, reason)
+        return run
+
+    def release(self, run_id: str) -> None:
+        """Give up this session's lease on a run (when the operator leaves it)."""
+        with write_transaction(self.db, "releasing the run"):
+            self.db.conn.execute(
+                "DELETE FROM leases WHERE run_id = ? AND token = ?", (run_id, self.token)
+            )
+
+    def _claim(self, run_id: str, operator: str) -> None:
+        from procedo.journal.lease import write_lease
+
+        with write_transaction(self.db, "opening the run") as conn:
+            lease = read_lease(conn, run_id)
+            if lease is not None and lease.token != self.token and is_live(lease, self.token):
+                raise RunLockedError(f"this run is driven by {lease.describe()}")
+            write_lease(conn, run_id, self.token, operator, iso_from_ms(self.clock()))
+
+    def runs(
+        self,
+        *,
+        process: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Runs, newest first, optionally filtered."""
+        where, params = [], []
+        if process:
+            where.append("process_id = ?")
+            params.append(process)
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        sql = "SELECT * FROM runs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at DESC, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self.rows(sql, tuple(params))
+
+    def last_operator(self) -> str | None:
+        """The operator of the most recently started run, if any."""
+        rows = self.rows("SELECT operator FROM runs ORDER BY started_at DESC LIMIT 1")
+        return rows[0]["operator"] if rows else None
+
+
+def default_operator() -> str:
+    """The login name, as a fallback operator name."""
+    for key in ("PROCEDO_OPERATOR", "USER", "LOGNAME", "USERNAME"):
+        if os.environ.get(key):
+            return os.environ[key]
+    return "operator"
