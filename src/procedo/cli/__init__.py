@@ -12,6 +12,7 @@ import click
 from procedo import __version__
 from procedo.cli.common import ProcedoContext, add_path_options, fail
 from procedo.cli.definitions import list_command, new_command, validate_command
+from procedo.cli.runs import COMMANDS as RUN_COMMANDS
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +34,8 @@ def cli(ctx: click.Context, **_: object) -> None:
 cli.add_command(validate_command)
 cli.add_command(list_command)
 cli.add_command(new_command)
+for _command in RUN_COMMANDS:
+    cli.add_command(_command)
 
 
 def _register_optional() -> None:

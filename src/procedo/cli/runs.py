@@ -1,0 +1,172 @@
+"""Commands about runs and the journal: runs, show, verify, paths."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+
+import click
+
+from procedo.cli.common import (
+    ProcedoContext,
+    add_path_options,
+    fail,
+    pass_procedo,
+    print_json,
+    print_table,
+)
+from procedo.engine import STATUSES
+from procedo.journal import Journal, JournalError
+from procedo.journal.verify import verify_journal
+
+
+@contextlib.contextmanager
+def journal_for(obj: ProcedoContext, *, create: bool = False) -> Iterator[Journal]:
+    """Open the journal for a command; a clear message and exit 1 when it cannot be used."""
+    try:
+        journal = Journal(obj.paths.db, create=create)
+    except JournalError as error:
+        fail(str(error))
+    try:
+        yield journal
+    except JournalError as error:
+        fail(str(error))
+    finally:
+        journal.close()
+
+
+def short_time(iso: str | None) -> str:
+    """``2026-11-25 09:30`` from an ISO timestamp."""
+    return iso[:16].replace("T", " ") if iso else ""
+
+
+@click.command("runs")
+@click.option("--process", "process_id", help="Only runs of this process id.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@add_path_options
+@pass_procedo
+def runs_command(
+    obj: ProcedoContext, process_id: str | None, status: str | None, as_json: bool
+) -> None:
+    """List runs, newest first."""
+    if not obj.paths.db.exists():
+        if as_json:
+            print_json({"runs": []})
+        else:
+            click.echo(f"No runs yet (no journal at {obj.paths.db}).")
+        return
+    with journal_for(obj) as journal:
+        rows = journal.runs(process=process_id, status=status)
+    if as_json:
+        for row in rows:
+            row["operators"] = json.loads(row["operators"])
+        print_json({"runs": rows})
+        return
+    if not rows:
+        click.echo("No runs match.")
+        return
+    print_table(
+        [
+            [
+                r["id"][:8],
+                r["process_id"],
+                r["status"] + (" (practice)" if r["practice"] else ""),
+                r["operator"],
+                short_time(r["started_at"]),
+                r["end_node"] or r["current_node"] or "",
+            ]
+            for r in rows
+        ],
+        ["RUN", "PROCESS", "STATUS", "OPERATOR", "STARTED (UTC)", "AT / ENDED AT"],
+    )
+
+
+@click.command("show")
+@click.argument("run")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@add_path_options
+@pass_procedo
+def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
+    """Show one run's state and every event. RUN may be a unique prefix of the id."""
+    with journal_for(obj) as journal:
+        run_id = journal.resolve_run_id(run)
+        row = journal.run_row(run_id)
+        definition, state = journal.load_state(run_id)
+        events = journal.events(run_id)
+    if as_json:
+        row["operators"] = json.loads(row["operators"])
+        print_json(
+            {
+                "run": row,
+                "path": state.path_nodes(),
+                "events": [e.to_row() for e in events],
+            }
+        )
+        return
+    click.echo(f"Run {run_id}")
+    click.echo(f"  process   {definition.title} ({row['process_id']} v{row['process_version']})")
+    click.echo(f"  status    {row['status']}" + (" (practice)" if row["practice"] else ""))
+    click.echo(f"  operator  {row['operator']}  (all: {', '.join(state.operators)})")
+    if row["trigger"]:
+        click.echo(f"  trigger   {row['trigger']}")
+    click.echo(f"  started   {short_time(row['started_at'])} UTC")
+    if row["ended_at"]:
+        click.echo(f"  ended     {short_time(row['ended_at'])} UTC")
+    click.echo(f"  path      {' > '.join(state.path_nodes())}")
+    click.echo("")
+    for event in events:
+        parts = [f"{event.seq:>4}", event.ts[11:23], event.actor, event.kind]
+        if event.node:
+            parts.append(event.node + (f"#{event.item + 1}" if event.item is not None else ""))
+        if event.value is not None:
+            parts.append(f"= {event.value}")
+        if event.reason:
+            parts.append(f"({event.reason})")
+        click.echo("  " + "  ".join(parts))
+
+
+@click.command("verify")
+@click.argument("runs", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@add_path_options
+@pass_procedo
+def verify_command(obj: ProcedoContext, runs: tuple[str, ...], as_json: bool) -> None:
+    """Recompute the journal's hash chains; exit 1 if any run was tampered with."""
+    with journal_for(obj) as journal:
+        ids = [journal.resolve_run_id(r) for r in runs] if runs else None
+        report = verify_journal(journal, ids)
+    if as_json:
+        print_json(
+            {
+                "intact": report.intact,
+                "runs": report.runs_checked,
+                "events": report.events_checked,
+                "breaches": [
+                    {"run_id": b.run_id, "seq": b.seq, "reason": b.reason} for b in report.breaches
+                ],
+            }
+        )
+    else:
+        for breach in report.breaches:
+            click.echo(str(breach))
+        verdict = "intact" if report.intact else f"{len(report.breaches)} run(s) NOT intact"
+        click.echo(
+            f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}."
+        )
+    if not report.intact:
+        raise SystemExit(1)
+
+
+@click.command("paths")
+@add_path_options
+@pass_procedo
+def paths_command(obj: ProcedoContext) -> None:
+    """Print the folders and files procedo uses."""
+    paths = obj.paths
+    click.echo(f"processes  {paths.processes}{'' if paths.processes.exists() else '  (missing)'}")
+    click.echo(f"database   {paths.db}{'' if paths.db.exists() else '  (not created yet)'}")
+
+
+COMMANDS = [runs_command, show_command, verify_command, paths_command]

@@ -1,0 +1,131 @@
+"""Tamper evidence: recompute every run's hash chain and report where it breaks.
+
+What this can detect: an event edited, deleted, inserted or reordered; the ``runs`` row's last
+hash disagreeing with its events; a stored definition whose text no longer matches its hash.
+What it cannot: someone who rewrites a whole chain consistently (and the runs row with it), or
+the newest events cut off together with the runs row, unless the last hash was kept elsewhere
+(the printed export keeps it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from procedo.engine import Event, chain_seed
+from procedo.journal.store import Journal
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """The first place a run's journal stops being what was written."""
+
+    run_id: str
+    seq: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event {self.seq}" if self.seq is not None else "run record"
+        return f"run {self.run_id}: {where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The outcome of a verification."""
+
+    runs_checked: int
+    events_checked: int
+    breaches: list[Breach]
+
+    @property
+    def intact(self) -> bool:
+        """True when nothing was found."""
+        return not self.breaches
+
+
+def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> VerifyReport:
+    """Check the chains of the given runs (all runs when None)."""
+    wanted = list(run_ids) if run_ids is not None else None
+    if wanted is None:
+        runs = journal.rows("SELECT id, definition_hash, last_seq, last_hash FROM runs ORDER BY id")
+    else:
+        runs = []
+        for run_id in wanted:
+            runs.extend(
+                journal.rows(
+                    "SELECT id, definition_hash, last_seq, last_hash FROM runs WHERE id = ?",
+                    (run_id,),
+                )
+            )
+    breaches: list[Breach] = []
+    events_checked = 0
+    definitions_ok = _definitions_intact(journal)
+    for run in runs:
+        if not definitions_ok.get(run["definition_hash"], False):
+            breaches.append(Breach(run["id"], None, "its stored definition was altered or lost"))
+        events = _events_of(journal, run["id"])
+        breach, count = check_chain(run["id"], run["definition_hash"], events)
+        events_checked += count
+        if breach is None:
+            breach = _check_run_row(run, count, journal)
+        if breach is not None:
+            breaches.append(breach)
+    orphans = journal.rows(
+        "SELECT DISTINCT run_id FROM events WHERE run_id NOT IN (SELECT id FROM runs)"
+    )
+    if wanted is None:
+        breaches.extend(
+            Breach(o["run_id"], None, "events of a run with no run record") for o in orphans
+        )
+    return VerifyReport(len(runs), events_checked, breaches)
+
+
+def _events_of(journal: Journal, run_id: str) -> Iterator[Event]:
+    for row in journal.iter_rows(
+        "SELECT run_id, seq, ts, actor, kind, node, item, value, reason, hash "
+        "FROM events WHERE run_id = ? ORDER BY seq",
+        (run_id,),
+    ):
+        yield Event(*row)
+
+
+def check_chain(
+    run_id: str, definition_hash: str, events: Iterable[Event]
+) -> tuple[Breach | None, int]:
+    """The first breach in a run's events (or None) and how many events were read."""
+    previous = chain_seed(run_id, definition_hash)
+    expected_seq = 1
+    count = 0
+    for event in events:
+        count += 1
+        if event.seq != expected_seq:
+            what = "missing" if event.seq > expected_seq else "out of order or inserted"
+            return Breach(run_id, expected_seq, f"event {expected_seq} is {what}"), count
+        if event.compute_hash(previous) != event.hash:
+            return Breach(run_id, event.seq, "its content or hash was changed"), count
+        previous = event.hash
+        expected_seq += 1
+    return None, count
+
+
+def _check_run_row(run: dict[str, object], count: int, journal: Journal) -> Breach | None:
+    if run["last_seq"] != count:
+        return Breach(
+            str(run["id"]),
+            count + 1 if isinstance(run["last_seq"], int) and run["last_seq"] > count else None,
+            f"the run record expects {run['last_seq']} events but the journal holds {count}",
+        )
+    last = journal.rows(
+        "SELECT hash FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1", (run["id"],)
+    )
+    if count and last and last[0]["hash"] != run["last_hash"]:
+        return Breach(str(run["id"]), count, "the run record's last hash does not match")
+    return None
+
+
+def _definitions_intact(journal: Journal) -> dict[str, bool]:
+    result: dict[str, bool] = {}
+    for digest, text in journal.iter_rows("SELECT hash, toml FROM definitions"):
+        result[digest] = hashlib.sha256(str(text).encode("utf-8")).hexdigest() == digest
+    return result
