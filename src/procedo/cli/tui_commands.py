@@ -1,18 +1,79 @@
-"""Commands that open the terminal app (filled in by the TUI work)."""
+"""Commands that open the terminal app: the bare ``procedo``, ``run`` and ``resume``."""
 
 from __future__ import annotations
 
 import click
 
-from procedo.cli.common import ProcedoContext
+from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
+
+
+def _launch(obj: ProcedoContext, **kwargs: object) -> None:
+    from procedo.tui import make_app
+
+    paths = obj.paths
+    if not paths.processes.exists():
+        click.echo(
+            f"procedo: no processes folder at {paths.processes}; "
+            "create one with `procedo new ID` or pass --processes DIR",
+            err=True,
+        )
+    make_app(paths, **kwargs).run()  # type: ignore[arg-type]
 
 
 def open_home(obj: ProcedoContext) -> None:
-    """Open the home screen (until the TUI exists: list the processes)."""
-    from procedo.cli.definitions import list_command
+    """Open the home screen."""
+    _launch(obj)
 
-    click.get_current_context().invoke(list_command)
+
+@click.command("run")
+@click.argument("process_id")
+@click.option("--operator", help="Operator name (skips the start screen).")
+@click.option("--trigger", help="Trigger id, when the process has triggers.")
+@click.option("--practice", is_flag=True, help="A practice run, left out of the metrics.")
+@add_path_options
+@pass_procedo
+def run_command(
+    obj: ProcedoContext,
+    process_id: str,
+    operator: str | None,
+    trigger: str | None,
+    practice: bool,
+) -> None:
+    """Start a run of PROCESS_ID straight away."""
+    from procedo.model import load_catalog
+    from procedo.tui import StartRequest
+
+    catalog = load_catalog([obj.paths.processes]) if obj.paths.processes.exists() else None
+    loaded = catalog.get(process_id) if catalog else None
+    if loaded is None:
+        known = ", ".join(p.id for p in catalog.processes) if catalog else ""
+        fail(
+            f"no valid process {process_id!r} in {obj.paths.processes}"
+            + (f" (known: {known})" if known else "")
+        )
+    if trigger is not None and loaded.definition.trigger(trigger) is None:
+        ids = ", ".join(t.id for t in loaded.definition.triggers) or "none"
+        fail(f"{trigger!r} is not a trigger of {process_id} (triggers: {ids})", code=2)
+    _launch(obj, start=StartRequest(process_id, operator, trigger, practice))
+
+
+@click.command("resume")
+@click.argument("run")
+@add_path_options
+@pass_procedo
+def resume_command(obj: ProcedoContext, run: str) -> None:
+    """Reopen a run (RUN may be a unique prefix of its id)."""
+    from procedo.journal import Journal, JournalError
+
+    try:
+        with Journal(obj.paths.db, create=False) as journal:
+            run_id = journal.resolve_run_id(run)
+    except JournalError as error:
+        fail(str(error))
+    _launch(obj, resume=run_id)
 
 
 def register(group: click.Group) -> None:
     """Add the TUI commands to the CLI group."""
+    group.add_command(run_command)
+    group.add_command(resume_command)

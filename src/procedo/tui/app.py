@@ -1,0 +1,196 @@
+"""The procedo app: navigation between screens, over one :class:`Workspace`.
+
+Screens call the engine directly (method calls down) and the app only routes: start a run,
+open a run, show a summary. ``make_app`` is the one factory used by the CLI, the tests and the
+screenshot script, so all three see the same app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.binding import Binding
+
+from procedo.config import Paths
+from procedo.engine import Refused, Run, RunError, now_ms
+from procedo.journal import JournalError
+from procedo.tui.commands import ProcedoCommands
+from procedo.tui.screens.fatal import FatalScreen
+from procedo.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class StartRequest:
+    """Start a run as soon as the app opens (``procedo run``)."""
+
+    process_id: str
+    operator: str | None = None
+    trigger: str | None = None
+    practice: bool = False
+
+
+class ProcedoApp(App[None]):
+    """Walk processes step by step; every action is journaled before it shows."""
+
+    TITLE = "procedo"
+    CSS_PATH = [
+        "app.tcss",
+        "screens/dialogs.tcss",
+        "screens/home.tcss",
+        "screens/run.tcss",
+        "screens/summary.tcss",
+    ]
+    COMMANDS = App.COMMANDS | {ProcedoCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        start: StartRequest | None = None,
+        resume: str | None = None,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.start_request = start
+        self.resume_request = resume
+        self.clock = clock
+        self.workspace: Workspace | None = None
+
+    def on_mount(self) -> None:
+        try:
+            self.workspace = Workspace(self.paths)
+        except JournalError as error:
+            self.push_screen(FatalScreen(f"procedo cannot use its journal.\n\n{error}"))
+            return
+        self.workspace.journal.clock = self.clock
+        from procedo.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.start_request is not None:
+            request = self.start_request
+            if request.operator:
+                self.start_run(
+                    request.process_id, request.operator, request.trigger, practice=request.practice
+                )
+            else:
+                self.open_start(
+                    request.process_id, practice=request.practice, trigger=request.trigger
+                )
+        elif self.resume_request is not None:
+            self.resume_run(self.resume_request)
+
+    def on_unmount(self) -> None:
+        if self.workspace is not None:
+            self.workspace.close()
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def open_start(
+        self, process_id: str, *, practice: bool = False, trigger: str | None = None
+    ) -> None:
+        """Ask for the operator and trigger, then start a run."""
+        from procedo.tui.screens.start import StartScreen
+
+        assert self.workspace is not None
+        loaded = self.workspace.process(process_id)
+        if loaded is None:
+            self.notify(f"No valid process {process_id!r}.", severity="error", markup=False)
+            return
+        self.push_screen(
+            StartScreen(
+                loaded, self.workspace.suggested_operator(), practice=practice, trigger=trigger
+            )
+        )
+
+    def start_run(
+        self, process_id: str, operator: str, trigger: str | None, *, practice: bool = False
+    ) -> bool:
+        """Start a run and show it; False (with a message) if it could not start."""
+        assert self.workspace is not None
+        try:
+            run = self.workspace.start_run(process_id, operator, trigger, practice=practice)
+        except (RunError, JournalError) as error:
+            self.notify(str(error), title="Not started", severity="error", markup=False)
+            return False
+        self.show_run(run, read_only=False)
+        return True
+
+    def resume_run(self, run_id: str) -> None:
+        """Open a run (read-only if another session drives it) and show it."""
+        assert self.workspace is not None
+        try:
+            opened = self.workspace.open_run(run_id)
+            if not opened.read_only and opened.run.state.status == "paused":
+                opened.run.resume()
+        except (RunError, JournalError) as error:
+            self.notify(str(error), title="Cannot open the run", severity="error", markup=False)
+            return
+        if opened.run.state.finished:
+            self.show_summary(opened.run)
+            return
+        reason = ""
+        if opened.read_only:
+            sink_reason = getattr(opened.run.sink, "reason", "")
+            reason = str(sink_reason)
+        self.show_run(opened.run, read_only=opened.read_only, reason=reason)
+
+    def show_run(self, run: Run, *, read_only: bool, reason: str = "") -> None:
+        """Show the run screen for ``run``."""
+        from procedo.tui.screens.run import RunScreen
+
+        self.push_screen(RunScreen(run, read_only=read_only, read_only_reason=reason))
+
+    def show_summary(self, run: Run) -> None:
+        """Show the end-of-run summary."""
+        from procedo.tui.screens.summary import SummaryScreen
+
+        self.push_screen(SummaryScreen(run))
+
+    def go_home(self) -> None:
+        """Pop back to the home screen and refresh it."""
+        from procedo.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_data()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from procedo.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Leave any open run paused and resumable, then quit."""
+        from procedo.tui.screens.run import RunScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                screen.leave_paused()
+        self.exit()
+
+
+def make_app(
+    paths: Paths,
+    *,
+    start: StartRequest | None = None,
+    resume: str | None = None,
+    clock: Callable[[], int] = now_ms,
+) -> ProcedoApp:
+    """Build the app (the CLI, tests and screenshot script all call this)."""
+    return ProcedoApp(paths, start=start, resume=resume, clock=clock)
+
+
+__all__ = ["ProcedoApp", "Refused", "StartRequest", "make_app"]

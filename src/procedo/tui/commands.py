@@ -1,0 +1,74 @@
+"""The command palette: start any process, resume any unfinished run, open the history.
+
+Textual's palette parses a hit's ``help`` and ``Matcher.highlight`` output as markup, so titles
+from TOML files go only into literal :class:`Content` displays, highlighted here by hand, and
+help strings carry only ids and fixed words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+
+def literal_highlight(matcher: Matcher, candidate: str) -> Content:
+    """The candidate as literal text with the fuzzy-matched characters highlighted."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class ProcedoCommands(Provider):
+    """Commands built from the workspace: one per process and one per unfinished run."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        workspace = getattr(app, "workspace", None)
+        if workspace is None:
+            return []
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        for summary in workspace.summaries():
+            loaded = summary.loaded
+            commands.append(
+                (
+                    f"Start: {loaded.definition.title}",
+                    partial(app.open_start, loaded.id),  # type: ignore[attr-defined]
+                    f"Start a run of the process {loaded.id}",
+                )
+            )
+        for run in workspace.unfinished():
+            commands.append(
+                (
+                    f"Resume: {run.title} ({run.operator}, at {run.node_title})",
+                    partial(app.resume_run, run.run_id),  # type: ignore[attr-defined]
+                    f"Run {run.run_id[:8]}, {run.status}",
+                )
+            )
+        history = getattr(app, "open_history", None)
+        if history is not None:
+            commands.append(("Open history", history, "Every run, newest first"))
+        metrics = getattr(app, "open_metrics", None)
+        if metrics is not None:
+            commands.append(("Open metrics", partial(metrics, None), "Completion figures"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score, literal_highlight(matcher, title), callback, text=title, help=help_text
+                )

@@ -1,0 +1,1 @@
+"""The app's screens: home, start, run, summary, help and small dialogs."""

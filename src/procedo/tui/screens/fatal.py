@@ -1,0 +1,24 @@
+"""A screen for problems that stop procedo from working at all (an unusable journal)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from procedo.tui.text import lit
+
+
+class FatalScreen(Screen[None]):
+    """Explain what is wrong and let the user quit."""
+
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="fatal.quit")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Static(lit(self.message), id="fatal-message")
+        yield Footer(compact=True)

@@ -1,0 +1,297 @@
+"""Home: unfinished runs to resume, every process to start, and definition problems."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from procedo.tui.text import cell, duration, line, lit, percent
+from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: resume, start, or look around."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="home.open", show=True),
+        Binding("slash", "filter", "Filter", id="home.filter"),
+        Binding("p", "practice", "Practice", id="home.practice"),
+        Binding("tab", "app.focus_next", "Next list", id="home.next", show=False),
+        Binding("h", "history", "History", id="home.history"),
+        Binding("m", "metrics", "Metrics", id="home.metrics"),
+        Binding("d", "diagram", "Map", id="home.diagram"),
+        Binding("r", "reload", "Reload", id="home.reload"),
+        Binding("j", "cursor(1)", "Down", id="home.down", show=False),
+        Binding("k", "cursor(-1)", "Up", id="home.up", show=False),
+        Binding("escape", "clear_filter", "Clear filter", id="home.clear", show=False),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._summaries: list[ProcessSummary] = []
+        self._unfinished: list[UnfinishedRun] = []
+
+    @property
+    def workspace(self) -> Workspace:
+        """The app's workspace."""
+        workspace = getattr(self.app, "workspace", None)
+        assert workspace is not None
+        return workspace
+
+    def compose(self) -> ComposeResult:
+        yield Static(lit("procedo"), id="home-title")
+        yield Input(placeholder="/ to filter processes and runs", id="filter")
+        with Horizontal(id="home-body"):
+            with Vertical(id="home-lists"):
+                yield Static("", id="unfinished-label", classes="section")
+                yield DataTable(id="unfinished", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="processes-label", classes="section")
+                yield DataTable(id="processes", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="home-side"):
+                yield Static("", id="process-detail")
+                yield Static("", id="problems")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        unfinished = self.query_one("#unfinished", DataTable)
+        unfinished.add_columns("Process", "Operator", "Stopped at", "Updated")
+        processes = self.query_one("#processes", DataTable)
+        processes.add_columns("Process", "Version", "Steps", "Last run", "Success")
+        self.refresh_data()
+        processes.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # -- data -----------------------------------------------------------------------------
+
+    def refresh_data(self, *, reload: bool = False) -> None:
+        """Read the processes and runs again and redraw the lists."""
+        if reload:
+            self.workspace.reload()
+        self._summaries = self.workspace.summaries()
+        self._unfinished = self.workspace.unfinished()
+        self._fill_tables()
+        self._show_problems()
+
+    def _matches(self, *texts: str) -> bool:
+        needle = self.query_one("#filter", Input).value.strip().casefold()
+        return not needle or any(needle in text.casefold() for text in texts)
+
+    def _fill_tables(self) -> None:
+        now = self.app_clock()
+        unfinished = self.query_one("#unfinished", DataTable)
+        unfinished.clear()
+        shown_runs = [
+            u for u in self._unfinished if self._matches(u.title, u.operator, u.process_id)
+        ]
+        for run in shown_runs:
+            title = run.title + (" (practice)" if run.practice else "")
+            status = " ⏸" if run.status == "paused" else ""
+            unfinished.add_row(
+                cell(title),
+                cell(run.operator),
+                cell(run.node_title + status),
+                cell(ago(run.updated_at, now)),
+                key=run.run_id,
+            )
+        unfinished.display = bool(shown_runs)
+        label = self.query_one("#unfinished-label", Static)
+        label.update(lit(f"Unfinished runs ({len(shown_runs)})"))
+        label.display = bool(shown_runs)
+
+        processes = self.query_one("#processes", DataTable)
+        processes.clear()
+        shown = [
+            s
+            for s in self._summaries
+            if self._matches(
+                s.loaded.definition.title, s.loaded.id, s.loaded.definition.process.owner
+            )
+        ]
+        for summary in shown:
+            d = summary.loaded.definition
+            processes.add_row(
+                cell(d.title),
+                cell(d.version),
+                cell(str(len(d.steps))),
+                cell(ago(summary.last_run_at, now) if summary.last_run_at else "never"),
+                cell(percent(summary.success_rate)),
+                key=summary.loaded.id,
+            )
+        total = len(self._summaries)
+        count = f"{len(shown)} of {total}" if len(shown) != total else str(total)
+        self.query_one("#processes-label", Static).update(lit(f"Processes ({count})"))
+        self._show_detail()
+
+    def app_clock(self) -> int:
+        """The app's clock (fixed in tests)."""
+        return int(getattr(self.app, "clock", lambda: 0)())
+
+    def _highlighted_process(self) -> ProcessSummary | None:
+        table = self.query_one("#processes", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self._summaries if s.loaded.id == key), None)
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#process-detail", Static)
+        summary = self._highlighted_process()
+        if summary is None:
+            detail.update(lit("No processes yet. Add TOML files to the processes folder."))
+            return
+        d = summary.loaded.definition
+        parts: list[object] = [(d.title, "bold"), "\n"]
+        if d.process.summary:
+            parts += [d.process.summary, "\n"]
+        parts += ["\n", ("Version ", "dim"), d.version]
+        if d.process.owner:
+            parts += [("  Owner ", "dim"), d.process.owner]
+        if d.process.target_minutes:
+            parts += [("\nTarget ", "dim"), duration(int(d.process.target_minutes * 60_000))]
+        if d.roles:
+            parts += [("\nRoles ", "dim"), ", ".join(d.roles.values())]
+        if d.triggers:
+            parts += [("\nStarted by", "dim")]
+            for trigger in d.triggers:
+                parts += ["\n  • ", trigger.title]
+        if d.process.resources:
+            parts += [("\nHave at hand", "dim")]
+            for resource in d.process.resources:
+                parts += ["\n  • ", resource]
+        parts += [
+            (
+                "\n\n" + f"{len(d.steps)} steps, {len(d.decisions)} decisions, {len(d.ends)} ends",
+                "dim",
+            )
+        ]
+        if summary.finished:
+            parts += [
+                (
+                    "\n" + f"{summary.finished} finished runs, "
+                    f"{percent(summary.success_rate)} successful",
+                    "dim",
+                )
+            ]
+        detail.update(line(*parts))  # type: ignore[arg-type]
+
+    def _show_problems(self) -> None:
+        problems = self.query_one("#problems", Static)
+        catalog = self.workspace.catalog
+        if not catalog.problems:
+            problems.display = False
+            return
+        files = catalog.files_with_problems
+        parts: list[object] = [
+            (f"⚠ {len(files)} file(s) with problems are not listed", "bold $warning"),
+        ]
+        for problem in catalog.problems[:20]:
+            parts += ["\n", str(problem)]
+        if len(catalog.problems) > 20:
+            parts += ["\n", f"... and {len(catalog.problems) - 20} more (procedo validate)"]
+        problems.update(line(*parts))  # type: ignore[arg-type]
+        problems.display = True
+
+    # -- events and actions ---------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "processes":
+            self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open_row(event.data_table, event.row_key.value)
+
+    def _open_row(self, table: DataTable, key: str | None, *, practice: bool = False) -> None:
+        if key is None:
+            return
+        if table.id == "unfinished":
+            self.app.resume_run(key)  # type: ignore[attr-defined]
+        else:
+            self.app.open_start(key, practice=practice)  # type: ignore[attr-defined]
+
+    def _focused_table(self) -> DataTable:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            return focused
+        return self.query_one("#processes", DataTable)
+
+    def action_open(self, practice: bool = False) -> None:
+        """Start the highlighted process, or resume the highlighted run."""
+        table = self._focused_table()
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._open_row(table, key, practice=practice)
+
+    def action_practice(self) -> None:
+        """Start a practice run of the highlighted process (left out of the metrics)."""
+        table = self.query_one("#processes", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self._open_row(table, key, practice=True)
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the highlight in the focused list."""
+        table = self._focused_table()
+        if delta > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    def action_filter(self) -> None:
+        """Type to filter the lists."""
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter and return to the list."""
+        filter_input = self.query_one("#filter", Input)
+        filter_input.value = ""
+        self.query_one("#processes", DataTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._fill_tables()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one("#processes", DataTable).focus()
+
+    def action_reload(self) -> None:
+        """Read the processes folder again."""
+        self.refresh_data(reload=True)
+        self.notify("Processes reloaded.", timeout=2)
+
+    def action_history(self) -> None:
+        """Open the history of runs."""
+        opener = getattr(self.app, "open_history", None)
+        if opener is None:
+            self.notify("History is not available yet.", severity="warning")
+        else:
+            opener()
+
+    def action_metrics(self) -> None:
+        """Open the metrics of the highlighted process."""
+        opener = getattr(self.app, "open_metrics", None)
+        summary = self._highlighted_process()
+        if opener is None:
+            self.notify("Metrics are not available yet.", severity="warning")
+        else:
+            opener(summary.loaded.id if summary else None)
+
+    def action_diagram(self) -> None:
+        """Show the map of the highlighted process."""
+        opener = getattr(self.app, "open_map", None)
+        summary = self._highlighted_process()
+        if summary is None:
+            return
+        if opener is None:
+            self.notify("Maps are not available yet.", severity="warning")
+        else:
+            opener(summary.loaded)

@@ -1,0 +1,124 @@
+"""Start: who runs it, what triggered it, and what to have at hand."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from procedo.engine import Refused
+from procedo.engine.run import clean_name
+from procedo.model import LoadedProcess
+from procedo.tui.text import duration, line, lit
+
+
+class StartScreen(ModalScreen[None]):
+    """Ask for the operator and the trigger, then start the run."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="start.cancel"),
+        Binding("ctrl+s", "start", "Start", id="start.start"),
+    ]
+
+    def __init__(
+        self,
+        loaded: LoadedProcess,
+        operator: str,
+        *,
+        practice: bool = False,
+        trigger: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.operator = operator
+        self.practice = practice
+        self.trigger = trigger
+
+    def compose(self) -> ComposeResult:
+        d = self.loaded.definition
+        with VerticalScroll(classes="dialog", id="start-dialog"):
+            yield Static(line(("Start: ", "dim"), (d.title, "bold")), classes="dialog-title")
+            if d.process.summary:
+                yield Static(lit(d.process.summary), classes="dialog-hint")
+            yield Static(lit("Operator"), classes="field-label")
+            yield Input(self.operator, placeholder="Your name", id="operator")
+            if d.triggers:
+                yield Static(lit("What started this run?"), classes="field-label")
+                options = [
+                    Option(lit(f"{n}. {t.title}"), id=t.id)
+                    for n, t in enumerate(d.triggers, start=1)
+                ]
+                yield OptionList(*options, id="trigger")
+            if d.process.resources:
+                parts: list[object] = [("Have at hand", "bold")]
+                for resource in d.process.resources:
+                    parts += ["\n  • ", resource]
+                yield Static(line(*parts), id="resources")  # type: ignore[arg-type]
+            if d.process.target_minutes:
+                target = duration(int(d.process.target_minutes * 60_000))
+                yield Static(line(("Target time ", "dim"), target), id="target")
+            yield Checkbox(
+                lit("Practice run (left out of the metrics)"), self.practice, id="practice"
+            )
+            yield Static("", id="dialog-error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(lit("Start (ctrl+s)"), id="start", variant="success")
+                yield Button(lit("Cancel (esc)"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog-error").display = False
+        if self.loaded.definition.triggers:
+            triggers = self.query_one("#trigger", OptionList)
+            ids = [t.id for t in self.loaded.definition.triggers]
+            triggers.highlighted = ids.index(self.trigger) if self.trigger in ids else 0
+        self.query_one("#operator", Input).focus()
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#dialog-error", Static)
+        error.update(lit(message))
+        error.display = True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.loaded.definition.triggers and len(self.loaded.definition.triggers) > 1:
+            self.query_one("#trigger", OptionList).focus()
+        else:
+            self.action_start()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self.action_start()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Close without starting."""
+        self.dismiss(None)
+
+    def action_start(self) -> None:
+        """Start the run with what was entered."""
+        try:
+            operator = clean_name(self.query_one("#operator", Input).value)
+        except Refused as error:
+            self._error(str(error).capitalize() + ".")
+            self.query_one("#operator", Input).focus()
+            return
+        trigger = None
+        if self.loaded.definition.triggers:
+            highlighted = self.query_one("#trigger", OptionList).highlighted_option
+            if highlighted is None:
+                self._error("Choose what started this run.")
+                return
+            trigger = highlighted.id
+        practice = self.query_one("#practice", Checkbox).value
+        app = self.app
+        self.dismiss(None)
+        app.start_run(self.loaded.id, operator, trigger, practice=practice)  # type: ignore[attr-defined]

@@ -1,0 +1,123 @@
+"""Summary: how the run ended, how long it took, what was skipped, recorded and noted."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from procedo.engine import Run
+from procedo.tui.text import duration, line
+
+
+def summary_content(run: Run) -> Content:
+    """The whole summary as one block of literal text with styles."""
+    d, s = run.definition, run.state
+    parts: list[str | tuple[str, str]] = [(d.title, "bold")]
+    if s.practice:
+        parts.append(("  (practice run)", "bold $warning"))
+    parts.append("\n\n")
+    if s.status == "completed" and s.end_node:
+        end = d.ends[s.end_node]
+        style = "bold $success" if end.success else "bold $error"
+        parts += [("Outcome   ", "$text-muted"), (f"{end.outcome.upper()}: {end.title}", style)]
+    else:
+        parts += [("Outcome   ", "$text-muted"), ("ABORTED", "bold $error")]
+        if s.abort_reason:
+            parts += [" — ", s.abort_reason]
+    parts += ["\n", ("Duration  ", "$text-muted"), duration(s.duration_ms)]
+    target = d.process.target_minutes
+    if target and s.duration_ms is not None:
+        on_target = s.duration_ms <= target * 60_000
+        parts += [
+            ("  (target ", "$text-muted"),
+            duration(int(target * 60_000)),
+            (": ", "$text-muted"),
+            ("on target" if on_target else "over target", "$success" if on_target else "$error"),
+            (")", "$text-muted"),
+        ]
+    parts += ["\n", ("Operators ", "$text-muted"), ", ".join(s.operators)]
+    if s.trigger:
+        trigger = d.trigger(s.trigger)
+        parts += ["\n", ("Trigger   ", "$text-muted"), trigger.title if trigger else s.trigger]
+    parts += ["\n", ("Run       ", "$text-muted"), s.run_id]
+    parts += ["\n\n", ("Path", "bold"), "\n  "]
+    titles = []
+    for node in s.path_nodes():
+        found = d.node(node)
+        titles.append(getattr(found, "title", None) or getattr(found, "question", node))
+    parts.append(" → ".join(titles))
+    values: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
+    for visit in s.visits:
+        step = d.steps.get(visit.node)
+        if step is None:
+            continue
+        for index, mark in sorted(visit.items.items()):
+            item = step.items[index]
+            if mark.value is not None:
+                unit = f" {item.unit}" if item.unit else ""
+                values.append((item.text, mark.value + unit))
+            if mark.na_reason is not None:
+                skipped.append((item.text, mark.na_reason))
+    if values:
+        parts += ["\n\n", ("Recorded values", "bold")]
+        for text, value in values:
+            parts += ["\n  ", text, (": ", "$text-muted"), (value, "bold")]
+    if skipped:
+        parts += ["\n\n", ("Not applicable", "bold")]
+        for text, reason in skipped:
+            parts += ["\n  ", text, (" — ", "$text-muted"), (reason, "italic")]
+    if s.notes:
+        parts += ["\n\n", ("Notes", "bold")]
+        for note in s.notes:
+            where = (
+                f" on {note.node}" + (f" item {note.item + 1}" if note.item is not None else "")
+                if note.node
+                else ""
+            )
+            parts += ["\n  ", (f"{note.ts[11:16]} {note.actor}{where}: ", "$text-muted"), note.text]
+    return line(*parts)
+
+
+class SummaryScreen(Screen[None]):
+    """Shown when a run reaches an end or is aborted (and when a finished run is opened)."""
+
+    BINDINGS = [
+        Binding("enter,escape,q", "home", "Home", id="summary.home"),
+        Binding("e", "export", "Export", id="summary.export"),
+        Binding("h", "history", "History", id="summary.history"),
+    ]
+
+    def __init__(self, run: Run) -> None:
+        super().__init__()
+        self.run = run
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="summary-scroll"):
+            yield Static(summary_content(self.run), id="summary")
+        yield Footer(compact=True)
+
+    def action_home(self) -> None:
+        """Back to the home screen."""
+        self.app.pop_screen()
+        self.app.go_home()  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        """Export the run's record."""
+        exporter = getattr(self.app, "export_run", None)
+        if exporter is None:
+            self.notify("Export is not available yet.", severity="warning")
+        else:
+            exporter(self.run.run_id)
+
+    def action_history(self) -> None:
+        """Open the history."""
+        opener = getattr(self.app, "open_history", None)
+        if opener is None:
+            self.notify("History is not available yet.", severity="warning")
+        else:
+            opener()

@@ -1,0 +1,105 @@
+"""How checklist items and decision options are drawn (pure functions returning Content)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from procedo.engine import ItemMark, Note, RunState
+from procedo.model import Decision, Item, ProcessDefinition, Step
+from procedo.tui.text import line
+
+
+def record_hint(item: Item) -> str:
+    """What a record item asks for: ``number, %, 0–100`` or ``one of: eu, us``."""
+    if item.record == "number":
+        parts = ["number"]
+        if item.unit:
+            parts.append(item.unit)
+        if item.min is not None and item.max is not None:
+            parts.append(f"{item.min:g}–{item.max:g}")
+        elif item.min is not None:
+            parts.append(f"≥ {item.min:g}")
+        elif item.max is not None:
+            parts.append(f"≤ {item.max:g}")
+        return ", ".join(parts)
+    if item.record == "choice":
+        return "one of: " + ", ".join(item.choices)
+    return "text"
+
+
+def item_prompt(
+    definition: ProcessDefinition, step: Step, item: Item, mark: ItemMark, notes: int
+) -> Content:
+    """One checklist row: box, text, role, critical mark, value or reason."""
+    if mark.na_reason is not None:
+        box: tuple[str, str] = ("[–] ", "$text-muted")
+    elif mark.checked:
+        box = ("[✓] ", "bold $success")
+    else:
+        box = ("[ ] ", "bold")
+    text_style = "$text-muted" if mark.na_reason is not None else ""
+    parts: list[str | tuple[str, str]] = [box, (item.text, text_style) if text_style else item.text]
+    if item.critical:
+        parts.append(("  ⚠ critical", "bold $warning"))
+    if item.role and item.role != step.role:
+        parts.append((f"  · {definition.role_name(item.role)}", "italic $accent"))
+    if item.record:
+        if mark.value is not None:
+            unit = f" {item.unit}" if item.unit else ""
+            parts.append(("  = ", "$text-muted"))
+            parts.append((mark.value + unit, "bold $success"))
+        else:
+            parts.append((f"  ({record_hint(item)})", "$text-muted"))
+    if notes:
+        parts.append((f"  ✎{notes}", "$accent"))
+    if mark.na_reason is not None:
+        parts.append(("\n    not applicable: ", "italic $text-muted"))
+        parts.append((mark.na_reason, "italic $text-muted"))
+    return line(*parts)
+
+
+def option_prompt(definition: ProcessDefinition, decision: Decision, index: int) -> Content:
+    """One decision option: ``1. Yes  → Mitigate``."""
+    option = decision.options[index]
+    target = definition.node(option.next)
+    target_title = getattr(target, "title", None) or getattr(target, "question", option.next)
+    number = f"{index + 1}. " if index < 9 else "   "
+    return line(
+        (number, "bold"),
+        (option.label, "bold"),
+        ("  → ", "$text-muted"),
+        (target_title, "$text-muted"),
+    )
+
+
+def item_notes(state: RunState, node: str, item: int) -> list[Note]:
+    """Notes on one item of the current visit."""
+    visit = state.current
+    index = visit.index if visit else None
+    return [n for n in state.notes if n.node == node and n.item == item and n.visit == index]
+
+
+def node_notes(state: RunState) -> list[Note]:
+    """Notes on the current visit as a whole."""
+    visit = state.current
+    if visit is None:
+        return []
+    return [n for n in state.notes if n.visit == visit.index and n.item is None]
+
+
+def item_detail(step: Step, index: int, mark: ItemMark, notes: list[Note]) -> Content:
+    """The text under the list for the highlighted item: details, notes, who did it."""
+    item = step.items[index]
+    parts: list[str | tuple[str, str]] = []
+    if item.details:
+        parts.append(item.details)
+    if mark.by and mark.at:
+        verb = "marked not applicable" if mark.na_reason is not None else "done"
+        parts.append((f"\n{verb} by {mark.by} at {mark.at[11:19]} UTC", "$text-muted"))
+    for note in notes:
+        parts.append(("\n✎ ", "$accent"))
+        parts.append((f"{note.actor}: ", "$text-muted"))
+        parts.append(note.text)
+    if item.critical and not parts:
+        parts.append(("Critical: must be done; it cannot be marked not applicable.", "$warning"))
+    return line(*parts) if parts else Content("")

@@ -1,0 +1,36 @@
+"""The run's header line: process, operator, elapsed time against the target, status."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from procedo.engine import RunState
+from procedo.model import ProcessDefinition
+from procedo.tui.text import clock_text, line
+
+
+def header_content(
+    definition: ProcessDefinition, state: RunState, now_ms: int, read_only: bool
+) -> Content:
+    """The header text for a run at time ``now_ms``."""
+    elapsed = state.active_ms(now_ms)
+    parts: list[str | tuple[str, str]] = [(definition.title, "bold")]
+    if state.practice:
+        parts.append(("  PRACTICE", "bold $warning"))
+    parts += [("  · ", "$text-muted"), state.operator, ("  · ", "$text-muted")]
+    target = definition.process.target_minutes
+    if target:
+        over = elapsed > target * 60_000
+        parts.append((clock_text(elapsed), "bold $error" if over else "bold"))
+        parts.append((f" / {clock_text(int(target * 60_000))}", "$text-muted"))
+    else:
+        parts.append((clock_text(elapsed), "bold"))
+    status = "read-only" if read_only else state.status
+    parts += [("  · ", "$text-muted"), (status, "italic")]
+    parts.append((f"  · saved #{state.last_seq}", "$text-muted"))
+    return line(*parts)
+
+
+class RunHeader(Static):
+    """Shows :func:`header_content`; the run screen refreshes it every second."""

@@ -1,0 +1,159 @@
+"""The workspace: the processes folder and the journal, as the TUI and CLI use them together.
+
+No UI here: it loads the catalog, starts and opens runs, and answers the home screen's
+questions (unfinished runs, last run and success rate per process) with a few SQL queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from procedo.config import Paths
+from procedo.engine import Run, now_ms
+from procedo.journal import Journal, OpenedRun, default_operator
+from procedo.model import Catalog, LoadedProcess, load_catalog
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSummary:
+    """A process as the home screen lists it."""
+
+    loaded: LoadedProcess
+    last_run_at: str | None
+    finished: int
+    succeeded: int
+
+    @property
+    def success_rate(self) -> float | None:
+        """Share of finished (non-practice) runs that ended at a success outcome."""
+        return self.succeeded / self.finished if self.finished else None
+
+
+@dataclass(frozen=True, slots=True)
+class UnfinishedRun:
+    """A run that can be resumed."""
+
+    run_id: str
+    process_id: str
+    title: str
+    operator: str
+    status: str
+    node_title: str
+    updated_at: str
+    practice: bool
+    newer_definition: bool
+
+
+def ago(iso: str | None, now: int | None = None) -> str:
+    """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago`` for an ISO timestamp."""
+    if not iso:
+        return "never"
+    from procedo.engine import ms_from_iso
+
+    seconds = max(0, ((now if now is not None else now_ms()) - ms_from_iso(iso)) // 1000)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} d ago"
+
+
+class Workspace:
+    """A processes folder plus a journal file."""
+
+    def __init__(self, paths: Paths, journal: Journal | None = None) -> None:
+        self.paths = paths
+        self.journal = journal or Journal(paths.db)
+        self.catalog: Catalog = Catalog()
+        self.reload()
+
+    def close(self) -> None:
+        """Close the journal."""
+        self.journal.close()
+
+    def reload(self) -> Catalog:
+        """Read the processes folder again."""
+        folder: Path = self.paths.processes
+        self.catalog = load_catalog([folder]) if folder.exists() else Catalog()
+        return self.catalog
+
+    def process(self, process_id: str) -> LoadedProcess | None:
+        """A loaded process by id."""
+        return self.catalog.get(process_id)
+
+    def summaries(self) -> list[ProcessSummary]:
+        """Every valid process with its last run and success figures."""
+        stats = {
+            row["process_id"]: row
+            for row in self.journal.rows(
+                "SELECT process_id, MAX(started_at) AS last_run_at, "
+                "SUM(status IN ('completed', 'aborted')) AS finished, "
+                "SUM(status = 'completed' AND success = 1) AS succeeded "
+                "FROM runs WHERE practice = 0 GROUP BY process_id"
+            )
+        }
+        result = []
+        for loaded in sorted(self.catalog.processes, key=lambda p: p.definition.title.casefold()):
+            row = stats.get(loaded.id, {})
+            result.append(
+                ProcessSummary(
+                    loaded,
+                    row.get("last_run_at"),
+                    int(row.get("finished") or 0),
+                    int(row.get("succeeded") or 0),
+                )
+            )
+        return result
+
+    def unfinished(self) -> list[UnfinishedRun]:
+        """Active and paused runs, most recently touched first."""
+        result = []
+        for row in self.journal.rows(
+            "SELECT id, process_id, definition_hash, operator, status, current_node, updated_at, "
+            "practice FROM runs WHERE status IN ('active', 'paused') ORDER BY updated_at DESC"
+        ):
+            definition = self.journal.definition(row["definition_hash"])
+            node = row["current_node"] or ""
+            try:
+                found = definition.node(node)
+                node_title = getattr(found, "title", None) or getattr(found, "question", node)
+            except KeyError:
+                node_title = node
+            current = self.catalog.get(row["process_id"])
+            result.append(
+                UnfinishedRun(
+                    run_id=row["id"],
+                    process_id=row["process_id"],
+                    title=definition.title,
+                    operator=row["operator"],
+                    status=row["status"],
+                    node_title=node_title,
+                    updated_at=row["updated_at"],
+                    practice=bool(row["practice"]),
+                    newer_definition=current is not None
+                    and current.sha256 != row["definition_hash"],
+                )
+            )
+        return result
+
+    def suggested_operator(self) -> str:
+        """The last run's operator, else the login name."""
+        return self.journal.last_operator() or default_operator()
+
+    def start_run(
+        self, process_id: str, operator: str, trigger: str | None = None, *, practice: bool = False
+    ) -> Run:
+        """Start a run of a loaded process."""
+        loaded = self.catalog.get(process_id)
+        if loaded is None:
+            from procedo.engine import Refused
+
+            raise Refused(f"no valid process {process_id!r} in {self.paths.processes}")
+        return self.journal.start_run(loaded, operator, trigger, practice=practice)
+
+    def open_run(self, run_id: str) -> OpenedRun:
+        """Open a run to drive it (read-only when another session holds it)."""
+        return self.journal.open_run(self.journal.resolve_run_id(run_id))
