@@ -18,9 +18,15 @@ def lit(text: object) -> Content:
     return Content(str(text))
 
 
-def cell(text: object, style: str = "") -> Text:
-    """A literal DataTable cell (DataTable measures Rich Text, not Content, for its widths)."""
-    return Text(str(text), style=style, no_wrap=True, overflow="ellipsis")
+def cell(text: object, style: str = "", max_width: int = 0) -> Text:
+    """A literal DataTable cell (DataTable measures Rich Text, not Content, for its widths).
+
+    ``max_width`` shortens long text with an ellipsis so a table fits 80 columns.
+    """
+    value = " ".join(str(text).split())
+    if max_width and len(value) > max_width:
+        value = value[: max_width - 1] + "…"
+    return Text(value, style=style, no_wrap=True, overflow="ellipsis")
 
 
 def line(*parts: Part) -> Content:

@@ -78,7 +78,7 @@ class TextPrompt(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield from self.compose_frame()
-            yield Input(self.initial, placeholder=self.placeholder, id="dialog-input")
+            yield Input(self.initial, placeholder=self.placeholder, id="dialog-input", compact=True)
             yield Static("", id="dialog-error", classes="dialog-error")
             yield Static(lit("enter: save   escape: cancel"), classes="dialog-keys")
 
@@ -118,7 +118,7 @@ class ChoicePrompt(_Dialog):
                 Option(lit(f"{n}. {choice}" if n <= 9 else choice), id=str(n - 1))
                 for n, choice in enumerate(self.choices, start=1)
             ]
-            yield OptionList(*options, id="dialog-choices")
+            yield OptionList(*options, id="dialog-choices", compact=True)
             yield Static("", id="dialog-error", classes="dialog-error")
             yield Static(lit("↑↓ enter or 1–9: choose   escape: cancel"), classes="dialog-keys")
 
@@ -157,8 +157,8 @@ class Confirm(_Dialog):
         with Vertical(classes="dialog"):
             yield from self.compose_frame()
             with Horizontal(classes="dialog-buttons"):
-                yield Button(lit(f"{self.yes_label} (y)"), id="yes", variant="error")
-                yield Button(lit(f"{self.no_label} (n)"), id="no", variant="primary")
+                yield Button(lit(f"{self.yes_label} (y)"), id="yes", variant="error", compact=True)
+                yield Button(lit(f"{self.no_label} (n)"), id="no", variant="primary", compact=True)
             yield Static("", id="dialog-error", classes="dialog-error")
 
     def on_mount(self) -> None:

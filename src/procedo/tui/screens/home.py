@@ -34,6 +34,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._summaries: list[ProcessSummary] = []
+        self._last_table = "processes"
         self._unfinished: list[UnfinishedRun] = []
 
     @property
@@ -45,7 +46,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(lit("procedo"), id="home-title")
-        yield Input(placeholder="/ to filter processes and runs", id="filter")
+        yield Input(placeholder="/ filter processes and runs", id="filter", compact=True)
         with Horizontal(id="home-body"):
             with Vertical(id="home-lists"):
                 yield Static("", id="unfinished-label", classes="section")
@@ -63,7 +64,7 @@ class HomeScreen(Screen[None]):
         processes = self.query_one("#processes", DataTable)
         processes.add_columns("Process", "Version", "Steps", "Last run", "Success")
         self.refresh_data()
-        processes.focus()
+        (unfinished if unfinished.row_count else processes).focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -94,9 +95,9 @@ class HomeScreen(Screen[None]):
             title = run.title + (" (practice)" if run.practice else "")
             status = " ⏸" if run.status == "paused" else ""
             unfinished.add_row(
-                cell(title),
-                cell(run.operator),
-                cell(run.node_title + status),
+                cell(title, max_width=30),
+                cell(run.operator, max_width=14),
+                cell(run.node_title + status, max_width=22),
                 cell(ago(run.updated_at, now)),
                 key=run.run_id,
             )
@@ -117,8 +118,8 @@ class HomeScreen(Screen[None]):
         for summary in shown:
             d = summary.loaded.definition
             processes.add_row(
-                cell(d.title),
-                cell(d.version),
+                cell(d.title, max_width=44),
+                cell(d.version, max_width=8),
                 cell(str(len(d.steps))),
                 cell(ago(summary.last_run_at, now) if summary.last_run_at else "never"),
                 cell(percent(summary.success_rate)),
@@ -216,11 +217,17 @@ class HomeScreen(Screen[None]):
         else:
             self.app.open_start(key, practice=practice)  # type: ignore[attr-defined]
 
+    def on_descendant_focus(self, event: object) -> None:
+        widget = getattr(event, "widget", None)
+        if isinstance(widget, DataTable) and widget.id:
+            self._last_table = widget.id
+
     def _focused_table(self) -> DataTable:
+        """The list the operator is in (or was last in)."""
         focused = self.focused
         if isinstance(focused, DataTable):
             return focused
-        return self.query_one("#processes", DataTable)
+        return self.query_one(f"#{self._last_table}", DataTable)
 
     def action_open(self, practice: bool = False) -> None:
         """Start the highlighted process, or resume the highlighted run."""

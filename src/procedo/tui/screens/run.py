@@ -12,7 +12,13 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import Refused, Run, RunError
-from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
+from procedo.journal import (
+    JournalError,
+    RunLockedError,
+    StaleRunError,
+    StorageError,
+    default_operator,
+)
 from procedo.tui.screens.dialogs import ChoicePrompt, Confirm, TextPrompt
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.checklist import (
@@ -88,8 +94,15 @@ class RunScreen(Screen[None]):
         return int(self.app.clock())
 
     def _tick(self) -> None:
-        self.query_one(RunHeader).update(
-            header_content(self.run.definition, self.run.state, self._now(), self.read_only)
+        header = self.query_one(RunHeader)
+        header.update(
+            header_content(
+                self.run.definition,
+                self.run.state,
+                self._now(),
+                self.read_only,
+                width=header.size.width - 2,
+            )
         )
 
     # -- drawing --------------------------------------------------------------------------
@@ -229,6 +242,18 @@ class RunScreen(Screen[None]):
             self._finish()
         return True
 
+    def _guard(self, submit: Callable[[str], object]) -> Callable[[str], object]:
+        """Wrap a dialog's submit so a lost lease turns this screen read-only too."""
+
+        def guarded(value: str) -> object:
+            try:
+                return submit(value)
+            except (RunLockedError, StaleRunError) as error:
+                self._become_read_only(str(error))
+                raise
+
+        return guarded
+
     def _become_read_only(self, reason: str) -> None:
         self.read_only = True
         self.read_only_reason = reason
@@ -322,7 +347,9 @@ class RunScreen(Screen[None]):
             )
         else:
             hint = f"Record {record_hint(item)}" + (f"\n{item.details}" if item.details else "")
-            screen = TextPrompt(item.text, hint=hint, value=current or "", submit=submit)
+            screen = TextPrompt(
+                item.text, hint=hint, value=current or "", submit=self._guard(submit)
+            )
         self.app.push_screen(screen, after)
 
     def action_clear(self) -> None:
@@ -388,7 +415,9 @@ class RunScreen(Screen[None]):
                     self.refresh_view()
                     self.show_status("note saved")
 
-            self.app.push_screen(TextPrompt("Note", hint=str(target), submit=submit), after)
+            self.app.push_screen(
+                TextPrompt("Note", hint=str(target), submit=self._guard(submit)), after
+            )
 
         self.app.push_screen(ChoicePrompt("Add a note to", targets), write_note)
 
@@ -478,7 +507,7 @@ class RunScreen(Screen[None]):
             TextPrompt(
                 "Take over this run",
                 hint=self.read_only_reason,
-                value=workspace.suggested_operator(),
+                value=default_operator(),
                 submit=submit,
             ),
             after,

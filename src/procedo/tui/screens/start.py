@@ -44,14 +44,14 @@ class StartScreen(ModalScreen[None]):
             if d.process.summary:
                 yield Static(lit(d.process.summary), classes="dialog-hint")
             yield Static(lit("Operator"), classes="field-label")
-            yield Input(self.operator, placeholder="Your name", id="operator")
+            yield Input(self.operator, placeholder="Your name", id="operator", compact=True)
             if d.triggers:
                 yield Static(lit("What started this run?"), classes="field-label")
                 options = [
                     Option(lit(f"{n}. {t.title}"), id=t.id)
                     for n, t in enumerate(d.triggers, start=1)
                 ]
-                yield OptionList(*options, id="trigger")
+                yield OptionList(*options, id="trigger", compact=True)
             if d.process.resources:
                 parts: list[object] = [("Have at hand", "bold")]
                 for resource in d.process.resources:
@@ -61,12 +61,15 @@ class StartScreen(ModalScreen[None]):
                 target = duration(int(d.process.target_minutes * 60_000))
                 yield Static(line(("Target time ", "dim"), target), id="target")
             yield Checkbox(
-                lit("Practice run (left out of the metrics)"), self.practice, id="practice"
+                lit("Practice run (left out of the metrics)"),
+                self.practice,
+                id="practice",
+                compact=True,
             )
             yield Static("", id="dialog-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(lit("Start (ctrl+s)"), id="start", variant="success")
-                yield Button(lit("Cancel (esc)"), id="cancel")
+                yield Button(lit("Start (ctrl+s)"), id="start", variant="success", compact=True)
+                yield Button(lit("Cancel (esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-error").display = False

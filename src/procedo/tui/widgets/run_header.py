@@ -11,11 +11,15 @@ from procedo.tui.text import clock_text, line
 
 
 def header_content(
-    definition: ProcessDefinition, state: RunState, now_ms: int, read_only: bool
+    definition: ProcessDefinition,
+    state: RunState,
+    now_ms: int,
+    read_only: bool,
+    width: int = 0,
 ) -> Content:
-    """The header text for a run at time ``now_ms``."""
+    """The header text for a run at time ``now_ms``; the title is shortened to fit ``width``."""
     elapsed = state.active_ms(now_ms)
-    parts: list[str | tuple[str, str]] = [(definition.title, "bold")]
+    parts: list[str | tuple[str, str]] = []
     if state.practice:
         parts.append(("  PRACTICE", "bold $warning"))
     parts += [("  · ", "$text-muted"), state.operator, ("  · ", "$text-muted")]
@@ -29,7 +33,12 @@ def header_content(
     status = "read-only" if read_only else state.status
     parts += [("  · ", "$text-muted"), (status, "italic")]
     parts.append((f"  · saved #{state.last_seq}", "$text-muted"))
-    return line(*parts)
+    rest = line(*parts)
+    title = definition.title
+    room = width - rest.cell_length if width > 0 else len(title)
+    if len(title) > room:
+        title = title[: max(1, room - 1)] + "…"
+    return line((title, "bold"), rest)
 
 
 class RunHeader(Static):
