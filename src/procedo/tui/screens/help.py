@@ -27,27 +27,50 @@ def key_label(key: str) -> str:
     return ", ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in key.split(","))
 
 
-def help_content(screen: Screen[object]) -> Content:
-    """Every active binding of ``screen`` (and the app) with its description."""
+def _available(screen: Screen[object], action: str) -> bool:
+    name, _, rest = action.partition("(")
+    params: tuple[object, ...] = ()
+    if rest.rstrip(")").strip().lstrip("-").isdigit():
+        params = (int(rest.rstrip(")")),)
+    try:
+        return screen.check_action(name, params) is not False
+    except Exception:  # a screen's check may need state that is not there: show the key
+        return True
+
+
+def help_rows(screen: Screen[object]) -> list[tuple[str, str, bool]]:
+    """(keys, description, available here) for the screen's own bindings and the app's."""
+    rows: list[tuple[str, str, bool]] = [("↑ ↓", "Move", True)]
     seen: set[str] = set()
-    rows: list[tuple[str, str]] = []
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not binding.description or (binding.action in seen and binding.action != "choose"):
+    bindings = [*screen.BINDINGS, *screen.app.BINDINGS]
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.description:
             continue
-        if binding.action.startswith("choose("):
-            if "choose" in seen:
-                continue
-            seen.add("choose")
-            rows.append(("1–9", "Choose that option"))
+        action = binding.action
+        if action.startswith("choose("):
+            if "choose" not in seen:
+                seen.add("choose")
+                rows.append(("1–9", "Choose that option", _available(screen, action)))
             continue
-        seen.add(binding.action)
-        label = key_label(key) if active.enabled else f"{key_label(key)} (not here)"
-        rows.append((label, binding.description))
-    rows.append(("ctrl+p", "Command palette: start, resume, history"))
+        if action.startswith("cursor("):
+            if "cursor" not in seen:
+                seen.add("cursor")
+                rows.append(("j k", "Move down, up", True))
+            continue
+        if action in seen:
+            continue
+        seen.add(action)
+        rows.append((key_label(binding.key), binding.description, _available(screen, action)))
+    rows.append(("ctrl+p", "Command palette: start, resume, history", True))
+    return rows
+
+
+def help_content(screen: Screen[object]) -> Content:
+    """Every key of ``screen`` (and the app) with its description."""
     parts: list[str | tuple[str, str]] = [("Keys on this screen", "bold"), "\n"]
-    for key, description in rows:
-        parts += ["\n", (f"{key:>14}  ", "bold $accent"), description]
+    for keys, description, available in help_rows(screen):
+        parts += ["\n", (f"{keys:>14}  ", "bold $accent" if available else "$text-muted")]
+        parts.append(description if available else (f"{description} (not here)", "$text-muted"))
     parts += ["\n\n", ("esc or ? closes this help", "$text-muted")]
     return line(*parts)
 
@@ -70,4 +93,4 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-__all__ = ["Binding", "HelpScreen", "help_content"]
+__all__ = ["HelpScreen", "help_content", "help_rows"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from textual.app import ComposeResult
@@ -89,6 +90,11 @@ class RunScreen(Screen[None]):
         self.refresh_view()
         self.set_interval(1.0, self._tick)
         self.query_one("#choices", OptionList).focus()
+
+    def on_unmount(self) -> None:
+        # However the screen goes away (q, ctrl+q, the terminal closing), the run is left
+        # paused and released, so its clock stops and any session can resume it.
+        self.leave_paused()
 
     def _now(self) -> int:
         return int(self.app.clock())
@@ -530,11 +536,13 @@ class RunScreen(Screen[None]):
             if workspace is not None:
                 workspace.journal.release(self.run.run_id)
         except (RunError, JournalError) as error:
-            self.notify(f"The run stays resumable, but: {error}", severity="warning", markup=False)
+            with contextlib.suppress(Exception):  # the app may be shutting down
+                self.notify(
+                    f"The run stays resumable, but: {error}", severity="warning", markup=False
+                )
 
     def action_leave(self) -> None:
-        """Leave the run paused and resumable."""
-        self.leave_paused()
+        """Leave the run paused and resumable (pausing happens as the screen unmounts)."""
         self.app.pop_screen()
         self.app.go_home()  # type: ignore[attr-defined]
 

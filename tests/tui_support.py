@@ -1,0 +1,129 @@
+"""Helpers for driving the real app with the Pilot: a fixed clock and a key-driven walker."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from procedo.config import Paths
+from procedo.model import Decision, Item
+from procedo.tui import ProcedoApp, StartRequest, make_app
+from procedo.tui.screens.run import RunScreen
+from procedo.tui.screens.summary import SummaryScreen
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "processes"
+FIXED_MS = 1_795_000_000_000  # 2026-11-18T...: far from "now", fixed for snapshots
+
+
+class FakeClock:
+    """A clock that moves only when told to (or by ``step`` ms per call)."""
+
+    def __init__(self, start: int = FIXED_MS, step: int = 0) -> None:
+        self.now = start
+        self.step = step
+
+    def __call__(self) -> int:
+        self.now += self.step
+        return self.now
+
+    def advance(self, ms: int) -> None:
+        """Move the clock forward."""
+        self.now += ms
+
+
+def make_paths(tmp_path: Path, processes: Path | None = None) -> Paths:
+    """A copy of the processes folder (or the given one) and a fresh journal in tmp_path."""
+    folder = tmp_path / "processes"
+    if not folder.exists():
+        shutil.copytree(processes or BUNDLED, folder)
+    return Paths(processes=folder, db=tmp_path / "journal.db")
+
+
+def app_for(
+    paths: Paths,
+    *,
+    start: StartRequest | None = None,
+    resume: str | None = None,
+    clock: Callable[[], int] | None = None,
+) -> ProcedoApp:
+    """The real app, as the CLI builds it."""
+    return make_app(paths, start=start, resume=resume, clock=clock or FakeClock(step=1000))
+
+
+def value_for(item: Item) -> str:
+    """A valid value to record for an item."""
+    if item.record == "choice":
+        return item.choices[0]
+    if item.record == "number":
+        low = item.min if item.min is not None else 0
+        high = item.max if item.max is not None else low + 10
+        middle = (low + high) / 2
+        return f"{middle:g}"
+    return "ok [A-1]"
+
+
+Chooser = Callable[[str, Decision, set[str]], int]
+
+
+def first_new_option(node: str, decision: Decision, seen: set[str]) -> int:
+    """The first option that leads somewhere not yet visited (else the first)."""
+    for index, option in enumerate(decision.options):
+        if option.next not in seen:
+            return index
+    return 0
+
+
+def last_new_option(node: str, decision: Decision, seen: set[str]) -> int:
+    """The last option that leads somewhere not yet visited (else the last)."""
+    for index in reversed(range(len(decision.options))):
+        if decision.options[index].next not in seen:
+            return index
+    return len(decision.options) - 1
+
+
+async def fill_step(pilot: Pilot[None]) -> None:
+    """Tick or record every item of the current step with keys, then complete it."""
+    screen = pilot.app.screen
+    assert isinstance(screen, RunScreen)
+    step = screen.run.current_step
+    assert step is not None
+    for index, item in enumerate(step.items):
+        await pilot.press("space")
+        await pilot.pause()
+        if item.record:
+            if item.record == "choice":
+                await pilot.press("1")
+            else:
+                await pilot.press(*value_for(item), "enter")
+            await pilot.pause()
+        assert pilot.app.screen is screen, f"item {index} left a dialog open"
+        assert screen.run.state.current.mark(index).done, f"item {index} not done"  # type: ignore[union-attr]
+        await pilot.press("down")
+    await pilot.press("c")
+    await pilot.pause()
+
+
+async def walk_to_end(pilot: Pilot[None], chooser: Chooser, max_moves: int = 80) -> list[str]:
+    """Drive the run screen until the summary shows; returns the nodes passed."""
+    seen: set[str] = set()
+    passed: list[str] = []
+    for _ in range(max_moves):
+        screen = pilot.app.screen
+        if isinstance(screen, SummaryScreen):
+            return passed
+        assert isinstance(screen, RunScreen), type(screen).__name__
+        node = screen.run.state.current_node or ""
+        seen.add(node)
+        passed.append(node)
+        decision = screen.run.definition.decisions.get(node)
+        if decision is None:
+            await fill_step(pilot)
+        else:
+            choice = chooser(node, decision, seen)
+            await pilot.press(str(choice + 1))
+            await pilot.pause()
+    raise AssertionError(f"no end reached after {max_moves} moves: {passed}")
