@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from procedo.config import Paths
 from procedo.model import Decision, Item
@@ -85,29 +86,49 @@ def last_new_option(node: str, decision: Decision, seen: set[str]) -> int:
     return len(decision.options) - 1
 
 
-async def fill_step(pilot: Pilot[None]) -> None:
-    """Tick or record every item of the current step with keys, then complete it."""
+async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
+    """Tick or record every item of the current step, then complete it.
+
+    With ``keys`` every action is a key press; without, the screen's actions and the dialogs'
+    submit are called directly (the same code paths, minus the Pilot's per-key idle wait).
+    """
     screen = pilot.app.screen
     assert isinstance(screen, RunScreen)
     step = screen.run.current_step
     assert step is not None
-    for index, item in enumerate(step.items):
-        await pilot.press("space")
+    if not keys:
+        choices = screen.query_one("#choices", OptionList)
+        for index, item in enumerate(step.items):
+            choices.highlighted = index
+            screen.action_toggle()
+            if item.record:
+                await pilot.pause()
+                dialog = pilot.app.screen
+                dialog.attempt(dialog.submit, value_for(item))  # type: ignore[attr-defined]
+                await pilot.pause()
+            assert screen.run.state.current.mark(index).done, f"item {index} not done"  # type: ignore[union-attr]
+        screen.action_complete()
         await pilot.pause()
+        return
+    for index, item in enumerate(step.items):
         if item.record:
-            if item.record == "choice":
-                await pilot.press("1")
-            else:
-                await pilot.press(*value_for(item), "enter")
-            await pilot.pause()
+            await pilot.press("space")
+            await pilot.pause()  # the value dialog opens
+            keys = ["1"] if item.record == "choice" else [*value_for(item), "enter"]
+            await pilot.press(*keys)
+            await pilot.pause()  # the dialog closes
+            await pilot.press("down")
+        else:
+            await pilot.press("space", "down")
         assert pilot.app.screen is screen, f"item {index} left a dialog open"
         assert screen.run.state.current.mark(index).done, f"item {index} not done"  # type: ignore[union-attr]
-        await pilot.press("down")
     await pilot.press("c")
     await pilot.pause()
 
 
-async def walk_to_end(pilot: Pilot[None], chooser: Chooser, max_moves: int = 80) -> list[str]:
+async def walk_to_end(
+    pilot: Pilot[None], chooser: Chooser, *, keys: bool = True, max_moves: int = 80
+) -> list[str]:
     """Drive the run screen until the summary shows; returns the nodes passed."""
     seen: set[str] = set()
     passed: list[str] = []
@@ -121,9 +142,12 @@ async def walk_to_end(pilot: Pilot[None], chooser: Chooser, max_moves: int = 80)
         passed.append(node)
         decision = screen.run.definition.decisions.get(node)
         if decision is None:
-            await fill_step(pilot)
+            await fill_step(pilot, keys=keys)
         else:
             choice = chooser(node, decision, seen)
-            await pilot.press(str(choice + 1))
+            if keys:
+                await pilot.press(str(choice + 1))
+            else:
+                screen.action_choose(choice)
             await pilot.pause()
     raise AssertionError(f"no end reached after {max_moves} moves: {passed}")

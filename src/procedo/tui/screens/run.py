@@ -66,6 +66,7 @@ class RunScreen(Screen[None]):
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self._shown_node: int | None = None
+        self._key_state: tuple[bool, bool] | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -182,7 +183,11 @@ class RunScreen(Screen[None]):
         if choices.option_count:
             choices.highlighted = min(keep or 0, choices.option_count - 1)
         self._show_detail()
-        self.refresh_bindings()
+        # The footer rebuilds itself on refresh_bindings(): only when the keys that apply change.
+        key_state = (node in definition.steps, self.read_only)
+        if key_state != self._key_state:
+            self._key_state = key_state
+            self.refresh_bindings()
 
     def _meta(self, role: str | None) -> object:
         definition, state = self.run.definition, self.run.state
