@@ -151,3 +151,23 @@ async def walk_to_end(
                 screen.action_choose(choice)
             await pilot.pause()
     raise AssertionError(f"no end reached after {max_moves} moves: {passed}")
+
+
+def widget_text(app: object, selector: str) -> str:
+    """What the widget matching ``selector`` displays, whitespace folded (lines joined)."""
+    screen = app.screen  # type: ignore[attr-defined]
+    widget = screen.query_one(selector)
+    region = widget.region
+    strips = screen._compositor.render_strips()
+    rows = [strips[y].crop(region.x, region.right).text for y in range(region.y, region.bottom)]
+    return " ".join(" ".join(rows).split())
+
+
+def folded(text: str) -> str:
+    """Whitespace folded the way :func:`widget_text` folds it."""
+    return " ".join(text.split())
+
+
+def squashed(text: str) -> str:
+    """All whitespace removed: compares text that a narrow pane wrapped mid-word."""
+    return "".join(text.split())
