@@ -75,17 +75,27 @@ class ProcedoApp(App[None]):
 
         self.push_screen(HomeScreen())
         if self.start_request is not None:
-            request = self.start_request
-            if request.operator:
-                self.start_run(
-                    request.process_id, request.operator, request.trigger, practice=request.practice
-                )
-            else:
-                self.open_start(
-                    request.process_id, practice=request.practice, trigger=request.trigger
-                )
+            self._handle_start_request(self.start_request)
         elif self.resume_request is not None:
             self.resume_run(self.resume_request)
+
+    def _handle_start_request(self, request: StartRequest) -> None:
+        """Start straight away when nothing is missing, else ask on the start screen."""
+        assert self.workspace is not None
+        loaded = self.workspace.process(request.process_id)
+        trigger = request.trigger
+        if loaded is not None and trigger is None and len(loaded.definition.triggers) == 1:
+            trigger = loaded.definition.triggers[0].id
+        needs_trigger = loaded is not None and bool(loaded.definition.triggers) and not trigger
+        if request.operator and not needs_trigger:
+            self.start_run(request.process_id, request.operator, trigger, practice=request.practice)
+        else:
+            self.open_start(
+                request.process_id,
+                practice=request.practice,
+                trigger=trigger,
+                operator=request.operator,
+            )
 
     def on_unmount(self) -> None:
         if self.workspace is not None:
@@ -94,7 +104,12 @@ class ProcedoApp(App[None]):
     # -- navigation -----------------------------------------------------------------------
 
     def open_start(
-        self, process_id: str, *, practice: bool = False, trigger: str | None = None
+        self,
+        process_id: str,
+        *,
+        practice: bool = False,
+        trigger: str | None = None,
+        operator: str | None = None,
     ) -> None:
         """Ask for the operator and trigger, then start a run."""
         from procedo.tui.screens.start import StartScreen
@@ -106,7 +121,10 @@ class ProcedoApp(App[None]):
             return
         self.push_screen(
             StartScreen(
-                loaded, self.workspace.suggested_operator(), practice=practice, trigger=trigger
+                loaded,
+                operator or self.workspace.suggested_operator(),
+                practice=practice,
+                trigger=trigger,
             )
         )
 

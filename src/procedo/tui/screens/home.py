@@ -16,6 +16,7 @@ class HomeScreen(Screen[None]):
     """The first screen: resume, start, or look around."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding("enter", "open", "Open", id="home.open", show=True),
         Binding("slash", "filter", "Filter", id="home.filter"),

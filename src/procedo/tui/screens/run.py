@@ -43,6 +43,7 @@ class RunScreen(Screen[None]):
     """The current node of one run, with the flow map beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding("space", "toggle", "Tick", id="run.toggle"),
         Binding("x", "not_applicable", "N/A", id="run.na"),
@@ -96,6 +97,9 @@ class RunScreen(Screen[None]):
         # However the screen goes away (q, ctrl+q, the terminal closing), the run is left
         # paused and released, so its clock stops and any session can resume it.
         self.leave_paused()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._tick)
 
     def _now(self) -> int:
         return int(self.app.clock())

@@ -1,0 +1,135 @@
+"""Snapshot tests of each screen (pytest-textual-snapshot). Update with --snapshot-update."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from procedo.tui import StartRequest
+from tui_support import REPO, FakeClock, app_for, fill_step, make_paths
+
+FIXED_RUN_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
+
+
+@pytest.fixture(autouse=True)
+def fixed_run_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs get the same id every time, so the summary is stable."""
+    monkeypatch.setattr("procedo.engine.run.uuid.uuid4", lambda: FIXED_RUN_ID)
+
+
+def _app(tmp_path: Path, process: str | None = None, folder: Path | None = None):
+    paths = make_paths(tmp_path, folder)
+    start = None
+    if process == "incident-response":
+        start = StartRequest(process, "Alice", "pager")
+    elif process:
+        start = StartRequest(process, "Alice")
+    return app_for(paths, start=start, clock=FakeClock(step=0))
+
+
+def test_home(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 30))
+
+
+def test_home_at_80_by_24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path), terminal_size=(80, 24))
+
+
+def test_start_screen(snap_compare, tmp_path: Path) -> None:
+    async def open_start(pilot: Pilot[None]) -> None:
+        table = pilot.app.screen.query_one("#processes")
+        table.move_cursor(row=table.get_row_index("incident-response"))  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 30), run_before=open_start)
+
+
+def test_step_with_every_kind_of_item(snap_compare, tmp_path: Path) -> None:
+    async def tick_some(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("space", "down", "down", "down", "down", "space")
+        await pilot.pause()
+        await pilot.press(*"12.5", "enter")
+        await pilot.pause()
+        await pilot.press("down", "space")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("up", "up", "up", "up", "c")
+        await pilot.pause()
+
+    assert snap_compare(
+        _app(tmp_path, "incident-response"), terminal_size=(100, 30), run_before=tick_some
+    )
+
+
+def test_not_applicable_and_notes(snap_compare, tmp_path: Path) -> None:
+    async def mark(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await fill_step(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"No deploy in the last 24 h", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press(*"Dashboards are slow today", "enter")
+        await pilot.pause()
+
+    assert snap_compare(
+        _app(tmp_path, "incident-response"), terminal_size=(100, 30), run_before=mark
+    )
+
+
+def test_decision(snap_compare, tmp_path: Path) -> None:
+    async def to_decision(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await fill_step(pilot)
+
+    assert snap_compare(
+        _app(tmp_path, "incident-response"), terminal_size=(100, 30), run_before=to_decision
+    )
+
+
+def test_summary(snap_compare, tmp_path: Path) -> None:
+    async def finish(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await fill_step(pilot)
+        await pilot.press("2")  # no customer impact: an end
+        await pilot.pause()
+
+    assert snap_compare(
+        _app(tmp_path, "incident-response"), terminal_size=(100, 30), run_before=finish
+    )
+
+
+def test_help(snap_compare, tmp_path: Path) -> None:
+    async def open_help(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(
+        _app(tmp_path, "incident-response"), terminal_size=(100, 34), run_before=open_help
+    )
+
+
+def test_small_terminal(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path, "incident-response"), terminal_size=(40, 12))
+
+
+def test_bracket_heavy_texts(snap_compare, tmp_path: Path) -> None:
+    folder = REPO / "tests" / "fixtures" / "brackets"
+    assert snap_compare(_app(tmp_path, "brackets", folder), terminal_size=(100, 30))
+
+
+def test_small_terminal_home(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path), terminal_size=(40, 12))
