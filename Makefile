@@ -32,6 +32,10 @@ fix: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench scripts
 	$(BIN)/ruff format src tests bench scripts
 
+## SVG screenshots of the real app into screenshots/ (browser.png too when Chromium is present).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
 bench: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
