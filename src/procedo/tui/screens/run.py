@@ -352,9 +352,10 @@ class RunScreen(Screen[None]):
         def after(result: object) -> None:
             if result is not None:
                 self.refresh_view()
-                self.show_status(
-                    f"{item.text!r} recorded: {self.run.state.current.mark(index).value}"
-                )  # type: ignore[union-attr]
+                visit_now = self.run.state.current
+                value = visit_now.mark(index).value if visit_now else ""
+                unit = f" {item.unit}" if item.unit else ""
+                self.show_status(f"{item.text!r} recorded: {value}{unit}")
 
         if item.record == "choice":
             screen = ChoicePrompt(
