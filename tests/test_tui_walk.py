@@ -346,3 +346,25 @@ async def test_any_terminal_size_works_and_resizing_never_crashes(tmp_path: Path
             await pilot.pause()
         assert isinstance(app.screen, RunScreen)
         assert app.screen.run.state.current_node != "prepare"
+
+
+async def test_a_take_over_elsewhere_turns_an_open_dialog_and_the_screen_read_only(
+    tmp_path: Path,
+) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=_start("incident-response", "Alice"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        with Journal(paths.db) as other:
+            other.take_over(screen.run.run_id, "Bob", "Alice's terminal froze")
+        await pilot.press("down", "down", "down", "down", "space")  # Error rate
+        await pilot.pause()
+        await pilot.press(*"12", "enter")
+        await pilot.pause()
+        assert "driven by Bob" in str(app.screen.query_one("#dialog-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.read_only
+        assert "driven by Bob" in str(screen.query_one("#readonly-banner").render())

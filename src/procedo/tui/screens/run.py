@@ -359,7 +359,11 @@ class RunScreen(Screen[None]):
 
         if item.record == "choice":
             screen = ChoicePrompt(
-                item.text, item.choices, current=current, submit=submit, hint=item.details
+                item.text,
+                item.choices,
+                current=current,
+                submit=self._guard(submit),
+                hint=item.details,
             )
         else:
             hint = f"Record {record_hint(item)}" + (f"\n{item.details}" if item.details else "")
@@ -400,7 +404,9 @@ class RunScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                f"Not applicable: {item.text}", hint="Why does this item not apply?", submit=submit
+                f"Not applicable: {item.text}",
+                hint="Why does this item not apply?",
+                submit=self._guard(submit),
             ),
             after,
         )
@@ -472,7 +478,11 @@ class RunScreen(Screen[None]):
                 self.show_status(f"handed over to {self.run.state.operator}")
 
         self.app.push_screen(
-            TextPrompt("Hand over to", hint="Name of the operator who takes over", submit=submit),
+            TextPrompt(
+                "Hand over to",
+                hint="Name of the operator who takes over",
+                submit=self._guard(submit),
+            ),
             after,
         )
 
