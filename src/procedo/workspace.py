@@ -108,12 +108,14 @@ class Workspace:
             )
         return result
 
-    def unfinished(self) -> list[UnfinishedRun]:
-        """Active and paused runs, most recently touched first."""
+    def unfinished(self, limit: int = 50) -> list[UnfinishedRun]:
+        """Active and paused runs, most recently touched first (at most ``limit``)."""
         result = []
         for row in self.journal.rows(
             "SELECT id, process_id, definition_hash, operator, status, current_node, updated_at, "
-            "practice FROM runs WHERE status IN ('active', 'paused') ORDER BY updated_at DESC"
+            "practice FROM runs WHERE status IN ('active', 'paused') "
+            "ORDER BY updated_at DESC LIMIT ?",
+            (limit,),
         ):
             definition = self.journal.definition(row["definition_hash"])
             node = row["current_node"] or ""
