@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
@@ -68,6 +69,9 @@ class RunScreen(Screen[None]):
         self.read_only_reason = read_only_reason
         self._shown_node: int | None = None
         self._key_state: tuple[bool, bool] | None = None
+        self._map_key: tuple[object, ...] | None = None
+        self._listed_visit: int | None = None
+        self._prompts: list[Content] = []
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -132,15 +136,15 @@ class RunScreen(Screen[None]):
                     ("  Press t to take it over.", "bold"),
                 )
             )
-        self.query_one(FlowMap).show(definition, state)
+        map_key = (tuple(state.visited_nodes()), state.current_node)
+        if map_key != self._map_key:
+            self._map_key = map_key
+            self.query_one(FlowMap).show(definition, state)
         node = state.current_node or ""
         choices = self.query_one("#choices", OptionList)
-        keep = (
-            choices.highlighted
-            if self._shown_node == (state.current.index if state.current else None)
-            else 0
-        )
-        self._shown_node = state.current.index if state.current else None
+        visit_index = state.current.index if state.current else None
+        keep = choices.highlighted if self._shown_node == visit_index else 0
+        self._shown_node = visit_index
         title = self.query_one("#node-title", Static)
         meta = self.query_one("#node-meta", Static)
         instructions = self.query_one("#node-instructions", Static)
@@ -153,15 +157,10 @@ class RunScreen(Screen[None]):
             meta.update(self._meta(step.role))
             self._show_text(instructions, step.instructions)
             prompts = [
-                Option(
-                    item_prompt(
-                        definition, step, item, visit.mark(i), len(item_notes(state, node, i))
-                    ),
-                    id=str(i),
-                )
+                item_prompt(definition, step, item, visit.mark(i), len(item_notes(state, node, i)))
                 for i, item in enumerate(step.items)
             ]
-            choices.set_options(prompts)
+            self._show_prompts(choices, prompts, same_visit=visit_index == self._listed_visit)
             done = sum(1 for i in range(len(step.items)) if visit.mark(i).done)
             bar = self.query_one("#progress", ProgressBar)
             bar.update(total=max(1, len(step.items)), progress=done if step.items else 1)
@@ -177,13 +176,10 @@ class RunScreen(Screen[None]):
             title.update(line(("Decide  ", "$text-muted"), (decision.question, "bold")))
             meta.update(self._meta(decision.role))
             self._show_text(instructions, decision.details)
-            choices.set_options(
-                [
-                    Option(option_prompt(definition, decision, i), id=str(i))
-                    for i in range(len(decision.options))
-                ]
-            )
+            prompts = [option_prompt(definition, decision, i) for i in range(len(decision.options))]
+            self._show_prompts(choices, prompts, same_visit=visit_index == self._listed_visit)
             progress_row.display = False
+        self._listed_visit = visit_index
         if choices.option_count:
             choices.highlighted = min(keep or 0, choices.option_count - 1)
         self._show_detail()
@@ -192,6 +188,16 @@ class RunScreen(Screen[None]):
         if key_state != self._key_state:
             self._key_state = key_state
             self.refresh_bindings()
+
+    def _show_prompts(self, choices: OptionList, prompts: list[Content], same_visit: bool) -> None:
+        """Replace only the rows that changed (a full rebuild re-renders every row)."""
+        if same_visit and len(prompts) == len(self._prompts) == choices.option_count:
+            for index, (old, new) in enumerate(zip(self._prompts, prompts, strict=True)):
+                if old != new:
+                    choices.replace_option_prompt_at_index(index, new)
+        else:
+            choices.set_options([Option(p, id=str(i)) for i, p in enumerate(prompts)])
+        self._prompts = prompts
 
     def _meta(self, role: str | None) -> object:
         definition, state = self.run.definition, self.run.state
