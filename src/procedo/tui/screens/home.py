@@ -36,6 +36,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self._summaries: list[ProcessSummary] = []
         self._last_table = "processes"
+        self._loaded = False
         self._unfinished: list[UnfinishedRun] = []
 
     @property
@@ -64,11 +65,21 @@ class HomeScreen(Screen[None]):
         unfinished.add_columns("Process", "Operator", "Stopped at", "Updated")
         processes = self.query_one("#processes", DataTable)
         processes.add_columns("Process", "Version", "Steps", "Last run", "Success")
+        self.query_one("#processes-label", Static).update(lit("Loading processes…"))
+        processes.focus()
+        # Paint the first frame now; read the folder and the journal right after it.
+        self.set_timer(0.02, self._first_load)
+
+    def _first_load(self) -> None:
+        self._loaded = True
         self.refresh_data()
-        (unfinished if unfinished.row_count else processes).focus()
+        unfinished = self.query_one("#unfinished", DataTable)
+        if unfinished.row_count:
+            unfinished.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if self._loaded:  # the first load happens after the first frame (on_mount)
+            self.refresh_data()
 
     # -- data -----------------------------------------------------------------------------
 
