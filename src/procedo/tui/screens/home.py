@@ -68,7 +68,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#processes-label", Static).update(lit("Loading processes…"))
         processes.focus()
         # Paint the first frame now; read the folder and the journal right after it.
-        self.set_timer(0.02, self._first_load)
+        self.call_after_refresh(self._first_load)
 
     def _first_load(self) -> None:
         self._loaded = True
