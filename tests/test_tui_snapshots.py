@@ -40,6 +40,7 @@ def test_home_at_80_by_24(snap_compare, tmp_path: Path) -> None:
 
 def test_start_screen(snap_compare, tmp_path: Path) -> None:
     async def open_start(pilot: Pilot[None]) -> None:
+        await pilot.pause()  # home fills its lists after the first refresh
         table = pilot.app.screen.query_one("#processes")
         table.move_cursor(row=table.get_row_index("incident-response"))  # type: ignore[attr-defined]
         await pilot.press("enter")
