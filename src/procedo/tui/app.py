@@ -41,6 +41,7 @@ class ProcedoApp(App[None]):
         "screens/home.tcss",
         "screens/run.tcss",
         "screens/summary.tcss",
+        "screens/records.tcss",
     ]
     COMMANDS = App.COMMANDS | {ProcedoCommands}
     BINDINGS = [
@@ -171,6 +172,28 @@ class ProcedoApp(App[None]):
         from procedo.tui.screens.summary import SummaryScreen
 
         self.push_screen(SummaryScreen(run))
+
+    def open_history(self, process: str | None = None) -> None:
+        """Show the history of runs (optionally of one process)."""
+        from procedo.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(process))
+
+    def open_run_detail(self, run_id: str) -> None:
+        """Show one run's journal."""
+        from procedo.tui.screens.run_detail import RunDetailScreen
+
+        self.push_screen(RunDetailScreen(run_id))
+
+    def open_metrics(self, process_id: str | None = None) -> None:
+        """Show the completion figures of a process (or of all)."""
+        from procedo.tui.screens.metrics import MetricsScreen
+
+        self.push_screen(MetricsScreen(process_id))
+
+    def export_run(self, run_id: str) -> None:
+        """Open a run's detail, where ``e`` exports it."""
+        self.open_run_detail(run_id)
 
     def go_home(self) -> None:
         """Pop back to the home screen and refresh it."""

@@ -50,7 +50,7 @@ class _Dialog(ModalScreen[object]):
             return
         try:
             submit(value)
-        except (RunError, JournalError) as error:
+        except (RunError, JournalError, ValueError, OSError) as error:
             self.show_error(str(error))
             return
         self.dismiss(value)

@@ -9,13 +9,18 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from procedo.engine import Run
+from procedo.engine import Run, RunState
+from procedo.model import ProcessDefinition
 from procedo.tui.text import duration, line
 
 
 def summary_content(run: Run) -> Content:
     """The whole summary as one block of literal text with styles."""
-    d, s = run.definition, run.state
+    return line(*summary_parts(run.definition, run.state))
+
+
+def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, str]]:
+    """The summary of a run's state as literal parts for :func:`line`."""
     parts: list[str | tuple[str, str]] = [(d.title, "bold")]
     if s.practice:
         parts.append(("  (practice run)", "bold $warning"))
@@ -80,7 +85,7 @@ def summary_content(run: Run) -> Content:
                 else ""
             )
             parts += ["\n  ", (f"{note.ts[11:16]} {note.actor}{where}: ", "$text-muted"), note.text]
-    return line(*parts)
+    return parts
 
 
 class SummaryScreen(Screen[None]):

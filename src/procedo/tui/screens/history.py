@@ -1,0 +1,196 @@
+"""History: every run, newest first, with filters; enter opens a run."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+
+from procedo.engine import STATUSES
+from procedo.journal import Journal
+from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
+from procedo.tui.querying import query_in_thread
+from procedo.tui.text import cell, duration, lit
+
+PAGE = 100
+
+
+class HistoryScreen(Screen[None]):
+    """A filterable table of runs."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="history.close"),
+        Binding("slash", "search", "Search", id="history.search"),
+        Binding("right_square_bracket", "page(1)", "Next page", id="history.next"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", id="history.prev"),
+        Binding("m", "metrics", "Metrics", id="history.metrics"),
+        Binding("r", "reload", "Reload", id="history.reload"),
+    ]
+
+    def __init__(self, process: str | None = None) -> None:
+        super().__init__()
+        self.initial_process = process
+        self.page_offset = 0
+        self.total = 0
+        self.rows: list[HistoryRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(lit("History"), id="history-title")
+        with Horizontal(classes="filters"):
+            yield Input(
+                placeholder="/ search: process, operator, run id", id="search", compact=True
+            )
+            yield Select([], prompt="Any process", id="process", compact=True)
+            yield Select([(s, s) for s in STATUSES], prompt="Any status", id="status", compact=True)
+            yield Select(
+                [("success", "success"), ("failure", "failure")],
+                prompt="Any outcome",
+                id="outcome",
+                compact=True,
+            )
+        with Horizontal(classes="filters"):
+            yield Input(placeholder="operator", id="operator", compact=True)
+            yield Input(placeholder="since YYYY-MM-DD", id="since", compact=True)
+            yield Input(placeholder="until YYYY-MM-DD", id="until", compact=True)
+            yield Checkbox(lit("practice runs"), True, id="practice", compact=True)
+        yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#runs", DataTable)
+        table.add_columns(
+            "Started (UTC)",
+            "Process",
+            "Ver",
+            "Operators",
+            "Status",
+            "Outcome",
+            "Duration",
+            "Target",
+        )
+        workspace = getattr(self.app, "workspace", None)
+        if workspace is not None:
+            options = [(lit(p.loaded.definition.title), p.loaded.id) for p in workspace.summaries()]
+            select = self.query_one("#process", Select)
+            select.set_options(options)
+            if self.initial_process in {pid for _, pid in options}:
+                select.value = self.initial_process
+        table.focus()
+        self.reload()
+
+    # -- data -----------------------------------------------------------------------------
+
+    def current_filter(self) -> HistoryFilter:
+        """The filter the widgets describe (ValueError for a bad date or value)."""
+
+        def text(selector: str) -> str | None:
+            value = self.query_one(selector, Input).value.strip()
+            return value or None
+
+        def choice(selector: str) -> str | None:
+            value = self.query_one(selector, Select).value
+            return None if value is Select.NULL else str(value)
+
+        return HistoryFilter(
+            process=choice("#process"),
+            status=choice("#status"),
+            outcome=choice("#outcome"),
+            operator=text("#operator"),
+            since=text("#since"),
+            until=text("#until"),
+            text=text("#search"),
+            include_practice=self.query_one("#practice", Checkbox).value,
+        )
+
+    def reload(self) -> None:
+        """Query the page at the current offset."""
+        try:
+            flt = self.current_filter()
+        except ValueError as error:
+            self.query_one("#history-status", Static).update(lit(str(error)))
+            return
+        offset = self.page_offset
+
+        def compute(journal: Journal) -> tuple[list[HistoryRow], int]:
+            return history_page(journal, flt, limit=PAGE, offset=offset), history_count(
+                journal, flt
+            )
+
+        query_in_thread(self, compute, self._show, group="history")
+
+    def _show(self, result: tuple[list[HistoryRow], int]) -> None:
+        self.rows, self.total = result
+        table = self.query_one("#runs", DataTable)
+        table.clear()
+        for row in self.rows:
+            outcome = row.outcome or ("–" if row.status in ("active", "paused") else "")
+            target = "" if row.on_target is None else ("on target" if row.on_target else "over")
+            status = row.status + (" (practice)" if row.practice else "")
+            table.add_row(
+                cell(row.started_at[:16].replace("T", " ")),
+                cell(row.process_title, max_width=28),
+                cell(row.version, max_width=6),
+                cell(", ".join(row.operators), max_width=18),
+                cell(status),
+                cell(
+                    outcome,
+                    "green" if outcome == "success" else "red" if outcome == "failure" else "",
+                ),
+                cell(duration(row.duration_ms) if row.duration_ms is not None else ""),
+                cell(target),
+                key=row.run_id,
+            )
+        first = self.page_offset + 1 if self.rows else 0
+        last = self.page_offset + len(self.rows)
+        self.query_one("#history-status", Static).update(
+            lit(f"Runs {first}–{last} of {self.total:,}   ([ ] pages, enter opens a run)")
+        )
+
+    # -- events and actions ---------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#runs", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.app.open_run_detail(event.row_key.value)  # type: ignore[attr-defined]
+
+    def action_search(self) -> None:
+        """Type to search."""
+        self.query_one("#search", Input).focus()
+
+    def action_page(self, delta: int) -> None:
+        """Show the next or previous page."""
+        offset = self.page_offset + delta * PAGE
+        if 0 <= offset < max(self.total, 1):
+            self.page_offset = offset
+            self.reload()
+
+    def action_reload(self) -> None:
+        """Query again."""
+        self.reload()
+
+    def action_metrics(self) -> None:
+        """Open the metrics for the chosen process (or all)."""
+        value = self.query_one("#process", Select).value
+        self.app.open_metrics(None if value is Select.NULL else str(value))  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        """Back to where the history was opened from."""
+        self.app.pop_screen()

@@ -1,0 +1,219 @@
+"""Metrics: how often a process finishes, how long it takes, where time goes, what is skipped."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from procedo.journal import Journal
+from procedo.journal.figures import Metrics
+from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.tui.querying import query_in_thread
+from procedo.tui.text import duration, line, lit, percent
+
+Parts = list[str | tuple[str, str]]
+BAR = 24
+
+
+def _bar(value: float, largest: float) -> str:
+    filled = round(BAR * value / largest) if largest else 0
+    return "█" * filled + "·" * (BAR - filled)
+
+
+def metrics_content(m: Metrics, title: str) -> Content:
+    """Every figure of one scope as literal text with styles."""
+    p: Parts = [(title, "bold")]
+    if m.version:
+        p.append((f"  version {m.version}", "$accent"))
+    p.append(
+        (
+            "  (practice runs included)" if m.include_practice else "  (practice runs left out)",
+            "$text-muted",
+        )
+    )
+    p += [
+        "\n\n",
+        ("Runs  ", "bold"),
+        f"{m.started} started · {m.completed} completed · ",
+        f"{m.aborted} aborted · {m.unfinished} unfinished",
+    ]
+    p += [
+        "\n",
+        ("Success rate  ", "bold"),
+        percent(m.success_rate),
+        (f"  ({m.succeeded} of {m.finished} finished runs ended at a success)", "$text-muted"),
+    ]
+    p += [
+        "\n",
+        ("Duration  ", "bold"),
+        "median ",
+        duration(_int(m.median_ms)),
+        " · 90th percentile ",
+        duration(m.p90_ms),
+    ]
+    p += [
+        "\n",
+        ("On target  ", "bold"),
+        percent(m.on_target_share),
+        (f"  ({m.within_target} of {m.with_target} completed runs with a target)", "$text-muted"),
+    ]
+    if m.steps:
+        p += ["\n\n", ("Where the time goes (median per step)", "bold")]
+        largest = max(s.median_ms for s in m.steps)
+        for step in m.steps[:10]:
+            p += [
+                "\n  ",
+                (_bar(step.median_ms, largest), "$accent"),
+                " ",
+                f"{duration(_int(step.median_ms)):>10}  ",
+                step.title,
+                (f"  ({step.visits} visits)", "$text-muted"),
+            ]
+    if m.decisions:
+        p += ["\n\n", ("Decisions", "bold")]
+        question = None
+        for option in m.decisions:
+            if option.question != question:
+                question = option.question
+                p += ["\n  ", (question, "italic")]
+            p += [
+                "\n    ",
+                f"{percent(option.share):>6}  ",
+                option.label,
+                (f"  ({option.count})", "$text-muted"),
+            ]
+    if m.not_applicable:
+        p += ["\n\n", ("Most often not applicable", "bold")]
+        for na in m.not_applicable[:8]:
+            reasons = "; ".join(f"{r.reason} ({r.count})" for r in na.reasons[:3])
+            p += ["\n  ", f"{na.count:>4}× ", na.text, ("  — ", "$text-muted"), (reasons, "italic")]
+    if m.loops:
+        p += ["\n\n", ("Loops", "bold")]
+        for loop in m.loops:
+            p += [
+                "\n  ",
+                loop.title,
+                (
+                    f"  repeated in {loop.runs_with_repeats} runs, up to {loop.max_visits} visits",
+                    "$text-muted",
+                ),
+            ]
+    if m.numbers:
+        p += ["\n\n", ("Recorded numbers", "bold")]
+        for number in m.numbers:
+            unit = f" {number.unit}" if number.unit else ""
+            p += [
+                "\n  ",
+                number.text,
+                ("  median ", "$text-muted"),
+                f"{number.median:g}{unit}",
+                ("  range ", "$text-muted"),
+                f"{number.min:g}–{number.max:g}{unit}",
+                (f"  ({number.count} values)", "$text-muted"),
+            ]
+    for label, tallies in (("Runs per operator", m.operators), ("Runs per trigger", m.triggers)):
+        if tallies:
+            p += ["\n\n", (label, "bold")]
+            for tally in tallies[:10]:
+                p += ["\n  ", f"{tally.runs:>5}  ", tally.name or "(none)"]
+    return line(*p)
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+class MetricsScreen(Screen[None]):
+    """The figures for one process, or all of them."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="metrics.close"),
+        Binding("v", "split", "By version", id="metrics.split"),
+        Binding("p", "practice", "Practice runs", id="metrics.practice"),
+        Binding("a", "scope", "This / all processes", id="metrics.scope"),
+        Binding("h", "history", "History", id="metrics.history"),
+    ]
+
+    def __init__(self, process_id: str | None, home_process: str | None = None) -> None:
+        super().__init__()
+        self.process_id = process_id
+        self.home_process = home_process or process_id
+        self.by_version = False
+        self.include_practice = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="metrics-scroll"):
+            yield Static(lit("Computing…"), id="metrics-figures")
+            yield Static("", id="durations-label")
+            yield Sparkline([], id="durations")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def _title(self) -> str:
+        workspace = getattr(self.app, "workspace", None)
+        loaded = workspace.process(self.process_id) if workspace and self.process_id else None
+        if loaded is not None:
+            return loaded.definition.title
+        return self.process_id or "All processes"
+
+    def reload(self) -> None:
+        """Compute the figures in a thread and show them."""
+        process, practice, split = self.process_id, self.include_practice, self.by_version
+
+        def compute(journal: Journal) -> list[Metrics]:
+            if split and process:
+                return list(
+                    metrics_by_version(journal, process, include_practice=practice).values()
+                )
+            return [compute_metrics(journal, process, include_practice=practice)]
+
+        query_in_thread(self, compute, self._show, group="metrics")
+
+    def _show(self, results: list[Metrics]) -> None:
+        title = self._title()
+        blocks = [metrics_content(m, title) for m in results] or [lit("No runs yet.")]
+        self.query_one("#metrics-figures", Static).update(Content("\n\n").join(blocks))
+        points = [
+            p.duration_ms / 60_000
+            for p in sorted((p for m in results for p in m.durations), key=lambda p: p.started_at)
+        ]
+        self.query_one("#durations", Sparkline).data = points
+        label = self.query_one("#durations-label", Static)
+        label.update(
+            line(
+                ("Durations over time", "bold"),
+                (f"  ({len(points)} completed runs, oldest left, minutes)", "$text-muted"),
+            )
+        )
+        label.display = self.query_one("#durations").display = bool(points)
+
+    def action_split(self) -> None:
+        """Split the figures by process version."""
+        if self.process_id:
+            self.by_version = not self.by_version
+            self.reload()
+
+    def action_practice(self) -> None:
+        """Include or leave out practice runs."""
+        self.include_practice = not self.include_practice
+        self.reload()
+
+    def action_scope(self) -> None:
+        """Switch between this process and all processes."""
+        self.process_id = None if self.process_id else self.home_process
+        self.by_version = False
+        self.reload()
+
+    def action_history(self) -> None:
+        """Open the history of this process."""
+        self.app.open_history(self.process_id)  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        """Back."""
+        self.app.pop_screen()
