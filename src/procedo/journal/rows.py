@@ -1,11 +1,15 @@
-"""Map a run's state to its ``runs`` row and ``visits`` rows."""
+"""Map a run's state to its ``runs``, ``visits`` and ``marks`` rows, and a definition to its
+``nodes``, ``items`` and ``options`` rows."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections import Counter
 from typing import Any
 
 from procedo.engine import RunState, Visit, iso_from_ms
+from procedo.model import ProcessDefinition
 
 
 def run_row(state: RunState) -> dict[str, Any]:
@@ -30,6 +34,7 @@ def run_row(state: RunState) -> dict[str, Any]:
         "updated_at": iso_from_ms(state.last_ms),
         "last_seq": state.last_seq,
         "last_hash": state.last_hash,
+        "repeats": repeats(state),
     }
 
 
@@ -47,6 +52,9 @@ def visit_row(state: RunState, visit: Visit) -> dict[str, Any]:
         "outcome": visit.outcome,
         "choice": visit.choice,
         "next_node": visit.next_node,
+        "process_version": state.process_version,
+        "definition_hash": state.definition_hash,
+        "practice": int(state.practice),
     }
 
 
@@ -59,3 +67,111 @@ def upsert_sql(table: str, row: dict[str, Any], keys: tuple[str, ...]) -> tuple[
         f"ON CONFLICT({', '.join(keys)}) DO UPDATE SET {updates}"
     )
     return sql, [row[c] for c in columns]
+
+
+def target_ms(definition: ProcessDefinition) -> int | None:
+    """The definition's ``target_minutes`` in milliseconds (None when it has none)."""
+    minutes = definition.process.target_minutes
+    return None if minutes is None else round(minutes * 60_000)
+
+
+def definition_rows(digest: str, definition: ProcessDefinition) -> dict[str, list[tuple[Any, ...]]]:
+    """The ``nodes``, ``items`` and ``options`` rows of a stored definition."""
+    nodes: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    options: list[tuple[Any, ...]] = []
+    for position, node_id in enumerate(definition.node_ids()):
+        kind = definition.kind_of(node_id)
+        if kind == "step":
+            step = definition.steps[node_id]
+            nodes.append((digest, node_id, kind, step.title, position))
+            for index, item in enumerate(step.items):
+                row = (digest, node_id, index, item.text, int(item.critical), item.record)
+                items.append((*row, item.unit))
+        elif kind == "decision":
+            decision = definition.decisions[node_id]
+            nodes.append((digest, node_id, kind, decision.question, position))
+            for index, option in enumerate(decision.options):
+                options.append((digest, node_id, index, option.label, option.next))
+        else:
+            nodes.append((digest, node_id, kind, definition.ends[node_id].title, position))
+    return {"nodes": nodes, "items": items, "options": options}
+
+
+_DEFINITION_ROW_SQL = {
+    "nodes": "INSERT OR IGNORE INTO nodes (definition_hash, node, kind, title, position) "
+    "VALUES (?, ?, ?, ?, ?)",
+    "items": "INSERT OR IGNORE INTO items "
+    "(definition_hash, node, item, text, critical, record, unit) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "options": "INSERT OR IGNORE INTO options (definition_hash, node, option, label, next) "
+    "VALUES (?, ?, ?, ?, ?)",
+}
+
+
+def write_definition_rows(
+    conn: sqlite3.Connection, digest: str, definition: ProcessDefinition
+) -> None:
+    """Store a definition's nodes, items and options (inside the caller's transaction)."""
+    for table, rows in definition_rows(digest, definition).items():
+        conn.executemany(_DEFINITION_ROW_SQL[table], rows)
+
+
+def repeats(state: RunState) -> str | None:
+    """JSON ``{node: visits}`` of the nodes visited more than once (visits undone with *back*
+    not counted), or None when the run has no loop."""
+    counts = Counter(visit.node for visit in state.visits if visit.outcome != "back")
+    looped = {node: count for node, count in sorted(counts.items()) if count > 1}
+    return json.dumps(looped, ensure_ascii=False) if looped else None
+
+
+def mark_rows(state: RunState, visit: Visit) -> list[dict[str, Any]]:
+    """The ``marks`` of a visit: items that hold a value or a not-applicable mark."""
+    return [
+        {
+            "run_id": state.run_id,
+            "visit": visit.index,
+            "item": item,
+            "process_id": state.process_id,
+            "process_version": state.process_version,
+            "definition_hash": state.definition_hash,
+            "practice": int(state.practice),
+            "node": visit.node,
+            "value": mark.value,
+            "na_reason": mark.na_reason,
+            "actor": mark.by,
+            "at": mark.at,
+        }
+        for item, mark in sorted(visit.items.items())
+        if mark.value is not None or mark.na_reason is not None
+    ]
+
+
+# The item's text and, for a number item, the value as REAL come from the ``items`` table.
+_MARK_SQL = """
+INSERT INTO marks (run_id, visit, item, process_id, process_version, definition_hash, practice,
+    node, text, value, number, na_reason, actor, at)
+SELECT :run_id, :visit, :item, :process_id, :process_version, :definition_hash, :practice,
+    :node, i.text, :value,
+    CASE WHEN i.record = 'number' AND :value IS NOT NULL THEN CAST(:value AS REAL) END,
+    :na_reason, :actor, :at
+FROM (SELECT 1) LEFT JOIN items i
+    ON i.definition_hash = :definition_hash AND i.node = :node AND i.item = :item
+"""
+
+
+def write_marks(conn: sqlite3.Connection, state: RunState, visit: Visit) -> None:
+    """Replace a visit's ``marks`` rows with what its items hold now."""
+    conn.execute("DELETE FROM marks WHERE run_id = ? AND visit = ?", (state.run_id, visit.index))
+    conn.executemany(_MARK_SQL, mark_rows(state, visit))
+
+
+def write_operators(conn: sqlite3.Connection, state: RunState) -> None:
+    """Add the run's operators to ``run_operators`` (a run's operators are never removed)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO run_operators "
+        "(run_id, operator, process_id, process_version, practice) VALUES (?, ?, ?, ?, ?)",
+        [
+            (state.run_id, name, state.process_id, state.process_version, int(state.practice))
+            for name in state.operators
+        ],
+    )

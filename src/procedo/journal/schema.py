@@ -12,10 +12,21 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from procedo.engine import Event, replay
+from procedo.engine.errors import ReplayError
 from procedo.journal.connection import describe_sqlite_error, write_transaction
 from procedo.journal.errors import SchemaError
+from procedo.journal.rows import (
+    repeats,
+    target_ms,
+    write_definition_rows,
+    write_marks,
+    write_operators,
+)
+from procedo.journal.views import VIEWS
+from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -110,7 +121,150 @@ _V1 = [
     """,
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1}
+
+def _backfill_v2(conn: sqlite3.Connection) -> None:
+    """Fill schema 2's new tables and columns from what a schema-1 journal holds."""
+    definitions: dict[str, ProcessDefinition] = {}
+    for digest, process_id, text in conn.execute(
+        "SELECT hash, process_id, toml FROM definitions"
+    ).fetchall():
+        try:
+            definition = parse_definition(text, default_id=process_id)
+        except DefinitionError:
+            continue  # a damaged definition: `procedo verify` reports it
+        definitions[digest] = definition
+        conn.execute(
+            "UPDATE definitions SET target_ms = ? WHERE hash = ?", (target_ms(definition), digest)
+        )
+        write_definition_rows(conn, digest, definition)
+    conn.execute(
+        "UPDATE runs SET target_ms = "
+        "(SELECT d.target_ms FROM definitions d WHERE d.hash = runs.definition_hash)"
+    )
+    conn.execute(
+        "UPDATE visits SET (process_version, definition_hash, practice) = "
+        "(SELECT r.process_version, r.definition_hash, r.practice FROM runs r "
+        "WHERE r.id = visits.run_id)"
+    )
+    runs = conn.execute("SELECT id, definition_hash FROM runs").fetchall()
+    for run_id, digest in runs:
+        if digest not in definitions:
+            continue
+        events = [
+            Event(*row)
+            for row in conn.execute(
+                "SELECT run_id, seq, ts, actor, kind, node, item, value, reason, hash "
+                "FROM events WHERE run_id = ? ORDER BY seq",
+                (run_id,),
+            )
+        ]
+        try:
+            state = replay(definitions[digest], digest, run_id, events)
+        except ReplayError:
+            continue  # a damaged run: `procedo verify` reports it
+        conn.execute("UPDATE runs SET repeats = ? WHERE id = ?", (repeats(state), run_id))
+        write_operators(conn, state)
+        for visit in state.visits:
+            write_marks(conn, state, visit)
+
+
+_V2: list[str | Callable[[sqlite3.Connection], None]] = [
+    "ALTER TABLE definitions ADD COLUMN target_ms INTEGER",
+    "ALTER TABLE runs ADD COLUMN target_ms INTEGER",
+    "ALTER TABLE runs ADD COLUMN repeats TEXT",
+    "ALTER TABLE visits ADD COLUMN process_version TEXT",
+    "ALTER TABLE visits ADD COLUMN definition_hash TEXT",
+    "ALTER TABLE visits ADD COLUMN practice INTEGER NOT NULL DEFAULT 0",
+    """
+    CREATE TABLE nodes (
+        definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+        node            TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        title           TEXT NOT NULL,
+        position        INTEGER NOT NULL,
+        PRIMARY KEY (definition_hash, node)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE items (
+        definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+        node            TEXT NOT NULL,
+        item            INTEGER NOT NULL,
+        text            TEXT NOT NULL,
+        critical        INTEGER NOT NULL,
+        record          TEXT,
+        unit            TEXT,
+        PRIMARY KEY (definition_hash, node, item)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE options (
+        definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+        node            TEXT NOT NULL,
+        option          INTEGER NOT NULL,
+        label           TEXT NOT NULL,
+        next            TEXT NOT NULL,
+        PRIMARY KEY (definition_hash, node, option)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE marks (
+        run_id          TEXT NOT NULL REFERENCES runs(id),
+        visit           INTEGER NOT NULL,
+        item            INTEGER NOT NULL,
+        process_id      TEXT NOT NULL,
+        process_version TEXT NOT NULL,
+        definition_hash TEXT NOT NULL,
+        practice        INTEGER NOT NULL,
+        node            TEXT NOT NULL,
+        text            TEXT,
+        value           TEXT,
+        number          REAL,
+        na_reason       TEXT,
+        actor           TEXT,
+        at              TEXT,
+        PRIMARY KEY (run_id, visit, item)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE run_operators (
+        run_id          TEXT NOT NULL REFERENCES runs(id),
+        operator        TEXT NOT NULL,
+        process_id      TEXT NOT NULL,
+        process_version TEXT NOT NULL,
+        practice        INTEGER NOT NULL,
+        PRIMARY KEY (run_id, operator)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX runs_process_status ON runs(process_id, status, started_at)",
+    # Covering indexes: each figure walks one index, never the table rows. Where a median walks
+    # the index in order, ``practice`` comes before the ordered column, so that the default
+    # scope (no practice runs) is one range already in order; where a figure groups, the
+    # grouping columns come first so that the groups stream in order. Partial indexes repeat
+    # the columns of their WHERE so that SQLite sees them as covering. Operators and triggers
+    # are counted by a skip-scan.
+    "CREATE INDEX runs_figures ON runs(process_id, status, practice, duration_ms, "
+    "process_version, success, target_ms)",
+    "CREATE INDEX runs_durations ON runs(status, practice, duration_ms, process_version, "
+    "success, target_ms, process_id)",
+    "CREATE INDEX runs_triggers ON runs(trigger, practice, process_id, process_version)",
+    "CREATE INDEX runs_repeats ON runs(process_id, practice, process_version, repeats) "
+    "WHERE repeats IS NOT NULL",
+    "CREATE INDEX run_operators_figures ON run_operators(operator, practice, process_id, "
+    "process_version)",
+    "CREATE INDEX visits_steps ON visits(process_id, node, practice, duration_ms, "
+    "process_version, kind, outcome) WHERE kind = 'step' AND outcome = 'completed'",
+    "CREATE INDEX visits_choices ON visits(process_id, node, definition_hash, choice, practice, "
+    "process_version, kind, outcome) WHERE kind = 'decision' AND outcome = 'chosen'",
+    "CREATE INDEX marks_numbers ON marks(process_id, node, text, practice, number, item, "
+    "process_version) WHERE number IS NOT NULL",
+    "CREATE INDEX marks_na ON marks(process_id, node, text, na_reason, item, practice, "
+    "process_version) WHERE na_reason IS NOT NULL",
+    _backfill_v2,
+    *VIEWS,
+]
+
+MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {1: _V1, 2: _V2}
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:

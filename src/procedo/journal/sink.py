@@ -10,7 +10,7 @@ from procedo.engine import Event, Refused, RunState
 from procedo.journal.connection import write_transaction
 from procedo.journal.errors import RunLockedError, StaleRunError
 from procedo.journal.lease import is_live, read_lease, write_lease
-from procedo.journal.rows import run_row, upsert_sql, visit_row
+from procedo.journal.rows import run_row, upsert_sql, visit_row, write_marks, write_operators
 
 if TYPE_CHECKING:
     from procedo.journal.store import Journal
@@ -45,9 +45,11 @@ class JournalSink:
             for event in events:
                 conn.execute(_EVENT_SQL, event.to_row())
             conn.execute(*upsert_sql("runs", run_row(state), ("id",)))
+            write_operators(conn, state)
             for index in sorted(state.changed_visits):
                 row = visit_row(state, state.visits[index])
                 conn.execute(*upsert_sql("visits", row, ("run_id", "visit")))
+                write_marks(conn, state, state.visits[index])
             if state.finished:
                 conn.execute(
                     "DELETE FROM leases WHERE run_id = ? AND token = ?",
@@ -61,6 +63,11 @@ class JournalSink:
             conn, state.definition_hash, state.process_id, self._definition_text, self._source_path
         )
         conn.execute(*upsert_sql("runs", run_row(state), ("id",)))
+        conn.execute(
+            "UPDATE runs SET target_ms = (SELECT target_ms FROM definitions WHERE hash = ?) "
+            "WHERE id = ?",
+            (state.definition_hash, state.run_id),
+        )
         write_lease(
             conn, state.run_id, self.journal.token, state.operator, run_row(state)["updated_at"]
         )

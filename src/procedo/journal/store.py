@@ -17,6 +17,7 @@ from procedo.engine.errors import ReplayError
 from procedo.journal.connection import describe_sqlite_error, open_database, write_transaction
 from procedo.journal.errors import JournalError, RunLockedError, SchemaError, UnknownRunError
 from procedo.journal.lease import Lease, is_live, read_lease
+from procedo.journal.rows import target_ms, write_definition_rows
 from procedo.journal.schema import ensure_schema
 from procedo.journal.sink import JournalSink, ReadOnlySink
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, parse_definition
@@ -89,8 +90,8 @@ class Journal:
         definition = parse_definition(text, default_id=process_id)
         conn.execute(
             "INSERT OR IGNORE INTO definitions "
-            "(hash, process_id, version, title, toml, source_path, first_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "(hash, process_id, version, title, toml, source_path, first_seen, target_ms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 digest,
                 process_id,
@@ -99,8 +100,10 @@ class Journal:
                 text,
                 source_path,
                 iso_from_ms(self.clock()),
+                target_ms(definition),
             ),
         )
+        write_definition_rows(conn, digest, definition)
 
     def definition(self, digest: str) -> ProcessDefinition:
         """The stored definition with that hash, parsed (cached)."""

@@ -1,0 +1,259 @@
+"""Commands about past runs: history, stats and export."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from procedo.cli.common import (
+    ProcedoContext,
+    add_path_options,
+    fail,
+    pass_procedo,
+    print_json,
+    print_table,
+)
+from procedo.cli.runs import journal_for, short_time
+from procedo.engine import STATUSES
+from procedo.journal import Journal
+from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
+from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.journal.run_record import load_run_record
+from procedo.render.export import duration, to_csv, to_json, to_markdown
+
+HISTORY_FIELDS = list(HistoryRow.__dataclass_fields__)
+
+
+@click.command("history")
+@click.option("--process", "process_id", metavar="ID", help="Only runs of this process.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only runs with this status.")
+@click.option(
+    "--outcome", type=click.Choice(["success", "failure"]), help="Only completed runs ending so."
+)
+@click.option("--operator", metavar="NAME", help="Only runs this operator took part in.")
+@click.option("--since", metavar="DATE", help="Started on or after (YYYY-MM-DD[THH:MM], UTC).")
+@click.option("--until", metavar="DATE", help="Started on or before (a date: the whole day).")
+@click.option("--search", metavar="TEXT", help="Text in the process, operators, trigger or id.")
+@click.option("--practice/--no-practice", default=True, help="Show practice runs (default).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@add_path_options
+@pass_procedo
+def history_command(
+    obj: ProcedoContext,
+    process_id: str | None,
+    status: str | None,
+    outcome: str | None,
+    operator: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    practice: bool,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """List past runs, newest first, with their outcome and duration."""
+    if as_json and as_csv:
+        fail("choose one of --json and --csv", code=2)
+    try:
+        flt = HistoryFilter(
+            process_id, status, outcome, operator, since, until, search, include_practice=practice
+        )
+    except ValueError as error:
+        fail(str(error), code=2)
+    rows: list[HistoryRow] = []
+    total = 0
+    if obj.paths.db.exists():
+        with journal_for(obj) as journal:
+            rows = history_page(journal, flt, limit=limit, offset=offset)
+            total = history_count(journal, flt)
+    if as_json:
+        print_json({"total": total, "offset": offset, "runs": [r.to_dict() for r in rows]})
+    elif as_csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(HISTORY_FIELDS)
+        for row in rows:
+            data = row.to_dict()
+            data["operators"] = "; ".join(row.operators)
+            writer.writerow([data[name] for name in HISTORY_FIELDS])
+        click.echo(out.getvalue(), nl=False)
+    elif not obj.paths.db.exists():
+        click.echo(f"No runs yet (no journal at {obj.paths.db}).")
+    elif not rows:
+        click.echo("No runs match." if not total else f"No runs after the first {offset}.")
+    else:
+        print_table([_history_cells(r) for r in rows], _HISTORY_HEADERS)
+        click.echo(f"\n{offset + 1}-{offset + len(rows)} of {total} run(s), newest first.")
+
+
+_HISTORY_HEADERS = ["RUN", "PROCESS", "VER", "STARTED (UTC)", "OPERATORS", "STATUS", "OUTCOME",
+                    "DURATION", "TARGET"]  # fmt: skip
+
+
+def _history_cells(row: HistoryRow) -> list[str]:
+    target = "" if row.on_target is None else ("on target" if row.on_target else "over")
+    return [
+        row.run_id[:8],
+        row.process_id,
+        row.version,
+        short_time(row.started_at),
+        ", ".join(row.operators),
+        row.status + (" (practice)" if row.practice else ""),
+        row.outcome or "",
+        duration(row.duration_ms),
+        target,
+    ]
+
+
+@click.command("stats")
+@click.argument("process", required=False)
+@click.option("--version", "version", metavar="V", help="Only runs of this version.")
+@click.option("--by-version", is_flag=True, help="The figures of each version in turn.")
+@click.option("--include-practice", is_flag=True, help="Count practice runs too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@add_path_options
+@pass_procedo
+def stats_command(
+    obj: ProcedoContext,
+    process: str | None,
+    version: str | None,
+    by_version: bool,
+    include_practice: bool,
+    as_json: bool,
+) -> None:
+    """Completion metrics of PROCESS (or of all processes), as on the metrics screen."""
+    if (version or by_version) and not process:
+        fail("--version and --by-version need a PROCESS", code=2)
+    if version and by_version:
+        fail("choose one of --version and --by-version", code=2)
+    if not obj.paths.db.exists():
+        if process:
+            fail(f"no runs of {process!r} yet (no journal at {obj.paths.db})")
+        click.echo(f"No runs yet (no journal at {obj.paths.db}).")
+        return
+    with journal_for(obj) as journal:
+        title = _check_scope(journal, process, version)
+        if by_version and process:
+            found = metrics_by_version(journal, process, include_practice=include_practice)
+        else:
+            one = compute_metrics(
+                journal, process, include_practice=include_practice, version=version
+            )
+            found = {version or "": one}
+    if as_json:
+        if by_version:
+            print_json(
+                {"process_id": process, "versions": {k: m.to_dict() for k, m in found.items()}}
+            )
+        else:
+            print_json(next(iter(found.values())).to_dict())
+        return
+    from procedo.cli.stats_text import metrics_lines
+
+    for index, metrics in enumerate(found.values()):
+        if index:
+            click.echo("")
+        for line in metrics_lines(metrics, title):
+            click.echo(line)
+
+
+def _check_scope(journal: Journal, process: str | None, version: str | None) -> str:
+    """The process title; exit 1 when the journal has no runs of the process or version."""
+    if process is None:
+        return "All processes"
+    rows = journal.rows(
+        "SELECT d.title, d.version FROM definitions d WHERE d.process_id = ? "
+        "AND EXISTS (SELECT 1 FROM runs r WHERE r.definition_hash = d.hash) "
+        "ORDER BY d.first_seen DESC",
+        (process,),
+    )
+    if not rows:
+        fail(f"no runs of {process!r} in the journal")
+    versions = list(dict.fromkeys(r["version"] for r in rows))
+    if version is not None and version not in versions:
+        fail(f"{process!r} has no runs of version {version!r} (versions: {', '.join(versions)})")
+    return f"{rows[0]['title']} ({process})"
+
+
+_FORMATS = {"md": to_markdown, "json": to_json, "csv": to_csv}
+
+
+@click.command("export")
+@click.argument("run")
+@click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@add_path_options
+@pass_procedo
+def export_command(
+    obj: ProcedoContext, run: str, fmt: str, output: str | None, force: bool
+) -> None:
+    """Export one run: a printable Markdown record, JSON, or CSV of its events.
+
+    RUN may be a unique prefix of the id. The Markdown ends with the run's last journal hash.
+    """
+    with journal_for(obj) as journal:
+        record = load_run_record(journal, journal.resolve_run_id(run))
+    text = _FORMATS[fmt](record)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    try:
+        write_file(target, text, force=force)
+    except FileExistsError:
+        fail(f"{target} already exists; add --force to replace it")
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+    click.echo(
+        f"Wrote {target}: run {record.run_id[:8]}, {record.last_seq} events, "
+        f"last hash {record.last_hash[:16]}...",
+        err=True,
+    )
+
+
+def write_file(target: Path, text: str, *, force: bool) -> None:
+    """Write ``text`` to ``target`` atomically: readers see the old file or the whole new one.
+
+    Without ``force`` an existing file is never replaced (FileExistsError), even one created
+    while we wrote: the finished file is hard-linked into place, which fails if it exists.
+    """
+    if target.exists() and not force:
+        raise FileExistsError(target)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)
+        if force:
+            os.replace(temp, target)
+            return
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise FileExistsError(target) from None
+            os.replace(temp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+COMMANDS = [history_command, stats_command, export_command]

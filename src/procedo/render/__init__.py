@@ -1,0 +1,1 @@
+"""Rendering without a UI: maps of the flow, the handbook, and run exports."""

@@ -1,0 +1,336 @@
+"""Exports of one run: a printable Markdown record, JSON with everything, CSV of the events.
+
+Pure functions of a :class:`~procedo.journal.run_record.RunRecord`. The Markdown ends with the
+hash of the run's newest journal event, so a printed and signed copy anchors the record: a
+journal later cut short or rewritten no longer ends with that hash. Every text that comes from
+a definition or an operator is escaped, so it shows literally (no headings, links or tables).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from procedo.engine import Event, Visit, iso_from_ms
+from procedo.journal.run_record import RunRecord
+from procedo.model import ProcessDefinition
+
+FORMAT = "procedo-run-export"
+FORMAT_VERSION = 1
+CSV_COLUMNS = [
+    "run_id",
+    "seq",
+    "ts",
+    "actor",
+    "kind",
+    "node",
+    "item",
+    "value",
+    "reason",
+    "hash",
+    "node_title",
+    "item_text",
+]
+
+_ESCAPE = re.compile(r"([\\`*_\[\]<>#|!~&])")
+_BLOCK_START = re.compile(r"^([-+=]|\d+[.)])")
+
+
+def md(text: object) -> str:
+    """Markdown that shows ``text`` literally, on one line (fit for a table cell)."""
+    value = _ESCAPE.sub(r"\\\1", str(text).strip())
+    value = _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], value)
+    return re.sub(r"\r\n|\r|\n", "<br>", value)
+
+
+def duration(ms: int | None) -> str:
+    """``1 h 05 min``, ``7 min 30 s``, ``45 s``; empty for None."""
+    if ms is None:
+        return ""
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def when(iso: str | None) -> str:
+    """``2026-11-25 09:30:00`` from a journal timestamp."""
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+def node_title(definition: ProcessDefinition, node: str | None) -> str:
+    """The title of a step or end, or the question of a decision."""
+    if not node:
+        return ""
+    try:
+        found = definition.node(node)
+    except KeyError:
+        return node
+    return str(getattr(found, "title", None) or getattr(found, "question", node))
+
+
+def item_text(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
+    """The text of a checklist item."""
+    step = definition.steps.get(node or "")
+    if step is None or item is None or not 0 <= item < len(step.items):
+        return "" if item is None else f"item {item + 1}"
+    return step.items[item].text
+
+
+def describe(definition: ProcessDefinition, event: Event) -> str:
+    """What an event did, in words."""
+    title = node_title(definition, event.node)
+    item = item_text(definition, event.node, event.item)
+    return {
+        "start": f"started at {title}",
+        "check": f"ticked {item}",
+        "uncheck": f"cleared {item}",
+        "record": f"recorded {item}",
+        "na": f"marked not applicable: {item}",
+        "note": f"note on {item or title or 'the run'}",
+        "complete": f"completed {title}",
+        "choose": f"chose at {title}",
+        "back": f"went back from {title} to {node_title(definition, event.value)}",
+        "handover": "handed over",
+        "pause": "paused",
+        "resume": "resumed",
+        "takeover": "took the run over",
+        "abort": f"aborted at {title}" if title else "aborted",
+        "finish": f"finished at {title}",
+    }.get(event.kind, event.kind)
+
+
+def _shown_value(event: Event) -> str:
+    if event.kind in ("complete", "back", "start") or event.value is None:
+        return "" if event.kind != "start" else (event.value or "")
+    return event.value
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return [*lines, ""]
+
+
+def _outcome(record: RunRecord) -> str:
+    run = record.run
+    if run["status"] == "completed":
+        end = node_title(record.definition, run["end_node"])
+        return f"completed: {'success' if run['success'] else 'failure'} ({md(end)})"
+    if run["status"] == "aborted":
+        return f"aborted: {md(run['abort_reason'] or '')}"
+    return (
+        f"{run['status']} (unfinished), at {md(node_title(record.definition, run['current_node']))}"
+    )
+
+
+def _target(record: RunRecord) -> str:
+    target = record.definition.process.target_minutes
+    taken = record.run["duration_ms"]
+    if target is None or taken is None:
+        return ""
+    target_ms = round(target * 60_000)
+    verdict = "within target" if taken <= target_ms else "over target"
+    return f" (target {duration(target_ms)}: {verdict})"
+
+
+def _visit_outcome(definition: ProcessDefinition, visit: Visit) -> str:
+    if visit.outcome == "chosen" and visit.choice is not None:
+        label = definition.decisions[visit.node].options[visit.choice].label
+        return f"chose {md(label)}"
+    return {
+        "completed": "completed",
+        "back": "went back",
+        "finished": "end reached",
+        "aborted": "aborted here",
+        None: "current",
+    }.get(visit.outcome, md(visit.outcome or ""))
+
+
+def _marks(record: RunRecord, *, na: bool) -> list[list[str]]:
+    rows = []
+    for visit in record.state.visits:
+        for index, mark in sorted(visit.items.items()):
+            wanted = mark.na_reason if na else mark.value
+            if wanted is None:
+                continue
+            step = record.definition.steps.get(visit.node)
+            spec = step.items[index] if step and index < len(step.items) else None
+            unit = f" {md(spec.unit)}" if spec is not None and spec.unit and not na else ""
+            rows.append(
+                [
+                    md(node_title(record.definition, visit.node)),
+                    md(item_text(record.definition, visit.node, index)),
+                    md(wanted) + unit,
+                    md(mark.by or ""),
+                    when(mark.at),
+                ]
+            )
+    return rows
+
+
+def to_markdown(record: RunRecord) -> str:
+    """A readable, printable record of the run, ending with its last journal hash."""
+    d, run, state = record.definition, record.run, record.state
+    lines = [f"# Run record: {md(d.title)}", ""]
+    facts = [
+        ("Process", f"{md(d.title)} (`{run['process_id']}`), version {md(run['process_version'])}"),
+        ("Definition hash", f"`{record.definition_hash}`"),
+        ("Run", f"`{record.run_id}`" + (" (practice run)" if run["practice"] else "")),
+        ("Operators", ", ".join(md(name) for name in run["operators"])),
+    ]
+    if run["trigger"]:
+        trigger = d.trigger(run["trigger"])
+        title = f": {md(trigger.title)}" if trigger else ""
+        facts.append(("Trigger", f"`{run['trigger']}`{title}"))
+    facts += [
+        ("Status", _outcome(record)),
+        ("Started", f"{when(run['started_at'])} UTC"),
+        ("Ended", f"{when(run['ended_at'])} UTC" if run["ended_at"] else "not yet"),
+    ]
+    if run["duration_ms"] is not None:
+        facts.append(("Duration", duration(run["duration_ms"]) + _target(record)))
+    lines += [f"- **{label}:** {value}" for label, value in facts] + [""]
+    lines += ["## Path", ""]
+    for number, visit in enumerate(state.visits, 1):
+        took = f", {duration(visit.duration_ms)}" if visit.duration_ms is not None else ""
+        lines.append(
+            f"{number}. {md(node_title(d, visit.node))} (`{visit.node}`, "
+            f"{when(iso_from_ms(visit.entered_ms))}{took}): {_visit_outcome(d, visit)}"
+        )
+    lines += ["", "## Events", ""]
+    lines += _table(
+        ["#", "Time (UTC)", "Who", "What", "Value", "Reason"],
+        [
+            [
+                str(e.seq),
+                when(e.ts),
+                md(e.actor),
+                md(describe(d, e)),
+                md(_shown_value(e)),
+                md(e.reason or ""),
+            ]
+            for e in record.events
+        ],
+    )
+    for heading, rows, columns in (
+        ("Recorded values", _marks(record, na=False), "Value"),
+        ("Not applicable", _marks(record, na=True), "Reason"),
+    ):
+        lines += [f"## {heading}", ""]
+        lines += (
+            _table(["Step", "Item", columns, "By", "At (UTC)"], rows) if rows else ["None.", ""]
+        )
+    lines += ["## Notes", ""]
+    notes = [
+        [
+            when(n.ts),
+            md(n.actor),
+            md(item_text(d, n.node, n.item) or node_title(d, n.node) or "the run"),
+            md(n.text),
+        ]
+        for n in state.notes
+    ]
+    lines += _table(["Time (UTC)", "By", "On", "Note"], notes) if notes else ["None.", ""]
+    lines += [
+        "## Review",
+        "",
+        "Reviewed by ______________________________ Date ______________",
+        "",
+        "Signature ______________________________",
+        "",
+        "---",
+        "",
+        f"Journal of run {record.run_id}: {record.last_seq} events. "
+        "The hash of the last event anchors this record:",
+        "",
+        f"Last journal hash (event {record.last_seq}): {record.last_hash}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_dict(record: RunRecord) -> dict[str, Any]:
+    """Everything the journal holds for the run, as JSON-ready data."""
+    d, state = record.definition, record.state
+    visits = [
+        {
+            "visit": v.index,
+            "node": v.node,
+            "kind": v.kind,
+            "title": node_title(d, v.node),
+            "entered_at": iso_from_ms(v.entered_ms),
+            "left_at": iso_from_ms(v.left_ms) if v.left_ms is not None else None,
+            "duration_ms": v.duration_ms,
+            "paused_ms": v.paused_ms,
+            "outcome": v.outcome,
+            "choice": v.choice,
+            "next_node": v.next_node,
+        }
+        for v in state.visits
+    ]
+    marks: dict[str, list[dict[str, Any]]] = {"values": [], "not_applicable": []}
+    for v in state.visits:
+        for index, mark in sorted(v.items.items()):
+            entry = {
+                "visit": v.index,
+                "node": v.node,
+                "item": index,
+                "text": item_text(d, v.node, index),
+                "by": mark.by,
+                "at": mark.at,
+            }
+            if mark.value is not None:
+                marks["values"].append({**entry, "value": mark.value})
+            if mark.na_reason is not None:
+                marks["not_applicable"].append({**entry, "reason": mark.na_reason})
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "run": record.run,
+        "definition": record.definition_row,
+        "path": state.path_nodes(),
+        "visits": visits,
+        **marks,
+        "notes": [
+            {
+                "seq": n.seq,
+                "ts": n.ts,
+                "actor": n.actor,
+                "text": n.text,
+                "node": n.node,
+                "item": n.item,
+                "visit": n.visit,
+            }
+            for n in state.notes
+        ],
+        "events": [event.to_row() for event in record.events],
+        "last_seq": record.last_seq,
+        "last_hash": record.last_hash,
+    }
+
+
+def to_json(record: RunRecord) -> str:
+    """:func:`to_dict` as indented JSON text."""
+    return json.dumps(to_dict(record), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(record: RunRecord) -> str:
+    """One row per event, every journal column plus the node title and the item text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in record.events:
+        row = e.to_row()
+        writer.writerow(
+            [
+                *(row[c] for c in CSV_COLUMNS[:10]),
+                node_title(record.definition, e.node),
+                item_text(record.definition, e.node, e.item),
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,172 @@
+"""Exports of one run: Markdown (printable, ends with the last hash), JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from markdown_it import MarkdownIt
+
+from fixtures_journal import MARKDOWN_NOTE, build_history_journal
+from procedo.journal import Journal
+from procedo.journal.run_record import RunRecord, load_run_record
+from procedo.render.export import CSV_COLUMNS, md, to_csv, to_json, to_markdown
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, RunRecord]]:
+    path = tmp_path_factory.mktemp("export") / "journal.db"
+    ids = build_history_journal(path)
+    with Journal(path) as journal:
+        yield {label: load_run_record(journal, run_id) for label, run_id in ids.items()}
+
+
+def html(markdown: str) -> str:
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def test_markdown_ends_with_the_last_journal_hash(records: dict[str, RunRecord]) -> None:
+    for record in records.values():
+        text = to_markdown(record)
+        assert text.endswith(f"Last journal hash (event {record.last_seq}): {record.last_hash}\n")
+        assert record.last_hash == record.events[-1].hash == record.run["last_hash"]
+        assert len(record.last_hash) == 64
+
+
+def test_markdown_holds_the_record(records: dict[str, RunRecord]) -> None:
+    record = records["R3"]
+    text = to_markdown(record)
+    assert text.startswith("# Run record: Mini check\n")
+    for expected in [
+        "- **Process:** Mini check (`mini`), version 1",
+        f"- **Definition hash:** `{record.definition_hash}`",
+        f"- **Run:** `{record.run_id}`",
+        "- **Operators:** Ann, Cat",
+        "- **Trigger:** `call`: A phone call",
+        "- **Status:** completed: failure (No reading)",
+        "- **Started:** 2026-11-04 09:00:00 UTC",
+        "- **Ended:** 2026-11-04 09:09:00 UTC",
+        "- **Duration:** 9 min 00 s (target 10 min 00 s: within target)",
+        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min 00 s): completed",
+        "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min 00 s): chose No, give up",
+        "| 3 | 2026-11-04 09:01:00 | Ann | marked not applicable: Put on gloves |  | "
+        "Visual check only |",
+        "| 5 | 2026-11-04 09:02:00 | Ann | handed over | Cat | Shift change |",
+        "| Prepare | Room temperature | 18 °C | Ann | 2026-11-04 09:01:00 |",
+        "| Prepare | Put on gloves | Visual check only | Ann | 2026-11-04 09:01:00 |",
+        "Reviewed by ______________________________ Date ______________",
+    ]:
+        assert expected in text, expected
+    # One table row per event, under the header and the rule.
+    events = text.split("## Events\n\n")[1].split("\n\n")[0].splitlines()
+    assert len(events) == 2 + len(record.events)
+
+
+def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) -> None:
+    paused = to_markdown(records["R7"])
+    assert "- **Status:** paused (unfinished), at Prepare" in paused
+    assert "- **Ended:** not yet" in paused
+    assert "**Duration:**" not in paused
+    assert "1. Prepare (`prep`, 2026-11-08 09:00:00): current" in paused
+    assert "## Recorded values\n\nNone.\n" in paused
+    aborted = to_markdown(records["R4"])
+    assert "- **Status:** aborted: Power cut" in aborted
+    assert "| Prepare | Wash hands | Water off | Dan | 2026-11-05 09:01:00 |" in aborted
+    practice = to_markdown(records["R5"])
+    assert "(practice run)" in practice
+
+
+def test_markdown_notes_and_the_path_with_back(records: dict[str, RunRecord]) -> None:
+    text = to_markdown(records["R9"])
+    assert "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min 00 s): went back" in text
+    assert "3. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min 00 s): completed" in text
+    assert "| Measure the sample | Reading | 4 mg | Cat | 2026-11-10 09:06:00 |" in text
+    assert "| 2026-11-07 09:03:00 | Bob | Reading | Probe recalibrated |" in to_markdown(
+        records["R6"]
+    )
+
+
+def test_markdown_text_stays_text(records: dict[str, RunRecord]) -> None:
+    text = to_markdown(records["R9"])
+    escaped = md(MARKDOWN_NOTE)
+    assert escaped == (
+        r"\# Not a heading \| a pipe \`tick\` \[link\](http://x) \*star\* \_under\_ "
+        r"\<b\>x\</b\>"
+    )
+    assert f"| the run | {escaped} |" in text
+    rendered = html(text)
+    assert "<h1>Not a heading" not in rendered
+    assert 'href="http://x"' not in rendered
+    assert "<code>tick</code>" not in rendered
+    assert "<em>" not in rendered and "<b>" not in rendered
+    assert "# Not a heading | a pipe `tick` [link](http://x) *star* _under_ &lt;b&gt;" in rendered
+    # The note's pipe did not split its table row: the notes table has 4 cells per row.
+    notes = rendered.split("<th>Note</th>")[1].split("</table>")[0]
+    assert notes.count("<td>") == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "rendered_as"),
+    [
+        ("1. not a list", "<p>1. not a list</p>"),
+        ("- not a list", "<p>- not a list</p>"),
+        ("+ plus", "<p>+ plus</p>"),
+        ("=== not a rule", "<p>=== not a rule</p>"),
+        ("two\nlines", "<p>two<br>lines</p>"),
+        ("a & b &amp;", "<p>a &amp; b &amp;amp;</p>"),
+        ("back\\slash", "<p>back\\slash</p>"),
+        ("  # padded", "<p># padded</p>"),
+    ],
+)
+def test_md_escapes_block_syntax(raw: str, rendered_as: str) -> None:
+    assert html(md(raw)).strip() == rendered_as
+
+
+def test_json_holds_everything(records: dict[str, RunRecord]) -> None:
+    record = records["R9"]
+    data = json.loads(to_json(record))
+    assert (data["format"], data["format_version"]) == ("procedo-run-export", 1)
+    assert data["events"] == [e.to_row() for e in record.events]
+    assert set(data["events"][0]) == {
+        "run_id", "seq", "ts", "actor", "kind", "node", "item", "value", "reason", "hash",
+    }  # fmt: skip
+    assert data["run"]["id"] == record.run_id and data["run"]["operators"] == ["Cat"]
+    assert data["run"]["duration_ms"] == 10 * 60_000
+    assert data["definition"]["hash"] == record.definition_hash
+    assert "[steps.measure]" in data["definition"]["toml"]
+    assert data["path"] == ["prep", "measure", "ok", "done"]
+    assert [v["outcome"] for v in data["visits"]] == [
+        "completed",
+        "back",
+        "completed",
+        "chosen",
+        "finished",
+    ]
+    assert [(v["text"], v["value"]) for v in data["values"]] == [
+        ("Room temperature", "25"),
+        ("Reading", "4"),
+    ]
+    assert [(n["text"], n["reason"]) for n in data["not_applicable"]] == [
+        ("Put on gloves", "Not needed")
+    ]
+    assert [n["text"] for n in data["notes"]] == [MARKDOWN_NOTE]
+    assert (data["last_seq"], data["last_hash"]) == (17, record.last_hash)
+
+
+def test_csv_has_one_row_per_event(records: dict[str, RunRecord]) -> None:
+    record = records["R3"]
+    rows = list(csv.DictReader(io.StringIO(to_csv(record))))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(record.events)
+    for row, event in zip(rows, record.events, strict=True):
+        assert row["seq"] == str(event.seq) and row["hash"] == event.hash
+        assert row["kind"] == event.kind and row["value"] == (event.value or "")
+    assert (rows[2]["kind"], rows[2]["item_text"], rows[2]["reason"]) == (
+        "na",
+        "Put on gloves",
+        "Visual check only",
+    )
+    assert rows[0]["node_title"] == "Prepare"
