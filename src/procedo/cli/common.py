@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from procedo.config import ENV_DB, ENV_PROCESSES, Paths
 
@@ -33,7 +34,12 @@ class ProcedoContext:
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     if value is not None:
         obj = ctx.ensure_object(ProcedoContext)
-        setattr(obj, param.name or "", Path(value))
+        name = param.name or ""
+        # The subcommand's copy of the option sees the environment variable too: it must not
+        # override a value given explicitly on the group (``procedo --db X runs``).
+        explicit = ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        if explicit or getattr(obj, name, None) is None:
+            setattr(obj, name, Path(value))
     return value
 
 

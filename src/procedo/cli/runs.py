@@ -151,7 +151,8 @@ def verify_command(obj: ProcedoContext, runs: tuple[str, ...], as_json: bool) ->
     else:
         for breach in report.breaches:
             click.echo(str(breach))
-        verdict = "intact" if report.intact else f"{len(report.breaches)} run(s) NOT intact"
+        bad = len({breach.run_id for breach in report.breaches})
+        verdict = "intact" if report.intact else f"{bad} run(s) NOT intact"
         click.echo(
             f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}."
         )

@@ -206,9 +206,15 @@ def apply_event(state: RunState, definition: ProcessDefinition, event: Event) ->
         raise ReplayError(f"event {event.seq} follows event {state.last_seq}")
     if event.kind != "start" and not state.status:
         raise ReplayError("the first event of a run must be 'start'")
+    if event.item is not None and not isinstance(event.item, int):
+        raise ReplayError(f"event {event.seq} has an item that is not a number: {event.item!r}")
+    try:
+        moment = event.ts_ms
+    except (TypeError, ValueError):
+        raise ReplayError(f"event {event.seq} has an unreadable time {event.ts!r}") from None
     state.last_seq = event.seq
     state.last_hash = event.hash
-    state.last_ms = max(state.last_ms, event.ts_ms)
+    state.last_ms = max(state.last_ms, moment)
     handler = _HANDLERS.get(event.kind)
     if handler is None:
         raise ReplayError(f"event {event.seq} has an unknown kind {event.kind!r}")

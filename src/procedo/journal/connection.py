@@ -60,10 +60,9 @@ def open_database(path: Path, *, create: bool) -> sqlite_utils.Database:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            with contextlib.suppress(sqlite3.OperationalError):
-                conn.execute("PRAGMA journal_mode = WAL")
+        # Only read the mode here: switching to WAL writes the header, which must wait until
+        # ensure_schema has checked that the file is ours (see use_wal).
+        conn.execute("PRAGMA journal_mode").fetchone()
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as error:
         conn.close()
@@ -76,6 +75,13 @@ def open_database(path: Path, *, create: bool) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a journal (already known to be ours, or new) to WAL mode."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("PRAGMA journal_mode = WAL")
+
+
 @contextlib.contextmanager
 def write_transaction(db: sqlite_utils.Database, what: str) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; on any failure roll back and raise StorageError."""
@@ -83,6 +89,8 @@ def write_transaction(db: sqlite_utils.Database, what: str) -> Iterator[sqlite3.
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as error:
+        # An interrupted BEGIN can leave the transaction open (and the write lock held).
+        _rollback(conn)
         raise StorageError(f"{what} was not saved: {describe_sqlite_error(error)}") from None
     try:
         yield conn

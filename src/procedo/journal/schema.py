@@ -14,7 +14,7 @@ import sqlite_utils
 
 from procedo.engine import Event, replay
 from procedo.engine.errors import ReplayError
-from procedo.journal.connection import describe_sqlite_error, write_transaction
+from procedo.journal.connection import describe_sqlite_error, use_wal, write_transaction
 from procedo.journal.errors import SchemaError
 from procedo.journal.rows import (
     repeats,
@@ -296,6 +296,7 @@ def ensure_schema(db: sqlite_utils.Database, label: str) -> None:
         )
     if version > 0 and not tables >= OUR_TABLES:
         raise SchemaError(f"{label} is damaged: journal tables are missing")
+    use_wal(conn)  # only now: the checks above must leave a foreign file untouched
     for target in range(version + 1, SCHEMA_VERSION + 1):
         _migrate(db, target, label)
 

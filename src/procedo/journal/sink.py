@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from procedo.engine import Event, Refused, RunState
 from procedo.journal.connection import write_transaction
-from procedo.journal.errors import RunLockedError, StaleRunError
+from procedo.journal.errors import RunLockedError, StaleRunError, StorageError
 from procedo.journal.lease import is_live, read_lease, write_lease
 from procedo.journal.rows import run_row, upsert_sql, visit_row, write_marks, write_operators
 
@@ -37,6 +37,28 @@ class JournalSink:
     def commit(self, events: Sequence[Event], state: RunState) -> None:
         """Write everything in one ``BEGIN IMMEDIATE`` transaction, or nothing."""
         what = f"'{events[0].kind}'" if len(events) == 1 else f"'{events[0].kind}' and what follows"
+        try:
+            self._write(events, state, what)
+        except StorageError:
+            if self._landed(state):
+                return  # COMMIT reported an error after the transaction was durable
+            raise
+
+    def _landed(self, state: RunState) -> bool:
+        """Whether the runs row already ends with this state's last event (a failed COMMIT
+        can still have committed, e.g. when interrupted after the commit itself)."""
+        conn = self.journal.db.conn
+        if conn.in_transaction:
+            return False  # the rollback failed: what we would read is our own uncommitted write
+        try:
+            row = conn.execute(
+                "SELECT last_seq, last_hash FROM runs WHERE id = ?", (state.run_id,)
+            ).fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None and tuple(row) == (state.last_seq, state.last_hash)
+
+    def _write(self, events: Sequence[Event], state: RunState, what: str) -> None:
         with write_transaction(self.journal.db, f"the action {what}") as conn:
             if events[0].kind == "start":
                 self._insert_start(conn, state)

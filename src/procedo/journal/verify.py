@@ -1,7 +1,8 @@
 """Tamper evidence: recompute every run's hash chain and report where it breaks.
 
 What this can detect: an event edited, deleted, inserted or reordered; the ``runs`` row's last
-hash disagreeing with its events; a stored definition whose text no longer matches its hash.
+hash disagreeing with its events; a stored definition whose text no longer matches its hash;
+a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``).
 What it cannot: someone who rewrites a whole chain consistently (and the runs row with it), or
 the newest events cut off together with the runs row, unless the last hash was kept elsewhere
 (the printed export keeps it).
@@ -10,10 +11,12 @@ the newest events cut off together with the runs row, unless the last hash was k
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from procedo.engine import Event, chain_seed
+from procedo.journal.errors import SchemaError
 from procedo.journal.store import Journal
 
 
@@ -58,6 +61,7 @@ def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> Ve
                     (run_id,),
                 )
             )
+    _check_file(journal)
     breaches: list[Breach] = []
     events_checked = 0
     definitions_ok = _definitions_intact(journal)
@@ -79,6 +83,21 @@ def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> Ve
             Breach(o["run_id"], None, "events of a run with no run record") for o in orphans
         )
     return VerifyReport(len(runs), events_checked, breaches)
+
+
+def _check_file(journal: Journal) -> None:
+    """SchemaError when SQLite finds the file itself damaged (pages no chain read touches)."""
+    try:
+        problems = [str(row[0]) for row in journal.db.conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as error:
+        problems = [str(error)]
+    if problems != ["ok"]:
+        lines = [line.strip() for problem in problems for line in problem.splitlines()]
+        first = next((x for x in lines if x and not x.startswith("***")), problems[0])
+        raise SchemaError(
+            f"the journal file {journal.path} is damaged (SQLite reports: {first}); "
+            "it was left untouched: restore it from a backup"
+        )
 
 
 def _events_of(journal: Journal, run_id: str) -> Iterator[Event]:
@@ -111,9 +130,11 @@ def check_chain(
 
 def _check_run_row(run: dict[str, object], count: int, journal: Journal) -> Breach | None:
     if run["last_seq"] != count:
+        last_seq = run["last_seq"]
         return Breach(
             str(run["id"]),
-            count + 1 if isinstance(run["last_seq"], int) and run["last_seq"] > count else None,
+            # events missing from count + 1, or events added after last_seq
+            min(last_seq, count) + 1 if isinstance(last_seq, int) else None,
             f"the run record expects {run['last_seq']} events but the journal holds {count}",
         )
     last = journal.rows(

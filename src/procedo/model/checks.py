@@ -72,7 +72,7 @@ def _check_roles(definition: ProcessDefinition) -> Iterator[Finding]:
 
     def unknown(role: str | None, path: KeyPath) -> Iterator[Finding]:
         if role is not None and role not in roles:
-            where = "no [roles] table" if not roles else "not a key of [roles]"
+            where = "not a key of [roles]" if roles else "not defined (the file has no [roles])"
             yield (path, f"role {role!r} is {where}{did_you_mean(role, roles)}")
 
     for step_id, step in definition.steps.items():
@@ -103,9 +103,10 @@ def _check_decisions(definition: ProcessDefinition) -> Iterator[Finding]:
 
 def _check_references(definition: ProcessDefinition) -> Iterator[Finding]:
     nodes = definition.node_ids()
+    known = set(nodes)  # a set: a list makes every lookup scan, quadratic in large files
 
     def missing(target: str, path: KeyPath) -> Iterator[Finding]:
-        if target not in nodes:
+        if target not in known:
             yield (
                 path,
                 f"{target!r} is not a node of this process{did_you_mean(target, nodes)}",
@@ -118,6 +119,8 @@ def _check_references(definition: ProcessDefinition) -> Iterator[Finding]:
     for index, trigger in enumerate(definition.triggers):
         if trigger.start is not None:
             yield from missing(trigger.start, ("triggers", index, "start"))
+            if trigger.start in definition.ends:
+                yield (("triggers", index, "start"), "a trigger cannot start at an end")
     for step_id, step in definition.steps.items():
         yield from missing(step.next, ("steps", step_id, "next"))
     for decision_id, decision in definition.decisions.items():

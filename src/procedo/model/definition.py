@@ -38,7 +38,7 @@ class ProcessInfo(_Frozen):
     @field_validator("target_minutes", mode="before")
     @classmethod
     def _number_not_bool(cls, value: Any) -> Any:
-        if isinstance(value, bool):
+        if isinstance(value, bool | str):
             raise PydanticCustomError("float_type", "Input should be a valid number")
         return value
 
@@ -72,7 +72,7 @@ class Item(_Frozen):
     @field_validator("min", "max", mode="before")
     @classmethod
     def _number_not_bool(cls, value: Any) -> Any:
-        if isinstance(value, bool):
+        if isinstance(value, bool | str):
             raise PydanticCustomError("float_type", "Input should be a valid number")
         return value
 

@@ -82,13 +82,13 @@ def parse_definition(
             else str(error)
         )
         raise DefinitionError([Problem(source, message)]) from None
-    index = TomlLineIndex(text)
     process_table = data.get("process")
     if isinstance(process_table, dict) and "id" not in process_table and default_id:
         data["process"] = {**process_table, "id": default_id}
     try:
         definition = ProcessDefinition.model_validate(data)
     except ValidationError as error:
+        index = TomlLineIndex(text)  # built only when there is something to point at
         problems = []
         for detail in error.errors(include_url=False):
             path, message = error_message(detail)
@@ -96,6 +96,7 @@ def parse_definition(
         raise DefinitionError(problems) from None
     findings = check_definition(definition)
     if findings:
+        index = TomlLineIndex(text)
         raise DefinitionError(
             [
                 Problem(source, message, _format_path(path), index.line_of(path))

@@ -1,0 +1,214 @@
+"""Time loading and validating process definitions.
+
+Generates, in a temporary folder, 200 process files of 100 nodes each and one file of 10,000
+nodes (steps with several items, decisions with loops back, ends), checks they are valid, then
+times ``load_catalog`` on the 200 and ``load_file`` on the large one.
+
+Run: ``.venv/bin/python bench/load.py`` (or ``make bench``). Aims on the 2-core machine: under
+1 s for the 200 files, under 0.5 s for the large one.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from procedo.model import load_catalog, load_file
+
+SMALL_FILES = 200
+SMALL_NODES = 100
+LARGE_NODES = 10_000
+REPEATS = 3
+
+VERBS = ["Check", "Confirm", "Record", "Inspect", "Verify", "Label", "Photograph", "Clean", "Log"]
+OBJECTS = [
+    "the seal on the container",
+    "the delivery note against the order",
+    "the pressure gauge reading",
+    "the spare parts in the kit",
+    "the customer's account status",
+    "the backup from last night",
+    "the isolation valve position",
+    "the safety signage at the entrance",
+    "the calibration sticker date",
+    "the handover notes from the last shift",
+]
+ROLES = {"operator": "Operator", "lead": "Shift lead", "qa": "Quality assurance"}
+
+
+def q(text: str) -> str:
+    """A TOML basic string (JSON escapes are valid TOML for ASCII text)."""
+    return json.dumps(text)
+
+
+def item_line(rng: random.Random, index: int) -> str:
+    """One checklist item: mostly plain strings, some tables with roles, records, details."""
+    text = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+    roll = rng.random()
+    if roll < 0.45:
+        return q(text)
+    if roll < 0.6:
+        return f"{{ text = {q(text)}, critical = true }}"
+    if roll < 0.7:
+        return f"{{ text = {q(text)}, role = {q(rng.choice(list(ROLES)))} }}"
+    if roll < 0.8:
+        low = rng.randint(0, 20)
+        return (
+            f'{{ text = {q(f"Reading {index}")}, record = "number", unit = "degC", '
+            f"min = {low}, max = {low + rng.randint(5, 60)} }}"
+        )
+    if roll < 0.88:
+        return f'{{ text = {q(f"Grade {index}")}, record = "choice", choices = ["A", "B", "C"] }}'
+    if roll < 0.94:
+        return f'{{ text = {q(f"Reference {index}")}, record = "text" }}'
+    return (
+        f"{{ text = {q(text)}, details = "
+        f"{q('Use the laminated card at the station; ask the lead when unsure.')} }}"
+    )
+
+
+def process_text(process_id: str, nodes: int, seed: int) -> str:
+    """A valid process of ``nodes`` nodes: a main line of steps and decisions, and ends.
+
+    Every decision continues along the main line, and either leaves for an end or loops back
+    to an earlier node; the last node leads to the first end. So every node is reachable and
+    every node can finish.
+    """
+    rng = random.Random(seed)
+    ends = max(2, nodes // 10)
+    decisions = max(1, nodes // 5)
+    steps = nodes - ends - decisions
+    kinds = ["step"] * steps + ["decision"] * decisions
+    rng.shuffle(kinds)
+    kinds[0] = "step"
+    line = [f"{kind[0]}{i:05d}" for i, kind in enumerate(kinds)]
+    end_ids = [f"end{i:04d}" for i in range(ends)]
+
+    out = [
+        "[process]",
+        f"id = {q(process_id)}",
+        f"title = {q('Generated process ' + process_id)}",
+        'version = "1.0"',
+        f"summary = {q('A generated process with ' + str(nodes) + ' nodes, for the benchmark.')}",
+        'owner = "Benchmark"',
+        f"start = {q(line[0])}",
+        "target_minutes = 90",
+        'resources = ["Clipboard", "Torch", "Label printer"]',
+        "",
+        "[roles]",
+        *(f"{key} = {q(name)}" for key, name in ROLES.items()),
+        "",
+        "[[triggers]]",
+        'id = "scheduled"',
+        'title = "Scheduled run"',
+        "",
+        "[[triggers]]",
+        'id = "resume"',
+        'title = "Resume after an interruption"',
+        f"start = {q(line[1])}",
+        "",
+    ]
+    decision_count = 0
+    for position, (node_id, kind) in enumerate(zip(line, kinds, strict=True)):
+        following = line[position + 1] if position + 1 < len(line) else end_ids[0]
+        role = rng.choice(list(ROLES))
+        if kind == "step":
+            out += [
+                f"[steps.{node_id}]",
+                f"title = {q(rng.choice(VERBS) + ' ' + rng.choice(OBJECTS))}",
+                f"role = {q(role)}",
+                f"instructions = {q('Work through the list in order and tick each line.')}",
+                f"next = {q(following)}",
+                "items = [",
+                *(f"  {item_line(rng, i)}," for i in range(rng.randint(3, 7))),
+                "]",
+                "",
+            ]
+            continue
+        if decision_count < ends or rng.random() < 0.6:
+            other = end_ids[decision_count % ends]
+        else:
+            other = line[rng.randrange(0, position)]  # a loop back; the main line still finishes
+        decision_count += 1
+        out += [
+            f"[decisions.{node_id}]",
+            f"question = {q('Is ' + rng.choice(OBJECTS) + ' in order?')}",
+            f"role = {q(role)}",
+            "options = [",
+            f'  {{ label = "Yes", next = {q(following)} }},',
+            f'  {{ label = "No", next = {q(other)} }},',
+            "]",
+            "",
+        ]
+    for index, end_id in enumerate(end_ids):
+        outcome = "success" if index % 3 == 0 else "failure"
+        out += [
+            f"[ends.{end_id}]",
+            f"title = {q('Finished: outcome ' + str(index))}",
+            f'outcome = "{outcome}"',
+            "",
+        ]
+    return "\n".join(out)
+
+
+def timed(func: Callable[[], object]) -> list[float]:
+    """Wall-clock seconds of ``REPEATS`` calls."""
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="procedo-bench-") as tmp:
+        small_dir = Path(tmp, "small")
+        small_dir.mkdir()
+        for number in range(SMALL_FILES):
+            process_id = f"bench-{number:03d}"
+            text = process_text(process_id, SMALL_NODES, seed=number)
+            (small_dir / f"{process_id}.toml").write_text(text, encoding="utf-8")
+        large = Path(tmp, "large.toml")
+        large.write_text(process_text("large", LARGE_NODES, seed=10_000), encoding="utf-8")
+
+        catalog = load_catalog([small_dir])
+        if catalog.problems or len(catalog.processes) != SMALL_FILES:
+            for problem in catalog.problems[:10]:
+                print(problem)
+            print("the generated files are not valid", file=sys.stderr)
+            return 1
+        big = load_file(large).definition
+        if len(big.node_ids()) != LARGE_NODES:
+            print("the large file has the wrong size", file=sys.stderr)
+            return 1
+
+        small_bytes = sum(p.stat().st_size for p in small_dir.iterdir())
+        large_bytes = large.stat().st_size
+        small_times = timed(lambda: load_catalog([small_dir]))
+        large_times = timed(lambda: load_file(large))
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, best and median of 3")
+    best, median = min(small_times), statistics.median(small_times)
+    print(
+        f"{SMALL_FILES} files x {SMALL_NODES} nodes ({small_bytes / 1e6:.1f} MB): "
+        f"best {best:.3f} s, median {median:.3f} s, {SMALL_FILES / best:.0f} files/s "
+        f"(aim < 1 s)"
+    )
+    best, median = min(large_times), statistics.median(large_times)
+    print(
+        f"1 file x {LARGE_NODES} nodes ({large_bytes / 1e6:.1f} MB): "
+        f"best {best:.3f} s, median {median:.3f} s (aim < 0.5 s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
