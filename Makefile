@@ -36,6 +36,15 @@ fix: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
+## Handbook pages of the bundled processes into docs/processes/.
+docs: $(STAMP)
+	$(BIN)/procedo --processes processes docs --out docs/processes
+
+## The browser test of `procedo serve` (installs Debian's chromium when it is missing).
+browser-test: $(STAMP)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	PROCEDO_BROWSER_TEST=required $(BIN)/python -m pytest tests/test_serve_browser.py $(ARGS)
+
 bench: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
