@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from procedo.model.checks import check_definition
 from procedo.model.definition import ProcessDefinition
 from procedo.model.errors_text import error_message
+from procedo.model.parse_cache import cached_definition, store_definition
 from procedo.model.problems import DefinitionError, Problem
 from procedo.model.toml_index import KeyPath, TomlLineIndex
 
@@ -71,6 +72,9 @@ def parse_definition(
 ) -> ProcessDefinition:
     """Parse and validate TOML text; raise :class:`DefinitionError` with every problem."""
     text = text.removeprefix("\ufeff")
+    cached = cached_definition(text, default_id)
+    if cached is not None:
+        return cached
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -103,6 +107,7 @@ def parse_definition(
                 for path, message in findings
             ]
         )
+    store_definition(text, default_id, definition)
     return definition
 
 
