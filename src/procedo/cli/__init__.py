@@ -14,6 +14,7 @@ from procedo.cli.common import ProcedoContext, add_path_options, fail
 from procedo.cli.definitions import list_command, new_command, validate_command
 from procedo.cli.history_commands import COMMANDS as HISTORY_COMMANDS
 from procedo.cli.runs import COMMANDS as RUN_COMMANDS
+from procedo.cli.serve_command import serve_command
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +36,7 @@ def cli(ctx: click.Context, **_: object) -> None:
 cli.add_command(validate_command)
 cli.add_command(list_command)
 cli.add_command(new_command)
+cli.add_command(serve_command)
 for _command in RUN_COMMANDS:
     cli.add_command(_command)
 for _command in HISTORY_COMMANDS:
