@@ -1,0 +1,47 @@
+"""Journal figures drawn on a process map: how often each edge was taken, time per step.
+
+The renderers (Mermaid, DOT, terminal text) take a :class:`MapFigures` and never read the
+journal themselves; :mod:`procedo.journal.map_figures` computes one from the journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+EdgeKey = tuple[str, str, str]
+"""``(source node, target node, label)``: the option label at a decision, ``""`` after a step."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapFigures:
+    """What the journal says about one process's map (practice runs left out)."""
+
+    runs: int = 0
+    """Runs counted."""
+    node_visits: Mapping[str, int] = field(default_factory=dict)
+    """Node id -> visits (a loop's second visit counts again)."""
+    edge_counts: Mapping[EdgeKey, int] = field(default_factory=dict)
+    """Edge -> times taken."""
+    median_seconds: Mapping[str, float] = field(default_factory=dict)
+    """Step id -> median seconds of its completed visits."""
+    commonest_path: tuple[str, ...] = ()
+    """The node ids of the path most runs took, start to end (empty when no run)."""
+
+    def edge_share(self, key: EdgeKey) -> float | None:
+        """The share of the source node's departures that took this edge (None if never left)."""
+        source = key[0]
+        left = sum(count for (src, _, _), count in self.edge_counts.items() if src == source)
+        if not left:
+            return None
+        return self.edge_counts.get(key, 0) / left
+
+    def reached(self, node_id: str) -> bool:
+        """Whether any counted run reached the node."""
+        return self.node_visits.get(node_id, 0) > 0
+
+    def on_commonest_path(self, source: str, target: str) -> bool:
+        """Whether ``source -> target`` is a consecutive pair of the commonest path."""
+        path = self.commonest_path
+        return any(a == source and b == target for a, b in pairwise(path))
