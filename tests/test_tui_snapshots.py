@@ -134,3 +134,16 @@ def test_bracket_heavy_texts(snap_compare, tmp_path: Path) -> None:
 
 def test_small_terminal_home(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(_app(tmp_path), terminal_size=(40, 12))
+
+
+def test_map_of_a_run(snap_compare, tmp_path: Path) -> None:
+    async def to_mitigate_and_map(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await fill_step(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("1", "d")
+        await pilot.pause()
+
+    app = _app(tmp_path, "incident-response")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=to_mitigate_and_map)

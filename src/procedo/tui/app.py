@@ -14,8 +14,9 @@ from textual.app import App
 from textual.binding import Binding
 
 from procedo.config import Paths
-from procedo.engine import Refused, Run, RunError, now_ms
+from procedo.engine import Refused, Run, RunError, RunState, now_ms
 from procedo.journal import JournalError
+from procedo.model import ProcessDefinition
 from procedo.tui.commands import ProcedoCommands
 from procedo.tui.screens.fatal import FatalScreen
 from procedo.workspace import Workspace
@@ -190,6 +191,12 @@ class ProcedoApp(App[None]):
         from procedo.tui.screens.metrics import MetricsScreen
 
         self.push_screen(MetricsScreen(process_id))
+
+    def open_map(self, definition: ProcessDefinition, state: RunState | None = None) -> None:
+        """Show the map of a process (with a run's place in it when ``state`` is given)."""
+        from procedo.tui.screens.process_map import MapScreen
+
+        self.push_screen(MapScreen(definition, state))
 
     def export_run(self, run_id: str) -> None:
         """Open a run's detail, where ``e`` exports it."""

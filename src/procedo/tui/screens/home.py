@@ -313,4 +313,4 @@ class HomeScreen(Screen[None]):
         if opener is None:
             self.notify("Maps are not available yet.", severity="warning")
         else:
-            opener(summary.loaded)
+            opener(summary.loaded.definition)

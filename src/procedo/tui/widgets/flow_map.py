@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -9,44 +11,51 @@ from textual.widgets import Static
 
 from procedo.engine import RunState
 from procedo.model import ProcessDefinition
+from procedo.render.map_figures import MapFigures
+from procedo.render.text_map import MapLine, render_text_map
 from procedo.tui.text import line
 
+MAP_STYLES = {
+    "current": "bold reverse $accent",
+    "visited": "$success",
+    "possible": "",
+    "unreachable": "$text-muted",
+}
+"""Theme styles for the map's style names (see :mod:`procedo.render.text_map`)."""
 
-def node_title(definition: ProcessDefinition, node_id: str) -> str:
-    """A node's title (a decision's question)."""
-    node = definition.node(node_id)
-    return getattr(node, "title", None) or getattr(node, "question", node_id)
 
-
-def map_content(definition: ProcessDefinition, state: RunState) -> Content:
-    """The map as styled lines (see :mod:`procedo.render.text_map` for the layout)."""
-    try:
-        from procedo.render.text_map import render_text_map
-    except ImportError:  # TEMPORARY until procedo.render.text_map lands
-        marks = [("✓ " + node_title(definition, n), "$success") for n in state.path_nodes()[:-1]]
-        current = state.current_node or ""
-        marks.append(("▶ " + node_title(definition, current), "bold reverse $accent"))
-        for following in definition.successors(current) if current else []:
-            marks.append(("  → " + node_title(definition, following), ""))
-        parts: list[str | tuple[str, str]] = []
-        for mark in marks:
-            parts += [mark, "\n"]
-        return line(*parts)
-
-    visited = set(state.visited_nodes())
-    lines = render_text_map(definition, visited=visited, current=state.current_node)
-    styles = {
-        "current": "bold reverse $accent",
-        "visited": "$success",
-        "possible": "",
-        "unreachable": "$text-muted",
-    }
-    parts = []
+def lines_content(lines: list[MapLine]) -> Content:
+    """Map lines as literal, styled content (titles are never parsed as markup)."""
+    parts: list[str | tuple[str, str]] = []
     for index, map_line in enumerate(lines):
         if index:
             parts.append("\n")
-        parts.append((map_line.text, styles.get(map_line.style, "")))
+        parts.append((map_line.text, MAP_STYLES.get(map_line.style, "")))
     return line(*parts)
+
+
+def map_lines(
+    definition: ProcessDefinition,
+    state: RunState | None = None,
+    figures: MapFigures | None = None,
+) -> list[MapLine]:
+    """The map's lines, styled for a run's state when there is one."""
+    visited: Collection[str] = frozenset()
+    current = None
+    if state is not None:
+        visited = set(state.visited_nodes())
+        current = state.current_node
+    return render_text_map(definition, visited=visited, current=current, figures=figures)
+
+
+def map_content(definition: ProcessDefinition, state: RunState) -> Content:
+    """The map of a run as styled content."""
+    return lines_content(map_lines(definition, state))
+
+
+def current_line(lines: list[MapLine]) -> int | None:
+    """The index of the line that draws the current node, if any."""
+    return next((i for i, map_line in enumerate(lines) if map_line.style == "current"), None)
 
 
 class FlowMap(VerticalScroll):
@@ -56,5 +65,12 @@ class FlowMap(VerticalScroll):
         yield Static("", id="flow-map-text")
 
     def show(self, definition: ProcessDefinition, state: RunState) -> None:
-        """Redraw for the run's state."""
-        self.query_one("#flow-map-text", Static).update(map_content(definition, state))
+        """Redraw for the run's state and scroll the current node into view."""
+        lines = map_lines(definition, state)
+        self.query_one("#flow-map-text", Static).update(lines_content(lines))
+        row = current_line(lines)
+        if row is not None:
+            self.call_after_refresh(self._scroll_to_row, row)
+
+    def _scroll_to_row(self, row: int) -> None:
+        self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)

@@ -1,0 +1,242 @@
+"""The process map for a terminal: a tree of the flow, each node drawn once.
+
+Steps follow each other down the page; a decision opens one branch per option, drawn with
+box-drawing rails; a branch that leads back to a node already drawn (a loop, or two options
+that meet again) ends with ``↺`` and that node's title instead of drawing it twice. Ends are
+leaves and are drawn wherever they are reached. Nodes that only a trigger's own start reaches
+follow under that trigger's title.
+
+Each line carries a style name, not a colour: ``current``, ``visited`` (on the run's path),
+``possible`` (still reachable from the current node, or any node when there is no run) and
+``unreachable`` (no longer reachable in this run). The TUI maps the names to its theme; the CLI
+prints the text alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from procedo.model import ProcessDefinition
+from procedo.render.map_figures import MapFigures
+
+MapStyle = Literal["current", "visited", "possible", "unreachable"]
+
+BRANCH, LAST_BRANCH = "├─ ", "└─ "
+RAIL, NO_RAIL = "│  ", "   "
+MAX_INDENT = 8
+"""Decisions nested deeper than this stop indenting, so a long chain stays on the screen."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapLine:
+    """One line of the map: its text, its style name and the node it draws (if any)."""
+
+    text: str
+    style: MapStyle
+    node: str | None = None
+
+
+def reachable_from(definition: ProcessDefinition, start: str | None) -> set[str]:
+    """Every node that can still be reached from ``start`` (itself included)."""
+    if not start:
+        return set()
+    seen = {start}
+    todo = [start]
+    while todo:
+        for following in definition.successors(todo.pop()):
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return seen
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """A node's chain to draw at an indent, or (with ``option``) one option's branch."""
+
+    node: str
+    indent: str
+    option: int | None = None
+
+
+class _Drawer:
+    """Walks the flow with an explicit stack (no recursion limit) and collects lines."""
+
+    def __init__(
+        self,
+        definition: ProcessDefinition,
+        visited: Collection[str],
+        current: str | None,
+        figures: MapFigures | None,
+    ) -> None:
+        self.definition = definition
+        self.visited = visited
+        self.current = current
+        self.figures = figures
+        self.ahead = reachable_from(definition, current) if current else None
+        self.drawn: set[str] = set()
+        self.lines: list[MapLine] = []
+
+    def style(self, node_id: str) -> MapStyle:
+        if node_id == self.current:
+            return "current"
+        if node_id in self.visited:
+            return "visited"
+        if self.ahead is None or node_id in self.ahead:
+            return "possible"
+        return "unreachable"
+
+    def edge_style(self, source: str, target: str) -> MapStyle:
+        """An edge's line: on the path when both ends were reached, never the current mark."""
+        style = self.style(target)
+        if style == "current":
+            return "visited" if source in self.visited else "possible"
+        if style == "visited" and source not in self.visited:
+            return "possible"
+        return style
+
+    def mark(self, node_id: str) -> str:
+        if node_id == self.current:
+            return "▶ "
+        return "✓ " if node_id in self.visited else "  "
+
+    def label(self, node_id: str) -> str:
+        """A node's own text: glyph, title or question, role, and figures."""
+        definition = self.definition
+        kind = definition.kind_of(node_id)
+        figures = self.figures
+        if kind == "end":
+            end = definition.ends[node_id]
+            glyph = "●" if end.success else "✗"
+            text = f"{glyph} {end.title} ({end.outcome})"
+        elif kind == "decision":
+            decision = definition.decisions[node_id]
+            text = f"◇ {decision.question}"
+            if decision.role:
+                text += f" · {definition.role_name(decision.role)}"
+        else:
+            step = definition.steps[node_id]
+            text = step.title
+            if step.role:
+                text += f" · {definition.role_name(step.role)}"
+            if figures is not None and node_id in figures.median_seconds:
+                visits = figures.node_visits.get(node_id, 0)
+                text += f" · {visits}× median {_duration(figures.median_seconds[node_id])}"
+        if figures is not None and figures.runs and not figures.reached(node_id):
+            text += " · never reached"
+        return text
+
+    def option_text(self, source: str, label: str, target: str) -> str:
+        text = label
+        figures = self.figures
+        if figures is not None and figures.runs:
+            key = (source, target, label)
+            count = figures.edge_counts.get(key, 0)
+            share = figures.edge_share(key)
+            text += f" ({count}×" + (f", {share:.0%})" if share is not None else ")")
+        return text
+
+    def emit(self, text: str, style: MapStyle, node: str | None = None) -> None:
+        self.lines.append(MapLine(text, style, node))
+
+    def draw_from(self, start: str, prefix: str = "") -> None:
+        """Draw everything reachable from ``start`` that is not drawn yet."""
+        stack: list[_Task] = [_Task(start, prefix)]
+        while stack:
+            task = stack.pop()
+            if task.option is None:
+                branches = self._chain(task.node, task.indent)
+            else:
+                branches = self._option(task.node, task.option, task.indent)
+            stack.extend(reversed(branches))
+
+    def _chain(self, node_id: str, indent: str) -> list[_Task]:
+        """Draw a run of nodes from ``node_id``; return the option branches to draw next."""
+        definition = self.definition
+        source = ""
+        while True:
+            kind = definition.kind_of(node_id)
+            if kind != "end" and node_id in self.drawn:
+                style = self.edge_style(source, node_id)
+                self.emit(f"{indent}  ↺ {self._title(node_id)}", style, node_id)
+                return []
+            self.drawn.add(node_id)
+            line = f"{indent}{self.mark(node_id)}{self.label(node_id)}"
+            self.emit(line, self.style(node_id), node_id)
+            if kind == "end":
+                return []
+            if kind == "step":
+                source, node_id = node_id, definition.steps[node_id].next
+                continue
+            count = len(definition.decisions[node_id].options)
+            return [_Task(node_id, indent, index) for index in range(count)]
+
+    def _option(self, node_id: str, index: int, indent: str) -> list[_Task]:
+        """Draw one option's branch line; return its target's chain when still to draw."""
+        options = self.definition.decisions[node_id].options
+        option = options[index]
+        last = index == len(options) - 1
+        deep = len(indent) >= MAX_INDENT * len(RAIL)
+        rail = "" if deep else (NO_RAIL if last else RAIL)
+        head = f"{indent}{LAST_BRANCH if last else BRANCH}"
+        text = head + self.option_text(node_id, option.label, option.next)
+        target = option.next
+        style = self.edge_style(node_id, target)
+        if self.definition.kind_of(target) == "end":
+            mark = self.mark(target).strip()
+            self.emit(f"{text} → {mark + ' ' if mark else ''}{self.label(target)}", style, target)
+        elif target in self.drawn:
+            self.emit(f"{text} → ↺ {self._title(target)}", style, target)
+        else:
+            self.emit(text, style)
+            return [_Task(target, indent + rail)]
+        return []
+
+    def _title(self, node_id: str) -> str:
+        node = self.definition.node(node_id)
+        return getattr(node, "title", None) or getattr(node, "question", node_id)
+
+
+def render_text_map(
+    definition: ProcessDefinition,
+    *,
+    visited: Collection[str] = frozenset(),
+    current: str | None = None,
+    figures: MapFigures | None = None,
+) -> list[MapLine]:
+    """The map of ``definition`` as lines; a run's ``visited`` and ``current`` nodes styled."""
+    drawer = _Drawer(definition, visited, current, figures)
+    if definition.start:
+        drawer.draw_from(definition.start)
+    for trigger in definition.triggers:
+        start = trigger.start
+        if start and start not in drawer.drawn:
+            drawer.emit(f"⚑ {trigger.title}", drawer.style(start))
+            drawer.draw_from(start, "  ")
+    for node_id in definition.node_ids():
+        if node_id not in drawer.drawn and definition.kind_of(node_id) != "end":
+            drawer.emit("(not reached from any start)", "unreachable")
+            drawer.draw_from(node_id, "  ")
+    return drawer.lines
+
+
+def render_text(
+    definition: ProcessDefinition,
+    *,
+    visited: Collection[str] = frozenset(),
+    current: str | None = None,
+    figures: MapFigures | None = None,
+) -> str:
+    """The map as plain text, one line per row (for the CLI)."""
+    lines = render_text_map(definition, visited=visited, current=current, figures=figures)
+    return "\n".join(line.text for line in lines) + "\n"

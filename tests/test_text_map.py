@@ -1,0 +1,114 @@
+"""The terminal map: each node drawn once, loops as back references, run styles, figures."""
+
+from __future__ import annotations
+
+import time
+
+from procedo.model import load_file, parse_definition
+from procedo.render.map_figures import MapFigures
+from procedo.render.text_map import reachable_from, render_text, render_text_map
+from tui_support import BUNDLED
+
+INCIDENT = load_file(BUNDLED / "incident-response.toml").definition
+
+INCIDENT_MAP = """\
+  Triage the alert · On-call engineer
+  ◇ Are customers affected? · Incident commander
+├─ Yes
+│    Mitigate · On-call engineer
+│    ◇ Is the error rate back to normal?
+│  ├─ Yes → ● Service restored (success)
+│  ├─ No, try again → ↺ Mitigate
+│  └─ No, escalate → ✗ Escalated to the vendor (failure)
+└─ No → ● No customer impact (success)
+"""
+
+
+def test_the_incident_map_reads_as_a_tree_with_its_loop_drawn_once() -> None:
+    assert render_text(INCIDENT) == INCIDENT_MAP
+
+
+def test_every_bundled_process_draws_every_node_exactly_once() -> None:
+    for path in sorted(BUNDLED.glob("*.toml")):
+        definition = load_file(path).definition
+        lines = render_text_map(definition)
+        drawn = [
+            line.node
+            for line in lines
+            if line.node and "↺" not in line.text and definition.kind_of(line.node) != "end"
+        ]
+        expected = [n for n in definition.node_ids() if definition.kind_of(n) != "end"]
+        assert sorted(drawn) == sorted(expected), path.name
+        ends = {line.node for line in lines if line.node in definition.ends}
+        assert ends == set(definition.ends), path.name
+
+
+def test_a_run_styles_its_path_its_place_and_what_is_still_possible() -> None:
+    lines = render_text_map(INCIDENT, visited={"triage", "impact"}, current="mitigate")
+    by_text = {line.text.lstrip("│ "): line.style for line in lines}
+    assert by_text["✓ Triage the alert · On-call engineer"] == "visited"
+    assert by_text["✓ ◇ Are customers affected? · Incident commander"] == "visited"
+    assert by_text["▶ Mitigate · On-call engineer"] == "current"
+    assert by_text["◇ Is the error rate back to normal?"] == "possible"
+    assert by_text["└─ No → ● No customer impact (success)"] == "unreachable"
+    assert [line.style for line in lines].count("current") == 1
+    assert by_text["├─ Yes"] == "visited"
+    assert by_text["├─ No, try again → ↺ Mitigate"] == "possible"
+
+
+def test_without_a_run_everything_is_possible() -> None:
+    assert {line.style for line in render_text_map(INCIDENT)} == {"possible"}
+
+
+def test_reachable_from_follows_loops_and_stops() -> None:
+    assert reachable_from(INCIDENT, "mitigate") == {
+        "mitigate",
+        "fixed",
+        "resolved",
+        "escalated",
+    }
+    assert reachable_from(INCIDENT, None) == set()
+
+
+def test_figures_label_edges_with_counts_and_shares_and_steps_with_medians() -> None:
+    figures = MapFigures(
+        runs=4,
+        node_visits={"triage": 4, "impact": 4, "mitigate": 3, "fixed": 3, "resolved": 3},
+        edge_counts={("impact", "mitigate", "Yes"): 3, ("impact", "closed", "No"): 1},
+        median_seconds={"triage": 95.0, "mitigate": 3725.0},
+        commonest_path=("triage", "impact", "mitigate", "fixed", "resolved"),
+    )
+    text = render_text(INCIDENT, figures=figures)
+    assert "Triage the alert · On-call engineer · 4× median 1m35s" in text
+    assert "Mitigate · On-call engineer · 3× median 1h02m" in text
+    assert "├─ Yes (3×, 75%)" in text
+    assert "└─ No (1×, 25%) → ● No customer impact (success) · never reached" in text
+    assert "✗ Escalated to the vendor (failure) · never reached" in text
+
+
+def test_a_trigger_with_its_own_start_draws_its_branch_under_its_title() -> None:
+    refund = load_file(BUNDLED / "refund-approval.toml").definition
+    text = render_text(refund)
+    assert "⚑ Payment provider reports a chargeback\n    Review the chargeback" in text
+
+
+def _chain_of_decisions(count: int) -> str:
+    parts = ['[process]\ntitle = "Deep"\nstart = "d0"\n']
+    for i in range(count):
+        parts.append(
+            f'[decisions.d{i}]\nquestion = "Q{i} [b]?"\n'
+            f'options = [{{ label = "on", next = "d{i + 1}" }}, {{ label = "stop", next = "e" }}]\n'
+        )
+    parts.append(f'[decisions.d{count}]\nquestion = "last"\n')
+    parts.append('options = [{ label = "a", next = "e" }, { label = "b", next = "d0" }]\n')
+    parts.append('[ends.e]\ntitle = "End"\noutcome = "success"\n')
+    return "".join(parts)
+
+
+def test_a_deep_chain_of_decisions_neither_recurses_nor_runs_off_the_screen() -> None:
+    definition = parse_definition(_chain_of_decisions(3000), source="deep.toml")
+    began = time.perf_counter()
+    lines = render_text_map(definition)
+    assert time.perf_counter() - began < 2
+    assert max(len(line.text) for line in lines) < 80
+    assert any(line.text.endswith("→ ↺ Q0 [b]?") for line in lines)
