@@ -1,0 +1,134 @@
+"""A process map as Graphviz DOT: one cluster per role, loops as dashed back edges.
+
+Node ids are the definition's node ids, always quoted; a trigger's node is ``"trigger ID"``
+(a space never appears in a valid id). Every text is written as a quoted DOT string: ``"``,
+``\\`` and ``&`` are escaped, so a text can neither end the string nor start a Graphviz escape
+such as ``\\N`` or an HTML entity such as ``&lt;``; a line break in a text becomes ``\\n``
+(``\\l`` in a left-aligned checklist), a tab a space, and any other control character its
+Unicode control picture.
+"""
+
+from __future__ import annotations
+
+from procedo.model import ProcessDefinition
+from procedo.render.flow_graph import (
+    FlowNode,
+    build_flow_graph,
+    detail_lines,
+    edge_lines,
+    figure_lines,
+    head_lines,
+    on_common_path,
+    title_text,
+)
+from procedo.render.map_figures import MapFigures
+
+FONT = "Helvetica"
+_BLUE = {"style": "filled", "fillcolor": "#e8eefc", "color": "#4a63a8"}
+_END = {"shape": "box", "style": "rounded,filled", "peripheries": "2"}
+_SHAPES: dict[str, dict[str, str]] = {
+    "trigger": {"shape": "cds", **_BLUE},
+    "start": {"shape": "circle", **_BLUE},
+    "step": {"shape": "box", "style": "rounded"},
+    "decision": {"shape": "diamond"},
+    "success": {**_END, "fillcolor": "#e3f4e1"},
+    "failure": {**_END, "fillcolor": "#f9e0e0"},
+}
+COMMON = "#d35400"
+
+
+def _visible(text: str) -> str:
+    """Line breaks kept (as ``\\n``), a tab as a space, other control characters as Unicode
+    control pictures (DOT has no way to show them)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if all(c >= " " or c == "\n" for c in text) and "\x7f" not in text:
+        return text
+    return "".join(
+        chr(0x2400 + ord(c)) if c < " " and c != "\n" else "\u2421" if c == "\x7f" else c
+        for c in text
+    )
+
+
+def dot_id(text: str) -> str:
+    """A quoted DOT id (``"`` and ``\\`` escaped)."""
+    return '"' + _visible(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dot_label(lines: list[str], left: list[str] | None = None) -> str:
+    """A quoted DOT label: ``lines`` centred, then ``left`` lines left-aligned.
+
+    In a label ``\\\\`` shows one backslash, ``\\"`` a quote and ``&amp;`` an ampersand (Graphviz
+    decodes HTML entities in every label, so ``&lt;`` written as is would show ``<``); ``\\n`` ends
+    a centred line and ``\\l`` a left-aligned one, so a line break inside a text keeps its line's
+    alignment.
+    """
+
+    def escaped(line: str, end: str) -> str:
+        text = _visible(line).replace("&", "&amp;").replace("\\", "\\\\")
+        return text.replace('"', '\\"').replace("\n", end)
+
+    centred = "\\n".join(escaped(line, "\\n") for line in lines)
+    if not left:
+        return f'"{centred}"'
+    aligned = "".join(escaped(line, "\\l") + "\\l" for line in left)
+    return f'"{centred}\\n{aligned}"' if lines else f'"{aligned}"'
+
+
+def render_dot(
+    definition: ProcessDefinition, *, detail: bool = False, figures: MapFigures | None = None
+) -> str:
+    """The Graphviz DOT map of a process (``detail``: checklists; ``figures``: the journal)."""
+    graph = build_flow_graph(definition)
+    out = [
+        f"digraph {dot_id(graph.process_id or 'process')} {{",
+        f"    label={dot_label([title_text(graph, figures)])};",
+        f'    labelloc=t; fontname="{FONT}"; rankdir=TB; newrank=true;',
+        f'    node [fontname="{FONT}", fontsize=11];',
+        f'    edge [fontname="{FONT}", fontsize=10];',
+    ]
+    path = set(figures.commonest_path) if figures is not None else set()
+
+    def node_line(node: FlowNode, indent: str) -> str:
+        shape = (node.outcome or "failure") if node.kind == "end" else node.kind
+        attributes = dict(_SHAPES[shape])
+        checklist = detail_lines(node, definition) if detail else []
+        label = dot_label(head_lines(node) + figure_lines(node, figures), checklist)
+        if figures is not None and node.kind not in ("trigger", "start"):
+            if not figures.reached(node.id):
+                styles = [s for s in attributes.get("style", "").split(",") if s]
+                attributes["style"] = ",".join([*styles, "dashed"])
+                attributes.update(color="#888888", fontcolor="#888888")
+            elif node.id in path:
+                attributes.update(penwidth="2", color=COMMON)
+        written = "".join(f", {k}={dot_id(v)}" for k, v in attributes.items())
+        return f"{indent}{dot_id(node.id)} [label={label}{written}];"
+
+    by_id = {node.id: node for node in graph.nodes}
+    in_lane = {node_id for lane in graph.lanes for node_id in lane.nodes}
+    out.extend(node_line(n, "    ") for n in graph.nodes if n.kind in ("trigger", "start"))
+    for index, lane in enumerate(graph.lanes):
+        out.append(f'    subgraph "cluster_{index}" {{')
+        out.append(f"        label={dot_label([lane.name])};")
+        out.append('        style="rounded,filled"; fillcolor="#f6f6f6"; color="#bbbbbb";')
+        out.extend(node_line(by_id[node_id], "        ") for node_id in lane.nodes)
+        out.append("    }")
+    out.extend(
+        node_line(n, "    ")
+        for n in graph.nodes
+        if n.kind not in ("trigger", "start") and n.id not in in_lane
+    )
+    for edge in graph.edges:
+        attributes = []
+        text = edge_lines(edge, figures)
+        if text:
+            attributes.append(f"label={dot_label(text)}")
+        if edge.back:
+            attributes.append('style=dashed, constraint=false, class="back"')
+        if on_common_path(edge, figures):
+            attributes.append(f'penwidth=3, color="{COMMON}"')
+        elif figures is not None and edge.counted and not figures.edge_counts.get(edge.key):
+            attributes.append('color="#aaaaaa", fontcolor="#888888"')
+        suffix = f" [{', '.join(attributes)}]" if attributes else ""
+        out.append(f"    {dot_id(edge.source)} -> {dot_id(edge.target)}{suffix};")
+    out.append("}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,295 @@
+"""A process as a neutral graph, shared by the Mermaid and DOT renderers.
+
+Nodes are the triggers (or one start node when the process has none), then the steps,
+decisions and ends in the definition's order; each step and decision sits in the lane of its
+role. Edges are the trigger starts, each step's ``next`` and each decision option. A depth-first
+search from the start nodes marks the *back edges* (those that close a loop) and the nodes
+reachable at all. The label texts of nodes and edges (with the checklist for ``detail`` and the
+journal figures) are built here too, as plain lines: each renderer escapes them for its format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from procedo.model import Item, ProcessDefinition
+from procedo.render.map_figures import EdgeKey, MapFigures
+
+FlowKind = Literal["trigger", "start", "step", "decision", "end"]
+
+START_NODE = "(start)"
+"""The graph id of the start node of a process without triggers (never a valid node id)."""
+
+
+def trigger_node_id(trigger_id: str) -> str:
+    """The graph id of a trigger's start node (never a valid node id: it has a space)."""
+    return f"trigger {trigger_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowNode:
+    """One node of the map."""
+
+    id: str
+    """The definition's node id; for a trigger, :func:`trigger_node_id`."""
+    kind: FlowKind
+    title: str
+    """The step or end title, the decision question, the trigger title."""
+    role: str | None = None
+    """The role id: the lane the node sits in (None: outside every lane)."""
+    role_name: str = ""
+    outcome: str | None = None
+    """``success`` or ``failure`` for an end."""
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FlowEdge:
+    """One move of the map."""
+
+    source: str
+    target: str
+    label: str
+    """The option label at a decision; empty after a step or a trigger."""
+    back: bool = False
+    """True when the edge closes a loop (it leads back to a node on the DFS path)."""
+    counted: bool = True
+    """False for a trigger's start edge (the journal does not count those)."""
+
+    @property
+    def key(self) -> EdgeKey:
+        """The key of this edge in :attr:`MapFigures.edge_counts`."""
+        return (self.source, self.target, self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """The nodes done by one role."""
+
+    role: str
+    name: str
+    nodes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowGraph:
+    """A process as nodes, edges and lanes."""
+
+    process_id: str
+    title: str
+    version: str
+    nodes: tuple[FlowNode, ...]
+    edges: tuple[FlowEdge, ...]
+    lanes: tuple[Lane, ...]
+    reachable: frozenset[str]
+
+    @property
+    def starts(self) -> tuple[FlowNode, ...]:
+        """The trigger (or start) nodes."""
+        return tuple(n for n in self.nodes if n.kind in ("trigger", "start"))
+
+    def lane_of(self, node_id: str) -> str | None:
+        """The role id of the lane holding the node (None when in no lane)."""
+        for lane in self.lanes:
+            if node_id in lane.nodes:
+                return lane.role
+        return None
+
+
+def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
+    """The graph of a definition (edges to unknown nodes are left out)."""
+    nodes: list[FlowNode] = []
+    edges: list[FlowEdge] = []
+    known = set(definition.node_ids())
+    taken: set[str] = set(known)
+
+    def fresh(wanted: str) -> str:
+        name, n = wanted, 1
+        while name in taken:
+            n += 1
+            name = f"{wanted} {n}"
+        taken.add(name)
+        return name
+
+    if definition.triggers:
+        for trigger in definition.triggers:
+            node_id = fresh(trigger_node_id(trigger.id))
+            nodes.append(FlowNode(node_id, "trigger", trigger.title))
+            edges.append(FlowEdge(node_id, definition.start_for(trigger.id), "", counted=False))
+    elif definition.start:
+        node_id = fresh(START_NODE)
+        nodes.append(FlowNode(node_id, "start", "Start"))
+        edges.append(FlowEdge(node_id, definition.start, "", counted=False))
+    for step_id, step in definition.steps.items():
+        role_name = definition.role_name(step.role)
+        nodes.append(FlowNode(step_id, "step", step.title, step.role, role_name, items=step.items))
+        edges.append(FlowEdge(step_id, step.next, ""))
+    for decision_id, decision in definition.decisions.items():
+        role_name = definition.role_name(decision.role)
+        nodes.append(FlowNode(decision_id, "decision", decision.question, decision.role, role_name))
+        edges.extend(FlowEdge(decision_id, o.next, o.label) for o in decision.options)
+    for end_id, end in definition.ends.items():
+        nodes.append(FlowNode(end_id, "end", end.title, outcome=end.outcome))
+    edges = [e for e in edges if e.target in known]
+    back, reachable = _depth_first(nodes, edges)
+    edges = [
+        FlowEdge(e.source, e.target, e.label, back=i in back, counted=e.counted)
+        for i, e in enumerate(edges)
+    ]
+    return FlowGraph(
+        definition.id,
+        definition.title,
+        definition.version,
+        tuple(nodes),
+        tuple(edges),
+        _lanes(definition, nodes),
+        frozenset(reachable),
+    )
+
+
+def _depth_first(nodes: list[FlowNode], edges: list[FlowEdge]) -> tuple[set[int], set[str]]:
+    """The indexes of the back edges and the ids of the nodes reachable from the starts.
+
+    An iterative DFS from each start in turn, then from every node not yet seen (so that loops
+    in unreachable parts are found too). An edge is a back edge when it leads to a node still
+    on the DFS path.
+    """
+    out: dict[str, list[tuple[int, str]]] = {n.id: [] for n in nodes}
+    for index, edge in enumerate(edges):
+        out[edge.source].append((index, edge.target))
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    back: set[int] = set()
+    reachable: set[str] = set()
+    roots = [n.id for n in nodes if n.kind in ("trigger", "start")]
+    others = [n.id for n in nodes if n.kind not in ("trigger", "start")]
+    for phase, group in enumerate((roots, others)):
+        for root in group:
+            if root in state:
+                continue
+            state[root] = 1
+            stack = [(root, iter(out[root]))]
+            while stack:
+                node, pending = stack[-1]
+                if phase == 0:
+                    reachable.add(node)
+                step = next(pending, None)
+                if step is None:
+                    state[node] = 2
+                    stack.pop()
+                    continue
+                index, target = step
+                seen = state.get(target)
+                if seen == 1:
+                    back.add(index)
+                elif seen is None:
+                    state[target] = 1
+                    stack.append((target, iter(out[target])))
+    return back, reachable
+
+
+def _lanes(definition: ProcessDefinition, nodes: list[FlowNode]) -> tuple[Lane, ...]:
+    """One lane per role that has a step or decision: declared roles first, in order."""
+    members: dict[str, list[str]] = {role: [] for role in definition.roles}
+    for node in nodes:
+        if node.role is not None:
+            members.setdefault(node.role, []).append(node.id)
+    return tuple(
+        Lane(role, definition.role_name(role), tuple(ids)) for role, ids in members.items() if ids
+    )
+
+
+# -- label texts ------------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def item_line(index: int, item: Item, definition: ProcessDefinition, step_role: str | None) -> str:
+    """One checklist line: ``3. ⚠ text (role) → number in unit (min–max)``.
+
+    ``⚠`` marks a critical item; the role is shown when it differs from the step's; a recorded
+    value is named after the arrow with its unit, range or choices.
+    """
+    text = f"{index}. {'⚠ ' if item.critical else ''}{item.text}"
+    if item.role is not None and item.role != step_role:
+        text += f" ({definition.role_name(item.role)})"
+    if item.record == "number":
+        text += " → number" + (f" in {item.unit}" if item.unit else "")
+        if item.min is not None or item.max is not None:
+            low = "" if item.min is None else _number(item.min)
+            high = "" if item.max is None else _number(item.max)
+            text += f" ({low}–{high})"
+    elif item.record == "choice":
+        text += " → " + " / ".join(item.choices)
+    elif item.record == "text":
+        text += " → text"
+    return text
+
+
+def duration_text(seconds: float) -> str:
+    """``45 s``, ``3 min 30 s``, ``1 h 05 min``."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def head_lines(node: FlowNode) -> list[str]:
+    """The title lines of a node: its title, then its role or an end's outcome."""
+    if node.kind in ("step", "decision"):
+        return [node.title, node.role_name] if node.role_name else [node.title]
+    if node.kind == "end":
+        return [node.title, "✔ success" if node.outcome == "success" else "✘ failure"]
+    return [node.title]
+
+
+def detail_lines(node: FlowNode, definition: ProcessDefinition) -> list[str]:
+    """A step's checklist, one line per item in order (nothing for other nodes)."""
+    if node.kind != "step":
+        return []
+    return [item_line(i, item, definition, node.role) for i, item in enumerate(node.items, 1)]
+
+
+def figure_lines(node: FlowNode, figures: MapFigures | None) -> list[str]:
+    """What the journal says of a node: visits and median time, or ``never reached``."""
+    if figures is None or node.kind in ("trigger", "start"):
+        return []
+    visits = figures.node_visits.get(node.id, 0)
+    if not visits:
+        return ["never reached"]
+    if node.kind == "end":
+        return [f"{visits} run{'s' if visits != 1 else ''} ended here"]
+    lines = [f"{visits} visit{'s' if visits != 1 else ''}"]
+    median = figures.median_seconds.get(node.id)
+    if node.kind == "step" and median is not None:
+        lines[0] += f" · median {duration_text(median)}"
+    return lines
+
+
+def edge_lines(edge: FlowEdge, figures: MapFigures | None) -> list[str]:
+    """An edge's label lines: the option label, then ``4× · 57%`` when figures are given."""
+    lines = [edge.label] if edge.label else []
+    if figures is not None and edge.counted:
+        count = figures.edge_counts.get(edge.key, 0)
+        share = figures.edge_share(edge.key)
+        lines.append(f"{count}×" + ("" if share is None else f" · {share:.0%}"))
+    return lines
+
+
+def on_common_path(edge: FlowEdge, figures: MapFigures | None) -> bool:
+    """Whether the edge is a move of the commonest path."""
+    return (
+        figures is not None and edge.counted and figures.on_commonest_path(edge.source, edge.target)
+    )
+
+
+def title_text(graph: FlowGraph, figures: MapFigures | None) -> str:
+    """The map's title: the process title and id, with the runs counted when figures are given."""
+    text = f"{graph.title} ({graph.process_id} v{graph.version})"
+    if figures is not None:
+        text += f" · {figures.runs} run{'s' if figures.runs != 1 else ''}"
+    return text

@@ -1,0 +1,138 @@
+"""A process map as a Mermaid ``flowchart``: one subgraph per role, loops as dotted back edges.
+
+Mermaid has traps: ``end`` is a keyword, an id starting with ``o`` or ``x`` right after ``--``
+makes another arrow head, and ``#``, quotes and brackets mean something in a label. So no
+definition id is ever written: nodes are ``t0, t1…`` (triggers) and ``n0, n1…`` (the others,
+in the definition's order), lanes ``lane0…``; every label is wrapped in double quotes and every
+character outside a small safe set is written as a Mermaid entity code (``#quot;``, ``#35;``…).
+A line break in a text becomes ``<br>``, the only markup ever emitted inside a label.
+"""
+
+from __future__ import annotations
+
+from procedo.model import ProcessDefinition
+from procedo.render.flow_graph import (
+    FlowGraph,
+    FlowNode,
+    build_flow_graph,
+    detail_lines,
+    edge_lines,
+    figure_lines,
+    head_lines,
+    on_common_path,
+    title_text,
+)
+from procedo.render.map_figures import MapFigures
+
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:!?'-_/()+=@")
+_NAMED = {'"': "quot"}
+_SHAPES = {
+    "trigger": ('>"', '"]'),
+    "start": ('(("', '"))'),
+    "step": ('["', '"]'),
+    "decision": ('{"', '"}'),
+    "end": ('(["', '"])'),
+}
+_CLASSES = [
+    "classDef trigger fill:#e8eefc,stroke:#4a63a8",
+    "classDef success fill:#e3f4e1,stroke:#2f7a2b",
+    "classDef failure fill:#f9e0e0,stroke:#a33a3a",
+    "classDef unreached stroke-dasharray:5 4,color:#888888",
+    "classDef common stroke-width:3px",
+]
+
+
+def mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label: entity codes for anything but plain characters.
+
+    Letters and digits (any script), spaces and ``.,:!?'-_/()+=@`` stay; a line break becomes
+    ``<br>``; a character that cannot be seen (a control character) becomes its entity code too.
+    """
+    out: list[str] = []
+    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if char in _SAFE or (char.isalnum() and char.isprintable()):
+            out.append(char)
+        elif char == "\n":
+            out.append("<br>")
+        elif ord(char) > 127 and char.isprintable() and not char.isspace():
+            out.append(char)
+        else:
+            out.append(f"#{_NAMED.get(char, ord(char))};")
+    return "".join(out)
+
+
+def _label(lines: list[str]) -> str:
+    return "<br>".join(mermaid_text(line) for line in lines)
+
+
+def render_mermaid(
+    definition: ProcessDefinition, *, detail: bool = False, figures: MapFigures | None = None
+) -> str:
+    """The Mermaid ``flowchart`` of a process (``detail``: checklists; ``figures``: the journal)."""
+    graph = build_flow_graph(definition)
+    ids = _mermaid_ids(graph)
+    out = [f"%% {mermaid_text(title_text(graph, figures))}", "flowchart TD"]
+
+    def node_line(node: FlowNode, indent: str) -> str:
+        lines = head_lines(node)
+        if detail:
+            lines += detail_lines(node, definition)
+        lines += figure_lines(node, figures)
+        opening, closing = _SHAPES[node.kind]
+        return f"{indent}{ids[node.id]}{opening}{_label(lines)}{closing}"
+
+    in_lane = {node_id for lane in graph.lanes for node_id in lane.nodes}
+    by_id = {node.id: node for node in graph.nodes}
+    out.extend(node_line(n, "    ") for n in graph.nodes if n.kind in ("trigger", "start"))
+    for index, lane in enumerate(graph.lanes):
+        out.append(f'    subgraph lane{index} ["{mermaid_text(lane.name)}"]')
+        out.extend(node_line(by_id[node_id], "        ") for node_id in lane.nodes)
+        out.append("    end")
+    out.extend(
+        node_line(n, "    ")
+        for n in graph.nodes
+        if n.kind not in ("trigger", "start") and n.id not in in_lane
+    )
+    common: list[int] = []
+    for index, edge in enumerate(graph.edges):
+        arrow = "-.->" if edge.back else "-->"
+        text = edge_lines(edge, figures)
+        label = f'|"{_label(text)}"|' if text else ""
+        out.append(f"    {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
+        if on_common_path(edge, figures):
+            common.append(index)
+    out.extend(f"    {line}" for line in _CLASSES)
+    out.extend(_class_lines(graph, ids, figures))
+    if common:
+        numbers = ",".join(str(i) for i in common)
+        out.append(f"    linkStyle {numbers} stroke-width:4px,stroke:#d35400")
+    return "\n".join(out) + "\n"
+
+
+def _mermaid_ids(graph: FlowGraph) -> dict[str, str]:
+    """Generated ids: ``t0…`` for the trigger (or start) nodes, ``n0…`` for the others."""
+    ids: dict[str, str] = {}
+    counts = {"t": 0, "n": 0}
+    for node in graph.nodes:
+        prefix = "t" if node.kind in ("trigger", "start") else "n"
+        ids[node.id] = f"{prefix}{counts[prefix]}"
+        counts[prefix] += 1
+    return ids
+
+
+def _class_lines(graph: FlowGraph, ids: dict[str, str], figures: MapFigures | None) -> list[str]:
+    """``class`` statements: triggers, end outcomes, unreached nodes, the commonest path."""
+    lines = []
+    path = set(figures.commonest_path) if figures is not None else set()
+    for node in graph.nodes:
+        mermaid_id = ids[node.id]
+        if node.kind in ("trigger", "start"):
+            lines.append(f"    class {mermaid_id} trigger")
+            continue
+        if node.kind == "end":
+            lines.append(f"    class {mermaid_id} {node.outcome or 'failure'}")
+        if figures is not None and not figures.reached(node.id):
+            lines.append(f"    class {mermaid_id} unreached")
+        elif node.id in path:
+            lines.append(f"    class {mermaid_id} common")
+    return lines
