@@ -1,0 +1,245 @@
+"""Handbook pages: one Markdown page per process, the printable work instructions.
+
+A page holds the process's title, summary, owner, version, target time, start, roles, triggers,
+resources, its Mermaid map, then one ``##`` section per step, decision and end in the order a
+run meets them. It follows the conventions of docs/import.md exactly, so ``procedo import``
+reads a page back to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which
+are also the targets of the page's own links), every text is escaped with
+:mod:`procedo.render.markdown_text`, and a line of text that would read as a convention is
+guarded.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from procedo.model import Decision, End, Item, ProcessDefinition, Step
+from procedo.render.markdown_text import (
+    BLANK,
+    CRITICAL_SIGN,
+    escape_block,
+    escape_line,
+    guard_annotations,
+    guard_arrows,
+    guard_field,
+)
+
+ROLE_ANCHOR = "role-"
+TRIGGER_ANCHOR = "trigger-"
+
+
+def number_text(value: float) -> str:
+    """A number as written in a page: ``45``, ``0.01``, ``-20`` (exact, ``float`` reads it)."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def anchor(anchor_id: str) -> str:
+    """An invisible HTML anchor that carries an id (and is a link target on GitHub)."""
+    return f'<a id="{html.escape(anchor_id, quote=True)}"></a>'
+
+
+def text_lines(text: str) -> list[str]:
+    """A multi-line text as escaped Markdown lines, none of which reads as a field."""
+    return [guard_field(line) for line in escape_block(text)]
+
+
+def node_order(definition: ProcessDefinition) -> list[str]:
+    """Steps and decisions in the order a run meets them (depth first from each start), then
+    anything else in file order, then the ends in the order they are reached."""
+    starts = [definition.start, *(definition.start_for(t.id) for t in definition.triggers)]
+    seen: dict[str, None] = {}
+    known = set(definition.node_ids())
+    for start in starts:
+        stack = [start]
+        while stack:
+            node_id = stack.pop()
+            if node_id in seen or node_id not in known:
+                continue
+            seen[node_id] = None
+            stack.extend(reversed(definition.successors(node_id)))
+    for node_id in definition.node_ids():
+        seen.setdefault(node_id, None)
+    flow = [n for n in seen if n not in definition.ends]
+    ends = [n for n in seen if n in definition.ends]
+    return flow + ends
+
+
+def _link(definition: ProcessDefinition, node_id: str) -> str:
+    node = definition.node(node_id)
+    title = node.question if isinstance(node, Decision) else node.title
+    return f"[{escape_line(title, start=False)}](#{node_id})"
+
+
+def _field(key: str, value: str) -> list[str]:
+    return [f"**{key}:** {value}".rstrip(), ""]
+
+
+def _bullets(key: str, lines: Iterable[str]) -> list[str]:
+    rows = [f"- {line}" for line in lines]
+    return [f"**{key}:**", "", *rows, ""] if rows else []
+
+
+def _record_note(item: Item) -> str:
+    if item.record == "number":
+        bounds = ""
+        if item.min is not None and item.max is not None:
+            bounds = f", {number_text(item.min)}–{number_text(item.max)}"
+        elif item.min is not None:
+            bounds = f", ≥ {number_text(item.min)}"
+        elif item.max is not None:
+            bounds = f", ≤ {number_text(item.max)}"
+        return f"number{bounds}"
+    if item.record == "choice":
+        choices = " / ".join(
+            guard_annotations(escape_line(c, also="/()", start=False)) for c in item.choices
+        )
+        return f"one of {choices}"
+    return "text"
+
+
+def item_markdown(definition: ProcessDefinition, item: Item) -> str:
+    """One checklist line (without its number): sign, text, blank, notes."""
+    text = guard_annotations(escape_line(item.text))
+    if text.startswith(CRITICAL_SIGN):
+        text = f"&#{ord(CRITICAL_SIGN)};" + text[1:]
+    parts = [f"{CRITICAL_SIGN} {text}" if item.critical else text]
+    if item.record:
+        unit = guard_annotations(escape_line(item.unit or "", start=False))
+        parts[0] += f": {BLANK}" + (f" {unit}" if unit else "")
+    if item.critical:
+        parts.append("**(critical)**")
+    if item.record:
+        parts.append(f"*(record: {_record_note(item)})*")
+    if item.role is not None:
+        name = guard_annotations(
+            escape_line(definition.role_name(item.role), also="()", start=False)
+        )
+        parts.append(f"*(role: {name})*")
+    return guard_arrows(" ".join(parts))
+
+
+def _role_line(definition: ProcessDefinition, role: str | None) -> list[str]:
+    if role is None:
+        return []
+    return _field("Role", escape_line(definition.role_name(role), start=False))
+
+
+def _step_lines(definition: ProcessDefinition, step_id: str, step: Step) -> list[str]:
+    out = [f"## {anchor(step_id)}{escape_line(step.title, start=False)}", ""]
+    out += _role_line(definition, step.role)
+    if step.instructions:
+        out += [*text_lines(step.instructions), ""]
+    for number, item in enumerate(step.items, start=1):
+        marker = f"{number}. "
+        out.append(f"{marker}[ ] {item_markdown(definition, item)}")
+        if item.details:
+            indent = " " * len(marker)
+            out.append("")
+            out += [f"{indent}{line}" if line else "" for line in escape_block(item.details)]
+            out.append("")
+    if step.items and out[-1] != "":
+        out.append("")
+    out += _field("Next", _link(definition, step.next))
+    return out
+
+
+def _decision_lines(
+    definition: ProcessDefinition, decision_id: str, decision: Decision
+) -> list[str]:
+    out = [f"## {anchor(decision_id)}{escape_line(decision.question, start=False)}", ""]
+    out += _role_line(definition, decision.role)
+    if decision.details:
+        out += [*text_lines(decision.details), ""]
+    for option in decision.options:
+        label = guard_arrows(escape_line(option.label))
+        out.append(f"- {label} → {_link(definition, option.next)}")
+    return [*out, ""]
+
+
+def _end_lines(end_id: str, end: End) -> list[str]:
+    return [
+        f"## {anchor(end_id)}{escape_line(end.title, start=False)}",
+        "",
+        *_field("Outcome", f"{end.outcome} (the process ends here)"),
+    ]
+
+
+def _mermaid(definition: ProcessDefinition) -> list[str]:
+    try:
+        from procedo.render.mermaid import render_mermaid
+    except ImportError:
+        return []
+    return [
+        "**Map:**",
+        "",
+        "```mermaid",
+        *render_mermaid(definition).rstrip("\n").split("\n"),
+        "```",
+        "",
+    ]
+
+
+def render_handbook(definition: ProcessDefinition) -> str:
+    """The handbook page of one process, as Markdown."""
+    info = definition.process
+    out = [f"# {escape_line(info.title, start=False)}", ""]
+    if info.summary:
+        out += [*text_lines(info.summary), ""]
+    if info.owner:
+        out += _field("Owner", escape_line(info.owner, start=False))
+    out += _field("Version", escape_line(info.version, start=False))
+    if info.target_minutes is not None:
+        out += _field("Target time", f"{number_text(info.target_minutes)} min")
+    if definition.start:
+        out += _field("Start", _link(definition, definition.start))
+    out += _bullets(
+        "Roles",
+        (f"{anchor(ROLE_ANCHOR + k)}{escape_line(name)}" for k, name in definition.roles.items()),
+    )
+    triggers = []
+    for trigger in definition.triggers:
+        line = f"{anchor(TRIGGER_ANCHOR + trigger.id)}{escape_line(trigger.title)}"
+        if trigger.start:
+            line += f" — starts at {_link(definition, trigger.start)}"
+        triggers.append(line)
+    out += _bullets("Triggers", triggers)
+    out += _bullets("Resources", (escape_line(r) for r in info.resources))
+    out += _mermaid(definition)
+    for node_id in node_order(definition):
+        kind = definition.kind_of(node_id)
+        if kind == "step":
+            out += _step_lines(definition, node_id, definition.steps[node_id])
+        elif kind == "decision":
+            out += _decision_lines(definition, node_id, definition.decisions[node_id])
+        else:
+            out += _end_lines(node_id, definition.ends[node_id])
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def render_index(pages: Iterable[tuple[ProcessDefinition, str]]) -> str:
+    """The handbook's README: one row per page (definition, file name), sorted by title."""
+    out = [
+        "# Process handbook",
+        "",
+        "Generated by `procedo docs` from the process definitions: edit the definitions, "
+        "not these pages.",
+        "",
+        "| Process | Id | Version | Owner | Summary |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for definition, file_name in sorted(pages, key=lambda p: (p[0].title.casefold(), p[1])):
+        info = definition.process
+        cells = [
+            f"[{escape_line(info.title, start=False)}]({file_name})",
+            escape_line(definition.id),
+            escape_line(info.version),
+            escape_line(info.owner),
+            escape_line(" ".join(info.summary.split())),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
