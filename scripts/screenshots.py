@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from unittest import mock
@@ -71,6 +74,11 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         save(app, "decision")
         await pilot.press("1")
         await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        save(app, "map")
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"No deploy in the last 24 h", "enter")
@@ -81,7 +89,59 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         await pilot.press("1")
         await pilot.pause()
         save(app, "summary")
+
+    app = make_app(paths, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        save(app, "history")
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one("#processes")
+        table.move_cursor(row=table.get_row_index("incident-response"))  # type: ignore[attr-defined]
+        await pilot.press("m")
+        await pilot.pause(0.5)
+        save(app, "metrics")
     return saved
+
+
+def _shoot_browser(paths: Paths) -> Path | None:
+    """``procedo serve`` in Debian's Chromium, when it is installed: screenshots/browser.png."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("chromium not found: screenshots/browser.png left as it is", file=sys.stderr)
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "procedo", "--processes", str(paths.processes)]
+    server = subprocess.Popen(
+        [*command, "--db", str(paths.db), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    target = OUT / "browser.png"
+    try:
+        for _ in range(300):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium)
+            page = browser.new_page(viewport={"width": 1280, "height": 760})
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.wait_for_selector("body.-first-byte", timeout=30_000)
+            page.wait_for_timeout(2500)
+            page.screenshot(path=str(target))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return target
 
 
 def main() -> int:
@@ -94,6 +154,9 @@ def main() -> int:
         fixed = uuid.UUID("4f1c2a9e-0000-4000-8000-000000000042")
         with mock.patch("procedo.engine.run.uuid.uuid4", return_value=fixed):
             saved = asyncio.run(_shoot(paths, _Clock()))
+        browser = _shoot_browser(paths)
+        if browser is not None:
+            saved.append(browser)
     for path in saved:
         print(path.relative_to(REPO))
     return 0
