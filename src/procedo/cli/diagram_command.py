@@ -1,0 +1,92 @@
+"""``procedo diagram``: the map of a process as Mermaid, Graphviz DOT or terminal text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
+from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, load_catalog, load_file
+from procedo.render.map_figures import MapFigures
+
+FORMATS = ["mermaid", "dot", "text"]
+
+
+def load_process(obj: ProcedoContext, process: str) -> LoadedProcess:
+    """The process with that id in the processes folder, or the definition file at that path."""
+    if process.endswith(".toml"):
+        try:
+            return load_file(process)
+        except DefinitionError as error:
+            fail(f"{process} is not a valid process:\n" + str(error))
+    folder = obj.paths.processes
+    catalog = load_catalog([folder]) if folder.exists() else None
+    loaded = catalog.get(process) if catalog else None
+    if loaded is not None:
+        return loaded
+    if catalog is None:
+        fail(f"no process {process!r}: there is no processes folder at {folder}")
+    broken = [f for f in catalog.files_with_problems if Path(f).stem == process]
+    if broken:
+        fail(f"{broken[0]} has problems, so {process!r} cannot be drawn; see `procedo validate`")
+    known = ", ".join(p.id for p in catalog.processes)
+    fail(f"no valid process {process!r} in {folder}" + (f" (known: {known})" if known else ""))
+
+
+def render(
+    definition: ProcessDefinition, fmt: str, *, detail: bool, figures: MapFigures | None
+) -> str:
+    """The map in that format, ending with a newline."""
+    if fmt == "mermaid":
+        from procedo.render.mermaid import render_mermaid
+
+        return render_mermaid(definition, detail=detail, figures=figures)
+    if fmt == "dot":
+        from procedo.render.dot import render_dot
+
+        return render_dot(definition, detail=detail, figures=figures)
+    try:
+        from procedo.render.text_map import render_text_map
+    except ImportError:
+        fail("the text format is not available in this version of procedo", code=2)
+    lines = render_text_map(definition, figures=figures)
+    return "".join(f"{line.text}\n" for line in lines)
+
+
+@click.command("diagram")
+@click.argument("process")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid flowchart, Graphviz DOT, or text for the terminal.",
+)
+@click.option("--detail", is_flag=True, help="List each step's checklist in its box.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (replaced).")
+@add_path_options
+@pass_procedo
+def diagram_command(
+    obj: ProcedoContext, process: str, fmt: str, detail: bool, output: str | None
+) -> None:
+    """Draw the map of PROCESS (an id, or a path to a .toml file).
+
+    One lane per role, triggers as start nodes, decisions with their options on the edges,
+    ends marked success or failure, loops drawn as back edges.
+    """
+    loaded = load_process(obj, process)
+    figures: MapFigures | None = None
+    text = render(loaded.definition, fmt, detail=detail, figures=figures)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from procedo.cli.history_commands import write_file
+
+    target = Path(output)
+    try:
+        write_file(target, text, force=True)
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+    click.echo(f"Wrote {target}: the {fmt} map of {loaded.id}.", err=True)
