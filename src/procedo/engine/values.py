@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from procedo.engine.errors import InvalidValue
 from procedo.model import Item
@@ -15,17 +16,29 @@ def format_number(number: float) -> str:
     return repr(number)
 
 
+NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+"""A plain decimal number, with a decimal point or comma and an optional exponent."""
+GROUPED = re.compile(r"[+-]?\d{1,3},\d{3}")
+"""``1,000``: a thousand with a separator, or one with a decimal comma."""
+
+
 def parse_number(raw: str) -> float:
-    """Parse a number as typed by an operator (a decimal comma is accepted)."""
-    text = raw.strip().replace("\u2212", "-")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        raise InvalidValue(f"{raw.strip()!r} is not a number") from None
+    """Parse a number as typed by an operator (a decimal comma is accepted).
+
+    ``1,000`` is refused as ambiguous rather than read as one or as a thousand; digit
+    separators (``1_000``, ``1 000``) and words (``nan``, ``infinity``) are not numbers.
+    """
+    shown = raw.strip()
+    text = shown.replace("\u2212", "-")
+    if GROUPED.fullmatch(text):
+        whole = text.replace(",", "")
+        one = text.replace(",", ".")
+        raise InvalidValue(f"{shown!r} is ambiguous: type {whole} or {one}")
+    if not NUMBER.fullmatch(text):
+        raise InvalidValue(f"{shown!r} is not a number")
+    number = float(text.replace(",", "."))
     if not math.isfinite(number):
-        raise InvalidValue(f"{raw.strip()!r} is not a finite number")
+        raise InvalidValue(f"{shown!r} is too large")
     return number
 
 
