@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -13,7 +14,14 @@ from markdown_it import MarkdownIt
 from fixtures_journal import MARKDOWN_NOTE, build_history_journal
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
-from procedo.render.export import CSV_COLUMNS, md, to_csv, to_json, to_markdown
+from procedo.render.export import (
+    CSV_COLUMNS,
+    md,
+    spreadsheet_safe,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +178,33 @@ def test_csv_has_one_row_per_event(records: dict[str, RunRecord]) -> None:
         "Visual check only",
     )
     assert rows[0]["node_title"] == "Prepare"
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tindent", "'\tindent"),
+        ("-5", "-5"),
+        ("+7.25", "+7.25"),
+        ("-1e3", "-1e3"),
+        ("plain text", "plain text"),
+        ("", ""),
+        (None, None),
+        (12, 12),
+    ],
+)
+def test_csv_cells_never_run_as_spreadsheet_formulas(cell: object, shown: object) -> None:
+    assert spreadsheet_safe(cell) == shown
+
+
+def test_a_run_csv_guards_operator_text(records: dict[str, RunRecord]) -> None:
+    record = records["R3"]
+    first = dataclasses.replace(record.events[0], value="=1+1", reason="@cmd")
+    guarded = dataclasses.replace(record, events=(first, *record.events[1:]))
+    rows = list(csv.DictReader(io.StringIO(to_csv(guarded))))
+    assert (rows[0]["value"], rows[0]["reason"]) == ("'=1+1", "'@cmd")
+    assert rows[1]["hash"] == record.events[1].hash

@@ -25,7 +25,7 @@ from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.run_record import load_run_record
-from procedo.render.export import duration, to_csv, to_json, to_markdown
+from procedo.render.export import duration, spreadsheet_safe, to_csv, to_json, to_markdown
 
 HISTORY_FIELDS = list(HistoryRow.__dataclass_fields__)
 
@@ -86,7 +86,7 @@ def history_command(
         for row in rows:
             data = row.to_dict()
             data["operators"] = "; ".join(row.operators)
-            writer.writerow([data[name] for name in HISTORY_FIELDS])
+            writer.writerow([spreadsheet_safe(data[name]) for name in HISTORY_FIELDS])
         click.echo(out.getvalue(), nl=False)
     elif not obj.paths.db.exists():
         click.echo(f"No runs yet (no journal at {obj.paths.db}).")

@@ -319,6 +319,26 @@ def to_json(record: RunRecord) -> str:
     return json.dumps(to_dict(record), indent=2, ensure_ascii=False) + "\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'`` (the usual guard against CSV formula injection); plain numbers such as ``-5`` are
+    left alone.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def to_csv(record: RunRecord) -> str:
     """One row per event, every journal column plus the node title and the item text."""
     out = io.StringIO()
@@ -326,11 +346,10 @@ def to_csv(record: RunRecord) -> str:
     writer.writerow(CSV_COLUMNS)
     for e in record.events:
         row = e.to_row()
-        writer.writerow(
-            [
-                *(row[c] for c in CSV_COLUMNS[:10]),
-                node_title(record.definition, e.node),
-                item_text(record.definition, e.node, e.item),
-            ]
-        )
+        cells = [
+            *(row[c] for c in CSV_COLUMNS[:10]),
+            node_title(record.definition, e.node),
+            item_text(record.definition, e.node, e.item),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()
