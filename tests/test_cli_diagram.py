@@ -10,7 +10,10 @@ import pydot
 import pytest
 from click.testing import CliRunner, Result
 
+from fixtures_journal import build_history_journal
 from procedo.cli import cli
+from procedo.journal import Journal
+from procedo.journal.map_figures import map_figures
 from procedo.model import load_file
 from procedo.render.dot import render_dot
 from procedo.render.mermaid import render_mermaid
@@ -113,6 +116,48 @@ def test_bad_format_is_a_usage_error() -> None:
     result = run("diagram", "incident-response", "--format", "svg")
     assert result.exit_code == 2
     assert "'svg' is not one of" in result.output
+
+
+@pytest.fixture(scope="module")
+def incident_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("diagram") / "journal.db"
+    build_history_journal(path, only={"I1", "I2", "I3", "I4", "R1"})
+    return path
+
+
+def test_metrics_label_the_map(incident_journal: Path) -> None:
+    result = run(
+        "diagram", "incident-response", "--format", "dot", "--metrics", db=incident_journal
+    )
+    assert result.exit_code == 0, result.output
+    with Journal(incident_journal) as journal:
+        figures = map_figures(journal, "incident-response")
+    assert result.output == render_dot(load_file(INCIDENT).definition, figures=figures)
+    # I1 I2 I3 left the first decision three times: Yes twice, No once.
+    assert '"impact" -> "mitigate" [label="Yes\\n2× · 67%"' in result.output
+    assert '"fixed" -> "resolved" [label="Yes\\n1× · 33%"' in result.output
+    assert "4 runs" in result.output
+    # Mermaid and text get the same figures.
+    mermaid = run("diagram", "incident-response", "--metrics", db=incident_journal)
+    assert mermaid.output == render_mermaid(load_file(INCIDENT).definition, figures=figures)
+    text = run("diagram", "incident-response", "--metrics", "--format", "text", db=incident_journal)
+    assert text.exit_code == 0 and "Triage the alert" in text.output
+
+
+def test_metrics_scope_options(incident_journal: Path) -> None:
+    result = run("diagram", "incident-response", "--metrics", "--version", "9", db=incident_journal)
+    assert result.exit_code == 0
+    assert "no runs of 'incident-response' of version 9 in the journal yet" in result.output
+    assert "never reached" in result.output
+    misuse = run("diagram", "incident-response", "--include-practice", db=incident_journal)
+    assert misuse.exit_code == 2 and "go with --metrics" in misuse.output
+
+
+def test_metrics_without_a_journal(tmp_path: Path) -> None:
+    result = run("diagram", "incident-response", "--metrics", db=tmp_path / "none.db")
+    assert result.exit_code == 0
+    assert "no journal at" in result.output and "the map shows no runs" in result.output
+    assert not (tmp_path / "none.db").exists()  # not created by a read
 
 
 def test_no_traceback_from_the_console_script(tmp_path: Path) -> None:

@@ -34,6 +34,24 @@ def load_process(obj: ProcedoContext, process: str) -> LoadedProcess:
     fail(f"no valid process {process!r} in {folder}" + (f" (known: {known})" if known else ""))
 
 
+def journal_figures(
+    obj: ProcedoContext, process_id: str, version: str | None, practice: bool
+) -> MapFigures:
+    """The map figures of the process from the journal (none when there is no journal yet)."""
+    if not obj.paths.db.exists():
+        click.echo(f"procedo: no journal at {obj.paths.db}; the map shows no runs", err=True)
+        return MapFigures()
+    from procedo.cli.runs import journal_for
+    from procedo.journal.map_figures import map_figures
+
+    with journal_for(obj) as journal:
+        figures = map_figures(journal, process_id, version=version, practice=practice)
+    if not figures.runs:
+        which = f" of version {version}" if version else ""
+        click.echo(f"procedo: no runs of {process_id!r}{which} in the journal yet", err=True)
+    return figures
+
+
 def render(
     definition: ProcessDefinition, fmt: str, *, detail: bool, figures: MapFigures | None
 ) -> str:
@@ -64,20 +82,40 @@ def render(
     show_default=True,
     help="Mermaid flowchart, Graphviz DOT, or text for the terminal.",
 )
-@click.option("--detail", is_flag=True, help="List each step's checklist in its box.")
+@click.option(
+    "--detail", is_flag=True, help="List each step's checklist in its box (Mermaid and DOT)."
+)
+@click.option(
+    "--metrics",
+    is_flag=True,
+    help="Label the map from the journal: moves taken, median step times, commonest path.",
+)
+@click.option("--version", "version", metavar="V", help="With --metrics: only runs of version V.")
+@click.option("--include-practice", is_flag=True, help="With --metrics: count practice runs too.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (replaced).")
 @add_path_options
 @pass_procedo
 def diagram_command(
-    obj: ProcedoContext, process: str, fmt: str, detail: bool, output: str | None
+    obj: ProcedoContext,
+    process: str,
+    fmt: str,
+    detail: bool,
+    metrics: bool,
+    version: str | None,
+    include_practice: bool,
+    output: str | None,
 ) -> None:
     """Draw the map of PROCESS (an id, or a path to a .toml file).
 
     One lane per role, triggers as start nodes, decisions with their options on the edges,
-    ends marked success or failure, loops drawn as back edges.
+    ends marked success or failure, loops drawn as back edges. With --metrics, each move is
+    labelled with how often runs took it, each step with its median time, the commonest path is
+    emphasised and nodes never reached are marked (practice runs left out).
     """
+    if (version or include_practice) and not metrics:
+        fail("--version and --include-practice go with --metrics", code=2)
     loaded = load_process(obj, process)
-    figures: MapFigures | None = None
+    figures = journal_figures(obj, loaded.id, version, include_practice) if metrics else None
     text = render(loaded.definition, fmt, detail=detail, figures=figures)
     if output is None:
         click.echo(text, nl=False)
