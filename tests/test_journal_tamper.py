@@ -305,3 +305,29 @@ def test_update_and_delete_on_events_are_refused_by_the_triggers(tmp_path: Path)
     finally:
         conn.close()
     assert cli_verify(db).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("sql", "found"),
+    [
+        ("UPDATE runs SET status = 'completed' WHERE id = ?", "the run record's status is"),
+        ("UPDATE runs SET success = 1 WHERE id = ?", "the run record's success is 1"),
+        ("UPDATE runs SET operator = 'Mallory' WHERE id = ?", "operator is 'Mallory'"),
+        ("UPDATE visits SET duration_ms = 1 WHERE run_id = ? AND visit = 1", "duration_ms is 1"),
+        ("UPDATE visits SET choice = 1 WHERE run_id = ? AND visit = 2", "choice is 1"),
+        ("DELETE FROM visits WHERE run_id = ? AND node = 'mitigate'", "holds 2 visit rows"),
+    ],
+)
+def test_derived_rows_that_disagree_with_the_events_are_caught(
+    tmp_path: Path, sql: str, found: str
+) -> None:
+    db = tmp_path / "j.db"
+    target, _other = build(db)
+    tamper(db, (sql, (target,)))
+    with Journal(db) as journal:
+        report = verify_journal(journal)
+    assert [b.run_id for b in report.breaches] == [target]
+    assert found in report.breaches[0].reason
+    result = cli_verify(db)
+    assert result.exit_code == 1
+    assert found in result.output

@@ -2,7 +2,9 @@
 
 What this can detect: an event edited, deleted, inserted or reordered; the ``runs`` row's last
 hash disagreeing with its events; a stored definition whose text no longer matches its hash;
-a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``).
+a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); a ``runs`` or
+``visits`` row that disagrees with what replaying the run's events gives (history and metrics
+read those rows, so an edit there would change the figures without touching a chain).
 What it cannot: someone who rewrites a whole chain consistently (and the runs row with it), or
 the newest events cut off together with the runs row, unless the last hash was kept elsewhere
 (the printed export keeps it).
@@ -16,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from procedo.engine import Event, chain_seed
-from procedo.journal.errors import SchemaError
+from procedo.journal.errors import JournalError, SchemaError
+from procedo.journal.rows import run_row, visit_row
 from procedo.journal.store import Journal
 
 
@@ -73,6 +76,8 @@ def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> Ve
         events_checked += count
         if breach is None:
             breach = _check_run_row(run, count, journal)
+        if breach is None and definitions_ok.get(run["definition_hash"], False):
+            breach = check_derived_rows(journal, str(run["id"]))
         if breach is not None:
             breaches.append(breach)
     orphans = journal.rows(
@@ -142,6 +147,59 @@ def _check_run_row(run: dict[str, object], count: int, journal: Journal) -> Brea
     )
     if count and last and last[0]["hash"] != run["last_hash"]:
         return Breach(str(run["id"]), count, "the run record's last hash does not match")
+    return None
+
+
+DERIVED_RUN_COLUMNS = (
+    "process_id",
+    "process_version",
+    "operator",
+    "practice",
+    "status",
+    "current_node",
+    "end_node",
+    "success",
+    "duration_ms",
+    "last_seq",
+)
+"""The ``runs`` columns that history and metrics read, compared with a replay."""
+VISIT_COLUMNS = ("visit", "node", "outcome", "choice", "next_node", "duration_ms")
+
+
+def check_derived_rows(journal: Journal, run_id: str) -> Breach | None:
+    """A breach when the run's ``runs`` or ``visits`` rows disagree with its replayed events."""
+    try:
+        _, state = journal.load_state(run_id)
+    except JournalError as error:
+        return Breach(run_id, None, f"its events cannot be replayed: {error}")
+    stored = journal.run_row(run_id)
+    expected = run_row(state)
+    for column in DERIVED_RUN_COLUMNS:
+        if stored.get(column) != expected[column]:
+            return Breach(
+                run_id,
+                None,
+                f"the run record's {column} is {stored.get(column)!r}, "
+                f"its events give {expected[column]!r}",
+            )
+    columns = ", ".join(VISIT_COLUMNS)
+    rows = journal.rows(f"SELECT {columns} FROM visits WHERE run_id = ? ORDER BY visit", (run_id,))
+    replayed = [visit_row(state, visit) for visit in state.visits]
+    if len(rows) != len(replayed):
+        return Breach(
+            run_id,
+            None,
+            f"the journal holds {len(rows)} visit rows, its events give {len(replayed)}",
+        )
+    for row, visit in zip(rows, replayed, strict=True):
+        for column in VISIT_COLUMNS:
+            if row[column] != visit[column]:
+                return Breach(
+                    run_id,
+                    None,
+                    f"visit {visit['visit']}'s {column} is {row[column]!r}, "
+                    f"its events give {visit[column]!r}",
+                )
     return None
 
 
