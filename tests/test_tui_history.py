@@ -153,6 +153,42 @@ async def test_metrics_show_the_figures_of_the_journal(journal_paths) -> None:
         assert "4 started · 3 completed" in widget_text(app, "#metrics-figures")
 
 
+async def test_metrics_draw_the_map_with_how_often_each_branch_was_taken(journal_paths) -> None:
+    paths, _ = journal_paths
+    app = app_for(paths)
+    async with app.run_test(size=(140, 80)) as pilot:
+        await pilot.pause()
+        app.open_metrics("incident-response")
+        await settle(pilot)
+        text = widget_text(app, "#metrics-map")
+        # Alice: No; Bob: Yes, then "No, try again" once, then Yes; Cleo aborted at triage.
+        assert "├─ Yes (1×, 50%)" in text
+        assert "└─ No (1×, 50%) → ● No customer impact (success)" in text
+        assert "├─ No, try again (1×, 50%) → ↺ Mitigate" in text
+        assert "No, escalate (0×, 0%) → ✗ Escalated to the vendor (failure) · never reached" in (
+            text
+        )
+
+
+async def test_f_on_the_map_screen_adds_the_figures_and_removes_them(journal_paths) -> None:
+    paths, _ = journal_paths
+    app = app_for(paths)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        definition = app.workspace.process("incident-response").definition
+        app.open_map(definition)
+        await pilot.pause()
+        assert "(1×, 50%)" not in widget_text(app, "#map-text")
+        await pilot.press("f")
+        await settle(pilot)
+        shown = widget_text(app, "#map-text")
+        assert "├─ Yes (1×, 50%)" in shown
+        assert "Mitigate · On-call engineer · 2× median" in shown
+        await pilot.press("f")
+        await pilot.pause()
+        assert "(1×, 50%)" not in widget_text(app, "#map-text")
+
+
 @pytest.fixture
 def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     counter = iter(range(1, 100))

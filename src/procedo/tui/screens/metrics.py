@@ -11,9 +11,13 @@ from textual.widgets import Footer, Sparkline, Static
 
 from procedo.journal import Journal
 from procedo.journal.figures import Metrics
+from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.model import ProcessDefinition
+from procedo.render.map_figures import MapFigures
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import duration, line, lit, percent
+from procedo.tui.widgets.flow_map import lines_content, map_lines
 
 Parts = list[str | tuple[str, str]]
 BAR = 24
@@ -150,32 +154,41 @@ class MetricsScreen(Screen[None]):
             yield Static(lit("Computing…"), id="metrics-figures")
             yield Static("", id="durations-label")
             yield Sparkline([], id="durations")
+            yield Static("", id="metrics-map")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()
 
-    def _title(self) -> str:
+    def _definition(self) -> ProcessDefinition | None:
         workspace = getattr(self.app, "workspace", None)
         loaded = workspace.process(self.process_id) if workspace and self.process_id else None
-        if loaded is not None:
-            return loaded.definition.title
-        return self.process_id or "All processes"
+        return loaded.definition if loaded is not None else None
+
+    def _title(self) -> str:
+        definition = self._definition()
+        return definition.title if definition else self.process_id or "All processes"
 
     def reload(self) -> None:
-        """Compute the figures in a thread and show them."""
+        """Compute the figures (and the map's, for one process) in a thread and show them."""
         process, practice, split = self.process_id, self.include_practice, self.by_version
+        mapped = process if self._definition() is not None else None
 
-        def compute(journal: Journal) -> list[Metrics]:
+        def compute(journal: Journal) -> tuple[list[Metrics], MapFigures | None]:
             if split and process:
-                return list(
+                results = list(
                     metrics_by_version(journal, process, include_practice=practice).values()
                 )
-            return [compute_metrics(journal, process, include_practice=practice)]
+            else:
+                results = [compute_metrics(journal, process, include_practice=practice)]
+            figures = map_figures(journal, mapped, practice=practice) if mapped else None
+            return results, figures
 
         query_in_thread(self, compute, self._show, group="metrics")
 
-    def _show(self, results: list[Metrics]) -> None:
+    def _show(self, computed: tuple[list[Metrics], MapFigures | None]) -> None:
+        results, figures = computed
+        self._show_map(figures)
         title = self._title()
         blocks = [metrics_content(m, title) for m in results] or [lit("No runs yet.")]
         self.query_one("#metrics-figures", Static).update(Content("\n\n").join(blocks))
@@ -192,6 +205,15 @@ class MetricsScreen(Screen[None]):
             )
         )
         label.display = self.query_one("#durations").display = bool(points)
+
+    def _show_map(self, figures: MapFigures | None) -> None:
+        """The process map with how often each branch was taken, under the figures."""
+        shown = self.query_one("#metrics-map", Static)
+        definition = self._definition()
+        shown.display = figures is not None and definition is not None and figures.runs > 0
+        if shown.display and definition is not None:
+            heading = line(("The map with these runs", "bold"), "\n")
+            shown.update(heading + lines_content(map_lines(definition, figures=figures)))
 
     def action_split(self) -> None:
         """Split the figures by process version."""

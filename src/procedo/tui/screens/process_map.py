@@ -9,8 +9,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from procedo.engine import RunState
+from procedo.journal import Journal
+from procedo.journal.map_figures import map_figures
 from procedo.model import ProcessDefinition
 from procedo.render.map_figures import MapFigures
+from procedo.tui.querying import query_in_thread
 from procedo.tui.text import line
 from procedo.tui.widgets.flow_map import current_line, lines_content, map_lines
 
@@ -63,13 +66,10 @@ class MapScreen(Screen[None]):
             self.figures = None
             self.redraw()
             return
-        from procedo.journal.map_figures import map_figures
-        from procedo.tui.querying import query_in_thread
-
         process_id = self.definition.id
 
-        def compute(journal: object) -> MapFigures:
-            return map_figures(journal, process_id)  # type: ignore[arg-type]
+        def compute(journal: Journal) -> MapFigures:
+            return map_figures(journal, process_id)
 
         query_in_thread(self, compute, self._show_figures, group="map-figures")
 
