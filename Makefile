@@ -40,10 +40,14 @@ screenshots: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/procedo --processes processes docs --out docs/processes
 
-## The browser test of `procedo serve` (installs Debian's chromium when it is missing).
+## The browser tests: `procedo serve` driven in Chromium, and the Mermaid maps rendered by
+## Mermaid itself (installs Debian's chromium and, with npm, Mermaid when they are missing).
+MERMAID_JS := .cache/mermaid/node_modules/mermaid/dist/mermaid.min.js
 browser-test: $(STAMP)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	PROCEDO_BROWSER_TEST=required $(BIN)/python -m pytest tests/test_serve_browser.py $(ARGS)
+	@test -f $(MERMAID_JS) || npm install --prefix .cache/mermaid --no-audit --no-fund --silent mermaid@12.3.0
+	PROCEDO_BROWSER_TEST=required $(BIN)/python -m pytest -p no:xdist \
+		tests/test_serve_browser.py tests/test_mermaid_in_browser.py $(ARGS)
 
 bench: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
