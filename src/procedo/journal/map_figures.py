@@ -14,6 +14,12 @@ left out unless asked for. Definitions:
 - *commonest path*: the sequence of nodes most completed runs went through, from start to end
   (undone visits left out); a tie goes to the path taken most recently, then the first in text
   order. Empty when no run in scope is completed.
+
+Cost: node visits and moves take one grouped pass over the process's visits (no index covers
+their outcome and move, so each row is read: about 0.4 s for 28,000 runs in bench/history.py's
+journal); the path reads each completed run's visits by primary key, in visit order (the
+ordered subquery is what ``group_concat`` follows: SQLite 3.40 has no ORDER BY inside an
+aggregate).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from procedo.render.map_figures import EdgeKey, MapFigures
 
 _KEPT = "(v.outcome IS NULL OR v.outcome != 'back')"
 _SEPARATOR = "char(31)"  # never in a node id
+_MOVES = ("completed", "chosen")
 
 
 def map_figures(
@@ -34,46 +41,51 @@ def map_figures(
 ) -> MapFigures:
     """What the journal says about the map of one process (maybe one version)."""
     scope = Scope(process_id, version, practice)
-    visits = scope.where("v")
     runs = journal.rows(f"SELECT COUNT(*) AS n FROM runs r {scope.where('r')}", scope.params)
-    node_visits = {
-        row["node"]: row["n"]
-        for row in journal.rows(
-            f"SELECT v.node, COUNT(*) AS n FROM visits v {visits} AND {_KEPT} GROUP BY v.node",
-            scope.params,
-        )
-    }
+    node_visits, edge_counts = _visits_and_moves(journal, scope)
     return MapFigures(
         runs=int(runs[0]["n"]),
         node_visits=node_visits,
-        edge_counts=_edges(journal, scope),
+        edge_counts=edge_counts,
         median_seconds=_medians(journal, scope),
         commonest_path=_commonest_path(journal, scope),
     )
 
 
-def _edges(journal: Journal, scope: Scope) -> dict[EdgeKey, int]:
-    """Moves out of steps (label ``""``) and decisions (the option label), with their counts."""
-    where = scope.where("v")
-    steps = (
-        f"SELECT v.node, v.next_node AS target, '' AS label, COUNT(*) AS n FROM visits v "
-        f"{where} AND {sql.STEP_VISITS} GROUP BY v.node, v.next_node"
-    )
-    choices = f"""
-        SELECT c.node, c.target, o.label, SUM(c.n) AS n FROM (
-            SELECT v.node, v.definition_hash, v.choice, v.next_node AS target, COUNT(*) AS n
-            FROM visits v {where} AND {sql.DECISION_VISITS}
-            GROUP BY v.node, v.definition_hash, v.choice, v.next_node
-        ) c JOIN options o
-            ON o.definition_hash = c.definition_hash AND o.node = c.node AND o.option = c.choice
-        GROUP BY c.node, c.target, o.label
+def _visits_and_moves(journal: Journal, scope: Scope) -> tuple[dict[str, int], dict[EdgeKey, int]]:
+    """Visits per node and moves per edge, from one pass over the process's visits.
+
+    The visits are grouped by node, outcome and move first; only then is each choice labelled
+    (one lookup in ``options`` per group, in the run's own definition).
     """
-    counts: dict[EdgeKey, int] = {}
-    for row in journal.rows(f"{steps} UNION ALL {choices}", scope.params):
-        if row["target"] is not None:
-            key = (row["node"], row["target"], row["label"])
-            counts[key] = counts.get(key, 0) + int(row["n"])
-    return counts
+    rows = journal.rows(
+        f"""
+        WITH g AS (
+            SELECT v.node, v.outcome, v.next_node, v.definition_hash, v.choice, COUNT(*) AS n
+            FROM visits v {scope.where("v")}
+            GROUP BY v.node, v.outcome, v.next_node, v.definition_hash, v.choice
+        )
+        SELECT g.node, g.outcome, g.next_node, COALESCE(o.label, '') AS label, SUM(g.n) AS n
+        FROM g LEFT JOIN options o ON g.outcome = 'chosen' AND o.definition_hash = g.definition_hash
+            AND o.node = g.node AND o.option = g.choice
+        GROUP BY g.node, g.outcome, g.next_node, label
+        """,
+        scope.params,
+    )
+    visits: dict[str, int] = {}
+    moves: dict[EdgeKey, int] = {}
+    for row in rows:
+        n = int(row["n"])
+        if row["outcome"] != "back":
+            visits[row["node"]] = visits.get(row["node"], 0) + n
+        if row["outcome"] in _MOVES and row["next_node"] is not None:
+            key = (
+                row["node"],
+                row["next_node"],
+                row["label"] if row["outcome"] == "chosen" else "",
+            )
+            moves[key] = moves.get(key, 0) + n
+    return visits, moves
 
 
 def _medians(journal: Journal, scope: Scope) -> dict[str, float]:
@@ -101,19 +113,19 @@ def _medians(journal: Journal, scope: Scope) -> dict[str, float]:
 
 
 def _commonest_path(journal: Journal, scope: Scope) -> tuple[str, ...]:
-    """The node sequence most completed runs took (window functions keep the visit order)."""
+    """The node sequence most completed runs took: each run's visits walked in key order."""
     rows = journal.rows(
         f"""
-        WITH paths AS (
-            SELECT DISTINCT v.run_id, r.started_at,
-                group_concat(v.node, {_SEPARATOR}) OVER (
-                    PARTITION BY v.run_id ORDER BY v.visit
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                ) AS path
-            FROM runs r JOIN visits v ON v.run_id = r.id
-            {scope.where("r")} AND r.status = 'completed' AND {_KEPT}
+        WITH paths AS MATERIALIZED (
+            SELECT r.started_at, (
+                SELECT group_concat(node, {_SEPARATOR}) FROM (
+                    SELECT v.node FROM visits v WHERE v.run_id = r.id AND {_KEPT}
+                    ORDER BY v.visit
+                )
+            ) AS path
+            FROM runs r {scope.where("r")} AND r.status = 'completed'
         )
-        SELECT path, COUNT(*) AS n, MAX(started_at) AS last FROM paths
+        SELECT path, COUNT(*) AS n, MAX(started_at) AS last FROM paths WHERE path IS NOT NULL
         GROUP BY path ORDER BY n DESC, last DESC, path LIMIT 1
         """,
         scope.params,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from procedo.model import ProcessDefinition
 from procedo.render.flow_graph import (
+    EdgeFigures,
     FlowNode,
     build_flow_graph,
     detail_lines,
@@ -79,6 +80,7 @@ def render_dot(
 ) -> str:
     """The Graphviz DOT map of a process (``detail``: checklists; ``figures``: the journal)."""
     graph = build_flow_graph(definition)
+    moves = EdgeFigures.of(figures)
     out = [
         f"digraph {dot_id(graph.process_id or 'process')} {{",
         f"    label={dot_label([title_text(graph, figures)])};",
@@ -119,14 +121,14 @@ def render_dot(
     )
     for edge in graph.edges:
         attributes = []
-        text = edge_lines(edge, figures)
+        text = edge_lines(edge, moves)
         if text:
             attributes.append(f"label={dot_label(text)}")
         if edge.back:
             attributes.append('style=dashed, constraint=false, class="back"')
-        if on_common_path(edge, figures):
+        if on_common_path(edge, moves):
             attributes.append(f'penwidth=3, color="{COMMON}"')
-        elif figures is not None and edge.counted and not figures.edge_counts.get(edge.key):
+        elif moves is not None and edge.counted and not moves.counts.get(edge.key):
             attributes.append('color="#aaaaaa", fontcolor="#888888"')
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
         out.append(f"    {dot_id(edge.source)} -> {dot_id(edge.target)}{suffix};")

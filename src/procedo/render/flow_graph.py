@@ -10,7 +10,9 @@ journal figures) are built here too, as plain lines: each renderer escapes them 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from procedo.model import Item, ProcessDefinition
@@ -270,21 +272,41 @@ def figure_lines(node: FlowNode, figures: MapFigures | None) -> list[str]:
     return lines
 
 
-def edge_lines(edge: FlowEdge, figures: MapFigures | None) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class EdgeFigures:
+    """The edge figures indexed once per map, so that labelling every edge stays linear."""
+
+    counts: Mapping[EdgeKey, int]
+    departures: Mapping[str, int]
+    """Node id -> moves out of it (the denominator of :meth:`MapFigures.edge_share`)."""
+    common: frozenset[tuple[str, str]]
+    """The consecutive pairs of the commonest path."""
+
+    @classmethod
+    def of(cls, figures: MapFigures | None) -> EdgeFigures | None:
+        """The index of ``figures`` (None for None)."""
+        if figures is None:
+            return None
+        departures: dict[str, int] = {}
+        for (source, _, _), count in figures.edge_counts.items():
+            departures[source] = departures.get(source, 0) + count
+        common = frozenset(pairwise(figures.commonest_path))
+        return cls(figures.edge_counts, departures, common)
+
+
+def edge_lines(edge: FlowEdge, figures: EdgeFigures | None) -> list[str]:
     """An edge's label lines: the option label, then ``4× · 57%`` when figures are given."""
     lines = [edge.label] if edge.label else []
     if figures is not None and edge.counted:
-        count = figures.edge_counts.get(edge.key, 0)
-        share = figures.edge_share(edge.key)
-        lines.append(f"{count}×" + ("" if share is None else f" · {share:.0%}"))
+        count = figures.counts.get(edge.key, 0)
+        left = figures.departures.get(edge.source, 0)
+        lines.append(f"{count}×" + (f" · {count / left:.0%}" if left else ""))
     return lines
 
 
-def on_common_path(edge: FlowEdge, figures: MapFigures | None) -> bool:
+def on_common_path(edge: FlowEdge, figures: EdgeFigures | None) -> bool:
     """Whether the edge is a move of the commonest path."""
-    return (
-        figures is not None and edge.counted and figures.on_commonest_path(edge.source, edge.target)
-    )
+    return figures is not None and edge.counted and (edge.source, edge.target) in figures.common
 
 
 def title_text(graph: FlowGraph, figures: MapFigures | None) -> str:

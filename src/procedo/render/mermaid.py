@@ -10,8 +10,11 @@ A line break in a text becomes ``<br>``, the only markup ever emitted inside a l
 
 from __future__ import annotations
 
+import re
+
 from procedo.model import ProcessDefinition
 from procedo.render.flow_graph import (
+    EdgeFigures,
     FlowGraph,
     FlowNode,
     build_flow_graph,
@@ -24,7 +27,7 @@ from procedo.render.flow_graph import (
 )
 from procedo.render.map_figures import MapFigures
 
-_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:!?'-_/()+=@")
+_UNSAFE = re.compile(r"[^A-Za-z0-9 .,:!?'\-_/()+=@]")
 _NAMED = {'"': "quot"}
 _SHAPES = {
     "trigger": ('>"', '"]'),
@@ -45,20 +48,23 @@ _CLASSES = [
 def mermaid_text(text: str) -> str:
     """Text safe inside a quoted Mermaid label: entity codes for anything but plain characters.
 
-    Letters and digits (any script), spaces and ``.,:!?'-_/()+=@`` stay; a line break becomes
-    ``<br>``; a character that cannot be seen (a control character) becomes its entity code too.
+    Letters and digits (any script), spaces and ``.,:!?'-_/()+=@`` stay, and so do other
+    printable non-ASCII characters (``°``, ``✔``); a line break becomes ``<br>``; anything else
+    (quotes, ``#``, brackets, ``;``, ``|``, ``&``, backslashes, control characters) becomes its
+    entity code.
     """
-    out: list[str] = []
-    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
-        if char in _SAFE or (char.isalnum() and char.isprintable()):
-            out.append(char)
-        elif char == "\n":
-            out.append("<br>")
-        elif ord(char) > 127 and char.isprintable() and not char.isspace():
-            out.append(char)
-        else:
-            out.append(f"#{_NAMED.get(char, ord(char))};")
-    return "".join(out)
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    if char == "\n":
+        return "<br>"
+    if ord(char) > 127 and char.isprintable() and not char.isspace():
+        return char
+    return f"#{_NAMED.get(char, ord(char))};"
 
 
 def _label(lines: list[str]) -> str:
@@ -70,6 +76,7 @@ def render_mermaid(
 ) -> str:
     """The Mermaid ``flowchart`` of a process (``detail``: checklists; ``figures``: the journal)."""
     graph = build_flow_graph(definition)
+    moves = EdgeFigures.of(figures)
     ids = _mermaid_ids(graph)
     out = [f"%% {mermaid_text(title_text(graph, figures))}", "flowchart TD"]
 
@@ -96,10 +103,10 @@ def render_mermaid(
     common: list[int] = []
     for index, edge in enumerate(graph.edges):
         arrow = "-.->" if edge.back else "-->"
-        text = edge_lines(edge, figures)
+        text = edge_lines(edge, moves)
         label = f'|"{_label(text)}"|' if text else ""
         out.append(f"    {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
-        if on_common_path(edge, figures):
+        if on_common_path(edge, moves):
             common.append(index)
     out.extend(f"    {line}" for line in _CLASSES)
     out.extend(_class_lines(graph, ids, figures))
