@@ -13,7 +13,7 @@ from procedo import __version__
 from procedo.cli.common import ProcedoContext, add_path_options, fail
 from procedo.cli.definitions import list_command, new_command, validate_command
 from procedo.cli.diagram_command import diagram_command
-from procedo.cli.doc_commands import docs_command
+from procedo.cli.doc_commands import docs_command, import_command
 from procedo.cli.history_commands import COMMANDS as HISTORY_COMMANDS
 from procedo.cli.runs import COMMANDS as RUN_COMMANDS
 from procedo.cli.serve_command import serve_command
@@ -41,6 +41,7 @@ cli.add_command(new_command)
 cli.add_command(serve_command)
 cli.add_command(diagram_command)
 cli.add_command(docs_command)
+cli.add_command(import_command)
 for _command in RUN_COMMANDS:
     cli.add_command(_command)
 for _command in HISTORY_COMMANDS:

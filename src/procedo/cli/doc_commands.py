@@ -93,3 +93,65 @@ def docs_command(obj: ProcedoContext, out_dir: str) -> None:
             err=True,
         )
         raise SystemExit(1)
+
+
+@click.command("import")
+@click.argument("source", metavar="FILE.md", type=click.Path(dir_okay=False))
+@click.option("--id", "process_id", help="Process id (default: from the file name).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="TOML file to write (default: ID.toml in the current folder); never overwritten.",
+)
+def import_command(source: str, process_id: str | None, output: str | None) -> None:
+    """Turn a Markdown checklist into a process definition (see docs/import.md).
+
+    The definition is validated before it is written; an existing file is never replaced.
+    """
+    from procedo.importers.markdown import MarkdownImportError, import_markdown
+    from procedo.importers.markdown_items import slug
+    from procedo.model import is_valid_id
+
+    path = Path(source)
+    if process_id is not None and not is_valid_id(process_id):
+        fail(
+            f"{process_id!r} is not a valid process id: use lower-case letters, digits, "
+            "'-' and '_', starting with a letter or digit",
+            code=2,
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        fail(
+            f"{path} is not UTF-8 text (byte 0x{raw[error.start : error.start + 1].hex()} at "
+            f"offset {error.start}); save it as UTF-8"
+        )
+    process_id = process_id or slug(path.stem, "imported")
+    target = Path(output) if output else Path(f"{process_id}.toml")
+    if target.exists():
+        fail(f"{target} already exists; not overwriting it (choose another file with -o)")
+    title = " ".join(path.stem.replace("_", " ").replace("-", " ").split()).capitalize()
+    try:
+        result = import_markdown(
+            text, process_id=process_id, fallback_title=title, source=str(path)
+        )
+    except MarkdownImportError as error:
+        fail(str(error))
+    try:
+        write_new(target, result.toml)
+    except FileExistsError:
+        fail(f"{target} already exists; not overwriting it (choose another file with -o)")
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+    definition = result.definition
+    items = sum(len(step.items) for step in definition.steps.values())
+    click.echo(
+        f"Wrote {target}: {len(definition.steps)} step(s), {items} item(s), "
+        f"{len(definition.decisions)} decision(s), {len(definition.ends)} end(s). "
+        f"Check it with `procedo validate {target}`."
+    )

@@ -94,7 +94,7 @@ def _record_note(item: Item) -> str:
         return f"number{bounds}"
     if item.record == "choice":
         choices = " / ".join(
-            guard_annotations(escape_line(c, also="/()", start=False)) for c in item.choices
+            guard_annotations(escape_line(c, also="/():", start=False)) for c in item.choices
         )
         return f"one of {choices}"
     return "text"

@@ -1,0 +1,454 @@
+"""``procedo import``: a Markdown checklist becomes a process definition (docs/import.md).
+
+The ``#`` heading is the title, each ``##`` heading a step (or a decision, or an end), list
+items the checklist. The result is written as TOML with tomli-w and parsed back through the
+project's own loader before anyone writes it, so what is written is exactly what loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli_w
+
+from procedo.importers.markdown_blocks import (
+    Blank,
+    Block,
+    Fence,
+    Heading,
+    ListItem,
+    Text,
+    parse_document,
+)
+from procedo.importers.markdown_items import (
+    MarkdownImportError,
+    github_slug,
+    parse_item,
+    parse_link,
+    parse_option,
+    slug,
+    split_anchor,
+)
+from procedo.model import DefinitionError, ProcessDefinition, is_valid_id, parse_definition
+from procedo.render.markdown_text import parse_field, unescape
+
+ROLE_ANCHOR = "role-"
+TRIGGER_ANCHOR = "trigger-"
+DEFAULT_END = ("done", "Done")
+
+
+@dataclass
+class Section:
+    """One step-level heading and the blocks under it."""
+
+    title: str
+    anchor: str | None
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+    node_id: str = ""
+    kind: str = "step"
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportedProcess:
+    """A definition read from Markdown, and the TOML text it was written as."""
+
+    definition: ProcessDefinition
+    toml: str
+
+
+def _runs(blocks: list[Block | None]) -> str:
+    """The text of paragraphs and code blocks: runs broken by list items and fields."""
+    runs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        while current and not current[-1]:
+            current.pop()
+        while current and not current[0]:
+            current.pop(0)
+        if current:
+            runs.append("\n".join(current))
+        current.clear()
+
+    for block in blocks:
+        if isinstance(block, Blank):
+            current.append("")
+        elif isinstance(block, Text):
+            current.append(unescape(block.text))
+        elif isinstance(block, Fence):
+            current.extend(block.lines)
+        elif isinstance(block, Heading):
+            current.append(block.raw.strip(" \t"))
+        else:
+            flush()
+    flush()
+    return "\n\n".join(runs)
+
+
+class _Builder:
+    """Collects ids, roles and ends while the sections are read."""
+
+    def __init__(self, process_id: str, source: str) -> None:
+        self.process_id = process_id
+        self.source = source
+        self.taken: set[str] = set()
+        self.roles: dict[str, str] = {}
+        self.extra_ends: dict[str, str] = {}
+        self.sections: list[Section] = []
+
+    def fresh(self, wanted: str | None, title: str, fallback: str) -> str:
+        base = wanted if wanted and is_valid_id(wanted) else slug(title, fallback)
+        node_id, number = base, 2
+        while node_id in self.taken:
+            node_id, number = f"{base}-{number}", number + 1
+        self.taken.add(node_id)
+        return node_id
+
+    def role(self, name: str) -> str:
+        """The role id for a name (a role id also works); a new role when unknown."""
+        for role_id, role_name in self.roles.items():
+            if role_name == name:
+                return role_id
+        for role_id, role_name in self.roles.items():
+            if role_name.casefold() == name.casefold():
+                return role_id
+        if name in self.roles:
+            return name
+        role_id, number = slug(name, "role"), 2
+        base = role_id
+        while role_id in self.roles:
+            role_id, number = f"{base}-{number}", number + 1
+        self.roles[role_id] = name
+        return role_id
+
+    def target(self, markdown: str, *, create_end: bool = True) -> str:
+        """The node a link or a title names; a new success end for an unknown title."""
+        fragment, text = parse_link(markdown)
+        if fragment:
+            for section in self.sections:
+                if fragment in (section.node_id, section.anchor):
+                    return section.node_id
+            for section in self.sections:
+                if fragment == github_slug(section.title):
+                    return section.node_id
+        wanted = text.strip().casefold()
+        for section in self.sections:
+            if section.title.strip().casefold() == wanted:
+                return section.node_id
+        for end_id, title in self.extra_ends.items():
+            if title.strip().casefold() == wanted:
+                return end_id
+        if not text.strip():
+            raise MarkdownImportError(f"{self.source}: a link or an arrow leads nowhere")
+        end_id = self.fresh(fragment, text, "end")
+        self.extra_ends[end_id] = text.strip()
+        return end_id
+
+
+def _heading_levels(blocks: list[Block]) -> tuple[Heading | None, int | None]:
+    headings = [b for b in blocks if isinstance(b, Heading) and b.text]
+    firsts = [h for h in headings if h.level == 1]
+    title = firsts[0] if len(firsts) == 1 and headings[0] is firsts[0] else None
+    others = [h for h in headings if h is not title]
+    return title, min((h.level for h in others), default=None)
+
+
+def _item_data(builder: _Builder, item: ListItem) -> str | dict[str, Any]:
+    parsed = parse_item(item.text, f"{builder.source}:{item.line}")
+    data: dict[str, Any] = {"text": parsed.text}
+    if parsed.role_name is not None:
+        data["role"] = builder.role(parsed.role_name)
+    if parsed.critical:
+        data["critical"] = True
+    if parsed.record:
+        data["record"] = parsed.record
+    if parsed.unit is not None:
+        data["unit"] = parsed.unit
+    for key in ("min", "max"):
+        value = getattr(parsed, key)
+        if value is not None:
+            data[key] = _toml_number(value)
+    if parsed.choices:
+        data["choices"] = parsed.choices
+    if item.details:
+        data["details"] = "\n".join(item.details)
+    return data["text"] if len(data) == 1 else data
+
+
+def _toml_number(value: float) -> float | int:
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _preamble(builder: _Builder, blocks: list[Block], process: dict[str, Any]) -> list[ListItem]:
+    """Read the part before the first step into ``process``; return its unlabelled items."""
+    loose: list[ListItem] = []
+    label: str | None = None
+    roles: list[tuple[str | None, str]] = []
+    summary: list[Block | None] = []
+    for block in blocks:
+        found = parse_field(block.text) if isinstance(block, Text) else None
+        if found:
+            key, value = found
+            label = key if key in ("roles", "triggers", "resources") and not value else None
+            _process_field(builder, block.line, key, value, process, roles)
+            summary.append(None)
+        elif isinstance(block, ListItem) and label:
+            anchor, text = split_anchor(block.text)
+            if label == "roles":
+                roles.append((anchor, unescape(text.strip(" \t"))))
+            elif label == "resources":
+                process["resources"].append(unescape(text.strip(" \t")))
+            else:
+                process["triggers"].append(_trigger(anchor, text))
+        elif isinstance(block, ListItem):
+            loose.append(block)
+            summary.append(None)
+        else:
+            if not isinstance(block, Blank):
+                label = None
+            summary.append(block)
+    for anchor, name in roles:
+        role_id = anchor[len(ROLE_ANCHOR) :] if anchor and anchor.startswith(ROLE_ANCHOR) else ""
+        if not role_id or role_id in builder.roles:
+            role_id, number = slug(name, "role"), 2
+            base = role_id
+            while role_id in builder.roles:
+                role_id, number = f"{base}-{number}", number + 1
+        builder.roles[role_id] = name
+    process["summary"] = _runs(summary)
+    return loose
+
+
+def _process_field(
+    builder: _Builder,
+    line: int,
+    key: str,
+    value: str,
+    process: dict[str, Any],
+    roles: list[tuple[str | None, str]],
+) -> None:
+    if key == "owner":
+        process["owner"] = unescape(value)
+    elif key == "version":
+        process["version"] = unescape(value)
+    elif key == "target time":
+        words = value.split()
+        try:
+            minutes = float(words[0]) if words else 0.0
+        except ValueError:
+            minutes = 0.0
+        if not minutes > 0:
+            raise MarkdownImportError(
+                f"{builder.source}:{line}: target time {value!r} is not a number of minutes "
+                "(write e.g. '**Target time:** 45 min')"
+            )
+        process["target_minutes"] = _toml_number(minutes)
+    elif key == "start":
+        process["start"] = value
+    elif key in ("roles", "resources") and value:
+        names = [unescape(v.strip(" \t")) for v in value.split(",") if v.strip(" \t")]
+        if key == "roles":
+            roles.extend((None, name) for name in names)
+        else:
+            process["resources"].extend(names)
+
+
+def _trigger(anchor: str | None, markdown: str) -> dict[str, Any]:
+    trigger: dict[str, Any] = {}
+    if anchor and anchor.startswith(TRIGGER_ANCHOR):
+        trigger["id"] = anchor[len(TRIGGER_ANCHOR) :]
+    marker = " — starts at "
+    cut = markdown.rfind(marker)
+    if cut >= 0 and parse_link(markdown[cut + len(marker) :])[0] is not None:
+        trigger["start"] = markdown[cut + len(marker) :]
+        markdown = markdown[:cut]
+    trigger["title"] = unescape(markdown.strip(" \t"))
+    return trigger
+
+
+def _read_section(builder: _Builder, section: Section) -> tuple[list[ListItem], str]:
+    """Fill ``section.fields`` and ``kind``; return its items and its text."""
+    items: list[ListItem] = []
+    content: list[Block | None] = []
+    for block in section.blocks:
+        found = parse_field(block.text) if isinstance(block, Text) else None
+        if found and found[0] in ("role", "next", "outcome"):
+            section.fields.setdefault(found[0], found[1])
+            content.append(None)
+        elif isinstance(block, ListItem):
+            items.append(block)
+            content.append(None)
+        else:
+            content.append(block)
+    if "outcome" in section.fields:
+        section.kind = "end"
+        if items:
+            raise MarkdownImportError(
+                f"{builder.source}:{items[0].line}: {section.title!r} has an outcome, so it is "
+                "an end, and an end has no checklist"
+            )
+    elif len(items) >= 2 and all(parse_option(i.text) for i in items):
+        section.kind = "decision"
+    return items, _runs(content)
+
+
+def import_markdown(
+    text: str, *, process_id: str, fallback_title: str = "", source: str = "<markdown>"
+) -> ImportedProcess:
+    """Turn Markdown text into a validated definition and its TOML text.
+
+    Raises :class:`MarkdownImportError` with a clear message when there is no checklist, a
+    convention is misused, or the result would not be a valid process.
+    """
+    if not is_valid_id(process_id):
+        raise MarkdownImportError(
+            f"{process_id!r} is not a valid process id: use lower-case letters, digits, "
+            "'-' and '_', starting with a letter or digit"
+        )
+    document = parse_document(text)
+    title_heading, level = _heading_levels(document.blocks)
+    builder = _Builder(process_id, source)
+    preamble: list[Block] = []
+    sections = builder.sections
+    for block in document.blocks:
+        if block is title_heading:
+            continue
+        if isinstance(block, Heading) and block.level == level and block.text:
+            anchor, markdown = split_anchor(block.text)
+            sections.append(Section(unescape(markdown.strip(" \t")), anchor, block.line))
+        elif sections:
+            sections[-1].blocks.append(block)
+        else:
+            preamble.append(block)
+    if title_heading is not None:
+        title = unescape(split_anchor(title_heading.text)[1].strip(" \t"))
+    else:
+        front = document.front_matter
+        title = front.get("name") or front.get("title") or fallback_title or "Imported checklist"
+    process: dict[str, Any] = {"id": process_id, "title": title, "triggers": [], "resources": []}
+    loose = _preamble(builder, preamble, process)
+    if loose:
+        sections.insert(0, Section(title, None, loose[0].line, list(loose)))
+    for section in sections:
+        if section.anchor and is_valid_id(section.anchor) and section.anchor not in builder.taken:
+            section.node_id = section.anchor
+            builder.taken.add(section.node_id)
+    for section in sections:
+        if not section.node_id:
+            section.node_id = builder.fresh(None, section.title, "step")
+    read = [_read_section(builder, section) for section in sections]
+    if not any(items for (items, _), s in zip(read, sections, strict=True) if s.kind != "end"):
+        raise MarkdownImportError(
+            f"{source}: no checklist found: write list items ('- [ ] Do this'), under '## Step' "
+            "headings for several steps"
+        )
+    data = _definition_data(builder, process, read)
+    # TOML reads a line break in a multi-line string as "\n" even when written "\r\n"
+    multiline = "\\r" not in repr(data)
+    toml = f"# Imported from {source} by procedo import.\n" + tomli_w.dumps(
+        data, multiline_strings=multiline
+    )
+    try:
+        definition = parse_definition(toml, source=source, default_id=process_id)
+    except DefinitionError as error:
+        problems = "\n".join(f"  {p.key or 'process'}: {p.message}" for p in error.problems)
+        raise MarkdownImportError(
+            f"{source}: the imported process would not be valid:\n{problems}"
+        ) from None
+    return ImportedProcess(definition, toml)
+
+
+def _definition_data(
+    builder: _Builder, process: dict[str, Any], read: list[tuple[list[ListItem], str]]
+) -> dict[str, Any]:
+    sections = builder.sections
+    steps: dict[str, Any] = {}
+    decisions: dict[str, Any] = {}
+    ends: dict[str, Any] = {}
+    end_sections = [s.node_id for s in sections if s.kind == "end"]
+
+    def default_end() -> str:
+        if end_sections:
+            return end_sections[0]
+        end_id = builder.fresh(DEFAULT_END[0], DEFAULT_END[1], "end")
+        builder.extra_ends[end_id] = DEFAULT_END[1]
+        end_sections.append(end_id)
+        return end_id
+
+    for index, (section, (items, text)) in enumerate(zip(sections, read, strict=True)):
+        role = section.fields.get("role")
+        node: dict[str, Any] = {}
+        if section.kind == "end":
+            outcome = unescape(section.fields["outcome"]).strip().split(" ")[0].lower()
+            if outcome not in ("success", "failure"):
+                raise MarkdownImportError(
+                    f"{builder.source}:{section.line}: the outcome of {section.title!r} must be "
+                    "'success' or 'failure'"
+                )
+            ends[section.node_id] = {"title": section.title, "outcome": outcome}
+            continue
+        if section.kind == "decision":
+            node["question"] = section.title
+        else:
+            node["title"] = section.title
+        if role is not None:
+            node["role"] = builder.role(unescape(role))
+        if section.kind == "decision":
+            if text:
+                node["details"] = text
+            options = [parse_option(item.text) for item in items]
+            node["options"] = [
+                {"label": label, "next": builder.target(target)}
+                for label, target in (o for o in options if o is not None)
+            ]
+            decisions[section.node_id] = node
+            continue
+        if text:
+            node["instructions"] = text
+        if "next" in section.fields:
+            node["next"] = builder.target(section.fields["next"])
+        elif index + 1 < len(sections):
+            node["next"] = sections[index + 1].node_id
+        else:
+            node["next"] = default_end()
+        if items:
+            node["items"] = [_item_data(builder, item) for item in items]
+        steps[section.node_id] = node
+    triggers = process.pop("triggers")
+    taken: set[str] = set()
+    for trigger in triggers:
+        wanted = trigger.get("id") or slug(trigger["title"], "trigger")
+        trigger_id, number = wanted, 2
+        while trigger_id in taken:
+            trigger_id, number = f"{wanted}-{number}", number + 1
+        taken.add(trigger_id)
+        trigger["id"] = trigger_id
+        if "start" in trigger:
+            trigger["start"] = builder.target(trigger["start"])
+        trigger_order = ("id", "title", "start")
+        trigger.update({k: trigger.pop(k) for k in trigger_order if k in trigger})
+    flow = [s.node_id for s in sections if s.kind != "end"]
+    start = builder.target(process.pop("start")) if "start" in process else flow[0]
+    for end_id, title in builder.extra_ends.items():
+        ends.setdefault(end_id, {"title": title, "outcome": "success"})
+    info: dict[str, Any] = {"id": process["id"], "title": process["title"]}
+    for key in ("version", "summary", "owner"):
+        if process.get(key):
+            info[key] = process[key]
+    info["start"] = start
+    if "target_minutes" in process:
+        info["target_minutes"] = process["target_minutes"]
+    if process["resources"]:
+        info["resources"] = process["resources"]
+    data: dict[str, Any] = {"process": info}
+    if builder.roles:
+        data["roles"] = dict(builder.roles)
+    if triggers:
+        data["triggers"] = triggers
+    for key, table in (("steps", steps), ("decisions", decisions), ("ends", ends)):
+        if table:
+            data[key] = table
+    return data
