@@ -333,19 +333,22 @@ def test_the_flow_survives_without_the_anchors(definition: ProcessDefinition) ->
 
     def walk(d: ProcessDefinition) -> list[Any]:
         seen: list[str] = []
-        stack = [d.start]
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.append(node)
-            stack.extend(reversed(d.successors(node)))
+        for start in [d.start, *(d.start_for(t.id) for t in d.triggers)]:
+            stack = [start]
+            while stack:
+                node = stack.pop()
+                if node in seen:
+                    continue
+                seen.append(node)
+                stack.extend(reversed(d.successors(node)))
         order = {n: i for i, n in enumerate(seen)}
         shape = []
         for node in seen:
             found = d.node(node)
             data = found.model_dump(exclude={"next", "options", "role"})
             data.pop("items", None)
+            if d.kind_of(node) == "decision":
+                data["labels"] = [o.label for o in found.options]
             if d.kind_of(node) == "step":
                 data["items"] = [(i.text, i.critical, i.record, i.unit, i.min, i.max, i.choices,
                                   d.role_name(i.role)) for i in found.items]  # fmt: skip
@@ -353,24 +356,15 @@ def test_the_flow_survives_without_the_anchors(definition: ProcessDefinition) ->
                           [order[s] for s in d.successors(node)]))  # fmt: skip
         return shape
 
+    assert len(walk(definition)) == len(definition.node_ids())
     assert walk(got) == walk(definition)
-    assert (
-        len(walk(got))
-        == len(definition.node_ids())
-        - sum(1 for t in definition.triggers if t.start and t.start not in _from_start(definition))
-        or True
-    )
+    assert [t.title for t in got.triggers] == [t.title for t in definition.triggers]
 
+    def start_titles(d: ProcessDefinition) -> list[str]:
+        nodes = [d.node(d.start_for(t.id)) for t in d.triggers]
+        return [getattr(n, "title", None) or getattr(n, "question", "") for n in nodes]
 
-def _from_start(definition: ProcessDefinition) -> set[str]:
-    seen: set[str] = set()
-    stack = [definition.start]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(definition.successors(node))
-    return seen
+    assert start_titles(got) == start_titles(definition)
 
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)

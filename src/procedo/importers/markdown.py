@@ -7,48 +7,32 @@ project's own loader before anyone writes it, so what is written is exactly what
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import tomli_w
 
-from procedo.importers.markdown_blocks import (
-    Blank,
-    Block,
-    Fence,
-    Heading,
-    ListItem,
-    Text,
-    parse_document,
-)
+from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
 from procedo.importers.markdown_items import (
     MarkdownImportError,
-    github_slug,
     parse_item,
-    parse_link,
     parse_option,
     slug,
     split_anchor,
 )
+from procedo.importers.markdown_preamble import (
+    Builder,
+    Section,
+    paragraph_text,
+    read_preamble,
+    toml_number,
+)
 from procedo.model import DefinitionError, ProcessDefinition, is_valid_id, parse_definition
 from procedo.render.markdown_text import parse_field, unescape
 
-ROLE_ANCHOR = "role-"
-TRIGGER_ANCHOR = "trigger-"
+__all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
+
 DEFAULT_END = ("done", "Done")
-
-
-@dataclass
-class Section:
-    """One step-level heading and the blocks under it."""
-
-    title: str
-    anchor: str | None
-    line: int
-    blocks: list[Block] = field(default_factory=list)
-    node_id: str = ""
-    kind: str = "step"
-    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,95 +43,6 @@ class ImportedProcess:
     toml: str
 
 
-def _runs(blocks: list[Block | None]) -> str:
-    """The text of paragraphs and code blocks: runs broken by list items and fields."""
-    runs: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        while current and not current[-1]:
-            current.pop()
-        while current and not current[0]:
-            current.pop(0)
-        if current:
-            runs.append("\n".join(current))
-        current.clear()
-
-    for block in blocks:
-        if isinstance(block, Blank):
-            current.append("")
-        elif isinstance(block, Text):
-            current.append(unescape(block.text))
-        elif isinstance(block, Fence):
-            current.extend(block.lines)
-        elif isinstance(block, Heading):
-            current.append(block.raw.strip(" \t"))
-        else:
-            flush()
-    flush()
-    return "\n\n".join(runs)
-
-
-class _Builder:
-    """Collects ids, roles and ends while the sections are read."""
-
-    def __init__(self, process_id: str, source: str) -> None:
-        self.process_id = process_id
-        self.source = source
-        self.taken: set[str] = set()
-        self.roles: dict[str, str] = {}
-        self.extra_ends: dict[str, str] = {}
-        self.sections: list[Section] = []
-
-    def fresh(self, wanted: str | None, title: str, fallback: str) -> str:
-        base = wanted if wanted and is_valid_id(wanted) else slug(title, fallback)
-        node_id, number = base, 2
-        while node_id in self.taken:
-            node_id, number = f"{base}-{number}", number + 1
-        self.taken.add(node_id)
-        return node_id
-
-    def role(self, name: str) -> str:
-        """The role id for a name (a role id also works); a new role when unknown."""
-        for role_id, role_name in self.roles.items():
-            if role_name == name:
-                return role_id
-        for role_id, role_name in self.roles.items():
-            if role_name.casefold() == name.casefold():
-                return role_id
-        if name in self.roles:
-            return name
-        role_id, number = slug(name, "role"), 2
-        base = role_id
-        while role_id in self.roles:
-            role_id, number = f"{base}-{number}", number + 1
-        self.roles[role_id] = name
-        return role_id
-
-    def target(self, markdown: str, *, create_end: bool = True) -> str:
-        """The node a link or a title names; a new success end for an unknown title."""
-        fragment, text = parse_link(markdown)
-        if fragment:
-            for section in self.sections:
-                if fragment in (section.node_id, section.anchor):
-                    return section.node_id
-            for section in self.sections:
-                if fragment == github_slug(section.title):
-                    return section.node_id
-        wanted = text.strip().casefold()
-        for section in self.sections:
-            if section.title.strip().casefold() == wanted:
-                return section.node_id
-        for end_id, title in self.extra_ends.items():
-            if title.strip().casefold() == wanted:
-                return end_id
-        if not text.strip():
-            raise MarkdownImportError(f"{self.source}: a link or an arrow leads nowhere")
-        end_id = self.fresh(fragment, text, "end")
-        self.extra_ends[end_id] = text.strip()
-        return end_id
-
-
 def _heading_levels(blocks: list[Block]) -> tuple[Heading | None, int | None]:
     headings = [b for b in blocks if isinstance(b, Heading) and b.text]
     firsts = [h for h in headings if h.level == 1]
@@ -156,7 +51,7 @@ def _heading_levels(blocks: list[Block]) -> tuple[Heading | None, int | None]:
     return title, min((h.level for h in others), default=None)
 
 
-def _item_data(builder: _Builder, item: ListItem) -> str | dict[str, Any]:
+def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
     parsed = parse_item(item.text, f"{builder.source}:{item.line}")
     data: dict[str, Any] = {"text": parsed.text}
     if parsed.role_name is not None:
@@ -170,7 +65,7 @@ def _item_data(builder: _Builder, item: ListItem) -> str | dict[str, Any]:
     for key in ("min", "max"):
         value = getattr(parsed, key)
         if value is not None:
-            data[key] = _toml_number(value)
+            data[key] = toml_number(value)
     if parsed.choices:
         data["choices"] = parsed.choices
     if item.details:
@@ -178,98 +73,7 @@ def _item_data(builder: _Builder, item: ListItem) -> str | dict[str, Any]:
     return data["text"] if len(data) == 1 else data
 
 
-def _toml_number(value: float) -> float | int:
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
-
-
-def _preamble(builder: _Builder, blocks: list[Block], process: dict[str, Any]) -> list[ListItem]:
-    """Read the part before the first step into ``process``; return its unlabelled items."""
-    loose: list[ListItem] = []
-    label: str | None = None
-    roles: list[tuple[str | None, str]] = []
-    summary: list[Block | None] = []
-    for block in blocks:
-        found = parse_field(block.text) if isinstance(block, Text) else None
-        if found:
-            key, value = found
-            label = key if key in ("roles", "triggers", "resources") and not value else None
-            _process_field(builder, block.line, key, value, process, roles)
-            summary.append(None)
-        elif isinstance(block, ListItem) and label:
-            anchor, text = split_anchor(block.text)
-            if label == "roles":
-                roles.append((anchor, unescape(text.strip(" \t"))))
-            elif label == "resources":
-                process["resources"].append(unescape(text.strip(" \t")))
-            else:
-                process["triggers"].append(_trigger(anchor, text))
-        elif isinstance(block, ListItem):
-            loose.append(block)
-            summary.append(None)
-        else:
-            if not isinstance(block, Blank):
-                label = None
-            summary.append(block)
-    for anchor, name in roles:
-        role_id = anchor[len(ROLE_ANCHOR) :] if anchor and anchor.startswith(ROLE_ANCHOR) else ""
-        if not role_id or role_id in builder.roles:
-            role_id, number = slug(name, "role"), 2
-            base = role_id
-            while role_id in builder.roles:
-                role_id, number = f"{base}-{number}", number + 1
-        builder.roles[role_id] = name
-    process["summary"] = _runs(summary)
-    return loose
-
-
-def _process_field(
-    builder: _Builder,
-    line: int,
-    key: str,
-    value: str,
-    process: dict[str, Any],
-    roles: list[tuple[str | None, str]],
-) -> None:
-    if key == "owner":
-        process["owner"] = unescape(value)
-    elif key == "version":
-        process["version"] = unescape(value)
-    elif key == "target time":
-        words = value.split()
-        try:
-            minutes = float(words[0]) if words else 0.0
-        except ValueError:
-            minutes = 0.0
-        if not minutes > 0:
-            raise MarkdownImportError(
-                f"{builder.source}:{line}: target time {value!r} is not a number of minutes "
-                "(write e.g. '**Target time:** 45 min')"
-            )
-        process["target_minutes"] = _toml_number(minutes)
-    elif key == "start":
-        process["start"] = value
-    elif key in ("roles", "resources") and value:
-        names = [unescape(v.strip(" \t")) for v in value.split(",") if v.strip(" \t")]
-        if key == "roles":
-            roles.extend((None, name) for name in names)
-        else:
-            process["resources"].extend(names)
-
-
-def _trigger(anchor: str | None, markdown: str) -> dict[str, Any]:
-    trigger: dict[str, Any] = {}
-    if anchor and anchor.startswith(TRIGGER_ANCHOR):
-        trigger["id"] = anchor[len(TRIGGER_ANCHOR) :]
-    marker = " — starts at "
-    cut = markdown.rfind(marker)
-    if cut >= 0 and parse_link(markdown[cut + len(marker) :])[0] is not None:
-        trigger["start"] = markdown[cut + len(marker) :]
-        markdown = markdown[:cut]
-    trigger["title"] = unescape(markdown.strip(" \t"))
-    return trigger
-
-
-def _read_section(builder: _Builder, section: Section) -> tuple[list[ListItem], str]:
+def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], str]:
     """Fill ``section.fields`` and ``kind``; return its items and its text."""
     items: list[ListItem] = []
     content: list[Block | None] = []
@@ -292,7 +96,7 @@ def _read_section(builder: _Builder, section: Section) -> tuple[list[ListItem], 
             )
     elif len(items) >= 2 and all(parse_option(i.text) for i in items):
         section.kind = "decision"
-    return items, _runs(content)
+    return items, paragraph_text(content)
 
 
 def import_markdown(
@@ -310,7 +114,7 @@ def import_markdown(
         )
     document = parse_document(text)
     title_heading, level = _heading_levels(document.blocks)
-    builder = _Builder(process_id, source)
+    builder = Builder(process_id, source)
     preamble: list[Block] = []
     sections = builder.sections
     for block in document.blocks:
@@ -329,7 +133,7 @@ def import_markdown(
         front = document.front_matter
         title = front.get("name") or front.get("title") or fallback_title or "Imported checklist"
     process: dict[str, Any] = {"id": process_id, "title": title, "triggers": [], "resources": []}
-    loose = _preamble(builder, preamble, process)
+    loose = read_preamble(builder, preamble, process)
     if loose:
         sections.insert(0, Section(title, None, loose[0].line, list(loose)))
     for section in sections:
@@ -362,7 +166,7 @@ def import_markdown(
 
 
 def _definition_data(
-    builder: _Builder, process: dict[str, Any], read: list[tuple[list[ListItem], str]]
+    builder: Builder, process: dict[str, Any], read: list[tuple[list[ListItem], str]]
 ) -> dict[str, Any]:
     sections = builder.sections
     steps: dict[str, Any] = {}

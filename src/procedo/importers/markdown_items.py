@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from procedo.render.markdown_text import (
-    BLANK,
     CRITICAL_SIGN,
     find_arrow,
     find_unescaped,
@@ -185,4 +184,4 @@ def parse_option(markdown: str) -> tuple[str, str] | None:
     return label, markdown[arrow[1] :].strip(" \t")
 
 
-__all__ = ["BLANK", "MarkdownImportError", "ParsedItem", "parse_item", "parse_option"]
+__all__ = ["MarkdownImportError", "ParsedItem", "parse_item", "parse_option"]
