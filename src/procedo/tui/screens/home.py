@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -37,6 +38,7 @@ class HomeScreen(Screen[None]):
         self._summaries: list[ProcessSummary] = []
         self._last_table = "processes"
         self._loaded = False
+        self._figures = False  # the per-process figures are read just after the first frame
         self._unfinished: list[UnfinishedRun] = []
 
     @property
@@ -64,21 +66,35 @@ class HomeScreen(Screen[None]):
         unfinished = self.query_one("#unfinished", DataTable)
         unfinished.add_columns("Process", "Operator", "Stopped at", "Updated")
         processes = self.query_one("#processes", DataTable)
-        processes.add_columns("Process", "Version", "Steps", "Last run", "Success")
-        self.query_one("#processes-label", Static).update(lit("Loading processes…"))
-        processes.focus()
-        # Paint the first frame now; read the folder and the journal right after it.
-        self.call_after_refresh(self._first_load)
+        processes.add_columns("Process", "Version", "Steps")
+        processes.add_column("Last run", key="last-run")
+        processes.add_column("Success", key="success")
+        # The first frame shows both lists (the catalog and a short indexed query); the
+        # per-process figures walk an index over every run, so they fill in just after it.
+        self._unfinished = self.workspace.unfinished()
+        self._summaries = self.workspace.summaries(figures=False)
+        self._fill_tables()
+        self._show_problems()
+        (unfinished if unfinished.row_count else processes).focus()
+        self.call_after_refresh(self.call_after_refresh, self._load_figures)
 
-    def _first_load(self) -> None:
+    def _load_figures(self) -> None:
+        """Read the last run and success rate of each process and show them in place."""
+        self._summaries = self.workspace.summaries()
+        self._figures = True
         self._loaded = True
-        self.refresh_data()
-        unfinished = self.query_one("#unfinished", DataTable)
-        if unfinished.row_count:
-            unfinished.focus()
+        processes = self.query_one("#processes", DataTable)
+        now = self.app_clock()
+        for summary in self._summaries:
+            key = summary.loaded.id
+            if key in processes.rows:
+                last_run, success = self._figure_cells(summary, now)
+                processes.update_cell(key, "last-run", last_run, update_width=True)
+                processes.update_cell(key, "success", success, update_width=True)
+        self._show_detail()
 
     def on_screen_resume(self) -> None:
-        if self._loaded:  # the first load happens after the first frame (on_mount)
+        if self._loaded:  # the first load happens in on_mount and just after the first frame
             self.refresh_data()
 
     # -- data -----------------------------------------------------------------------------
@@ -88,6 +104,7 @@ class HomeScreen(Screen[None]):
         if reload:
             self.workspace.reload()
         self._summaries = self.workspace.summaries()
+        self._figures = True
         self._unfinished = self.workspace.unfinished()
         self._fill_tables()
         self._show_problems()
@@ -133,14 +150,20 @@ class HomeScreen(Screen[None]):
                 cell(d.title, max_width=44),
                 cell(d.version, max_width=8),
                 cell(str(len(d.steps))),
-                cell(ago(summary.last_run_at, now) if summary.last_run_at else "never"),
-                cell(percent(summary.success_rate)),
+                *self._figure_cells(summary, now),
                 key=summary.loaded.id,
             )
         total = len(self._summaries)
         count = f"{len(shown)} of {total}" if len(shown) != total else str(total)
         self.query_one("#processes-label", Static).update(lit(f"Processes ({count})"))
         self._show_detail()
+
+    def _figure_cells(self, summary: ProcessSummary, now: int) -> tuple[Text, Text]:
+        """The Last run and Success cells of a process ("…" until the figures are read)."""
+        if not self._figures:
+            return cell("…"), cell("…")
+        last_run = ago(summary.last_run_at, now) if summary.last_run_at else "never"
+        return cell(last_run), cell(percent(summary.success_rate))
 
     def app_clock(self) -> int:
         """The app's clock (fixed in tests)."""
