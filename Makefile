@@ -42,12 +42,14 @@ docs: $(STAMP)
 
 ## The browser tests: `procedo serve` driven in Chromium, and the Mermaid maps rendered by
 ## Mermaid itself (installs Debian's chromium and, with npm, Mermaid when they are missing).
-MERMAID_JS := .cache/mermaid/node_modules/mermaid/dist/mermaid.min.js
+NODE_MODULES := .cache/mermaid/node_modules
 browser-test: $(STAMP)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	@test -f $(MERMAID_JS) || npm install --prefix .cache/mermaid --no-audit --no-fund --silent mermaid@12.3.0
-	PROCEDO_BROWSER_TEST=required $(BIN)/python -m pytest -p no:xdist \
-		tests/test_serve_browser.py tests/test_mermaid_in_browser.py $(ARGS)
+	@test -d $(NODE_MODULES)/jsdom -a -f $(NODE_MODULES)/mermaid/dist/mermaid.min.js || \
+		npm install --prefix .cache/mermaid --no-audit --no-fund --silent mermaid@12.3.0 jsdom@29.1.1
+	PROCEDO_BROWSER_TEST=required PROCEDO_MERMAID_MODULES=$(CURDIR)/$(NODE_MODULES) \
+		$(BIN)/python -m pytest -p no:xdist tests/test_serve_browser.py \
+		tests/test_mermaid_in_browser.py tests/test_render_mermaid.py $(ARGS)
 
 bench: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done

@@ -28,11 +28,18 @@ class MapFigures:
     """Step id -> median seconds of its completed visits."""
     commonest_path: tuple[str, ...] = ()
     """The node ids of the path most runs took, start to end (empty when no run)."""
+    departures: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    """Node id -> moves that left it (the sum of its edges' counts), computed once."""
+
+    def __post_init__(self) -> None:
+        left: dict[str, int] = {}
+        for (source, _, _), count in self.edge_counts.items():
+            left[source] = left.get(source, 0) + count
+        object.__setattr__(self, "departures", left)
 
     def edge_share(self, key: EdgeKey) -> float | None:
         """The share of the source node's departures that took this edge (None if never left)."""
-        source = key[0]
-        left = sum(count for (src, _, _), count in self.edge_counts.items() if src == source)
+        left = self.departures.get(key[0], 0)
         if not left:
             return None
         return self.edge_counts.get(key, 0) / left
