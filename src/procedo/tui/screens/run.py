@@ -24,6 +24,7 @@ from procedo.journal import (
 from procedo.tui.screens.dialogs import ChoicePrompt, Confirm, TextPrompt
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.checklist import (
+    Checklist,
     item_detail,
     item_notes,
     item_prompt,
@@ -33,6 +34,7 @@ from procedo.tui.widgets.checklist import (
 )
 from procedo.tui.widgets.flow_map import FlowMap
 from procedo.tui.widgets.run_header import RunHeader, header_content
+from procedo.tui.widgets.updates import same_content, set_only_class, update_static
 
 _DIGITS = [
     Binding(str(n), f"choose({n - 1})", f"Option {n}", show=False, id=f"run.choose{n}")
@@ -84,7 +86,7 @@ class RunScreen(Screen[None]):
                 yield Static("", id="node-title")
                 yield Static("", id="node-meta")
                 yield Static("", id="node-instructions")
-                yield OptionList(id="choices")
+                yield Checklist(id="choices")
                 yield Static("", id="item-detail")
                 with Horizontal(id="progress-row"):
                     yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
@@ -110,15 +112,10 @@ class RunScreen(Screen[None]):
 
     def _tick(self) -> None:
         header = self.query_one(RunHeader)
-        header.update(
-            header_content(
-                self.run.definition,
-                self.run.state,
-                self._now(),
-                self.read_only,
-                width=header.size.width - 2,
-            )
+        content = header_content(
+            self.run.definition, self.run.state, self._now(), self.read_only, header.size.width - 2
         )
+        update_static(header, content, fixed_height=True)  # one docked line
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -129,19 +126,20 @@ class RunScreen(Screen[None]):
         banner = self.query_one("#readonly-banner", Static)
         banner.display = self.read_only
         if self.read_only:
-            banner.update(
+            update_static(
+                banner,
                 line(
                     ("Read-only: ", "bold"),
                     self.read_only_reason,
                     ("  Press t to take it over.", "bold"),
-                )
+                ),
             )
         map_key = (tuple(state.visited_nodes()), state.current_node)
         if map_key != self._map_key:
             self._map_key = map_key
             self.query_one(FlowMap).show(definition, state)
         node = state.current_node or ""
-        choices = self.query_one("#choices", OptionList)
+        choices = self.query_one("#choices", Checklist)
         visit_index = state.current.index if state.current else None
         keep = choices.highlighted if self._shown_node == visit_index else 0
         self._shown_node = visit_index
@@ -153,8 +151,8 @@ class RunScreen(Screen[None]):
             step = definition.steps[node]
             visit = state.current
             assert visit is not None
-            title.update(line(("Step  ", "$text-muted"), (step.title, "bold")))
-            meta.update(self._meta(step.role))
+            update_static(title, line(("Step  ", "$text-muted"), (step.title, "bold")))
+            update_static(meta, self._meta(step.role))
             self._show_text(instructions, step.instructions)
             prompts = [
                 item_prompt(definition, step, item, visit.mark(i), len(item_notes(state, node, i)))
@@ -164,17 +162,19 @@ class RunScreen(Screen[None]):
             done = sum(1 for i in range(len(step.items)) if visit.mark(i).done)
             bar = self.query_one("#progress", ProgressBar)
             bar.update(total=max(1, len(step.items)), progress=done if step.items else 1)
-            self.query_one("#progress-label", Static).update(
+            update_static(
+                self.query_one("#progress-label", Static),
                 lit(
                     f"{done}/{len(step.items)} done"
                     + ("  · c to complete" if done == len(step.items) else "")
-                )
+                ),
+                fixed_height=True,  # the progress row is one line
             )
             progress_row.display = True
         elif node in definition.decisions:
             decision = definition.decisions[node]
-            title.update(line(("Decide  ", "$text-muted"), (decision.question, "bold")))
-            meta.update(self._meta(decision.role))
+            update_static(title, line(("Decide  ", "$text-muted"), (decision.question, "bold")))
+            update_static(meta, self._meta(decision.role))
             self._show_text(instructions, decision.details)
             prompts = [option_prompt(definition, decision, i) for i in range(len(decision.options))]
             self._show_prompts(choices, prompts, same_visit=visit_index == self._listed_visit)
@@ -189,17 +189,17 @@ class RunScreen(Screen[None]):
             self._key_state = key_state
             self.refresh_bindings()
 
-    def _show_prompts(self, choices: OptionList, prompts: list[Content], same_visit: bool) -> None:
+    def _show_prompts(self, choices: Checklist, prompts: list[Content], same_visit: bool) -> None:
         """Replace only the rows that changed (a full rebuild re-renders every row)."""
         if same_visit and len(prompts) == len(self._prompts) == choices.option_count:
             for index, (old, new) in enumerate(zip(self._prompts, prompts, strict=True)):
-                if old != new:
-                    choices.replace_option_prompt_at_index(index, new)
+                if not same_content(old, new):
+                    choices.set_prompt(index, new)
         else:
             choices.set_options([Option(p, id=str(i)) for i, p in enumerate(prompts)])
         self._prompts = prompts
 
-    def _meta(self, role: str | None) -> object:
+    def _meta(self, role: str | None) -> Content:
         definition, state = self.run.definition, self.run.state
         parts: list[object] = []
         if role:
@@ -212,7 +212,7 @@ class RunScreen(Screen[None]):
 
     @staticmethod
     def _show_text(widget: Static, text: str) -> None:
-        widget.update(lit(text))
+        update_static(widget, lit(text))
         widget.display = bool(text)
 
     def _show_detail(self) -> None:
@@ -225,7 +225,7 @@ class RunScreen(Screen[None]):
             return
         notes = item_notes(self.run.state, visit.node, index)
         content = item_detail(step, index, visit.mark(index), notes)
-        detail.update(content)
+        update_static(detail, content)
         detail.display = bool(content.plain)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -234,9 +234,9 @@ class RunScreen(Screen[None]):
     def show_status(self, message: str, kind: str = "ok") -> None:
         """Show the outcome of the last action (ok, refused or error)."""
         status = self.query_one("#status", Static)
-        status.set_classes(f"status-{kind}")
+        set_only_class(status, f"status-{kind}")
         marks = {"ok": "✓ ", "refused": "✗ ", "error": "⚠ NOT SAVED: "}
-        status.update(line((marks.get(kind, ""), "bold"), message))
+        update_static(status, line((marks.get(kind, ""), "bold"), message))
 
     # -- helpers --------------------------------------------------------------------------
 

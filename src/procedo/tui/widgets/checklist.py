@@ -1,8 +1,10 @@
-"""How checklist items and decision options are drawn (pure functions returning Content)."""
+"""How checklist items and decision options are drawn (pure functions returning Content), and
+the list that shows them."""
 
 from __future__ import annotations
 
 from textual.content import Content
+from textual.widgets import OptionList
 
 from procedo.engine import ItemMark, Note, RunState
 from procedo.model import Decision, Item, ProcessDefinition, Step
@@ -103,3 +105,40 @@ def item_detail(step: Step, index: int, mark: ItemMark, notes: list[Note]) -> Co
     if item.critical and not parts:
         parts.append(("Critical: must be done; it cannot be marked not applicable.", "$warning"))
     return line(*parts) if parts else Content("")
+
+
+class Checklist(OptionList):
+    """The run screen's list of items or options; a changed row repaints only that row.
+
+    ``OptionList.replace_option_prompt_at_index`` drops the rendering of every row and repaints
+    the whole list. :meth:`set_prompt` keeps the other rows when the new prompt has the same
+    height (the usual case: a tick changes ``[ ]`` to ``[✓]``), else falls back to it.
+    """
+
+    def set_prompt(self, index: int, prompt: Content) -> None:
+        """Replace the prompt of the option at ``index``."""
+        if not self._replace_in_place(index, prompt):
+            self.replace_option_prompt_at_index(index, prompt)
+
+    def _replace_in_place(self, index: int, prompt: Content) -> bool:
+        # The caches are OptionList internals (Textual 8): without them, do the full replace.
+        line_cache = getattr(self, "_line_cache", None)
+        render_cache = getattr(self, "_option_render_cache", None)
+        heights = getattr(line_cache, "heights", None)
+        first_lines = getattr(line_cache, "index_to_line", None)
+        if render_cache is None or heights is None or first_lines is None:
+            return False
+        height, first = heights.get(index), first_lines.get(index)
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if height is None or first is None or width <= 0:
+            return False
+        option = self.get_option_at_index(index)
+        padding = self.get_component_styles("option-list--option").padding
+        new_height = prompt.get_height(self.styles, width - padding.width) + option._divider
+        if new_height != height:
+            return False
+        option._set_prompt(prompt)
+        for key in [key for key in render_cache.keys() if key[0] is option]:  # noqa: SIM118
+            render_cache.discard(key)
+        self.refresh_lines(first, height)
+        return True
