@@ -137,14 +137,17 @@ class Workspace:
             "ORDER BY updated_at DESC LIMIT ?",
             (limit,),
         ):
-            definition = self.journal.definition(row["definition_hash"])
+            current = self.catalog.get(row["process_id"])
+            if current is not None and current.sha256 == row["definition_hash"]:
+                definition = current.definition  # the same text: no need to parse it again
+            else:
+                definition = self.journal.definition(row["definition_hash"])
             node = row["current_node"] or ""
             try:
                 found = definition.node(node)
                 node_title = getattr(found, "title", None) or getattr(found, "question", node)
             except KeyError:
                 node_title = node
-            current = self.catalog.get(row["process_id"])
             result.append(
                 UnfinishedRun(
                     run_id=row["id"],
