@@ -24,6 +24,7 @@ from procedo.render.markdown_text import (
     guard_arrows,
     guard_field,
 )
+from procedo.render.mermaid import render_mermaid
 
 ROLE_ANCHOR = "role-"
 TRIGGER_ANCHOR = "trigger-"
@@ -168,10 +169,6 @@ def _end_lines(end_id: str, end: End) -> list[str]:
 
 
 def _mermaid(definition: ProcessDefinition) -> list[str]:
-    try:
-        from procedo.render.mermaid import render_mermaid
-    except ImportError:
-        return []
     return [
         "**Map:**",
         "",
