@@ -2,7 +2,9 @@
 
 1. Time from launch to the first frame of the home screen, with the bundled processes and a
    journal of 100,000 runs, beside a bare Textual app that shows the same widgets with no data
-   (aim: at most 1.5x).
+   (aim: at most 1.5x). "First frame" is the first output showing the title; "with its data"
+   waits for the process list's label, "with figures" for the last-run and success figures,
+   which the home screen reads just after its first frame.
 2. Time from a key press (space) to the repainted, durable tick: the header's "saved #N"
    advances only after the journal committed the event (aim: p99 under 50 ms).
 
@@ -147,6 +149,7 @@ def fill_journal(db: Path, processes: Path) -> None:
 
 
 def median_of(samples: list[float]) -> float:
+    """The median of samples in seconds, in milliseconds."""
     return statistics.median(samples) * 1000
 
 
@@ -156,6 +159,7 @@ def bench_startup(env: dict[str, str], tries: int = 5) -> None:
     bare = [PYTHON, "-c", BARE_APP]
     first: list[float] = []
     ready: list[float] = []
+    figures: list[float] = []
     bare_first: list[float] = []
     for _ in range(tries):
         start = time.perf_counter()
@@ -163,10 +167,13 @@ def bench_startup(env: dict[str, str], tries: int = 5) -> None:
         try:
             seen_first, _ = read_until(master, b"procedo")
             seen_ready, _ = read_until(master, b"Processes (6)")
+            # The Success column ("83 %") is filled once the per-process figures are read.
+            seen_figures, _ = read_until(master, b" %")
         finally:
             stop(proc, master)
         first.append(seen_first - start)
         ready.append(seen_ready - start)
+        figures.append(seen_figures - start)
         start = time.perf_counter()
         proc, master = spawn(bare, env)
         try:
@@ -175,12 +182,14 @@ def bench_startup(env: dict[str, str], tries: int = 5) -> None:
             stop(proc, master)
         bare_first.append(seen - start)
     ours, data, theirs = median_of(first), median_of(ready), median_of(bare_first)
+    full = median_of(figures)
     print(f"start-up, {RUNS:,} runs in the journal (median of {tries}):")
     print(f"  bare app, first frame        {theirs:6.0f} ms   (same widgets, no data)")
     print(
         f"  procedo, first frame of home {ours:6.0f} ms   ratio {ours / theirs:.2f} x (aim <= 1.5)"
     )
     print(f"  procedo, home with its data  {data:6.0f} ms   ratio {data / theirs:.2f} x")
+    print(f"  procedo, home with figures   {full:6.0f} ms   ratio {full / theirs:.2f} x")
 
 
 def bench_tick(env: dict[str, str], db: Path, presses: int = 200) -> None:
