@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -331,3 +332,32 @@ def test_derived_rows_that_disagree_with_the_events_are_caught(
     result = cli_verify(db)
     assert result.exit_code == 1
     assert found in result.output
+
+
+def test_verify_reads_one_moment_while_another_session_writes(tmp_path: Path) -> None:
+    db = tmp_path / "busy.db"
+    target, _other = build(db)
+    done = threading.Event()
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with Journal(db) as journal:
+                run = journal.take_over(target, "Writer")
+                ticks = 0
+                while not done.is_set() and ticks < 3000:
+                    run.check(0) if ticks % 2 else run.uncheck(0)
+                    ticks += 1
+        except BaseException as error:  # surfaced below
+            failures.append(error)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with Journal(db) as journal:
+            reports = [verify_journal(journal) for _ in range(40)]
+    finally:
+        done.set()
+        writer.join()
+    assert not failures
+    assert all(report.intact for report in reports), [str(b) for r in reports for b in r.breaches]

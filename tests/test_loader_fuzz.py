@@ -370,3 +370,18 @@ def test_line_index_finds_the_keys_of_generated_documents(document: dict[str, An
     for key_path in key_paths(document):
         # tomli_w writes every key, so the index must place each path on some line.
         assert index.line_of(key_path) is not None, key_path
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ('[process]\ntitle = "x"\ntarget_minutes = ' + "9" * 5000 + "\n", "4300"),
+        ("a = " + "[" * 100_000 + "\n", "nested too deeply"),
+    ],
+    ids=["huge-integer", "deep-nesting"],
+)
+def test_pathological_files_are_reported_not_raised(text: str, reported: str) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(text, source="odd.toml")
+    (problem,) = caught.value.problems
+    assert problem.file == "odd.toml" and reported in problem.message

@@ -90,7 +90,7 @@ def runs_command(
 @pass_procedo
 def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
     """Show one run's state and every event. RUN may be a unique prefix of the id."""
-    with journal_for(obj) as journal:
+    with journal_for(obj) as journal, journal.snapshot():
         run_id = journal.resolve_run_id(run)
         row = journal.run_row(run_id)
         definition, state = journal.load_state(run_id)

@@ -62,6 +62,25 @@ class Journal:
 
     # -- reading helpers ------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read in one transaction, so every query sees the same moment (WAL keeps writers
+        going meanwhile). Without it, a run written between two queries looks inconsistent."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.DatabaseError as error:
+            raise JournalError(f"cannot read the journal: {describe_sqlite_error(error)}") from None
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+
     def rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Run a read query; damage and I/O problems become :class:`JournalError`."""
         try:

@@ -51,7 +51,12 @@ class VerifyReport:
 
 
 def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> VerifyReport:
-    """Check the chains of the given runs (all runs when None)."""
+    """Check the chains of the given runs (all runs when None), all read at one moment."""
+    with journal.snapshot():
+        return _verify(journal, run_ids)
+
+
+def _verify(journal: Journal, run_ids: Iterable[str] | None) -> VerifyReport:
     wanted = list(run_ids) if run_ids is not None else None
     if wanted is None:
         runs = journal.rows("SELECT id, definition_hash, last_seq, last_hash FROM runs ORDER BY id")

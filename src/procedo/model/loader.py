@@ -79,12 +79,13 @@ def parse_definition(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DefinitionError([_syntax_problem(error, text, source)]) from None
-    except (RecursionError, MemoryError) as error:
-        message = (
-            "the file is nested too deeply to read"
-            if isinstance(error, RecursionError)
-            else str(error)
-        )
+    except (RecursionError, MemoryError, ValueError) as error:
+        if isinstance(error, RecursionError):
+            message = "the file is nested too deeply to read"
+        elif isinstance(error, ValueError):  # e.g. an integer of more than 4300 digits
+            message = f"the file cannot be read as TOML: {error}"
+        else:
+            message = "the file is too large to read"
         raise DefinitionError([Problem(source, message)]) from None
     process_table = data.get("process")
     if isinstance(process_table, dict) and "id" not in process_table and default_id:
