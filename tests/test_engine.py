@@ -274,6 +274,8 @@ def test_a_process_without_triggers_starts_without_one_and_refuses_any() -> None
         ("", "the operator name must not be empty"),
         ("  \n\t ", "the operator name must not be empty"),
         ("x" * 121, "the operator name is longer than 120 characters"),
+        ("Ann\x1b]0;root\x07", "the operator name must not contain control characters"),
+        ("Ann\u202enimda", "the operator name must not contain control characters"),
     ],
 )
 def test_the_operator_name_is_checked(name: str, message: str) -> None:
@@ -282,6 +284,11 @@ def test_the_operator_name_is_checked(name: str, message: str) -> None:
         start(operator=name, sink=sink)
     assert str(caught.value) == message
     assert sink.events == []
+
+
+def test_names_in_any_script_are_kept() -> None:
+    name = "Zoë Nguyễn 漢字 می‌خواهم"  # a ZWNJ is part of Persian
+    assert start(operator=name).state.operator == name
 
 
 def test_a_practice_run_is_flagged_in_the_start_event() -> None:

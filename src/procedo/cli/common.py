@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 from click.core import ParameterSource
 
+from procedo.cli.terminal_text import shown
 from procedo.config import ENV_DB, ENV_PROCESSES, Paths
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,7 +90,8 @@ def print_json(data: Any) -> None:
 
 
 def print_table(rows: list[list[str]], headers: list[str]) -> None:
-    """Print a plain aligned text table."""
+    """Print a plain aligned text table (cells on one line, control characters escaped)."""
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]

@@ -16,6 +16,7 @@ from procedo.cli.common import (
     print_json,
     print_table,
 )
+from procedo.cli.terminal_text import shown
 from procedo.engine import STATUSES
 from procedo.journal import Journal, JournalError
 from procedo.journal.verify import verify_journal
@@ -106,24 +107,27 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
         )
         return
     click.echo(f"Run {run_id}")
-    click.echo(f"  process   {definition.title} ({row['process_id']} v{row['process_version']})")
+    version = f"{row['process_id']} v{row['process_version']}"
+    click.echo(f"  process   {shown(definition.title)} ({shown(version)})")
     click.echo(f"  status    {row['status']}" + (" (practice)" if row["practice"] else ""))
-    click.echo(f"  operator  {row['operator']}  (all: {', '.join(state.operators)})")
+    operators = ", ".join(shown(name) for name in state.operators)
+    click.echo(f"  operator  {shown(row['operator'])}  (all: {operators})")
     if row["trigger"]:
-        click.echo(f"  trigger   {row['trigger']}")
+        click.echo(f"  trigger   {shown(row['trigger'])}")
     click.echo(f"  started   {short_time(row['started_at'])} UTC")
     if row["ended_at"]:
         click.echo(f"  ended     {short_time(row['ended_at'])} UTC")
     click.echo(f"  path      {' > '.join(state.path_nodes())}")
     click.echo("")
     for event in events:
-        parts = [f"{event.seq:>4}", event.ts[11:23], event.actor, event.kind]
+        parts = [f"{event.seq:>4}", event.ts[11:23], shown(event.actor), event.kind]
         if event.node:
-            parts.append(event.node + (f"#{event.item + 1}" if event.item is not None else ""))
+            item = f"#{event.item + 1}" if event.item is not None else ""
+            parts.append(shown(event.node) + item)
         if event.value is not None:
-            parts.append(f"= {event.value}")
+            parts.append(f"= {shown(event.value)}")
         if event.reason:
-            parts.append(f"({event.reason})")
+            parts.append(f"({shown(event.reason)})")
         click.echo("  " + "  ".join(parts))
 
 

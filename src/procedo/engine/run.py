@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,11 +54,17 @@ class _Draft:
     actor: str | None = None
 
 
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Direction overrides, which can make a name read as another one."""
+
+
 def clean_name(name: str, what: str = "operator name") -> str:
     """A trimmed, non-empty, single-line name, or :class:`Refused`."""
     cleaned = " ".join(str(name).split())
     if not cleaned:
         raise Refused(f"the {what} must not be empty")
+    if any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in cleaned):
+        raise Refused(f"the {what} must not contain control characters")
     if len(cleaned) > MAX_NAME:
         raise Refused(f"the {what} is longer than {MAX_NAME} characters")
     return cleaned
