@@ -292,7 +292,8 @@ def test_verify_names_the_tampered_run(db: Path) -> None:
     result = run("verify")
     assert result.exit_code == 1
     assert result.output == (
-        f"run {ids['aborted']}: event 2: its content or hash was changed\n"
+        f"run {ids['aborted']}: event 2: its content or hash was changed "
+        "(or event 1 was rewritten with a fresh hash)\n"
         "Checked 3 run(s), 14 event(s): 1 run(s) NOT intact.\n"
     )
 

@@ -132,7 +132,10 @@ def check_chain(
             what = "missing" if event.seq > expected_seq else "out of order or inserted"
             return Breach(run_id, expected_seq, f"event {expected_seq} is {what}"), count
         if event.compute_hash(previous) != event.hash:
-            return Breach(run_id, event.seq, "its content or hash was changed"), count
+            reason = "its content or hash was changed"
+            if event.seq > 1:  # or the one before was edited and given a hash that fits it
+                reason += f" (or event {event.seq - 1} was rewritten with a fresh hash)"
+            return Breach(run_id, event.seq, reason), count
         previous = event.hash
         expected_seq += 1
     return None, count
