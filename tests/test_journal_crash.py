@@ -191,7 +191,10 @@ class Lane:
                 if status_text in ("active", "paused"):
                     assert read_only == "0", "the dead child's lease blocked the run"
                     self.resumes += 1
-                assert int(last_seq) == expected_seq, "the run did not resume where it stopped"
+                if int(last_seq) == expected_seq + 1:  # the dead child's session, journaled
+                    assert self.event_kind(run_id, int(last_seq)) == "takeover"
+                else:
+                    assert int(last_seq) == expected_seq, "the run did not resume where it stopped"
             elif words[0] == "ack":
                 run_id, seq = words[1], int(words[2])
                 assert seq > self.acked.get(run_id, 0)
@@ -199,6 +202,10 @@ class Lane:
                 self.current = run_id
                 self.acks += 1
         self.check()
+
+    def event_kind(self, run_id: str, seq: int) -> str:
+        with Journal(self.db, create=False) as journal:
+            return next(e.kind for e in journal.events(run_id) if e.seq == seq)
 
     def last_seq(self, run_id: str) -> int:
         with Journal(self.db, create=False) as journal:

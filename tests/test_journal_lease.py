@@ -168,7 +168,7 @@ def test_a_stale_session_is_refused_once_the_journal_moved_on(
     assert ann.events(run.run_id)[-1].actor == "Bob"  # the run's operator is now Bob
 
 
-def test_a_dead_holders_lease_is_taken_silently(
+def test_a_dead_holders_lease_is_taken_and_the_crash_journaled(
     sessions: list[Journal], db: Path, incident: LoadedProcess
 ) -> None:
     ann, bob, _ = sessions
@@ -185,8 +185,24 @@ def test_a_dead_holders_lease_is_taken_silently(
     assert opened.holder is None
     assert lease_row(db, run.run_id)[:2] == (bob.token, os.getpid())  # type: ignore[index]
     opened.run.check(0)
-    kinds = [e.kind for e in bob.events(run.run_id)]
-    assert kinds == ["start", "check"]  # no takeover event: nothing to record
+    events = bob.events(run.run_id)
+    assert [e.kind for e in events] == ["start", "takeover", "check"]
+    takeover = events[1]
+    assert takeover.actor == "Ann"  # the same operator carries on; `o` hands over otherwise
+    assert takeover.reason is not None
+    assert f"process {pid}" in takeover.reason and "ended without closing the run" in (
+        takeover.reason
+    )
+
+
+def test_reopening_a_run_this_session_left_records_nothing(
+    sessions: list[Journal], incident: LoadedProcess
+) -> None:
+    ann, _, _ = sessions
+    run = ann.start_run(incident, "Ann", "pager")
+    ann.release(run.run_id)
+    ann.open_run(run.run_id)
+    assert [e.kind for e in ann.events(run.run_id)] == ["start"]
 
 
 def test_a_lease_from_another_host_is_trusted_and_named(

@@ -225,8 +225,15 @@ class Journal:
                 else "opened read-only"
             )
             return OpenedRun(Run(definition, state, ReadOnlySink(reason), self.clock), True, holder)
-        self._claim(run_id, state.operator)
-        return OpenedRun(Run(definition, state, JournalSink(self), self.clock), False, None)
+        abandoned = self._claim(run_id, state.operator)
+        run = Run(definition, state, JournalSink(self), self.clock)
+        if abandoned is not None and state.status == "active":
+            # The session that drove it died without leaving it: say so in the record.
+            run.take_over(
+                state.operator,
+                f"the previous session ({abandoned.describe()}) ended without closing the run",
+            )
+        return OpenedRun(run, False, None)
 
     def take_over(self, run_id: str, operator: str, reason: str | None = None) -> Run:
         """Take a run over from another session (journaled as a ``takeover`` event)."""
@@ -242,7 +249,8 @@ class Journal:
                 "DELETE FROM leases WHERE run_id = ? AND token = ?", (run_id, self.token)
             )
 
-    def _claim(self, run_id: str, operator: str) -> None:
+    def _claim(self, run_id: str, operator: str) -> Lease | None:
+        """Hold the run's lease; return a dead session's lease that this replaced, if any."""
         from procedo.journal.lease import write_lease
 
         with write_transaction(self.db, "opening the run") as conn:
@@ -250,6 +258,7 @@ class Journal:
             if lease is not None and lease.token != self.token and is_live(lease, self.token):
                 raise RunLockedError(f"this run is driven by {lease.describe()}")
             write_lease(conn, run_id, self.token, operator, iso_from_ms(self.clock()))
+        return lease if lease is not None and lease.token != self.token else None
 
     def runs(
         self,
