@@ -93,6 +93,13 @@ def test_validate_a_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> Non
     assert result.output.splitlines()[0] == f"{missing}: no such file or folder"
 
 
+def test_validate_a_folder_without_process_files_says_so(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# not a process\n", encoding="utf-8")
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == f"No process files (*.toml) found in {tmp_path}.\n"
+
+
 def test_validate_json(folder: Path) -> None:
     bad = folder / "incident-response.toml"
     break_file(bad)

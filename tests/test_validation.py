@@ -427,7 +427,46 @@ def test_an_item_that_is_neither_text_nor_a_table() -> None:
     problem = only_problem(text)
     assert problem.key == "steps.triage.items.0"
     assert problem.line == line_with(text, "42,")
-    assert problem.message == "must be a table, not 42"
+    assert problem.message == "must be a string or a table, not 42"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("target_minutes = 45", "target_minutes = inf", "process.target_minutes"),
+        ('unit = "%", min = 0,', 'unit = "%", min = nan,', "steps.triage.items.4.min"),
+        ("max = 100", "max = -inf", "steps.triage.items.4.max"),
+    ],
+)
+def test_bounds_and_targets_must_be_finite(old: str, new: str, key: str) -> None:
+    problem = only_problem(edit(old, new))
+    assert problem.key == key
+    assert problem.message.startswith("must be a finite number, not ")
+
+
+def test_a_node_id_used_twice_is_reported_once_without_graph_echoes() -> None:
+    text = """
+[process]
+title = "x"
+[steps.a]
+title = "A"
+next = "b"
+[steps.b]
+title = "B"
+next = "a"
+[decisions.a]
+question = "q"
+options = [{ label = "1", next = "e" }, { label = "2", next = "e" }]
+[ends.e]
+title = "E"
+outcome = "success"
+"""
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(text, source="t.toml")
+    assert [p.message for p in caught.value.problems] == [
+        "node id 'a' is already used by steps.a: node ids must be unique across steps, "
+        "decisions and ends"
+    ]
 
 
 # -- references -----------------------------------------------------------------------------

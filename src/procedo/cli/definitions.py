@@ -50,9 +50,12 @@ def validate_command(obj: ProcedoContext, paths: tuple[str, ...], as_json: bool)
                 f"{len(catalog.problems)} problem(s) in {bad} of {files} file(s); "
                 f"{len(catalog.processes)} valid process(es)."
             )
+        elif not files:
+            shown = ", ".join(str(t) for t in targets)
+            click.echo(f"No process files (*.toml) found in {shown}.")
         else:
             click.echo(f"All {files} file(s) valid: {len(catalog.processes)} process(es).")
-    if catalog.problems:
+    if catalog.problems or not files:
         raise SystemExit(1)
 
 

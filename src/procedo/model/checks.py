@@ -27,8 +27,11 @@ def check_definition(definition: ProcessDefinition) -> list[Finding]:
         findings.append((("ends",), "the process has no end: add at least one [ends.<id>] table"))
     if not definition.steps and not definition.decisions:
         findings.append((("steps",), "the process has no steps or decisions"))
-    broken_reference = any("is not a node of this process" in message for _, message in findings)
-    if not broken_reference and definition.ends:
+    broken = any(
+        "is not a node of this process" in message or "is already used by" in message
+        for _, message in findings
+    )
+    if not broken and definition.ends:  # graph messages would only repeat the problems above
         findings.extend(_check_graph(definition))
     return findings
 

@@ -32,7 +32,7 @@ class ProcessInfo(_Frozen):
     summary: str = ""
     owner: str = ""
     start: str | None = None
-    target_minutes: Annotated[float, Field(gt=0, strict=False)] | None = None
+    target_minutes: Annotated[float, Field(gt=0, strict=False, allow_inf_nan=False)] | None = None
     resources: tuple[Text, ...] = ()
 
     @field_validator("target_minutes", mode="before")
@@ -59,8 +59,8 @@ class Item(_Frozen):
     critical: StrictBool = False
     record: RecordKind | None = None
     unit: str | None = None
-    min: Annotated[float, Field(strict=False)] | None = None
-    max: Annotated[float, Field(strict=False)] | None = None
+    min: Annotated[float, Field(strict=False, allow_inf_nan=False)] | None = None
+    max: Annotated[float, Field(strict=False, allow_inf_nan=False)] | None = None
     choices: tuple[Text, ...] = ()
     details: str = ""
 

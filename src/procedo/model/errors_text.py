@@ -99,7 +99,12 @@ def error_message(error: ErrorDetails) -> tuple[KeyPath, str]:
         hint = did_you_mean(str(value), [a for a in allowed if a]) if isinstance(value, str) else ""
         return path, f"must be one of {expected}, not {describe_value(value)}{hint}"
     if kind in _TYPE_WORDS:
-        return path, f"must be {_TYPE_WORDS[kind]}, not {describe_value(value)}"
+        expected = _TYPE_WORDS[kind]
+        if kind == "model_type" and len(path) >= 2 and path[-2] == "items":
+            expected = "a string or a table"  # an item is "text" or { text = ..., ... }
+        return path, f"must be {expected}, not {describe_value(value)}"
+    if kind == "finite_number":
+        return path, f"must be a finite number, not {describe_value(value)}"
     if kind == "string_too_short":
         return path, "must not be empty"
     if kind == "greater_than":
