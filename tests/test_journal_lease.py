@@ -318,3 +318,18 @@ def test_the_same_session_can_reopen_its_own_run(
     opened = ann.open_run(run.run_id)
     assert not opened.read_only
     opened.run.check(0)
+
+
+def test_the_default_operator_falls_back_to_the_login_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from procedo.journal.store import default_operator
+
+    for key in ("PROCEDO_OPERATOR", "USER", "LOGNAME", "USERNAME"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr("getpass.getuser", lambda: "login-name")
+    assert default_operator() == "login-name"
+    monkeypatch.setenv("USER", "  ")
+    assert default_operator() == "login-name"
+    monkeypatch.setenv("PROCEDO_OPERATOR", "Ann")
+    assert default_operator() == "Ann"

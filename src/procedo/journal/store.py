@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import sqlite3
 import uuid
@@ -292,6 +293,9 @@ class Journal:
 def default_operator() -> str:
     """The login name, as a fallback operator name."""
     for key in ("PROCEDO_OPERATOR", "USER", "LOGNAME", "USERNAME"):
-        if os.environ.get(key):
-            return os.environ[key]
-    return "operator"
+        if os.environ.get(key, "").strip():
+            return os.environ[key].strip()
+    try:
+        return getpass.getuser()  # the password database when no variable says
+    except (OSError, KeyError, ImportError):
+        return "operator"
