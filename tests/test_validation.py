@@ -869,3 +869,61 @@ def test_a_file_name_that_is_not_a_valid_id_needs_an_explicit_id(tmp_path: Path)
     [problem] = caught.value.problems
     assert (problem.key, problem.line) == ("process.id", line_with(text, "[process]"))
     assert problem.message.startswith("'Night Shift' is not a valid id: ")
+
+
+# -- every problem in one pass ------------------------------------------------------------
+
+TYPOS = """\
+[process]
+title = "Typo"
+start = "triage"
+[roles]
+ops = "Operations"
+[steps.triage]
+title = "Triage"
+role = "opz"
+nxt = "impact"
+next = "impcat"
+items = ["One", { text = "Two", critcal = true }]
+[steps.fix]
+title = "Fix"
+role = "ops"
+next = "done"
+items = [{ text = "Temp", record = "number", min = "zero" }]
+[decisions.impact]
+question = "Bad?"
+options = [{ label = "Yes", next = "fix" }, { label = 3, next = "nowhere" }]
+[ends.done]
+title = "Done"
+outcome = "sucess"
+"""
+
+
+def test_shape_problems_do_not_hide_the_cross_checks_of_the_rest() -> None:
+    found = [(p.line, p.key, p.message) for p in problems(TYPOS)]
+    assert found == [
+        (8, "steps.triage.role", "role 'opz' is not a key of [roles] (did you mean 'ops'?)"),
+        (9, "steps.triage.nxt", "unknown key 'nxt' (did you mean 'next'?)"),
+        (
+            10,
+            "steps.triage.next",
+            "'impcat' is not a node of this process (did you mean 'impact'?)",
+        ),
+        (11, "steps.triage.items.1.critcal", "unknown key 'critcal' (did you mean 'critical'?)"),
+        (16, "steps.fix.items.0.min", "must be a number, not 'zero'"),
+        (19, "decisions.impact.options.1.label", "must be text (a quoted string), not 3"),
+        (19, "decisions.impact.options.1.next", "'nowhere' is not a node of this process"),
+        (
+            22,
+            "ends.done.outcome",
+            "must be one of 'success' or 'failure', not 'sucess' (did you mean 'success'?)",
+        ),
+    ]
+
+
+def test_a_broken_node_is_still_a_node_for_the_references_to_it() -> None:
+    text = edit('[steps.mitigate]\ntitle = "Mitigate"', "[steps.mitigate]\ntitle = 5")
+    found = problems(text)
+    assert [(p.key, p.message) for p in found] == [
+        ("steps.mitigate.title", "must be text (a quoted string), not 5")
+    ]

@@ -15,8 +15,11 @@ from procedo.model.toml_index import KeyPath
 Finding = tuple[KeyPath, str]
 
 
-def check_definition(definition: ProcessDefinition) -> list[Finding]:
-    """Every cross-reference and graph problem of a definition that has a valid shape."""
+def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> list[Finding]:
+    """Every cross-reference and graph problem of a definition that has a valid shape.
+
+    ``graph=False`` leaves out reachability and ways out (for a stand-in of a broken file).
+    """
     findings = [
         *_check_ids(definition),
         *_check_roles(definition),
@@ -31,7 +34,7 @@ def check_definition(definition: ProcessDefinition) -> list[Finding]:
         "is not a node of this process" in message or "is already used by" in message
         for _, message in findings
     )
-    if not broken and definition.ends:  # graph messages would only repeat the problems above
+    if graph and not broken and definition.ends:  # else graph messages would only echo these
         findings.extend(_check_graph(definition))
     return findings
 

@@ -21,6 +21,7 @@ from procedo.model.definition import ProcessDefinition
 from procedo.model.errors_text import error_message
 from procedo.model.parse_cache import cached_definition, store_definition
 from procedo.model.problems import DefinitionError, Problem
+from procedo.model.salvage import salvage_findings
 from procedo.model.toml_index import KeyPath, TomlLineIndex
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
@@ -95,9 +96,16 @@ def parse_definition(
     except ValidationError as error:
         index = TomlLineIndex(text)  # built only when there is something to point at
         problems = []
-        for detail in error.errors(include_url=False):
+        details = error.errors(include_url=False)
+        for detail in details:
             path, message = error_message(detail)
             problems.append(Problem(source, message, _format_path(path), index.line_of(path)))
+        # The well-formed parts still get their cross-checks: every problem in one pass.
+        for path, message in salvage_findings(data, [tuple(d["loc"]) for d in details]):
+            problems.append(Problem(source, message, _format_path(path), index.line_of(path)))
+        problems.sort(
+            key=lambda p: p.line if p.line is not None else 1 << 30
+        )  # stable: in file order
         raise DefinitionError(problems) from None
     findings = check_definition(definition)
     if findings:
