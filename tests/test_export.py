@@ -82,6 +82,8 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
     assert "## Recorded values\n\nNone.\n" in paused
     aborted = to_markdown(records["R4"])
     assert "- **Status:** aborted: Power cut" in aborted
+    assert "- **Duration:** 3 min 00 s\n" in aborted, "an aborted run is never within target"
+    assert "within target" not in aborted and "over target" not in aborted
     assert "| Prepare | Wash hands | Water off | Dan | 2026-11-05 09:01:00 |" in aborted
     practice = to_markdown(records["R5"])
     assert "(practice run)" in practice

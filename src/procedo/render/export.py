@@ -132,8 +132,8 @@ def _outcome(record: RunRecord) -> str:
 def _target(record: RunRecord) -> str:
     target = record.definition.process.target_minutes
     taken = record.run["duration_ms"]
-    if target is None or taken is None:
-        return ""
+    if target is None or taken is None or record.run["status"] != "completed":
+        return ""  # only a completed run can be within its target
     target_ms = round(target * 60_000)
     verdict = "within target" if taken <= target_ms else "over target"
     return f" (target {duration(target_ms)}: {verdict})"

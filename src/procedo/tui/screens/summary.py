@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from procedo.engine import Run, RunState
 from procedo.model import ProcessDefinition
+from procedo.render.export import item_text, node_title
 from procedo.tui.text import duration, line
 
 
@@ -35,7 +36,7 @@ def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, st
             parts += [" — ", s.abort_reason]
     parts += ["\n", ("Duration  ", "$text-muted"), duration(s.duration_ms)]
     target = d.process.target_minutes
-    if target and s.duration_ms is not None:
+    if target and s.duration_ms is not None and s.status == "completed":
         on_target = s.duration_ms <= target * 60_000
         parts += [
             ("  (target ", "$text-muted"),
@@ -79,11 +80,8 @@ def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, st
     if s.notes:
         parts += ["\n\n", ("Notes", "bold")]
         for note in s.notes:
-            where = (
-                f" on {note.node}" + (f" item {note.item + 1}" if note.item is not None else "")
-                if note.node
-                else ""
-            )
+            on = item_text(d, note.node, note.item) or node_title(d, note.node)
+            where = f" on {on}" if note.node else ""
             parts += ["\n  ", (f"{note.ts[11:16]} {note.actor}{where}: ", "$text-muted"), note.text]
     return parts
 
