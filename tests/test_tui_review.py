@@ -9,8 +9,10 @@ from textual.pilot import Pilot
 
 from procedo.journal import Journal
 from procedo.model import load_file
+from procedo.tui import StartRequest
+from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_support import FakeClock, app_for, make_paths, widget_text
+from tui_support import FakeClock, app_for, fill_step, make_paths, widget_text
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -57,3 +59,22 @@ async def test_summary_names_the_item_a_note_is_on(aborted_run) -> None:
         text = widget_text(app, "#summary")
         assert "Alice on Acknowledge the page: Channel is #inc-[42]" in text
         assert "item 1" not in text
+
+
+async def test_visit_counts_the_entries_of_this_node(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=StartRequest("incident-response", "Alice", "pager"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert "Visit 1" in widget_text(app, "#node-meta")
+        await fill_step(pilot, keys=False)
+        assert app.screen.run.state.current_node in app.screen.run.definition.decisions
+        assert "Visit 1" in widget_text(app, "#node-meta"), "first arrival at the decision"
+        app.screen.action_choose(0)  # customer impact: mitigate
+        await pilot.pause()
+        await fill_step(pilot, keys=False)
+        app.screen.action_choose(1)  # not resolved, try again: mitigate once more
+        await pilot.pause()
+        assert app.screen.run.state.current_node == "mitigate"
+        assert "Visit 2" in widget_text(app, "#node-meta")

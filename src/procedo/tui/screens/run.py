@@ -204,7 +204,10 @@ class RunScreen(Screen[None]):
         parts: list[object] = []
         if role:
             parts += [("Role ", "$text-muted"), (definition.role_name(role), "bold $accent"), "   "]
-        parts += [("Visit ", "$text-muted"), str(len(state.path))]
+        visit = state.current
+        if visit is not None:  # how often this node was entered in this run, this time included
+            count = sum(1 for v in state.visits[: visit.index + 1] if v.node == visit.node)
+            parts += [("Visit ", "$text-muted"), str(count)]
         notes = node_notes(state)
         if notes:
             parts += [("   ✎ ", "$accent"), "; ".join(f"{n.actor}: {n.text}" for n in notes[-2:])]
