@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,7 @@ def _no_toml(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(_text: str) -> dict[str, object]:
         raise AssertionError("tomllib was called although the cache holds the text")
 
-    monkeypatch.setattr(loader_module.tomllib, "loads", refuse)
+    monkeypatch.setattr(loader_module.toml_parser, "loads", refuse)
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
@@ -109,9 +108,9 @@ def test_off_disables_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path.write_text(VALID, encoding="utf-8")
     load_file(path)
     calls: list[str] = []
-    real = tomllib.loads
+    real = loader_module.toml_parser.loads
     monkeypatch.setattr(
-        loader_module.tomllib, "loads", lambda text: calls.append(text) or real(text)
+        loader_module.toml_parser, "loads", lambda text: calls.append(text) or real(text)
     )
     load_file(path)
     assert calls, "with the cache off every load parses the TOML"

@@ -177,7 +177,7 @@ def test_toml_error_at_the_end_of_the_document_points_at_the_last_line() -> None
     problem = only_problem(text)
     assert problem.message == ("TOML syntax error: Expected ']' at the end of a table declaration")
     assert problem.line == len(text.splitlines())
-    assert problem.column is None
+    assert problem.column == len("[ends.unfinished") + 1  # just after the last character
 
 
 def test_a_file_that_is_not_utf8_is_reported_with_its_line(tmp_path: Path) -> None:

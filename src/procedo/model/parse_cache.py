@@ -1,6 +1,6 @@
 """A disk cache of validated definitions, keyed by the exact text they were parsed from.
 
-``tomllib`` is pure Python: it reads about 3 MB of TOML a second, which is 80 % of loading a
+Reading TOML (tomli, compiled) and validating the models are most of the cost of loading a
 large catalog. A definition that passed every check is stored as JSON under the SHA-256 of
 (procedo's version and the source of the
 rules, the default id, the text); the next load of the same text validates that
