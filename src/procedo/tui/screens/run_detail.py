@@ -6,11 +6,12 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from procedo.engine import Event
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
 from procedo.render.export import describe, to_csv, to_json, to_markdown
@@ -30,6 +31,14 @@ def export_run(record: RunRecord, fmt: str, target: Path) -> Path:
     return target
 
 
+def event_values(event: Event, *, split: bool = False) -> list[str]:
+    """The value (if it says more than the description) and the reason of an event."""
+    value = "" if event.kind in ("complete", "back") else event.value or ""
+    if split:
+        return [value, event.reason or ""]
+    return [text for text in (value, event.reason or "") if text]
+
+
 class RunDetailScreen(Screen[None]):
     """One run from the journal, read-only."""
 
@@ -38,24 +47,28 @@ class RunDetailScreen(Screen[None]):
         Binding("escape,q", "close", "Back", id="detail.close"),
         Binding("e", "export", "Export", id="detail.export"),
         Binding("r", "resume", "Resume", id="detail.resume"),
+        Binding("f", "facts", "Facts", id="detail.facts"),
     ]
 
     def __init__(self, run_id: str) -> None:
         super().__init__()
         self.run_id = run_id
         self.record: RunRecord | None = None
+        self._filled_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(lit("Run"), id="detail-title")
         with Horizontal(id="detail-body"):
-            yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="detail-main"):
+                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="event-detail")
             with VerticalScroll(id="detail-side"):
                 yield Static("", id="detail-facts")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline", DataTable)
-        table.add_columns("#", "Time (UTC)", "Who", "What", "Value", "Reason")
+        table.add_columns("#", "Time (UTC)", "Who", "What", "Value / reason")
         table.focus()
         run_id = self.run_id
 
@@ -68,23 +81,87 @@ class RunDetailScreen(Screen[None]):
         self.record = record
         d = record.definition
         self.query_one("#detail-title", Static).update(
-            line((d.title, "bold"), ("  run ", "$text-muted"), record.run_id)
-        )
-        table = self.query_one("#timeline", DataTable)
-        table.clear()
-        for event in record.events:
-            table.add_row(
-                cell(str(event.seq)),
-                cell(event.ts[11:19]),
-                cell(event.actor, max_width=16),
-                cell(describe(d, event), max_width=44),
-                cell("" if event.kind in ("complete", "back") else event.value or "", max_width=24),
-                cell(event.reason or "", max_width=30),
+            line(
+                (d.title, "bold"),
+                ("  run ", "$text-muted"),
+                record.run_id[:8],
+                ("  started ", "$text-muted"),
+                record.events[0].ts[:16].replace("T", " ") if record.events else "",
             )
+        )
+        self._fill_table()
         facts = summary_parts(record.definition, record.state)
         facts += ["\n\n", ("Last journal hash", "bold"), "\n", record.last_hash]
         self.query_one("#detail-facts", Static).update(line(*facts))
+        self._show_event()
         self.refresh_bindings()
+
+    def _fill_table(self) -> None:
+        """One row per event, the cells cut to the table's width (the panel shows them whole)."""
+        record = self.record
+        if record is None:
+            return
+        table = self.query_one("#timeline", DataTable)
+        width = table.size.width or self.size.width
+        self._filled_width = width
+        days = {event.ts[:10] for event in record.events}
+        time_width = 14 if len(days) > 1 else 8  # the date only when the run spans days
+        seq_width = len(str(record.events[-1].seq)) if record.events else 1
+        rest = max(36, width - seq_width - time_width - 2 * 5 - 2)  # padding and scrollbar
+        rows = [
+            (event, describe(record.definition, event), " · ".join(event_values(event)))
+            for event in record.events
+        ]
+        who = min(12, rest // 6, max((len(e.actor) for e in record.events), default=3))
+        detail_need = max((len(value) for _, _, value in rows), default=0)
+        what = max((rest - who) * 11 // 20, rest - who - max(14, detail_need))
+        row = table.cursor_row
+        table.clear()
+        for event, what_text, value in rows:
+            table.add_row(
+                cell(str(event.seq)),
+                cell(event.ts[5:19].replace("T", " ") if time_width > 8 else event.ts[11:19]),
+                cell(event.actor, max_width=who),
+                cell(what_text, max_width=what),
+                cell(value, max_width=rest - who - what),
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        table = self.query_one("#timeline", DataTable)
+        if self.record is not None and table.size.width != self._filled_width:
+            self._fill_table()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_event()
+
+    def _show_event(self) -> None:
+        """The highlighted event in full: date, who, what, value and reason, wrapped."""
+        record = self.record
+        panel = self.query_one("#event-detail", Static)
+        row = self.query_one("#timeline", DataTable).cursor_row
+        if record is None or not 0 <= row < len(record.events):
+            panel.display = False
+            return
+        event = record.events[row]
+        parts: list[str | tuple[str, str]] = [
+            (f"#{event.seq}  ", "bold"),
+            (event.ts[:19].replace("T", " ") + " UTC  ", "$text-muted"),
+            event.actor,
+            "\n",
+            describe(record.definition, event),
+        ]
+        shown_value, reason = event_values(event, split=True)
+        if shown_value:
+            parts += ["\n", ("Value   ", "$text-muted"), shown_value]
+        if reason:
+            parts += ["\n", ("Reason  ", "$text-muted"), reason]
+        panel.update(line(*parts))
+        panel.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -94,6 +171,14 @@ class RunDetailScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the history."""
         self.app.pop_screen()
+
+    def action_facts(self) -> None:
+        """Move between the timeline and the run's facts (path, values, notes, N/A)."""
+        side = self.query_one("#detail-side", VerticalScroll)
+        if side.has_focus:
+            self.query_one("#timeline", DataTable).focus()
+        else:
+            side.focus()
 
     def action_resume(self) -> None:
         """Resume this (unfinished) run."""
