@@ -130,3 +130,25 @@ async def test_run_detail_shows_everything_at_80_by_24(two_day_run) -> None:
         await pilot.press("f")
         await pilot.pause()
         assert side.has_focus
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (125, 30)])
+async def test_home_shows_every_column(tmp_path: Path, size: tuple[int, int]) -> None:
+    paths = make_paths(tmp_path)
+    loaded = load_file(paths.processes / "incident-response.toml")
+    with Journal(paths.db) as journal:
+        journal.clock = FakeClock(step=1000)
+        run = journal.start_run(loaded, "Alexandra Operator-Smith", "pager")
+        run.check(0)
+        run.pause()
+        journal.release(run.run_id)
+    app = app_for(paths)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        unfinished = widget_text(app, "#unfinished")
+        for header in ("Process", "Operator", "Stopped at", "Updated"):
+            assert header in unfinished, (header, unfinished)
+        processes = widget_text(app, "#processes")
+        for header in ("Process", "Version", "Steps", "Last run", "Success"):
+            assert header in processes, (header, processes)

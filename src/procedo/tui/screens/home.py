@@ -16,7 +16,7 @@ from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
 class HomeScreen(Screen[None]):
     """The first screen: resume, start, or look around."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding("enter", "open", "Open", id="home.open", show=True),
@@ -40,6 +40,7 @@ class HomeScreen(Screen[None]):
         self._loaded = False
         self._figures = False  # the per-process figures are read just after the first frame
         self._unfinished: list[UnfinishedRun] = []
+        self._filled_width = 0
 
     @property
     def workspace(self) -> Workspace:
@@ -113,8 +114,29 @@ class HomeScreen(Screen[None]):
         needle = self.query_one("#filter", Input).value.strip().casefold()
         return not needle or any(needle in text.casefold() for text in texts)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self.query_one("#home-lists").size.width == self._filled_width:
+            return
+        tables = list(self.query(DataTable))
+        rows = [table.cursor_row for table in tables]
+        self._fill_tables()
+        for table, row in zip(tables, rows, strict=True):
+            if table.row_count:
+                table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _title_widths(self) -> tuple[int, int]:
+        """How wide the Process column of each list may be so that every column shows."""
+        width = self.query_one("#home-lists").size.width or self.size.width
+        self._filled_width = width
+        # The other columns at their widest, two cells of padding each, and a scrollbar.
+        return max(12, width - (14 + 22 + 12 + 8 + 2)), max(16, width - (8 + 5 + 12 + 7 + 10 + 2))
+
     def _fill_tables(self) -> None:
         now = self.app_clock()
+        run_title, process_title = self._title_widths()
         unfinished = self.query_one("#unfinished", DataTable)
         unfinished.clear()
         shown_runs = [
@@ -124,7 +146,7 @@ class HomeScreen(Screen[None]):
             title = run.title + (" (practice)" if run.practice else "")
             status = " ⏸" if run.status == "paused" else ""
             unfinished.add_row(
-                cell(title, max_width=30),
+                cell(title, max_width=run_title),
                 cell(run.operator, max_width=14),
                 cell(run.node_title + status, max_width=22),
                 cell(ago(run.updated_at, now)),
@@ -147,7 +169,7 @@ class HomeScreen(Screen[None]):
         for summary in shown:
             d = summary.loaded.definition
             processes.add_row(
-                cell(d.title, max_width=44),
+                cell(d.title, max_width=process_title),
                 cell(d.version, max_width=8),
                 cell(str(len(d.steps))),
                 *self._figure_cells(summary, now),
