@@ -152,3 +152,52 @@ async def test_home_shows_every_column(tmp_path: Path, size: tuple[int, int]) ->
         processes = widget_text(app, "#processes")
         for header in ("Process", "Version", "Steps", "Last run", "Success"):
             assert header in processes, (header, processes)
+
+
+async def test_run_footer_fits_80_columns_and_offers_the_option_keys(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=StartRequest("incident-response", "Alice", "pager"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = widget_text(app, "Footer")
+        for entry in ("space Tick", "c Done", "q Pause", "? Help"):
+            assert entry in footer, footer
+        await fill_step(pilot, keys=False)
+        await pilot.pause()
+        footer = widget_text(app, "Footer")
+        assert "1-9 Choose" in footer and "? Help" in footer, footer
+        assert "space Tick" not in footer
+
+
+async def test_metrics_offer_by_version_only_for_one_process(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.open_metrics("incident-response")
+        await settle(pilot)
+        assert "v By version" in widget_text(app, "Footer")
+        await pilot.press("a")  # all processes
+        await settle(pilot)
+        assert "v By version" not in widget_text(app, "Footer")
+        await pilot.press("a")
+        await settle(pilot)
+        assert "v By version" in widget_text(app, "Footer")
+
+
+async def test_read_only_footer_lists_no_editing_keys(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    loaded = load_file(paths.processes / "incident-response.toml")
+    with Journal(paths.db) as holder:
+        run = holder.start_run(loaded, "Alice", "pager")
+        app = app_for(paths, resume=run.run_id)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, RunScreen) and app.screen.read_only
+            footer = widget_text(app, "Footer")
+            assert "t Take over" in footer
+            for entry in ("space Tick", "x N/A", "c Done"):
+                assert entry not in footer, footer
+            await pilot.press("space")
+            await pilot.pause()
+            assert "read-only" in widget_text(app, "#status")

@@ -215,6 +215,11 @@ class MetricsScreen(Screen[None]):
             heading = line(("The map with these runs", "bold"), "\n")
             shown.update(heading + lines_content(map_lines(definition, figures=figures)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "split":
+            return bool(self.process_id)  # versions belong to one process
+        return True
+
     def action_split(self) -> None:
         """Split the figures by process version."""
         if self.process_id:
@@ -230,6 +235,7 @@ class MetricsScreen(Screen[None]):
         """Switch between this process and all processes."""
         self.process_id = None if self.process_id else self.home_process
         self.by_version = False
+        self.refresh_bindings()
         self.reload()
 
     def action_history(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,8 +37,18 @@ from procedo.tui.widgets.flow_map import FlowMap
 from procedo.tui.widgets.run_header import RunHeader, header_content
 from procedo.tui.widgets.updates import same_content, set_only_class, update_static
 
+_EDIT_KEYS = {"space", "x", "c", "delete", *(str(n) for n in range(1, 10))}
+
+# One footer entry, "1-9 Choose", stands for the nine option keys.
 _DIGITS = [
-    Binding(str(n), f"choose({n - 1})", f"Option {n}", show=False, id=f"run.choose{n}")
+    Binding(
+        str(n),
+        f"choose({n - 1})",
+        "Choose" if n == 1 else f"Option {n}",
+        show=n == 1,
+        key_display="1-9" if n == 1 else None,
+        id=f"run.choose{n}",
+    )
     for n in range(1, 10)
 ]
 
@@ -48,12 +59,13 @@ class RunScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
+        *_DIGITS,
         Binding("space", "toggle", "Tick", id="run.toggle"),
         Binding("x", "not_applicable", "N/A", id="run.na"),
         Binding("c", "complete", "Done", id="run.complete"),
         Binding("n", "note", "Note", id="run.note"),
         Binding("b", "back", "Back", id="run.back"),
-        Binding("o", "hand_over", "Handover", id="run.handover"),
+        Binding("o", "hand_over", "Handover", id="run.handover", show=False),
         Binding("a", "abort", "Abort", id="run.abort"),
         Binding("t", "take_over", "Take over", id="run.takeover"),
         Binding("d", "map", "Map", id="run.map"),
@@ -61,7 +73,6 @@ class RunScreen(Screen[None]):
         Binding("delete", "clear", "Clear item", id="run.clear", show=False),
         Binding("j", "cursor(1)", "Down", id="run.down", show=False),
         Binding("k", "cursor(-1)", "Up", id="run.up", show=False),
-        *_DIGITS,
     ]
 
     def __init__(self, run: Run, *, read_only: bool = False, read_only_reason: str = "") -> None:
@@ -310,14 +321,20 @@ class RunScreen(Screen[None]):
         node = self.run.state.current_node or ""
         at_step = node in self.run.definition.steps
         if action in ("toggle", "not_applicable", "complete", "clear"):
-            return at_step
+            return at_step and not self.read_only
         if action == "choose":
-            return not at_step
+            return not at_step and not self.read_only
         if action == "take_over":
             return self.read_only
         if action in ("hand_over", "abort", "note", "back"):
             return not self.read_only
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        # Read-only, the editing keys leave the footer (check_action) but still say why.
+        if self.read_only and event.key in _EDIT_KEYS:
+            event.stop()
+            self._writable()
 
     # -- actions --------------------------------------------------------------------------
 
