@@ -201,3 +201,22 @@ async def test_read_only_footer_lists_no_editing_keys(tmp_path: Path) -> None:
             await pilot.press("space")
             await pilot.pause()
             assert "read-only" in widget_text(app, "#status")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_history_columns_fit(tmp_path: Path, size: tuple[int, int]) -> None:
+    from test_tui_history import build_journal
+
+    paths = make_paths(tmp_path)
+    build_journal(paths, FakeClock(step=1000))
+    app = app_for(paths)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.open_history()
+        await settle(pilot)
+        text = widget_text(app, "#runs")
+        for header in ("Started (UTC)", "Process", "Operators", "Result", "Duration", "Target"):
+            assert header in text, (header, text)
+        assert ("Ver" in text) == (size[0] >= 100)
+        assert "aborted" in text and "success" in text and "(practice)" in text
+        assert "over" in text or " on " in f" {text} "

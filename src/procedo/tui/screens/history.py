@@ -35,6 +35,7 @@ class HistoryScreen(Screen[None]):
         self.page_offset = 0
         self.total = 0
         self.rows: list[HistoryRow] = []
+        self._filled_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(lit("History"), id="history-title")
@@ -61,16 +62,6 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#runs", DataTable)
-        table.add_columns(
-            "Started (UTC)",
-            "Process",
-            "Ver",
-            "Operators",
-            "Status",
-            "Outcome",
-            "Duration",
-            "Target",
-        )
         workspace = getattr(self.app, "workspace", None)
         if workspace is not None:
             options = [(lit(p.loaded.definition.title), p.loaded.id) for p in workspace.summaries()]
@@ -123,31 +114,56 @@ class HistoryScreen(Screen[None]):
 
     def _show(self, result: tuple[list[HistoryRow], int]) -> None:
         self.rows, self.total = result
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        """The rows, with every column on screen from 80 columns up (Ver from 100)."""
         table = self.query_one("#runs", DataTable)
-        table.clear()
+        width = table.size.width or self.size.width
+        self._filled_width = width
+        row_index = table.cursor_row
+        with_version = self.size.width >= 100
+        table.clear(columns=True)
+        headers = ["Started (UTC)", "Process", "Ver", "Operators", "Result", "Duration", "Target"]
+        if not with_version:
+            headers.remove("Ver")
+        table.add_columns(*headers)
+        # Started 16, Result 7, Duration 10, Target 6, Ver 6: two cells of padding each.
+        rest = width - 39 - 2 * len(headers) - 2 - (6 if with_version else 0)
+        longest = max((len(", ".join(row.operators)) for row in self.rows), default=9)
+        operators = max(9, min(18, rest * 2 // 5, longest))
+        process = max(12, min(36, rest - operators))
         for row in self.rows:
-            outcome = row.outcome or ("–" if row.status in ("active", "paused") else "")
-            target = "" if row.on_target is None else ("on target" if row.on_target else "over")
-            status = row.status + (" (practice)" if row.practice else "")
-            table.add_row(
+            result = row.outcome or row.status
+            colour = {"success": "green", "failure": "red", "aborted": "red"}.get(result, "")
+            target = "" if row.on_target is None else ("on" if row.on_target else "over")
+            title = ("(practice) " if row.practice else "") + row.process_title
+            cells = [
                 cell(row.started_at[:16].replace("T", " ")),
-                cell(row.process_title, max_width=28),
+                cell(title, max_width=process),
                 cell(row.version, max_width=6),
-                cell(", ".join(row.operators), max_width=18),
-                cell(status),
-                cell(
-                    outcome,
-                    "green" if outcome == "success" else "red" if outcome == "failure" else "",
-                ),
+                cell(", ".join(row.operators), max_width=operators),
+                cell(result, colour),
                 cell(duration(row.duration_ms) if row.duration_ms is not None else ""),
-                cell(target),
-                key=row.run_id,
-            )
+                cell(target, "green" if row.on_target else "red"),
+            ]
+            if not with_version:
+                del cells[2]
+            table.add_row(*cells, key=row.run_id)
+        if table.row_count:
+            table.move_cursor(row=min(row_index, table.row_count - 1))
         first = self.page_offset + 1 if self.rows else 0
         last = self.page_offset + len(self.rows)
         self.query_one("#history-status", Static).update(
             lit(f"Runs {first}–{last} of {self.total:,}   ([ ] pages, enter opens a run)")
         )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self.query_one("#runs", DataTable).size.width != self._filled_width:
+            self._fill_table()
 
     # -- events and actions ---------------------------------------------------------------
 
