@@ -220,3 +220,25 @@ async def test_history_columns_fit(tmp_path: Path, size: tuple[int, int]) -> Non
         assert ("Ver" in text) == (size[0] >= 100)
         assert "aborted" in text and "success" in text and "(practice)" in text
         assert "over" in text or " on " in f" {text} "
+
+
+async def test_saving_a_value_unchanged_is_a_quiet_no_op(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=StartRequest("incident-response", "Alice", "pager"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await pilot.press("down", "down", "down", "down", "space")  # Error rate, a number
+        await pilot.pause()
+        await pilot.press("1", "0", "enter")
+        await pilot.pause()
+        seq = screen.run.state.last_seq
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("enter")  # the dialog offers the current value: save it as it is
+        await pilot.pause()
+        assert app.screen is screen, "the dialog closed"
+        assert screen.run.state.last_seq == seq, "nothing journaled"
+        status = widget_text(app, "#status")
+        assert "unchanged: 10 %" in status and "already" not in status

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from procedo.engine import Refused, Run, RunError
+from procedo.engine import InvalidValue, Refused, Run, RunError
+from procedo.engine.values import normalise_value
 from procedo.journal import (
     JournalError,
     RunLockedError,
@@ -371,9 +372,14 @@ class RunScreen(Screen[None]):
         step, visit = self.run.current_step, self.run.state.current
         assert step is not None and visit is not None
         item, current = step.items[index], visit.mark(index).value
+        unchanged = False
 
         def submit(raw: str) -> None:
-            self.run.record(index, raw)
+            nonlocal unchanged
+            with contextlib.suppress(InvalidValue):  # record() says why a value is invalid
+                unchanged = current is not None and normalise_value(item, raw) == current
+            if not unchanged:
+                self.run.record(index, raw)
 
         def after(result: object) -> None:
             if result is not None:
@@ -381,7 +387,8 @@ class RunScreen(Screen[None]):
                 visit_now = self.run.state.current
                 value = visit_now.mark(index).value if visit_now else ""
                 unit = f" {item.unit}" if item.unit else ""
-                self.show_status(f"{item.text!r} recorded: {value}{unit}")
+                verb = "unchanged" if unchanged else "recorded"
+                self.show_status(f"{item.text!r} {verb}: {value}{unit}")
 
         if item.record == "choice":
             screen = ChoicePrompt(
