@@ -242,3 +242,24 @@ async def test_saving_a_value_unchanged_is_a_quiet_no_op(tmp_path: Path) -> None
         assert screen.run.state.last_seq == seq, "nothing journaled"
         status = widget_text(app, "#status")
         assert "unchanged: 10 %" in status and "already" not in status
+
+
+async def test_history_shows_no_rows_for_an_invalid_date(tmp_path: Path) -> None:
+    from test_tui_history import build_journal
+
+    paths = make_paths(tmp_path)
+    build_journal(paths, FakeClock(step=1000))
+    app = app_for(paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.open_history()
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#runs").row_count == 4  # type: ignore[attr-defined]
+        screen.query_one("#since").value = "2026-13-45"  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert screen.query_one("#runs").row_count == 0  # type: ignore[attr-defined]
+        assert "No runs shown" in widget_text(app, "#history-status")
+        screen.query_one("#since").value = "2026-11-01"  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert screen.query_one("#runs").row_count == 4  # type: ignore[attr-defined]

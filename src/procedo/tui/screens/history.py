@@ -100,8 +100,12 @@ class HistoryScreen(Screen[None]):
         """Query the page at the current offset."""
         try:
             flt = self.current_filter()
-        except ValueError as error:
-            self.query_one("#history-status", Static).update(lit(str(error)))
+        except ValueError as error:  # the rows of an older filter would mislead: none shown
+            self.rows, self.total = [], 0
+            self._fill_table()
+            self.query_one("#history-status", Static).update(
+                lit(f"{error}. No runs shown until the filter is fixed.")
+            )
             return
         offset = self.page_offset
 
