@@ -263,3 +263,24 @@ async def test_history_shows_no_rows_for_an_invalid_date(tmp_path: Path) -> None
         screen.query_one("#since").value = "2026-11-01"  # type: ignore[attr-defined]
         await settle(pilot)
         assert screen.query_one("#runs").row_count == 4  # type: ignore[attr-defined]
+
+
+async def test_summary_e_exports_the_run(aborted_run, tmp_path: Path, monkeypatch) -> None:
+    paths, run_id = aborted_run
+    monkeypatch.chdir(tmp_path)
+    app = app_for(paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.resume_run(run_id)
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("1")  # md
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is summary, "back on the summary, no detail screen in between"
+        text = (tmp_path / f"procedo-run-{run_id[:8]}.md").read_text(encoding="utf-8")
+        assert "aborted: False alarm" in text

@@ -199,8 +199,17 @@ class ProcedoApp(App[None]):
         self.push_screen(MapScreen(definition, state))
 
     def export_run(self, run_id: str) -> None:
-        """Open a run's detail, where ``e`` exports it."""
-        self.open_run_detail(run_id)
+        """Export a run's record: ask for the format and a new file, then write it."""
+        from procedo.journal.run_record import load_run_record
+        from procedo.tui.screens.run_detail import ask_export
+
+        assert self.workspace is not None
+        try:
+            record = load_run_record(self.workspace.journal, run_id)
+        except JournalError as error:
+            self.notify(str(error), title="Cannot export", severity="error", markup=False)
+            return
+        ask_export(self.screen, record)
 
     def go_home(self) -> None:
         """Pop back to the home screen and refresh it."""

@@ -186,39 +186,42 @@ class RunDetailScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Export as Markdown, JSON or CSV into a new file."""
-        record = self.record
-        if record is None:
+        if self.record is not None:
+            ask_export(self, self.record)
+
+
+def ask_export(screen: Screen[object], record: RunRecord) -> None:
+    """Ask for a format and a new file name, then write the record there."""
+
+    def chosen(fmt: object) -> None:
+        if fmt is None:
             return
+        suffix = str(fmt)
 
-        def chosen(fmt: object) -> None:
-            if fmt is None:
-                return
-            suffix = str(fmt)
+        def write(name: str) -> None:
+            target = Path(name).expanduser()
+            try:
+                export_run(record, suffix, target)
+            except FileExistsError:
+                raise ValueError(f"{target} already exists; choose another name") from None
+            except OSError as error:
+                raise ValueError(f"cannot write {target}: {error.strerror}") from None
 
-            def write(name: str) -> None:
-                target = Path(name).expanduser()
-                try:
-                    export_run(record, suffix, target)
-                except FileExistsError:
-                    raise ValueError(f"{target} already exists; choose another name") from None
-                except OSError as error:
-                    raise ValueError(f"cannot write {target}: {error.strerror}") from None
+        def done(name: object) -> None:
+            if name is not None:
+                screen.notify(f"Exported to {name}", markup=False)
 
-            def done(name: object) -> None:
-                if name is not None:
-                    self.notify(f"Exported to {name}", markup=False)
+        screen.app.push_screen(
+            TextPrompt(
+                "Export to file",
+                hint="A new file (an existing one is never overwritten)",
+                value=f"procedo-run-{record.run_id[:8]}.{suffix}",
+                submit=write,
+            ),
+            done,
+        )
 
-            self.app.push_screen(
-                TextPrompt(
-                    "Export to file",
-                    hint="A new file (an existing one is never overwritten)",
-                    value=f"procedo-run-{record.run_id[:8]}.{suffix}",
-                    submit=write,
-                ),
-                done,
-            )
-
-        self.app.push_screen(ChoicePrompt("Export format", list(EXPORTERS)), chosen)
+    screen.app.push_screen(ChoicePrompt("Export format", list(EXPORTERS)), chosen)
 
 
-__all__ = ["Content", "RunDetailScreen", "export_run"]
+__all__ = ["Content", "RunDetailScreen", "ask_export", "export_run"]
