@@ -16,8 +16,9 @@ FIXED_RUN_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
 @pytest.fixture(autouse=True)
 def fixed_run_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Runs get the same id every time, so the summary is stable."""
+    """Runs get the same id every time, and the start screen the same operator name."""
     monkeypatch.setattr("procedo.engine.run.uuid.uuid4", lambda: FIXED_RUN_ID)
+    monkeypatch.setenv("PROCEDO_OPERATOR", "operator")  # not the machine's login name
 
 
 def _app(tmp_path: Path, process: str | None = None, folder: Path | None = None):
