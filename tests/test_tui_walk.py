@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -368,3 +370,29 @@ async def test_a_take_over_elsewhere_turns_an_open_dialog_and_the_screen_read_on
         await pilot.pause()
         assert screen.read_only
         assert "driven by Bob" in str(screen.query_one("#readonly-banner").render())
+
+
+async def test_a_journal_held_busy_elsewhere_fails_fast_and_the_key_works_again(
+    tmp_path: Path,
+) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=_start("incident-response"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        blocker = sqlite3.connect(paths.db, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")  # an sqlite3 shell left inside a transaction
+        began = time.monotonic()
+        await pilot.press("space")
+        await pilot.pause()
+        waited = time.monotonic() - began
+        status = str(screen.query_one("#status").render())
+        assert status.startswith("⚠ NOT SAVED:") and "the journal is busy" in status
+        assert 2.5 < waited < 8, waited  # the TUI's 3 s, not the CLI's 15 s
+        assert not screen.run.state.current.mark(0).checked  # type: ignore[union-attr]
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.run.state.current.mark(0).checked  # type: ignore[union-attr]

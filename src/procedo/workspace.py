@@ -12,6 +12,7 @@ from pathlib import Path
 from procedo.config import Paths
 from procedo.engine import Run, now_ms
 from procedo.journal import Journal, OpenedRun, default_operator
+from procedo.journal.connection import INTERACTIVE_BUSY_TIMEOUT_MS
 from procedo.model import Catalog, LoadedProcess, load_catalog
 
 
@@ -66,7 +67,8 @@ class Workspace:
 
     def __init__(self, paths: Paths, journal: Journal | None = None) -> None:
         self.paths = paths
-        self.journal = journal or Journal(paths.db)
+        # The app writes on its UI thread: wait less for a busy journal, then say so.
+        self.journal = journal or Journal(paths.db, busy_timeout_ms=INTERACTIVE_BUSY_TIMEOUT_MS)
         self.catalog: Catalog = Catalog()
         self.reload()
 

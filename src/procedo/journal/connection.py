@@ -18,6 +18,10 @@ import sqlite_utils
 from procedo.journal.errors import JournalError, SchemaError, StorageError
 
 BUSY_TIMEOUT_MS = 15_000
+"""How long a command waits for another writer before giving up."""
+INTERACTIVE_BUSY_TIMEOUT_MS = 3_000
+"""How long the TUI waits: the screen cannot repaint meanwhile, so it gives up sooner and says
+the action was not saved (the operator can simply press the key again)."""
 
 
 def describe_sqlite_error(error: sqlite3.Error) -> str:
@@ -30,7 +34,7 @@ def describe_sqlite_error(error: sqlite3.Error) -> str:
     if "disk i/o error" in text:
         return "a disk I/O error occurred"
     if "locked" in text or "busy" in text:
-        return "another procedo kept the journal busy for too long"
+        return "the journal is busy: another procedo or program is writing to it; try again"
     if "malformed" in text or "not a database" in text:
         return "the journal file is damaged"
     if "unable to open" in text:
@@ -40,7 +44,9 @@ def describe_sqlite_error(error: sqlite3.Error) -> str:
     return str(error)
 
 
-def open_database(path: Path, *, create: bool) -> sqlite_utils.Database:
+def open_database(
+    path: Path, *, create: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite_utils.Database:
     """Open ``path`` with procedo's settings; SchemaError if it cannot be a journal."""
     if not create and not path.exists():
         raise JournalError(f"no journal at {path} (nothing has been run with it yet)")
@@ -54,11 +60,11 @@ def open_database(path: Path, *, create: bool) -> sqlite_utils.Database:
                 f"cannot create the folder {path.parent}: {error.strerror}"
             ) from None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as error:
         raise SchemaError(f"cannot open {path}: {describe_sqlite_error(error)}") from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
         # Only read the mode here: switching to WAL writes the header, which must wait until
         # ensure_schema has checked that the file is ours (see use_wal).

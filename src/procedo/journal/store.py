@@ -15,7 +15,12 @@ from typing import Any
 
 from procedo.engine import Event, Run, RunState, iso_from_ms, now_ms, replay
 from procedo.engine.errors import ReplayError
-from procedo.journal.connection import describe_sqlite_error, open_database, write_transaction
+from procedo.journal.connection import (
+    BUSY_TIMEOUT_MS,
+    describe_sqlite_error,
+    open_database,
+    write_transaction,
+)
 from procedo.journal.errors import JournalError, RunLockedError, SchemaError, UnknownRunError
 from procedo.journal.lease import Lease, is_live, read_lease
 from procedo.journal.rows import target_ms, write_definition_rows
@@ -38,9 +43,11 @@ class OpenedRun:
 class Journal:
     """Procedo's journal file. Bound to the thread that opened it (as sqlite3 is)."""
 
-    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
         self.path = Path(path)
-        self.db = open_database(self.path, create=create)
+        self.db = open_database(self.path, create=create, busy_timeout_ms=busy_timeout_ms)
         self.token = uuid.uuid4().hex
         self.clock: Callable[[], int] = now_ms
         try:
