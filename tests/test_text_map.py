@@ -112,3 +112,9 @@ def test_a_deep_chain_of_decisions_neither_recurses_nor_runs_off_the_screen() ->
     assert time.perf_counter() - began < 2
     assert max(len(line.text) for line in lines) < 80
     assert any(line.text.endswith("→ ↺ Q0 [b]?") for line in lines)
+
+
+def test_the_narrow_map_leaves_out_the_roles() -> None:
+    text = render_text(INCIDENT, roles=False)
+    assert "  Triage the alert\n  ◇ Are customers affected?\n" in text
+    assert "On-call engineer" not in text and "Incident commander" not in text

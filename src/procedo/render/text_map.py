@@ -78,8 +78,10 @@ class _Drawer:
         visited: Collection[str],
         current: str | None,
         figures: MapFigures | None,
+        roles: bool = True,
     ) -> None:
         self.definition = definition
+        self.roles = roles
         self.visited = visited
         self.current = current
         self.figures = figures
@@ -122,12 +124,12 @@ class _Drawer:
         elif kind == "decision":
             decision = definition.decisions[node_id]
             text = f"◇ {decision.question}"
-            if decision.role:
+            if decision.role and self.roles:
                 text += f" · {definition.role_name(decision.role)}"
         else:
             step = definition.steps[node_id]
             text = step.title
-            if step.role:
+            if step.role and self.roles:
                 text += f" · {definition.role_name(step.role)}"
             if figures is not None and node_id in figures.median_seconds:
                 visits = figures.node_visits.get(node_id, 0)
@@ -213,9 +215,13 @@ def render_text_map(
     visited: Collection[str] = frozenset(),
     current: str | None = None,
     figures: MapFigures | None = None,
+    roles: bool = True,
 ) -> list[MapLine]:
-    """The map of ``definition`` as lines; a run's ``visited`` and ``current`` nodes styled."""
-    drawer = _Drawer(definition, visited, current, figures)
+    """The map of ``definition`` as lines; a run's ``visited`` and ``current`` nodes styled.
+
+    ``roles=False`` leaves out who does each node (for a narrow side panel).
+    """
+    drawer = _Drawer(definition, visited, current, figures, roles)
     if definition.start:
         drawer.draw_from(definition.start)
     for trigger in definition.triggers:
@@ -236,7 +242,10 @@ def render_text(
     visited: Collection[str] = frozenset(),
     current: str | None = None,
     figures: MapFigures | None = None,
+    roles: bool = True,
 ) -> str:
     """The map as plain text, one line per row (for the CLI)."""
-    lines = render_text_map(definition, visited=visited, current=current, figures=figures)
+    lines = render_text_map(
+        definition, visited=visited, current=current, figures=figures, roles=roles
+    )
     return "\n".join(line.text for line in lines) + "\n"

@@ -38,6 +38,8 @@ def map_lines(
     definition: ProcessDefinition,
     state: RunState | None = None,
     figures: MapFigures | None = None,
+    *,
+    roles: bool = True,
 ) -> list[MapLine]:
     """The map's lines, styled for a run's state when there is one."""
     visited: Collection[str] = frozenset()
@@ -45,12 +47,14 @@ def map_lines(
     if state is not None:
         visited = set(state.visited_nodes())
         current = state.current_node
-    return render_text_map(definition, visited=visited, current=current, figures=figures)
+    return render_text_map(
+        definition, visited=visited, current=current, figures=figures, roles=roles
+    )
 
 
 def map_content(definition: ProcessDefinition, state: RunState) -> Content:
     """The map of a run as styled content."""
-    return lines_content(map_lines(definition, state))
+    return lines_content(map_lines(definition, state, roles=False))
 
 
 def current_line(lines: list[MapLine]) -> int | None:
@@ -66,7 +70,7 @@ class FlowMap(VerticalScroll):
 
     def show(self, definition: ProcessDefinition, state: RunState) -> None:
         """Redraw for the run's state and scroll the current node into view."""
-        lines = map_lines(definition, state)
+        lines = map_lines(definition, state, roles=False)  # the side panel is narrow
         self.query_one("#flow-map-text", Static).update(lines_content(lines))
         row = current_line(lines)
         if row is not None:
