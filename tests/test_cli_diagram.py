@@ -170,3 +170,19 @@ def test_no_traceback_from_the_console_script(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.startswith("procedo: no valid process 'nope'")
+
+
+def test_the_text_map_sends_no_escape_codes_to_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "odd.toml").write_text(
+        '[process]\ntitle = "Odd"\n[steps.a]\ntitle = "Retitle \\u001b]0;pwned\\u0007 me"\n'
+        'next = "e"\n[ends.e]\ntitle = "E"\noutcome = "success"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["--processes", str(folder), "diagram", "odd", "--format", "text"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Retitle \\x1b]0;pwned\\x07 me" in result.output

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,32 @@ def test_docs_writes_a_page_per_process_and_an_index(isolated: Path) -> None:
     index = Path("pages/README.md").read_text(encoding="utf-8")
     for process_id in ids:
         assert f"]({process_id}.md)" in index
+
+
+def test_docs_replaces_its_own_pages_but_not_other_files(isolated: Path) -> None:
+    pages = Path("pages")
+    assert run("--processes", str(BUNDLED), "docs", "--out", "pages").exit_code == 0
+    assert run("--processes", str(BUNDLED), "docs", "--out", "pages").exit_code == 0
+    (pages / "README.md").write_text("# Our team's own notes\n", encoding="utf-8")
+    result = run("--processes", str(BUNDLED), "docs", "--out", "pages")
+    assert result.exit_code == 1
+    assert "pages/README.md exists and was not written by procedo docs" in result.stderr
+    assert (pages / "README.md").read_text(encoding="utf-8") == "# Our team's own notes\n"
+    result = run("--processes", str(BUNDLED), "docs", "--out", "pages", "--force")
+    assert result.exit_code == 0, result.output
+    assert "procedo docs" in (pages / "README.md").read_text(encoding="utf-8")
+
+
+def test_written_files_follow_the_umask(isolated: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert run("--processes", str(BUNDLED), "docs", "--out", "pages").exit_code == 0
+        Path("list.md").write_text(CHECKLIST, encoding="utf-8")
+        assert run("import", "list.md").exit_code == 0
+    finally:
+        os.umask(old)
+    for written in (Path("pages/README.md"), Path("list.toml")):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o644, written
 
 
 def test_docs_reports_invalid_files_and_still_writes_the_valid(

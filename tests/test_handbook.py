@@ -12,7 +12,13 @@ from markdown_it import MarkdownIt
 
 from procedo.cli import cli
 from procedo.model import ProcessDefinition, load_catalog, load_file, parse_definition
-from procedo.render.handbook import node_order, number_text, render_handbook, render_index
+from procedo.render.handbook import (
+    GENERATED_MARK,
+    node_order,
+    number_text,
+    render_handbook,
+    render_index,
+)
 from procedo.render.markdown_text import escape_line, unescape
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,7 +81,8 @@ def test_a_page_holds_the_process_and_every_checklist(bundled: list[ProcessDefin
     for definition in bundled:
         page = render_handbook(definition)
         info = definition.process
-        assert page.startswith(f"# {escape_line(info.title, start=False)}\n")
+        assert page.startswith(f"<!-- {GENERATED_MARK} ")
+        assert f"\n\n# {escape_line(info.title, start=False)}\n" in page
         assert f"**Version:** {escape_line(info.version, start=False)}" in page
         if info.owner:
             assert f"**Owner:** {escape_line(info.owner, start=False)}" in page

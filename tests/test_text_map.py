@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from procedo.model import load_file, parse_definition
+from procedo.model import ProcessDefinition, load_file, parse_definition
 from procedo.render.map_figures import MapFigures
-from procedo.render.text_map import reachable_from, render_text, render_text_map
+from procedo.render.text_map import reachable_from, render_text_map
 from tui_support import BUNDLED
+
+
+def render_text(definition: ProcessDefinition, **options: Any) -> str:
+    """The map's lines joined, as ``procedo diagram --format text`` prints them."""
+    return "".join(f"{line.text}\n" for line in render_text_map(definition, **options))
+
 
 INCIDENT = load_file(BUNDLED / "incident-response.toml").definition
 

@@ -64,12 +64,11 @@ def render(
         from procedo.render.dot import render_dot
 
         return render_dot(definition, detail=detail, figures=figures)
-    try:
-        from procedo.render.text_map import render_text_map
-    except ImportError:
-        fail("the text format is not available in this version of procedo", code=2)
+    from procedo.cli.terminal_text import shown
+    from procedo.render.text_map import render_text_map
+
     lines = render_text_map(definition, figures=figures)
-    return "".join(f"{line.text}\n" for line in lines)
+    return "".join(f"{shown(line.text)}\n" for line in lines)  # no escape codes reach a tty
 
 
 @click.command("diagram")
@@ -120,7 +119,7 @@ def diagram_command(
     if output is None:
         click.echo(text, nl=False)
         return
-    from procedo.cli.history_commands import write_file
+    from procedo.cli.files import write_file
 
     target = Path(output)
     try:

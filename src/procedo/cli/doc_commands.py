@@ -2,45 +2,36 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
+from procedo.cli.files import write_file
 from procedo.model import load_catalog
 
 INDEX_NAME = "README.md"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` through a temporary file in the same folder."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _write_page(path: Path, text: str, *, force: bool) -> None:
+    """Write a generated page; an existing file is replaced only when procedo docs wrote it
+    (or with ``force``)."""
+    from procedo.render.handbook import GENERATED_MARK
+
+    if path.exists() and not force:
+        try:
+            existing = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            fail(f"cannot read {path}: {error.strerror or error}")
+        if GENERATED_MARK not in existing:
+            fail(
+                f"{path} exists and was not written by procedo docs; not replacing it "
+                "(choose another folder with --out, or --force to replace it)"
+            )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write ``path`` only when it does not exist yet; never a half-written file.
-
-    Raises :class:`FileExistsError` when it exists (also when it appears meanwhile).
-    """
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.link(temp, path)  # fails when the target exists: no race with another writer
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        write_file(path, text, force=True)
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}")
 
 
 @click.command("docs")
@@ -52,9 +43,12 @@ def write_new(path: Path, text: str) -> None:
     show_default=True,
     help="Folder to write the pages into (created when missing).",
 )
+@click.option(
+    "--force", is_flag=True, help="Replace files in the folder that procedo docs did not write."
+)
 @add_path_options
 @pass_procedo
-def docs_command(obj: ProcedoContext, out_dir: str) -> None:
+def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
     """Write a Markdown handbook page per process, and an index README.md.
 
     Files with problems are reported on stderr and left out; the valid ones are still
@@ -74,15 +68,9 @@ def docs_command(obj: ProcedoContext, out_dir: str) -> None:
     pages = []
     for loaded in sorted(catalog.processes, key=lambda p: p.id):
         name = f"{loaded.id}.md"
-        try:
-            write_atomic(out / name, render_handbook(loaded.definition))
-        except OSError as error:
-            fail(f"cannot write {out / name}: {error.strerror or error}")
+        _write_page(out / name, render_handbook(loaded.definition), force=force)
         pages.append((loaded.definition, name))
-    try:
-        write_atomic(out / INDEX_NAME, render_index(pages))
-    except OSError as error:
-        fail(f"cannot write {out / INDEX_NAME}: {error.strerror or error}")
+    _write_page(out / INDEX_NAME, render_index(pages), force=force)
     for problem in catalog.problems:
         click.echo(str(problem), err=True)
     click.echo(f"Wrote {len(pages)} page(s) and {INDEX_NAME} to {out}.")
@@ -143,7 +131,7 @@ def import_command(source: str, process_id: str | None, output: str | None) -> N
     except MarkdownImportError as error:
         fail(str(error))
     try:
-        write_new(target, result.toml)
+        write_file(target, result.toml, force=False)
     except FileExistsError:
         fail(f"{target} already exists; not overwriting it (choose another file with -o)")
     except OSError as error:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -19,6 +16,7 @@ from procedo.cli.common import (
     print_json,
     print_table,
 )
+from procedo.cli.files import write_file
 from procedo.cli.runs import journal_for, short_time
 from procedo.engine import STATUSES
 from procedo.journal import Journal
@@ -221,39 +219,6 @@ def export_command(
         f"last hash {record.last_hash[:16]}...",
         err=True,
     )
-
-
-def write_file(target: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` to ``target`` atomically: readers see the old file or the whole new one.
-
-    Without ``force`` an existing file is never replaced (FileExistsError), even one created
-    while we wrote: the finished file is hard-linked into place, which fails if it exists.
-    """
-    if target.exists() and not force:
-        raise FileExistsError(target)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        if force:
-            os.replace(temp, target)
-            return
-        try:
-            os.link(temp, target)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            if target.exists():
-                raise FileExistsError(target) from None
-            os.replace(temp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
 
 
 COMMANDS = [history_command, stats_command, export_command]

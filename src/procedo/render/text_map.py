@@ -234,18 +234,3 @@ def render_text_map(
             drawer.emit("(not reached from any start)", "unreachable")
             drawer.draw_from(node_id, "  ")
     return drawer.lines
-
-
-def render_text(
-    definition: ProcessDefinition,
-    *,
-    visited: Collection[str] = frozenset(),
-    current: str | None = None,
-    figures: MapFigures | None = None,
-    roles: bool = True,
-) -> str:
-    """The map as plain text, one line per row (for the CLI)."""
-    lines = render_text_map(
-        definition, visited=visited, current=current, figures=figures, roles=roles
-    )
-    return "\n".join(line.text for line in lines) + "\n"
