@@ -35,7 +35,7 @@ class ProcedoCommands(Provider):
         if workspace is None:
             return []
         commands: list[tuple[str, Callable[[], object], str]] = []
-        for summary in workspace.summaries():
+        for summary in workspace.summaries(figures=False):  # titles only: no journal figures
             loaded = summary.loaded
             commands.append(
                 (
@@ -60,13 +60,21 @@ class ProcedoCommands(Provider):
             commands.append(("Open metrics", partial(metrics, None), "Completion figures"))
         return commands
 
+    async def startup(self) -> None:
+        """Build the commands once per palette: typing only filters them."""
+        self._built = self._commands()
+
+    def _cached(self) -> list[tuple[str, Callable[[], object], str]]:
+        built = getattr(self, "_built", None)
+        return built if built is not None else self._commands()
+
     async def discover(self) -> Hits:
-        for title, callback, help_text in self._commands():
+        for title, callback, help_text in self._cached():
             yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, callback, help_text in self._commands():
+        for title, callback, help_text in self._cached():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(

@@ -64,7 +64,8 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#runs", DataTable)
         workspace = getattr(self.app, "workspace", None)
         if workspace is not None:
-            options = [(lit(p.loaded.definition.title), p.loaded.id) for p in workspace.summaries()]
+            summaries = workspace.summaries(figures=False)  # titles only
+            options = [(lit(p.loaded.definition.title), p.loaded.id) for p in summaries]
             select = self.query_one("#process", Select)
             select.set_options(options)
             if self.initial_process in {pid for _, pid in options}:
