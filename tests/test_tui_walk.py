@@ -396,3 +396,23 @@ async def test_a_journal_held_busy_elsewhere_fails_fast_and_the_key_works_again(
         await pilot.press("space")
         await pilot.pause()
         assert screen.run.state.current.mark(0).checked  # type: ignore[union-attr]
+
+
+async def test_taking_over_a_paused_run_resumes_it_and_says_so(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    holder = Journal(paths.db)
+    loaded = load_file(paths.processes / "incident-response.toml")
+    run = holder.start_run(loaded, "Alice", "pager")
+    run.pause()
+    app = app_for(paths, resume=run.run_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen) and screen.read_only
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"Bob", "enter")
+        await pilot.pause()
+        assert screen.run.state.status == "active"
+        assert "taken over by Bob and resumed" in str(screen.query_one("#status").render())
+    holder.close()

@@ -313,10 +313,12 @@ class RunActions(_Base):
             if result is not None:
                 self.read_only = False
                 self.read_only_reason = ""
-                if self.run.state.status == "paused":
-                    self._act(self.run.resume, "taken over and resumed")
+                operator = self.run.state.operator
+                if self.run.state.status == "paused":  # _act redraws and says how it went
+                    self._act(self.run.resume, f"taken over by {operator} and resumed")
+                    return
                 self.refresh_view()
-                self.show_status(f"taken over by {self.run.state.operator}")
+                self.show_status(f"taken over by {operator}")
 
         self.app.push_screen(
             TextPrompt(
