@@ -17,7 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from procedo.engine import Event, chain_seed
+from procedo.engine import Event, chain_seed, replay
+from procedo.engine.errors import ReplayError
 from procedo.journal.errors import JournalError, SchemaError
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.store import Journal
@@ -76,13 +77,13 @@ def _verify(journal: Journal, run_ids: Iterable[str] | None) -> VerifyReport:
     for run in runs:
         if not definitions_ok.get(run["definition_hash"], False):
             breaches.append(Breach(run["id"], None, "its stored definition was altered or lost"))
-        events = _events_of(journal, run["id"])
+        events = list(_events_of(journal, run["id"]))  # one run's events, read once
         breach, count = check_chain(run["id"], run["definition_hash"], events)
         events_checked += count
         if breach is None:
             breach = _check_run_row(run, count, journal)
         if breach is None and definitions_ok.get(run["definition_hash"], False):
-            breach = check_derived_rows(journal, str(run["id"]))
+            breach = check_derived_rows(journal, str(run["id"]), events)
         if breach is not None:
             breaches.append(breach)
     orphans = journal.rows(
@@ -174,13 +175,20 @@ DERIVED_RUN_COLUMNS = (
 VISIT_COLUMNS = ("visit", "node", "outcome", "choice", "next_node", "duration_ms")
 
 
-def check_derived_rows(journal: Journal, run_id: str) -> Breach | None:
-    """A breach when the run's ``runs`` or ``visits`` rows disagree with its replayed events."""
-    try:
-        _, state = journal.load_state(run_id)
-    except JournalError as error:
-        return Breach(run_id, None, f"its events cannot be replayed: {error}")
+def check_derived_rows(
+    journal: Journal, run_id: str, events: list[Event] | None = None
+) -> Breach | None:
+    """A breach when the run's ``runs`` or ``visits`` rows disagree with its replayed events
+    (``events`` when the caller has read them already)."""
     stored = journal.run_row(run_id)
+    try:
+        if events is None:
+            _, state = journal.load_state(run_id)
+        else:
+            digest = stored["definition_hash"]
+            state = replay(journal.definition(digest), digest, run_id, events)
+    except (JournalError, ReplayError) as error:
+        return Breach(run_id, None, f"its events cannot be replayed: {error}")
     expected = run_row(state)
     for column in DERIVED_RUN_COLUMNS:
         if stored.get(column) != expected[column]:
