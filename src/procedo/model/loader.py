@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -209,10 +208,3 @@ def _drop_duplicate_ids(catalog: Catalog) -> None:
                 )
             )
         catalog.processes = [p for p in catalog.processes if p.id != process_id]
-
-
-def load_data(data: dict[str, Any], *, source: str = "<data>") -> ProcessDefinition:
-    """Validate already-parsed data (used by importers before they write TOML)."""
-    import tomli_w
-
-    return parse_definition(tomli_w.dumps(data), source=source)

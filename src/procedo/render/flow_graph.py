@@ -3,9 +3,9 @@
 Nodes are the triggers (or one start node when the process has none), then the steps,
 decisions and ends in the definition's order; each step and decision sits in the lane of its
 role. Edges are the trigger starts, each step's ``next`` and each decision option. A depth-first
-search from the start nodes marks the *back edges* (those that close a loop) and the nodes
-reachable at all. The label texts of nodes and edges (with the checklist for ``detail`` and the
-journal figures) are built here too, as plain lines: each renderer escapes them for its format.
+search from the start nodes marks the *back edges* (those that close a loop). The label
+texts of nodes and edges (with the checklist for ``detail`` and the journal figures) are
+built here too, as plain lines: each renderer escapes them for its format.
 """
 
 from __future__ import annotations
@@ -84,19 +84,6 @@ class FlowGraph:
     nodes: tuple[FlowNode, ...]
     edges: tuple[FlowEdge, ...]
     lanes: tuple[Lane, ...]
-    reachable: frozenset[str]
-
-    @property
-    def starts(self) -> tuple[FlowNode, ...]:
-        """The trigger (or start) nodes."""
-        return tuple(n for n in self.nodes if n.kind in ("trigger", "start"))
-
-    def lane_of(self, node_id: str) -> str | None:
-        """The role id of the lane holding the node (None when in no lane)."""
-        for lane in self.lanes:
-            if node_id in lane.nodes:
-                return lane.role
-        return None
 
 
 def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
@@ -134,7 +121,7 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
     for end_id, end in definition.ends.items():
         nodes.append(FlowNode(end_id, "end", end.title, outcome=end.outcome))
     edges = [e for e in edges if e.target in known]
-    back, reachable = _depth_first(nodes, edges)
+    back = _back_edges(nodes, edges)
     edges = [
         FlowEdge(e.source, e.target, e.label, back=i in back, counted=e.counted)
         for i, e in enumerate(edges)
@@ -146,12 +133,11 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
         tuple(nodes),
         tuple(edges),
         _lanes(definition, nodes),
-        frozenset(reachable),
     )
 
 
-def _depth_first(nodes: list[FlowNode], edges: list[FlowEdge]) -> tuple[set[int], set[str]]:
-    """The indexes of the back edges and the ids of the nodes reachable from the starts.
+def _back_edges(nodes: list[FlowNode], edges: list[FlowEdge]) -> set[int]:
+    """The indexes of the back edges.
 
     An iterative DFS from each start in turn, then from every node not yet seen (so that loops
     in unreachable parts are found too). An edge is a back edge when it leads to a node still
@@ -162,10 +148,9 @@ def _depth_first(nodes: list[FlowNode], edges: list[FlowEdge]) -> tuple[set[int]
         out[edge.source].append((index, edge.target))
     state: dict[str, int] = {}  # 1: on the path, 2: done
     back: set[int] = set()
-    reachable: set[str] = set()
     roots = [n.id for n in nodes if n.kind in ("trigger", "start")]
     others = [n.id for n in nodes if n.kind not in ("trigger", "start")]
-    for phase, group in enumerate((roots, others)):
+    for group in (roots, others):
         for root in group:
             if root in state:
                 continue
@@ -173,8 +158,6 @@ def _depth_first(nodes: list[FlowNode], edges: list[FlowEdge]) -> tuple[set[int]
             stack = [(root, iter(out[root]))]
             while stack:
                 node, pending = stack[-1]
-                if phase == 0:
-                    reachable.add(node)
                 step = next(pending, None)
                 if step is None:
                     state[node] = 2
@@ -187,7 +170,7 @@ def _depth_first(nodes: list[FlowNode], edges: list[FlowEdge]) -> tuple[set[int]
                 elif seen is None:
                     state[target] = 1
                     stack.append((target, iter(out[target])))
-    return back, reachable
+    return back
 
 
 def _lanes(definition: ProcessDefinition, nodes: list[FlowNode]) -> tuple[Lane, ...]:

@@ -52,11 +52,6 @@ def map_lines(
     )
 
 
-def map_content(definition: ProcessDefinition, state: RunState) -> Content:
-    """The map of a run as styled content."""
-    return lines_content(map_lines(definition, state, roles=False))
-
-
 def current_line(lines: list[MapLine]) -> int | None:
     """The index of the line that draws the current node, if any."""
     return next((i for i, map_line in enumerate(lines) if map_line.style == "current"), None)
