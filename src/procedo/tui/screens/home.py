@@ -334,28 +334,15 @@ class HomeScreen(Screen[None]):
 
     def action_history(self) -> None:
         """Open the history of runs."""
-        opener = getattr(self.app, "open_history", None)
-        if opener is None:
-            self.notify("History is not available yet.", severity="warning")
-        else:
-            opener()
+        self.app.open_history()  # type: ignore[attr-defined]
 
     def action_metrics(self) -> None:
         """Open the metrics of the highlighted process."""
-        opener = getattr(self.app, "open_metrics", None)
         summary = self._highlighted_process()
-        if opener is None:
-            self.notify("Metrics are not available yet.", severity="warning")
-        else:
-            opener(summary.loaded.id if summary else None)
+        self.app.open_metrics(summary.loaded.id if summary else None)  # type: ignore[attr-defined]
 
     def action_diagram(self) -> None:
         """Show the map of the highlighted process."""
-        opener = getattr(self.app, "open_map", None)
         summary = self._highlighted_process()
-        if summary is None:
-            return
-        if opener is None:
-            self.notify("Maps are not available yet.", severity="warning")
-        else:
-            opener(summary.loaded.definition)
+        if summary is not None:
+            self.app.open_map(summary.loaded.definition)  # type: ignore[attr-defined]

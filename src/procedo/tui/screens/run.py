@@ -288,9 +288,7 @@ class RunScreen(RunActions, Screen[None]):
 
     def action_map(self) -> None:
         """Show the whole map of the process."""
-        opener = getattr(self.app, "open_map", None)
-        if opener is not None:
-            opener(self.run.definition, self.run.state)
+        self.app.open_map(self.run.definition, self.run.state)  # type: ignore[attr-defined]
 
     def leave_paused(self) -> None:
         """Pause the run and release it, so it can be resumed later (here or elsewhere)."""

@@ -111,16 +111,8 @@ class SummaryScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Export the run's record."""
-        exporter = getattr(self.app, "export_run", None)
-        if exporter is None:
-            self.notify("Export is not available yet.", severity="warning")
-        else:
-            exporter(self.run.run_id)
+        self.app.export_run(self.run.run_id)  # type: ignore[attr-defined]
 
     def action_history(self) -> None:
         """Open the history."""
-        opener = getattr(self.app, "open_history", None)
-        if opener is None:
-            self.notify("History is not available yet.", severity="warning")
-        else:
-            opener()
+        self.app.open_history()  # type: ignore[attr-defined]
