@@ -30,13 +30,24 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
         findings.append((("ends",), "the process has no end: add at least one [ends.<id>] table"))
     if not definition.steps and not definition.decisions:
         findings.append((("steps",), "the process has no steps or decisions"))
-    broken = any(
-        "is not a node of this process" in message or "is already used by" in message
-        for _, message in findings
-    )
-    if graph and not broken and definition.ends:  # else graph messages would only echo these
+    # graph messages would only echo a broken reference or an ambiguous id
+    if graph and definition.ends and _references_sound(definition):
         findings.extend(_check_graph(definition))
     return findings
+
+
+def _references_sound(definition: ProcessDefinition) -> bool:
+    """Whether every node id is unique and every reference names a node."""
+    nodes = definition.node_ids()
+    known = set(nodes)
+    if len(known) != len(nodes):
+        return False
+    targets = [step.next for step in definition.steps.values()]
+    targets += [o.next for d in definition.decisions.values() for o in d.options]
+    targets += [t.start for t in definition.triggers if t.start]
+    if definition.process.start is not None:
+        targets.append(definition.process.start)
+    return all(target in known for target in targets)
 
 
 def _check_ids(definition: ProcessDefinition) -> Iterator[Finding]:
