@@ -210,3 +210,19 @@ def test_a_run_csv_guards_operator_text(records: dict[str, RunRecord]) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(guarded))))
     assert (rows[0]["value"], rows[0]["reason"]) == ("'=1+1", "'@cmd")
     assert rows[1]["hash"] == record.events[1].hash
+
+
+def test_within_target_is_one_rule_at_the_millisecond_edge() -> None:
+    from procedo.engine.targets import target_ms, within_target
+    from procedo.model import parse_definition
+
+    definition = parse_definition(
+        '[process]\ntitle = "T"\ntarget_minutes = 0.0000083\n[steps.a]\ntitle = "A"\n'
+        'next = "e"\n[ends.e]\ntitle = "E"\noutcome = "success"\n'
+    )
+    edge = target_ms(definition)
+    assert edge == 0  # 0.0000083 min = 0.498 ms, rounded as the journal stores it
+    assert within_target(definition, "completed", edge) is True
+    assert within_target(definition, "completed", edge + 1) is False
+    assert within_target(definition, "aborted", 0) is None
+    assert within_target(definition, "active", None) is None

@@ -69,12 +69,6 @@ def upsert_sql(table: str, row: dict[str, Any], keys: tuple[str, ...]) -> tuple[
     return sql, [row[c] for c in columns]
 
 
-def target_ms(definition: ProcessDefinition) -> int | None:
-    """The definition's ``target_minutes`` in milliseconds (None when it has none)."""
-    minutes = definition.process.target_minutes
-    return None if minutes is None else round(minutes * 60_000)
-
-
 def definition_rows(digest: str, definition: ProcessDefinition) -> dict[str, list[tuple[Any, ...]]]:
     """The ``nodes``, ``items`` and ``options`` rows of a stored definition."""
     nodes: list[tuple[Any, ...]] = []

@@ -14,11 +14,11 @@ import sqlite_utils
 
 from procedo.engine import Event, replay
 from procedo.engine.errors import ReplayError
+from procedo.engine.targets import target_ms
 from procedo.journal.connection import describe_sqlite_error, use_wal, write_transaction
 from procedo.journal.errors import SchemaError
 from procedo.journal.rows import (
     repeats,
-    target_ms,
     write_definition_rows,
     write_marks,
     write_operators,

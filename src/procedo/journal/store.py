@@ -15,6 +15,7 @@ from typing import Any
 
 from procedo.engine import Event, Run, RunState, iso_from_ms, now_ms, replay
 from procedo.engine.errors import ReplayError
+from procedo.engine.targets import target_ms
 from procedo.journal.connection import (
     BUSY_TIMEOUT_MS,
     describe_sqlite_error,
@@ -23,7 +24,7 @@ from procedo.journal.connection import (
 )
 from procedo.journal.errors import JournalError, RunLockedError, SchemaError, UnknownRunError
 from procedo.journal.lease import Lease, is_live, read_lease
-from procedo.journal.rows import target_ms, write_definition_rows
+from procedo.journal.rows import write_definition_rows
 from procedo.journal.schema import ensure_schema
 from procedo.journal.sink import JournalSink, ReadOnlySink
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, parse_definition

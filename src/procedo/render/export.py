@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from procedo.engine import Event, Visit, iso_from_ms
+from procedo.engine.targets import target_ms, within_target
 from procedo.journal.run_record import RunRecord
 from procedo.model import ProcessDefinition
 
@@ -130,13 +131,12 @@ def _outcome(record: RunRecord) -> str:
 
 
 def _target(record: RunRecord) -> str:
-    target = record.definition.process.target_minutes
-    taken = record.run["duration_ms"]
-    if target is None or taken is None or record.run["status"] != "completed":
-        return ""  # only a completed run can be within its target
-    target_ms = round(target * 60_000)
-    verdict = "within target" if taken <= target_ms else "over target"
-    return f" (target {duration(target_ms)}: {verdict})"
+    definition = record.definition
+    verdict = within_target(definition, record.run["status"], record.run["duration_ms"])
+    if verdict is None:
+        return ""  # no target, or a run that did not complete
+    shown = "within target" if verdict else "over target"
+    return f" (target {duration(target_ms(definition))}: {shown})"
 
 
 def _visit_outcome(definition: ProcessDefinition, visit: Visit) -> str:

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from procedo.engine import Run, RunState
+from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
 from procedo.render.export import item_text, node_title
 from procedo.tui.text import duration, line
@@ -35,12 +36,11 @@ def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, st
         if s.abort_reason:
             parts += [" — ", s.abort_reason]
     parts += ["\n", ("Duration  ", "$text-muted"), duration(s.duration_ms)]
-    target = d.process.target_minutes
-    if target and s.duration_ms is not None and s.status == "completed":
-        on_target = s.duration_ms <= target * 60_000
+    on_target = within_target(d, s.status, s.duration_ms)
+    if on_target is not None:
         parts += [
             ("  (target ", "$text-muted"),
-            duration(int(target * 60_000)),
+            duration(target_ms(d)),
             (": ", "$text-muted"),
             ("on target" if on_target else "over target", "$success" if on_target else "$error"),
             (")", "$text-muted"),
