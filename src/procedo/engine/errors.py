@@ -15,5 +15,9 @@ class InvalidValue(Refused):
     """A value to record does not fit the item (type, range or choices)."""
 
 
+class Unchanged(Refused):
+    """The item already holds that value: nothing to record (a screen may treat it as done)."""
+
+
 class ReplayError(RunError):
     """Stored events do not form a valid run (damaged or foreign journal)."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from procedo.engine.errors import Refused
+from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit, apply_event
 from procedo.engine.values import normalise_value
@@ -185,7 +185,7 @@ class Run:
         visit, spec = self._item(item)
         value = normalise_value(spec, raw)
         if visit.mark(item).value == value:
-            raise Refused(f"{spec.text!r} already has the value {value!r}")
+            raise Unchanged(f"{spec.text!r} already has the value {value!r}")
         self._emit(_Draft("record", visit.node, item, value=value))
         return value
 

@@ -7,12 +7,11 @@ engine operation through _act, so the outcome shows only once it is saved.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from procedo.engine import InvalidValue, Run, RunError
-from procedo.engine.values import normalise_value
+from procedo.engine import Run, RunError
+from procedo.engine.errors import Unchanged
 from procedo.journal import (
     JournalError,
     RunLockedError,
@@ -132,10 +131,10 @@ class RunActions(_Base):
 
         def submit(raw: str) -> None:
             nonlocal unchanged
-            with contextlib.suppress(InvalidValue):  # record() says why a value is invalid
-                unchanged = current is not None and normalise_value(item, raw) == current
-            if not unchanged:
+            try:
                 self.run.record(index, raw)
+            except Unchanged:  # the same value again: nothing to save, and not an error
+                unchanged = True
 
         def after(result: object) -> None:
             if result is not None:
