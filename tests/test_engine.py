@@ -27,6 +27,7 @@ from procedo.engine import (
     ms_from_iso,
     replay,
 )
+from procedo.engine.errors import Unchanged
 from procedo.model import ProcessDefinition, content_hash, load_file, parse_definition
 
 BUNDLED = Path(__file__).resolve().parent.parent / "processes"
@@ -456,6 +457,8 @@ def test_record_a_new_value_replaces_the_old_and_the_same_value_is_refused() -> 
     run = start()
     run.record(TEMP, "20")
     refused(run, lambda: run.record(TEMP, "20,0"), "'Temperature' already has the value '20'")
+    with pytest.raises(Unchanged):  # a Refused that a screen may show as a neutral no-op
+        run.record(TEMP, "20")
     run.record(TEMP, "21")
     assert run.state.current.mark(TEMP).value == "21"  # type: ignore[union-attr]
     assert [e.value for e in events_of(run) if e.kind == "record"] == ["20", "21"]
