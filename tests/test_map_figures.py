@@ -109,3 +109,19 @@ def test_loops_and_trigger_starts(journal: Journal) -> None:
 
 def test_a_process_without_runs(journal: Journal) -> None:
     assert map_figures(journal, "refund-approval") == MapFigures()
+
+
+def test_medians_handed_in_replace_the_median_queries(tmp_path) -> None:
+    from procedo.journal import Journal
+    from procedo.journal.map_figures import map_figures
+    from procedo.journal.metrics import compute_metrics
+
+    path = tmp_path / "j.db"
+    build_history_journal(path)
+    with Journal(path) as journal:
+        process = journal.rows("SELECT process_id FROM runs LIMIT 1")[0]["process_id"]
+        computed = map_figures(journal, process)
+        steps = compute_metrics(journal, process).steps
+        handed = map_figures(journal, process, medians={s.node: s.median_ms / 1000 for s in steps})
+    assert computed.median_seconds  # the fixture has completed step visits
+    assert handed == computed

@@ -24,10 +24,11 @@ aggregate).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from procedo.journal import views as sql
-from procedo.journal.metrics import _Scope as Scope
+from procedo.journal.metrics import Scope
 from procedo.journal.store import Journal
 from procedo.render.map_figures import EdgeKey, MapFigures
 
@@ -37,9 +38,18 @@ _MOVES = ("completed", "chosen")
 
 
 def map_figures(
-    journal: Journal, process_id: str, *, version: str | None = None, practice: bool = False
+    journal: Journal,
+    process_id: str,
+    *,
+    version: str | None = None,
+    practice: bool = False,
+    medians: Mapping[str, float] | None = None,
 ) -> MapFigures:
-    """What the journal says about the map of one process (maybe one version)."""
+    """What the journal says about the map of one process (maybe one version).
+
+    ``medians`` (step id -> seconds) saves the median queries when the caller has them already,
+    as the metrics screen does from :func:`procedo.journal.metrics.compute_metrics`.
+    """
     scope = Scope(process_id, version, practice)
     runs = journal.rows(f"SELECT COUNT(*) AS n FROM runs r {scope.where('r')}", scope.params)
     node_visits, edge_counts = _visits_and_moves(journal, scope)
@@ -47,7 +57,7 @@ def map_figures(
         runs=int(runs[0]["n"]),
         node_visits=node_visits,
         edge_counts=edge_counts,
-        median_seconds=_medians(journal, scope),
+        median_seconds=dict(medians) if medians is not None else _medians(journal, scope),
         commonest_path=_commonest_path(journal, scope),
     )
 

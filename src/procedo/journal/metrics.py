@@ -46,7 +46,7 @@ TOP_REASONS = 3
 __all__ = ["Metrics", "compute_metrics", "metrics_by_version"]
 
 
-class _Scope:
+class Scope:
     """The WHERE clause of one scope, for any table with process_id/process_version/practice."""
 
     def __init__(self, process_id: str | None, version: str | None, practice: bool) -> None:
@@ -74,7 +74,7 @@ def compute_metrics(
     version: str | None = None,
 ) -> Metrics:
     """Every figure of the metrics screen for one process (None: all), maybe one version."""
-    scope = _Scope(process_id, version, include_practice)
+    scope = Scope(process_id, version, include_practice)
     where = scope.where("r")
     statuses = {
         row["status"]: row["n"]
@@ -178,7 +178,7 @@ def _spread(
     return count, median, low, high
 
 
-def _nodes(journal: Journal, scope: _Scope, kind: str) -> list[dict[str, Any]]:
+def _nodes(journal: Journal, scope: Scope, kind: str) -> list[dict[str, Any]]:
     """Every (process, node) of that kind in the stored definitions in scope, with its title."""
     return journal.rows(
         "SELECT process_id, node, "
@@ -191,7 +191,7 @@ def _nodes(journal: Journal, scope: _Scope, kind: str) -> list[dict[str, Any]]:
     )
 
 
-def _durations(journal: Journal, scope: _Scope) -> tuple[DurationPoint, ...]:
+def _durations(journal: Journal, scope: Scope) -> tuple[DurationPoint, ...]:
     rows = journal.rows(
         f"SELECT started_at, duration_ms, id FROM runs r {scope.where('r')} "
         f"AND status = 'completed' ORDER BY started_at DESC, id DESC LIMIT {RECENT_DURATIONS}",
@@ -200,7 +200,7 @@ def _durations(journal: Journal, scope: _Scope) -> tuple[DurationPoint, ...]:
     return tuple(DurationPoint(r["started_at"], r["duration_ms"], r["id"]) for r in reversed(rows))
 
 
-def _steps(journal: Journal, scope: _Scope) -> tuple[StepTime, ...]:
+def _steps(journal: Journal, scope: Scope) -> tuple[StepTime, ...]:
     source = (
         f"FROM visits v {scope.where('v')} AND {sql.STEP_VISITS} "
         "AND v.process_id = :p AND v.node = :node"
@@ -216,7 +216,7 @@ def _steps(journal: Journal, scope: _Scope) -> tuple[StepTime, ...]:
     return tuple(steps)
 
 
-def _decisions(journal: Journal, scope: _Scope) -> tuple[OptionCount, ...]:
+def _decisions(journal: Journal, scope: Scope) -> tuple[OptionCount, ...]:
     figures = sql.decision_figures(
         ["process_id"],
         sql.decision_source("v.process_id", scope.where("v")),
@@ -242,7 +242,7 @@ def _decisions(journal: Journal, scope: _Scope) -> tuple[OptionCount, ...]:
     )
 
 
-def _not_applicable(journal: Journal, scope: _Scope) -> tuple[NotApplicable, ...]:
+def _not_applicable(journal: Journal, scope: Scope) -> tuple[NotApplicable, ...]:
     figures = sql.na_figures(["process_id"], sql.na_source("m.process_id", scope.where("m")))
     rows = journal.rows(
         f"SELECT * FROM ({figures}) WHERE reason_rank <= {TOP_REASONS} "
@@ -261,7 +261,7 @@ def _not_applicable(journal: Journal, scope: _Scope) -> tuple[NotApplicable, ...
     )
 
 
-def _loops(journal: Journal, scope: _Scope) -> tuple[LoopCount, ...]:
+def _loops(journal: Journal, scope: Scope) -> tuple[LoopCount, ...]:
     figures = sql.loop_figures(["process_id"], sql.loop_source("r.process_id", scope.where("r")))
     rows = journal.rows(
         f"SELECT g.*, {sql.node_title('g.process_id', 'g.node', ':version')} AS title "
@@ -281,7 +281,7 @@ def _loops(journal: Journal, scope: _Scope) -> tuple[LoopCount, ...]:
     )
 
 
-def _operators(journal: Journal, scope: _Scope) -> tuple[Tally, ...]:
+def _operators(journal: Journal, scope: Scope) -> tuple[Tally, ...]:
     rows = journal.rows(
         f"SELECT o.operator AS name, COUNT(*) AS runs FROM run_operators o {scope.where('o')} "
         "GROUP BY o.operator ORDER BY runs DESC, name",
@@ -290,7 +290,7 @@ def _operators(journal: Journal, scope: _Scope) -> tuple[Tally, ...]:
     return tuple(Tally(r["name"], r["runs"]) for r in rows)
 
 
-def _triggers(journal: Journal, scope: _Scope) -> tuple[Tally, ...]:
+def _triggers(journal: Journal, scope: Scope) -> tuple[Tally, ...]:
     rows = journal.rows(
         f"SELECT r.trigger AS name, COUNT(*) AS runs FROM runs r {scope.where('r')} "
         "GROUP BY r.trigger ORDER BY runs DESC, name",
@@ -299,7 +299,7 @@ def _triggers(journal: Journal, scope: _Scope) -> tuple[Tally, ...]:
     return tuple(Tally(r["name"], r["runs"]) for r in rows)
 
 
-def _numbers(journal: Journal, scope: _Scope) -> tuple[NumberStats, ...]:
+def _numbers(journal: Journal, scope: Scope) -> tuple[NumberStats, ...]:
     items = journal.rows(
         "SELECT d.process_id, i.node, i.text, MIN(i.item) AS item, "
         f"{sql.node_field('position', 'd.process_id', 'i.node', ':version')} AS position, "

@@ -181,7 +181,12 @@ class MetricsScreen(Screen[None]):
                 )
             else:
                 results = [compute_metrics(journal, process, include_practice=practice)]
-            figures = map_figures(journal, mapped, practice=practice) if mapped else None
+            figures = None
+            if mapped:
+                medians = None
+                if len(results) == 1:  # the step medians are computed already: reuse them
+                    medians = {s.node: s.median_ms / 1000 for s in results[0].steps}
+                figures = map_figures(journal, mapped, practice=practice, medians=medians)
             return results, figures
 
         query_in_thread(self, compute, self._show, group="metrics")
