@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from procedo.cli import cli
+from procedo.engine.values import format_number
 from procedo.model import ProcessDefinition, load_catalog, load_file, parse_definition
 from procedo.render.handbook import (
     GENERATED_MARK,
     node_order,
-    number_text,
     render_handbook,
     render_index,
 )
@@ -87,7 +87,7 @@ def test_a_page_holds_the_process_and_every_checklist(bundled: list[ProcessDefin
         if info.owner:
             assert f"**Owner:** {escape_line(info.owner, start=False)}" in page
         if info.target_minutes:
-            assert f"**Target time:** {number_text(info.target_minutes)} min" in page
+            assert f"**Target time:** {format_number(info.target_minutes)} min" in page
         for role in definition.roles.values():
             assert escape_line(role) in page
         for trigger in definition.triggers:
@@ -160,8 +160,8 @@ def test_node_order_puts_unreached_trigger_starts_after_the_main_flow() -> None:
 
 def test_numbers_are_written_exactly() -> None:
     for value in (45.0, 0.01, -20.0, 1e-7, 2.5, 1e20, 50000.0):
-        assert float(number_text(value)) == value
-    assert number_text(45.0) == "45"
+        assert float(format_number(value)) == value
+    assert format_number(45.0) == "45"
 
 
 def test_the_index_links_every_page(bundled: list[ProcessDefinition]) -> None:

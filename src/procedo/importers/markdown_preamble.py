@@ -17,10 +17,7 @@ from procedo.importers.markdown_items import (
     split_anchor,
 )
 from procedo.model import is_valid_id
-from procedo.render.markdown_text import parse_field, unescape
-
-ROLE_ANCHOR = "role-"
-TRIGGER_ANCHOR = "trigger-"
+from procedo.render.markdown_text import ROLE_ANCHOR, TRIGGER_ANCHOR, parse_field, unescape
 
 
 @dataclass

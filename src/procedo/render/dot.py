@@ -10,16 +10,19 @@ Unicode control picture.
 
 from __future__ import annotations
 
+from itertools import count
+
 from procedo.model import ProcessDefinition
 from procedo.render.flow_graph import (
-    EdgeFigures,
     FlowNode,
     build_flow_graph,
     detail_lines,
     edge_lines,
     figure_lines,
     head_lines,
+    node_mark,
     on_common_path,
+    placed_nodes,
     title_text,
 )
 from procedo.render.map_figures import MapFigures
@@ -80,7 +83,6 @@ def render_dot(
 ) -> str:
     """The Graphviz DOT map of a process (``detail``: checklists; ``figures``: the journal)."""
     graph = build_flow_graph(definition)
-    moves = EdgeFigures.of(figures)
     out = [
         f"digraph {dot_id(graph.process_id or 'process')} {{",
         f"    label={dot_label([title_text(graph, figures)])};",
@@ -88,47 +90,42 @@ def render_dot(
         f'    node [fontname="{FONT}", fontsize=11];',
         f'    edge [fontname="{FONT}", fontsize=10];',
     ]
-    path = set(figures.commonest_path) if figures is not None else set()
 
     def node_line(node: FlowNode, indent: str) -> str:
         shape = (node.outcome or "failure") if node.kind == "end" else node.kind
         attributes = dict(_SHAPES[shape])
         checklist = detail_lines(node, definition) if detail else []
         label = dot_label(head_lines(node) + figure_lines(node, figures), checklist)
-        if figures is not None and node.kind not in ("trigger", "start"):
-            if not figures.reached(node.id):
-                styles = [s for s in attributes.get("style", "").split(",") if s]
-                attributes["style"] = ",".join([*styles, "dashed"])
-                attributes.update(color="#888888", fontcolor="#888888")
-            elif node.id in path:
-                attributes.update(penwidth="2", color=COMMON)
+        mark = node_mark(node, figures)
+        if mark == "unreached":
+            styles = [s for s in attributes.get("style", "").split(",") if s]
+            attributes["style"] = ",".join([*styles, "dashed"])
+            attributes.update(color="#888888", fontcolor="#888888")
+        elif mark == "common":
+            attributes.update(penwidth="2", color=COMMON)
         written = "".join(f", {k}={dot_id(v)}" for k, v in attributes.items())
         return f"{indent}{dot_id(node.id)} [label={label}{written}];"
 
-    by_id = {node.id: node for node in graph.nodes}
-    in_lane = {node_id for lane in graph.lanes for node_id in lane.nodes}
-    out.extend(node_line(n, "    ") for n in graph.nodes if n.kind in ("trigger", "start"))
-    for index, lane in enumerate(graph.lanes):
-        out.append(f'    subgraph "cluster_{index}" {{')
+    lane_numbers = count()
+    for lane, nodes in placed_nodes(graph):
+        if lane is None:
+            out.extend(node_line(n, "    ") for n in nodes)
+            continue
+        out.append(f'    subgraph "cluster_{next(lane_numbers)}" {{')
         out.append(f"        label={dot_label([lane.name])};")
         out.append('        style="rounded,filled"; fillcolor="#f6f6f6"; color="#bbbbbb";')
-        out.extend(node_line(by_id[node_id], "        ") for node_id in lane.nodes)
+        out.extend(node_line(n, "        ") for n in nodes)
         out.append("    }")
-    out.extend(
-        node_line(n, "    ")
-        for n in graph.nodes
-        if n.kind not in ("trigger", "start") and n.id not in in_lane
-    )
     for edge in graph.edges:
         attributes = []
-        text = edge_lines(edge, moves)
+        text = edge_lines(edge, figures)
         if text:
             attributes.append(f"label={dot_label(text)}")
         if edge.back:
             attributes.append('style=dashed, constraint=false, class="back"')
-        if on_common_path(edge, moves):
+        if on_common_path(edge, figures):
             attributes.append(f'penwidth=3, color="{COMMON}"')
-        elif moves is not None and edge.counted and not moves.counts.get(edge.key):
+        elif figures is not None and edge.counted and not figures.edge_counts.get(edge.key):
             attributes.append('color="#aaaaaa", fontcolor="#888888"')
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
         out.append(f"    {dot_id(edge.source)} -> {dot_id(edge.target)}{suffix};")

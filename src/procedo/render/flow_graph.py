@@ -10,12 +10,11 @@ built here too, as plain lines: each renderer escapes them for its format.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Literal
 
 from procedo.model import Item, ProcessDefinition
+from procedo.render.export import duration
 from procedo.render.map_figures import EdgeKey, MapFigures
 
 FlowKind = Literal["trigger", "start", "step", "decision", "end"]
@@ -184,6 +183,18 @@ def _lanes(definition: ProcessDefinition, nodes: list[FlowNode]) -> tuple[Lane, 
     )
 
 
+def placed_nodes(graph: FlowGraph) -> list[tuple[Lane | None, list[FlowNode]]]:
+    """The nodes in the order the renderers write them: the trigger (or start) nodes, then each
+    lane with its nodes, then the nodes outside every lane (the ends, steps without a role).
+    A group whose lane is None is written outside every lane."""
+    by_id = {node.id: node for node in graph.nodes}
+    in_lane = {node_id for lane in graph.lanes for node_id in lane.nodes}
+    starts = [n for n in graph.nodes if n.kind in ("trigger", "start")]
+    rest = [n for n in graph.nodes if n.kind not in ("trigger", "start") and n.id not in in_lane]
+    lanes = [(lane, [by_id[node_id] for node_id in lane.nodes]) for lane in graph.lanes]
+    return [(None, starts), *lanes, (None, rest)]
+
+
 # -- label texts ------------------------------------------------------------------------------
 
 
@@ -214,13 +225,9 @@ def item_line(index: int, item: Item, definition: ProcessDefinition, step_role: 
 
 
 def duration_text(seconds: float) -> str:
-    """``45 s``, ``3 min 30 s``, ``1 h 05 min``."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+    """``45 s``, ``3 min 30 s``, ``1 h 05 min``: :func:`~procedo.render.export.duration` of
+    whole seconds."""
+    return duration(round(seconds) * 1000)
 
 
 def head_lines(node: FlowNode) -> list[str]:
@@ -255,41 +262,31 @@ def figure_lines(node: FlowNode, figures: MapFigures | None) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True, slots=True)
-class EdgeFigures:
-    """The edge figures indexed once per map, so that labelling every edge stays linear."""
-
-    counts: Mapping[EdgeKey, int]
-    departures: Mapping[str, int]
-    """Node id -> moves out of it (the denominator of :meth:`MapFigures.edge_share`)."""
-    common: frozenset[tuple[str, str]]
-    """The consecutive pairs of the commonest path."""
-
-    @classmethod
-    def of(cls, figures: MapFigures | None) -> EdgeFigures | None:
-        """The index of ``figures`` (None for None)."""
-        if figures is None:
-            return None
-        departures: dict[str, int] = {}
-        for (source, _, _), count in figures.edge_counts.items():
-            departures[source] = departures.get(source, 0) + count
-        common = frozenset(pairwise(figures.commonest_path))
-        return cls(figures.edge_counts, departures, common)
-
-
-def edge_lines(edge: FlowEdge, figures: EdgeFigures | None) -> list[str]:
+def edge_lines(edge: FlowEdge, figures: MapFigures | None) -> list[str]:
     """An edge's label lines: the option label, then ``4× · 57%`` when figures are given."""
     lines = [edge.label] if edge.label else []
     if figures is not None and edge.counted:
-        count = figures.counts.get(edge.key, 0)
+        count = figures.edge_counts.get(edge.key, 0)
         left = figures.departures.get(edge.source, 0)
         lines.append(f"{count}×" + (f" · {count / left:.0%}" if left else ""))
     return lines
 
 
-def on_common_path(edge: FlowEdge, figures: EdgeFigures | None) -> bool:
+def on_common_path(edge: FlowEdge, figures: MapFigures | None) -> bool:
     """Whether the edge is a move of the commonest path."""
-    return figures is not None and edge.counted and (edge.source, edge.target) in figures.common
+    return (
+        figures is not None and edge.counted and figures.on_commonest_path(edge.source, edge.target)
+    )
+
+
+def node_mark(node: FlowNode, figures: MapFigures | None) -> Literal["unreached", "common"] | None:
+    """How the journal marks a node: never reached, on the commonest path, or not at all (no
+    figures, or a trigger or start node)."""
+    if figures is None or node.kind in ("trigger", "start"):
+        return None
+    if not figures.reached(node.id):
+        return "unreached"
+    return "common" if node.id in figures.commonest_nodes else None
 
 
 def title_text(graph: FlowGraph, figures: MapFigures | None) -> str:

@@ -14,10 +14,13 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from procedo.engine.values import format_number
 from procedo.model import Decision, End, Item, ProcessDefinition, Step
 from procedo.render.markdown_text import (
     BLANK,
     CRITICAL_SIGN,
+    ROLE_ANCHOR,
+    TRIGGER_ANCHOR,
     escape_block,
     escape_line,
     guard_annotations,
@@ -25,16 +28,6 @@ from procedo.render.markdown_text import (
     guard_field,
 )
 from procedo.render.mermaid import render_mermaid
-
-ROLE_ANCHOR = "role-"
-TRIGGER_ANCHOR = "trigger-"
-
-
-def number_text(value: float) -> str:
-    """A number as written in a page: ``45``, ``0.01``, ``-20`` (exact, ``float`` reads it)."""
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return repr(value)
 
 
 def anchor(anchor_id: str) -> str:
@@ -87,11 +80,11 @@ def _record_note(item: Item) -> str:
     if item.record == "number":
         bounds = ""
         if item.min is not None and item.max is not None:
-            bounds = f", {number_text(item.min)}–{number_text(item.max)}"
+            bounds = f", {format_number(item.min)}–{format_number(item.max)}"
         elif item.min is not None:
-            bounds = f", ≥ {number_text(item.min)}"
+            bounds = f", ≥ {format_number(item.min)}"
         elif item.max is not None:
-            bounds = f", ≤ {number_text(item.max)}"
+            bounds = f", ≤ {format_number(item.max)}"
         return f"number{bounds}"
     if item.record == "choice":
         choices = " / ".join(
@@ -198,7 +191,7 @@ def render_handbook(definition: ProcessDefinition) -> str:
         out += _field("Owner", escape_line(info.owner, start=False))
     out += _field("Version", escape_line(info.version, start=False))
     if info.target_minutes is not None:
-        out += _field("Target time", f"{number_text(info.target_minutes)} min")
+        out += _field("Target time", f"{format_number(info.target_minutes)} min")
     if definition.start:
         out += _field("Start", _link(definition, definition.start))
     out += _bullets(

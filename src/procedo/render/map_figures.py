@@ -30,12 +30,18 @@ class MapFigures:
     """The node ids of the path most runs took, start to end (empty when no run)."""
     departures: Mapping[str, int] = field(init=False, repr=False, compare=False)
     """Node id -> moves that left it (the sum of its edges' counts), computed once."""
+    commonest_moves: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
+    """The consecutive ``(source, target)`` pairs of the commonest path, computed once."""
+    commonest_nodes: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The node ids of the commonest path, computed once."""
 
     def __post_init__(self) -> None:
         left: dict[str, int] = {}
         for (source, _, _), count in self.edge_counts.items():
             left[source] = left.get(source, 0) + count
         object.__setattr__(self, "departures", left)
+        object.__setattr__(self, "commonest_moves", frozenset(pairwise(self.commonest_path)))
+        object.__setattr__(self, "commonest_nodes", frozenset(self.commonest_path))
 
     def edge_share(self, key: EdgeKey) -> float | None:
         """The share of the source node's departures that took this edge (None if never left)."""
@@ -50,5 +56,4 @@ class MapFigures:
 
     def on_commonest_path(self, source: str, target: str) -> bool:
         """Whether ``source -> target`` is a consecutive pair of the commonest path."""
-        path = self.commonest_path
-        return any(a == source and b == target for a, b in pairwise(path))
+        return (source, target) in self.commonest_moves

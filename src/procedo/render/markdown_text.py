@@ -210,6 +210,10 @@ ARROWS = ("→", "->", "=>")
 """What separates an option's label from its target."""
 CRITICAL_SIGN = "⚠"
 BLANK = "____"
+ROLE_ANCHOR = "role-"
+"""The prefix of a role's anchor id in a handbook page (``<a id="role-ID">``)."""
+TRIGGER_ANCHOR = "trigger-"
+"""The prefix of a trigger's anchor id in a handbook page (``<a id="trigger-ID">``)."""
 ANNOTATION_WORDS = ("critical", "role", "record")
 _ANNOTATION_START = re.compile(r"\([ \t]*(?:critical|role|record)\b", re.IGNORECASE)
 

@@ -11,10 +11,10 @@ A line break in a text becomes ``<br>``, the only markup ever emitted inside a l
 from __future__ import annotations
 
 import re
+from itertools import count
 
 from procedo.model import ProcessDefinition
 from procedo.render.flow_graph import (
-    EdgeFigures,
     FlowGraph,
     FlowNode,
     build_flow_graph,
@@ -22,7 +22,9 @@ from procedo.render.flow_graph import (
     edge_lines,
     figure_lines,
     head_lines,
+    node_mark,
     on_common_path,
+    placed_nodes,
     title_text,
 )
 from procedo.render.map_figures import MapFigures
@@ -76,7 +78,6 @@ def render_mermaid(
 ) -> str:
     """The Mermaid ``flowchart`` of a process (``detail``: checklists; ``figures``: the journal)."""
     graph = build_flow_graph(definition)
-    moves = EdgeFigures.of(figures)
     ids = _mermaid_ids(graph)
     out = [f"%% {mermaid_text(title_text(graph, figures))}", "flowchart TD"]
 
@@ -88,25 +89,21 @@ def render_mermaid(
         opening, closing = _SHAPES[node.kind]
         return f"{indent}{ids[node.id]}{opening}{_label(lines)}{closing}"
 
-    in_lane = {node_id for lane in graph.lanes for node_id in lane.nodes}
-    by_id = {node.id: node for node in graph.nodes}
-    out.extend(node_line(n, "    ") for n in graph.nodes if n.kind in ("trigger", "start"))
-    for index, lane in enumerate(graph.lanes):
-        out.append(f'    subgraph lane{index} ["{mermaid_text(lane.name)}"]')
-        out.extend(node_line(by_id[node_id], "        ") for node_id in lane.nodes)
+    lane_numbers = count()
+    for lane, nodes in placed_nodes(graph):
+        if lane is None:
+            out.extend(node_line(n, "    ") for n in nodes)
+            continue
+        out.append(f'    subgraph lane{next(lane_numbers)} ["{mermaid_text(lane.name)}"]')
+        out.extend(node_line(n, "        ") for n in nodes)
         out.append("    end")
-    out.extend(
-        node_line(n, "    ")
-        for n in graph.nodes
-        if n.kind not in ("trigger", "start") and n.id not in in_lane
-    )
     common: list[int] = []
     for index, edge in enumerate(graph.edges):
         arrow = "-.->" if edge.back else "-->"
-        text = edge_lines(edge, moves)
+        text = edge_lines(edge, figures)
         label = f'|"{_label(text)}"|' if text else ""
         out.append(f"    {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
-        if on_common_path(edge, moves):
+        if on_common_path(edge, figures):
             common.append(index)
     out.extend(f"    {line}" for line in _CLASSES)
     out.extend(_class_lines(graph, ids, figures))
@@ -130,7 +127,6 @@ def _mermaid_ids(graph: FlowGraph) -> dict[str, str]:
 def _class_lines(graph: FlowGraph, ids: dict[str, str], figures: MapFigures | None) -> list[str]:
     """``class`` statements: triggers, end outcomes, unreached nodes, the commonest path."""
     lines = []
-    path = set(figures.commonest_path) if figures is not None else set()
     for node in graph.nodes:
         mermaid_id = ids[node.id]
         if node.kind in ("trigger", "start"):
@@ -138,8 +134,7 @@ def _class_lines(graph: FlowGraph, ids: dict[str, str], figures: MapFigures | No
             continue
         if node.kind == "end":
             lines.append(f"    class {mermaid_id} {node.outcome or 'failure'}")
-        if figures is not None and not figures.reached(node.id):
-            lines.append(f"    class {mermaid_id} unreached")
-        elif node.id in path:
-            lines.append(f"    class {mermaid_id} common")
+        mark = node_mark(node, figures)
+        if mark is not None:
+            lines.append(f"    class {mermaid_id} {mark}")
     return lines
