@@ -18,6 +18,7 @@ from procedo.engine import Event, Visit, iso_from_ms
 from procedo.engine.targets import target_ms, within_target
 from procedo.journal.run_record import RunRecord
 from procedo.model import ProcessDefinition
+from procedo.render.durations import duration
 
 FORMAT = "procedo-run-export"
 FORMAT_VERSION = 1
@@ -45,18 +46,6 @@ def md(text: object) -> str:
     value = _ESCAPE.sub(r"\\\1", str(text).strip())
     value = _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], value)
     return re.sub(r"\r\n|\r|\n", "<br>", value)
-
-
-def duration(ms: int | None) -> str:
-    """``1 h 05 min``, ``7 min 30 s``, ``45 s``; empty for None."""
-    if ms is None:
-        return ""
-    seconds = round(ms / 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
 def when(iso: str | None) -> str:

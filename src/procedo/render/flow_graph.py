@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from procedo.model import Item, ProcessDefinition
-from procedo.render.export import duration
+from procedo.render.durations import duration
 from procedo.render.map_figures import EdgeKey, MapFigures
 
 FlowKind = Literal["trigger", "start", "step", "decision", "end"]
