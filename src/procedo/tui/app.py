@@ -199,17 +199,18 @@ class ProcedoApp(App[None]):
         self.push_screen(MapScreen(definition, state))
 
     def export_run(self, run_id: str) -> None:
-        """Export a run's record: ask for the format and a new file, then write it."""
+        """Export a run's record: read it in a thread, ask for the format and a file, write it."""
         from procedo.journal.run_record import load_run_record
+        from procedo.tui.querying import query_in_thread
         from procedo.tui.screens.run_detail import ask_export
 
-        assert self.workspace is not None
-        try:
-            record = load_run_record(self.workspace.journal, run_id)
-        except JournalError as error:
-            self.notify(str(error), title="Cannot export", severity="error", markup=False)
-            return
-        ask_export(self.screen, record)
+        screen = self.screen
+        query_in_thread(
+            screen,
+            lambda journal: load_run_record(journal, run_id),
+            lambda record: ask_export(screen, record),
+            group="export",
+        )
 
     def go_home(self) -> None:
         """Pop back to the home screen and refresh it."""
