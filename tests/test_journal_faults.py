@@ -516,3 +516,37 @@ def test_a_missing_journal_is_not_created_when_not_asked(tmp_path: Path) -> None
     with pytest.raises(JournalError, match=r"no journal at .*nothing has been run with it yet"):
         Journal(path, create=False)
     assert not path.exists()
+
+
+def _checkpointed_journal(tmp_path: Path) -> Path:
+    db = tmp_path / "archive.db"
+    with Journal(db) as journal:
+        loaded = load_file(REPO / "processes" / "incident-response.toml")
+        run = journal.start_run(loaded, "Ann", "pager")
+        run.check(0)
+        journal.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return db
+
+
+def test_a_journal_in_a_folder_that_cannot_be_written_is_still_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on read-only media: opening it normally fails (SQLite cannot make its -shm file)."""
+    db = _checkpointed_journal(tmp_path)
+    real_connect = sqlite3.connect
+
+    def no_write_access(target: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if not kwargs.get("uri"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", no_write_access)
+    with Journal(db, create=False) as journal:
+        (run,) = journal.runs()
+        assert [e.kind for e in journal.events(run["id"])] == ["start", "check"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            journal.db.conn.execute("DELETE FROM leases")
+    with pytest.raises(JournalError):
+        Journal(db)  # a session that wants to write is told it cannot

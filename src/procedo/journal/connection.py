@@ -62,6 +62,9 @@ def open_database(
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as error:
+        read_only = None if create else open_read_only(path)
+        if read_only is not None:
+            return sqlite_utils.Database(read_only)
         raise SchemaError(f"cannot open {path}: {describe_sqlite_error(error)}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -73,12 +76,38 @@ def open_database(
     except sqlite3.DatabaseError as error:
         conn.close()
         reason = describe_sqlite_error(error)
+        if not create and "cannot be opened" in reason:
+            read_only = open_read_only(path)  # a folder we cannot write: an archive, a CD
+            if read_only is not None:
+                return sqlite_utils.Database(read_only)
         if "damaged" in reason:
             reason = "it is not an SQLite database, or it is damaged"
         raise SchemaError(
             f"cannot use {path} as a journal: {reason}; it was left untouched"
         ) from None
     return sqlite_utils.Database(conn)
+
+
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to a journal whose folder cannot be written, or None.
+
+    A WAL journal needs its ``-shm`` file, which SQLite cannot create in a read-only folder.
+    ``mode=ro`` works when that file is there; otherwise ``immutable=1`` reads the main file
+    alone, which is complete only when no ``-wal`` file holds newer pages, so it is used only
+    then. Writes through such a connection fail as "read-only".
+    """
+    wal = Path(f"{path}-wal")
+    queries = ["mode=ro"]
+    if not wal.exists() or wal.stat().st_size == 0:
+        queries.append("immutable=1")
+    for query in queries:
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error:
+            continue
+        return conn
+    return None
 
 
 def use_wal(conn: sqlite3.Connection) -> None:
