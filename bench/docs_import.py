@@ -15,8 +15,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -24,6 +22,9 @@ from click.testing import CliRunner
 from procedo.cli import cli
 from procedo.importers.markdown import import_markdown
 from procedo.model.parse_cache import ENV_CACHE_DIR
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import timed
 
 REPEATS = 5
 ITEMS = 500
@@ -55,16 +56,6 @@ def checklist(items: int = ITEMS, steps: int = STEPS) -> str:
     return "\n".join(out)
 
 
-def timed(func: Callable[[], object]) -> list[float]:
-    """Wall-clock seconds of ``REPEATS`` calls."""
-    times = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return times
-
-
 def main() -> int:
     os.environ[ENV_CACHE_DIR] = "off"  # every definition parsed for real
     text = checklist()
@@ -81,8 +72,8 @@ def main() -> int:
             print(first.output, file=sys.stderr)
             return 1
         pages = len(list(Path(tmp).glob("*.md"))) - 1
-        docs = timed(lambda: runner.invoke(cli, args))
-    imports = timed(lambda: import_markdown(text, process_id="bench", source="bench.md"))
+        docs = timed(lambda: runner.invoke(cli, args), REPEATS)
+    imports = timed(lambda: import_markdown(text, process_id="bench", source="bench.md"), REPEATS)
     print(f"Python {platform.python_version()} on {platform.machine()}, best and median of 5")
     print(
         f"docs: {pages} bundled processes, pages and index: best {min(docs):.3f} s, "

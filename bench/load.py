@@ -160,10 +160,10 @@ def process_text(process_id: str, nodes: int, seed: int) -> str:
     return "\n".join(out)
 
 
-def timed(func: Callable[[], object]) -> list[float]:
-    """Wall-clock seconds of ``REPEATS`` calls."""
+def timed(func: Callable[[], object], repeats: int = REPEATS) -> list[float]:
+    """Wall-clock seconds of ``repeats`` calls (bench/docs_import.py uses it too)."""
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         func()
         times.append(time.perf_counter() - started)
