@@ -1,0 +1,81 @@
+"""Text that can never act on a terminal: one place that decides what is unsafe and shows it.
+
+Titles come from TOML files; notes, reasons, values and names from operators. A raw escape
+sequence could retitle the window, clear the screen or hide text; a right-to-left override
+could make one name read as another; a newline could forge a line that looks like a journal
+event. Definitions and the engine refuse such characters (:func:`first_unsafe`), and every
+output that reaches a person shows any already in a journal as visible escapes
+(:func:`visible`): ``\\x1b``, ``\\u202e``. This module imports nothing of procedo, so every
+layer (model, engine, journal, render, CLI, TUI) can use it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Direction embeddings, overrides and isolates, which can make text read as other text."""
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def is_unsafe(char: str, *, multiline: bool = False) -> bool:
+    """Whether ``char`` must not be stored: C0/C1 controls and bidi controls.
+
+    Tab is always allowed; a newline only where the text may span several lines.
+    """
+    if char == "\t" or (multiline and char == "\n"):
+        return False
+    return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
+
+
+def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that :func:`is_unsafe`, or ``None``."""
+    for char in text:
+        if is_unsafe(char, multiline=multiline):
+            return char
+    return None
+
+
+def escape_char(char: str) -> str:
+    """``\\x1b`` or ``\\u202e``: how a character is written when it is made visible."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def describe_unsafe(char: str) -> str:
+    """A message fragment naming an unsafe character, for refusals."""
+    if char == "\n":
+        return "a line break"
+    name = unicodedata.name(char, "")
+    return f"the control character {escape_char(char)}" + (f" ({name})" if name else "")
+
+
+def _needs_escape(char: str, multiline: bool) -> bool:
+    if multiline and char == "\n":
+        return False
+    return unicodedata.category(char) in _ESCAPED_CATEGORIES
+
+
+def visible(text: object, *, multiline: bool = False) -> str:
+    """``text`` with every control, format and line-separator character written as an escape.
+
+    With ``multiline`` a newline stays a line break (a multi-line note shown as such); without
+    it, the text is one line (``\\n``, ``\\t`` written out). A backslash is doubled only when
+    the text holds something to escape, so ordinary text (paths, ``C:\\temp``) is unchanged.
+    """
+    value = str(text)
+    if not any(_needs_escape(char, multiline) for char in value):
+        return value
+    out = []
+    for char in value:
+        if char == "\\":
+            out.append("\\\\")
+        elif not _needs_escape(char, multiline):
+            out.append(char)
+        elif char in _NAMED:
+            out.append(_NAMED[char])
+        else:
+            out.append(escape_char(char))
+    return "".join(out)
