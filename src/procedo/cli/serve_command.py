@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
+import secrets
 import shlex
 import socket
 import sys
+from urllib.parse import quote
 
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+TOKEN_ENV = "PROCEDO_SERVE_TOKEN"
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_.~-]{16,}")
 
 
 def is_loopback(host: str) -> bool:
@@ -22,6 +28,30 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def check_token(token: str) -> str:
+    """``token`` when it is long enough and URL-safe; otherwise a clear error (exit 2)."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        fail(
+            "a serve token needs at least 16 characters among A-Z a-z 0-9 _ . ~ - "
+            "(leave it out for a random one)",
+            code=2,
+        )
+    return token
+
+
+def page_urls(host: str, port: int, token: str) -> list[str]:
+    """The URLs to open: loopback and this machine's name when ``host`` is a wildcard."""
+    try:
+        wildcard = ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        wildcard = False
+    if wildcard:
+        hosts = ["[::1]" if ":" in host else "127.0.0.1", socket.gethostname()]
+    else:
+        hosts = [f"[{host.strip('[]')}]" if ":" in host else host]
+    return [f"http://{name}:{port}/?token={quote(token, safe='')}" for name in hosts]
 
 
 def app_command(obj: ProcedoContext) -> str:
@@ -59,14 +89,25 @@ def _check_port_free(host: str, port: int) -> None:
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
 )
+@click.option(
+    "--token",
+    envvar=TOKEN_ENV,
+    show_envvar=True,
+    help="Token the page URL must carry (default: a new random one per launch). Prefer "
+    "the environment variable: other local users can read a command line.",
+)
 @add_path_options
 @pass_procedo
-def serve_command(obj: ProcedoContext, host: str, port: int) -> None:
+def serve_command(obj: ProcedoContext, host: str, port: int, token: str | None) -> None:
     """Serve the terminal app to web browsers (each tab runs its own procedo).
 
-    Binds to loopback by default. Whoever can reach the address can start and drive runs under
-    any operator name, so bind elsewhere only on a network you trust.
+    Prints the URL to open: it carries a random token, new at every launch, without which the
+    page and its WebSocket answer 403; the WebSocket also refuses pages of another origin.
+    Binds to loopback by default. Whoever has the URL and can reach the address can start and
+    drive runs under any operator name, so bind elsewhere only on a network you trust.
     """
+    token = secrets.token_urlsafe(32) if token is None else check_token(token)
+    os.environ.pop(TOKEN_ENV, None)  # the app run for each tab has no use for it
     _check_port_free(host, port)
     if not is_loopback(host):
         click.echo(
@@ -74,11 +115,12 @@ def serve_command(obj: ProcedoContext, host: str, port: int) -> None:
             "this port can start, change and abort runs in the journal.",
             err=True,
         )
-    from textual_serve.server import Server
+    from procedo.cli.serve_guard import GuardedServer
 
-    shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"procedo: serving on http://{shown_host}:{port}/ (ctrl+c stops)", err=True)
+    urls = page_urls(host, port, token)
+    click.echo(f"procedo: serving on {' or '.join(urls)} (ctrl+c stops)", err=True)
+    server = GuardedServer(app_command(obj), host=host, port=port, title="procedo", token=token)
     try:
-        Server(app_command(obj), host=host, port=port, title="procedo").serve()
+        server.serve()
     except OSError as error:
         fail(f"cannot serve on {host}:{port}: {error.strerror or error}")
