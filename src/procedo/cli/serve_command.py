@@ -111,8 +111,9 @@ def serve_command(obj: ProcedoContext, host: str, port: int, token: str | None) 
     _check_port_free(host, port)
     if not is_loopback(host):
         click.echo(
-            f"procedo: warning: serving on {host}:{port}, not loopback: anyone who can reach "
-            "this port can start, change and abort runs in the journal.",
+            f"procedo: warning: serving on {host}:{port}, not loopback, over plain HTTP: "
+            "anyone watching the network can read the URL's token, and with it whoever can "
+            "reach this port can start, change and abort runs in the journal.",
             err=True,
         )
     from procedo.cli.serve_guard import GuardedServer
