@@ -1,4 +1,5 @@
-"""`procedo serve` in a real browser: tick an item of a real run and find it in the journal.
+"""`procedo serve` in a real browser: tick an item of a real run and find it in the journal;
+the page without its token, and a page of another origin opening the WebSocket, are refused.
 
 Needs Debian's Chromium (``apt-get install chromium``; ``make browser-test`` installs it). When
 it is missing the test is skipped, saying so, unless PROCEDO_BROWSER_TEST=required.
@@ -6,14 +7,19 @@ it is missing the test is skipped, saying so, unless PROCEDO_BROWSER_TEST=requir
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -65,9 +71,22 @@ def _checks(db: Path) -> list[tuple[str, str]]:
     return [(str(item), str(actor)) for item, actor in rows]
 
 
+@dataclass
+class Served:
+    """A running ``procedo serve``: where it listens, its token, its journal."""
+
+    port: int
+    token: str
+    db: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/?token={self.token}"
+
+
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A running ``procedo serve`` on a free loopback port: (url, journal path)."""
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A running ``procedo serve`` on a free loopback port, with a known token."""
     if CHROMIUM is None:
         message = "Chromium is not installed: apt-get install chromium (or make browser-test)"
         if REQUIRED:
@@ -78,7 +97,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     (processes / "browser-check.toml").write_text(PROCESS, encoding="utf-8")
     db = tmp_path / "journal.db"
     port = _free_port()
+    token = secrets.token_urlsafe(32)
     env = {**os.environ, "PROCEDO_CACHE_DIR": "off", "USER": "webop", "LOGNAME": "webop"}
+    env["PROCEDO_SERVE_TOKEN"] = token
     command = [sys.executable, "-m", "procedo", "--processes", str(processes), "--db", str(db)]
     server = subprocess.Popen(
         [*command, "serve", "--port", str(port)],
@@ -88,7 +109,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     try:
         _wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}/", db
+        yield Served(port, token, db)
     finally:
         server.terminate()
         try:
@@ -98,17 +119,15 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             server.wait()
 
 
-def test_a_tick_pressed_in_the_browser_lands_in_the_journal(
-    served: tuple[str, Path], tmp_path: Path
-) -> None:
+def test_a_tick_pressed_in_the_browser_lands_in_the_journal(served: Served, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    url, db = served
+    db = served.db
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.goto(url, wait_until="domcontentloaded")
+            page.goto(served.url, wait_until="domcontentloaded")
             page.wait_for_selector("body.-first-byte", timeout=30_000)
             page.wait_for_timeout(1500)  # the app draws its home screen
             page.mouse.click(600, 400)  # focus the terminal canvas
@@ -126,3 +145,81 @@ def test_a_tick_pressed_in_the_browser_lands_in_the_journal(
     checks = _checks(db)
     assert checks, f"no tick reached the journal; screenshot in {tmp_path / 'browser.png'}"
     assert checks[0] == ("0", "webop")  # the first item, ticked by the served operator
+
+
+def test_the_page_without_its_token_is_refused(served: Served) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = browser.new_page()
+            for query in ["", "?token=guess"]:
+                response = page.goto(f"http://127.0.0.1:{served.port}/{query}")
+                assert response is not None and response.status == 403
+                assert "open the URL printed at start" in page.inner_text("body")
+                assert page.query_selector("#terminal") is None
+        finally:
+            browser.close()
+
+
+OTHER_PAGE = """<!DOCTYPE html><html><body><script>
+window.results = {};
+for (const [name, url] of Object.entries(%s)) {
+  const socket = new WebSocket(url);
+  socket.onopen = () => { window.results[name] = "open"; socket.close(); };
+  socket.onclose = (event) => { window.results[name] ??= "refused " + event.code; };
+}
+</script></body></html>"""
+
+
+@pytest.fixture
+def other_origin() -> Iterator[tuple[int, dict[str, str]]]:
+    """A page on another port (another origin) that opens the WebSocket URLs it is given."""
+    urls: dict[str, str] = {}
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = (OTHER_PAGE % json.dumps(urls)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], urls
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_of_another_origin_cannot_open_the_websocket(
+    served: Served, other_origin: tuple[int, dict[str, str]]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    other_port, urls = other_origin
+    ws = f"ws://127.0.0.1:{served.port}/ws"
+    urls.update({"with the token": f"{ws}?token={served.token}", "with the cookie": ws})
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(served.url)  # the operator's own tab: the browser now holds the cookie
+            page.wait_for_selector("body.-first-byte", timeout=30_000)
+            other = context.new_page()
+            other.goto(f"http://127.0.0.1:{other_port}/")
+            other.wait_for_function("Object.keys(window.results).length == 2", timeout=10_000)
+            results = other.evaluate("window.results")
+        finally:
+            browser.close()
+    assert results == {"with the token": "refused 1006", "with the cookie": "refused 1006"}
+    assert _checks(served.db) == []
