@@ -7,6 +7,8 @@ journal, so the pictures change only when the app does.
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -118,8 +120,10 @@ def _shoot_browser(paths: Paths) -> Path | None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "procedo", "--processes", str(paths.processes)]
+    token = secrets.token_urlsafe(32)  # serve refuses the page without it
     server = subprocess.Popen(
         [*command, "--db", str(paths.db), "serve", "--port", str(port)],
+        env={**os.environ, "PROCEDO_SERVE_TOKEN": token},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -133,7 +137,7 @@ def _shoot_browser(paths: Paths) -> Path | None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium)
             page = browser.new_page(viewport={"width": 1280, "height": 760})
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.goto(f"http://127.0.0.1:{port}/?token={token}", wait_until="domcontentloaded")
             page.wait_for_selector("body.-first-byte", timeout=30_000)
             page.wait_for_timeout(2500)
             page.screenshot(path=str(target))
