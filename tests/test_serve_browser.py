@@ -85,8 +85,9 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    """A running ``procedo serve`` on a free loopback port, with a known token."""
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+    """A running ``procedo serve`` on a free port (of loopback unless parametrized), with a
+    known token."""
     if CHROMIUM is None:
         message = "Chromium is not installed: apt-get install chromium (or make browser-test)"
         if REQUIRED:
@@ -102,7 +103,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     env["PROCEDO_SERVE_TOKEN"] = token
     command = [sys.executable, "-m", "procedo", "--processes", str(processes), "--db", str(db)]
     server = subprocess.Popen(
-        [*command, "serve", "--port", str(port)],
+        [*command, "serve", "--host", getattr(request, "param", "127.0.0.1"), "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -145,6 +146,29 @@ def test_a_tick_pressed_in_the_browser_lands_in_the_journal(served: Served, tmp_
     checks = _checks(db)
     assert checks, f"no tick reached the journal; screenshot in {tmp_path / 'browser.png'}"
     assert checks[0] == ("0", "webop")  # the first item, ticked by the served operator
+
+
+@pytest.mark.parametrize("served", ["0.0.0.0"], indirect=True)
+def test_on_all_addresses_the_page_loads_from_the_address_the_browser_used(
+    served: Served,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = browser.new_page()
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url))
+            page.goto(f"http://localhost:{served.port}/?token={served.token}")
+            page.wait_for_selector("body.-first-byte", timeout=30_000)  # the app is drawing
+            websocket = page.get_attribute("#terminal", "data-session-websocket-url")
+        finally:
+            browser.close()
+    assert websocket == f"ws://localhost:{served.port}/ws"
+    ours = [url for url in asked if "fonts.googleapis.com" not in url]
+    assert f"http://localhost:{served.port}/static/js/textual.js" in ours
+    assert all(url.startswith(f"http://localhost:{served.port}/") for url in ours), ours
 
 
 def test_the_page_without_its_token_is_refused(served: Served) -> None:
