@@ -94,7 +94,7 @@ class GuardedServer(Server):
             return True
         return cookie and token_matches(request.cookies.get(self.cookie_name), self.token)
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The page, for the token holder, with every URL on the Host the browser used."""
         if not self._has_token(request, cookie=False):
             raise web.HTTPForbidden(
