@@ -11,7 +11,9 @@ layer (model, engine, journal, render, CLI, TUI) can use it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Direction embeddings, overrides and isolates, which can make text read as other text."""
@@ -30,12 +32,28 @@ def is_unsafe(char: str, *, multiline: bool = False) -> bool:
     return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
 
 
+# The same rule as is_unsafe (category Cc is exactly U+0000-001F and U+007F-009F), as one
+# compiled search: a definition's thousands of strings, or a 10 MB note, are checked at C speed.
+_BIDI_CLASS = "".join(sorted(BIDI_CONTROLS))
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+_UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+
+
+def unsafe_search(*, multiline: bool = False) -> Callable[[str], re.Match[str] | None]:
+    """The compiled search behind :func:`unsafe_at`, for a loop over many strings."""
+    return (_UNSAFE_MULTILINE if multiline else _UNSAFE).search
+
+
+def unsafe_at(text: str, *, multiline: bool = False) -> int:
+    """The index of the first character of ``text`` that :func:`is_unsafe`, or -1."""
+    found = (_UNSAFE_MULTILINE if multiline else _UNSAFE).search(text)
+    return -1 if found is None else found.start()
+
+
 def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
     """The first character of ``text`` that :func:`is_unsafe`, or ``None``."""
-    for char in text:
-        if is_unsafe(char, multiline=multiline):
-            return char
-    return None
+    index = unsafe_at(text, multiline=multiline)
+    return None if index < 0 else text[index]
 
 
 def escape_char(char: str) -> str:
@@ -66,6 +84,9 @@ def visible(text: object, *, multiline: bool = False) -> str:
     the text holds something to escape, so ordinary text (paths, ``C:\\temp``) is unchanged.
     """
     value = str(text)
+    # str.isprintable (C speed) is False for every category escaped here; most text passes it
+    if value.isprintable() or (multiline and value.replace("\n", "").isprintable()):
+        return value
     if not any(_needs_escape(char, multiline) for char in value):
         return value
     out = []
