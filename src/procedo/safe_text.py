@@ -11,9 +11,11 @@ layer (model, engine, journal, render, CLI, TUI) can use it.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Direction embeddings, overrides and isolates, which can make text read as other text."""
@@ -37,6 +39,7 @@ def is_unsafe(char: str, *, multiline: bool = False) -> bool:
 _BIDI_CLASS = "".join(sorted(BIDI_CONTROLS))
 _UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI_CLASS}]")
 _UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def unsafe_search(*, multiline: bool = False) -> Callable[[str], re.Match[str] | None]:
@@ -100,3 +103,24 @@ def visible(text: object, *, multiline: bool = False) -> str:
         else:
             out.append(escape_char(char))
     return "".join(out)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    char = found.group()
+    if char.isprintable() or unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+        return char  # letters, and spaces such as U+00A0: as they are
+    code = ord(char)
+    if code > 0xFFFF:  # JSON writes a character beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(data: object, **options: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, **options)`` with every control, format and
+    line-separator character written as ``\\u001b``, ``\\u202e``: the same JSON, readable
+    text left as is, and nothing a terminal would act on."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    if text.isascii():  # json.dumps escapes every C0 control; DEL is the only one left
+        return text.replace("\x7f", "\\u007f")
+    return _NON_ASCII.sub(_json_escape, text.replace("\x7f", "\\u007f"))

@@ -27,6 +27,7 @@ from procedo.model.problems import DefinitionError, Problem
 from procedo.model.salvage import salvage_findings
 from procedo.model.text_checks import text_findings
 from procedo.model.toml_index import KeyPath, TomlLineIndex
+from procedo.safe_text import visible
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 
@@ -69,7 +70,8 @@ def content_hash(text: str) -> str:
 
 
 def _format_path(path: KeyPath) -> str:
-    return ".".join(str(part) for part in path)
+    """``steps.triage.items.2``; a key holding a control character shows it as an escape."""
+    return ".".join(visible(str(part)) for part in path)
 
 
 def parse_definition(
