@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 import procedo.engine.run as run_module
 import procedo.journal.store as store_module
@@ -408,6 +408,13 @@ async def test_the_tui_shows_a_hostile_journal_as_escapes(
         assert_safe(home)
         assert "Plain \\x1b]0;pwned\\x07 x" in widget_text(app, "#unfinished")
         assert "Ann \\x1b[2J" in widget_text(app, "#unfinished")
+
+        app.open_start("plain")  # the last operator is suggested: not one that would leak
+        await pilot.pause()
+        assert_safe(screen_text(app))
+        assert app.screen.query_one("#operator", Input).value == ""
+        app.pop_screen()
+        await pilot.pause()
 
         app.open_run_detail(run_id)
         await pilot.pause()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from procedo.safe_text import visible
+from procedo.safe_text import first_unsafe, visible
 
 Part = str | Content | tuple[str, str]
 
@@ -24,6 +24,12 @@ TAB_SIZE = 4
 def shown(text: object) -> str:
     """The characters the screen shows for ``text``: escapes for anything unsafe."""
     return visible(str(text).expandtabs(TAB_SIZE), multiline=True)
+
+
+def editable(text: str) -> str:
+    """A value to put in an ``Input`` to edit (which shows it raw): ``""`` when it holds a
+    control or bidi character (an older journal's operator name or value), else the text."""
+    return text if first_unsafe(text) is None else ""
 
 
 def lit(text: object) -> Content:
