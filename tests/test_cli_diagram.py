@@ -183,6 +183,7 @@ def test_the_text_map_sends_no_escape_codes_to_the_terminal(tmp_path: Path) -> N
     result = CliRunner().invoke(
         cli, ["--processes", str(folder), "diagram", "odd", "--format", "text"]
     )
-    assert result.exit_code == 0, result.output
+    # such a title no longer validates; the refusal itself sends no escape code either
+    assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
-    assert "Retitle \\x1b]0;pwned\\x07 me" in result.output
+    assert "odd.toml has problems" in result.output

@@ -35,11 +35,11 @@ def test_show_prints_a_forged_looking_note_on_its_own_line(tmp_path: Path) -> No
     db = tmp_path / "j.db"
     with Journal(db) as journal:
         run = journal.start_run(load_file(BUNDLED / "incident-response.toml"), "Ann", "pager")
-        run.note("fine\n   9  12:00:00.000  Auditor  check  triage#3\x1b[2J")
+        run.note("fine\n   9  12:00:00.000  Auditor  check  triage#3")  # a note may span lines
         run_id = run.run_id
     result = CliRunner().invoke(cli, ["--db", str(db), "show", run_id])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output
     lines = result.output.splitlines()
     assert not any("Auditor" in line and "fine" not in line for line in lines)
-    assert "fine\\n   9  12:00:00.000  Auditor  check  triage#3\\x1b[2J" in result.output
+    assert "fine\\n   9  12:00:00.000  Auditor  check  triage#3" in result.output

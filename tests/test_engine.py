@@ -275,8 +275,13 @@ def test_a_process_without_triggers_starts_without_one_and_refuses_any() -> None
         ("", "the operator name must not be empty"),
         ("  \n\t ", "the operator name must not be empty"),
         ("x" * 121, "the operator name is longer than 120 characters"),
-        ("Ann\x1b]0;root\x07", "the operator name must not contain control characters"),
-        ("Ann\u202enimda", "the operator name must not contain control characters"),
+        ("Ann\x1b]0;root\x07", "the operator name must not contain the control character \\x1b"),
+        (
+            "Ann\u202enimda",
+            "the operator name must not contain the control character \\u202e "
+            "(RIGHT-TO-LEFT OVERRIDE)",
+        ),
+        ("Ann\nBob", "the operator name must not contain a line break (it is one line)"),
     ],
 )
 def test_the_operator_name_is_checked(name: str, message: str) -> None:

@@ -11,7 +11,11 @@ layer (model, engine, journal, render, CLI, TUI) can use it.
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Direction embeddings, overrides and isolates, which can make text read as other text."""
@@ -30,12 +34,29 @@ def is_unsafe(char: str, *, multiline: bool = False) -> bool:
     return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
 
 
+# The same rule as is_unsafe (category Cc is exactly U+0000-001F and U+007F-009F), as one
+# compiled search: a definition's thousands of strings, or a 10 MB note, are checked at C speed.
+_BIDI_CLASS = "".join(sorted(BIDI_CONTROLS))
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+_UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def unsafe_search(*, multiline: bool = False) -> Callable[[str], re.Match[str] | None]:
+    """The compiled search behind :func:`unsafe_at`, for a loop over many strings."""
+    return (_UNSAFE_MULTILINE if multiline else _UNSAFE).search
+
+
+def unsafe_at(text: str, *, multiline: bool = False) -> int:
+    """The index of the first character of ``text`` that :func:`is_unsafe`, or -1."""
+    found = (_UNSAFE_MULTILINE if multiline else _UNSAFE).search(text)
+    return -1 if found is None else found.start()
+
+
 def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
     """The first character of ``text`` that :func:`is_unsafe`, or ``None``."""
-    for char in text:
-        if is_unsafe(char, multiline=multiline):
-            return char
-    return None
+    index = unsafe_at(text, multiline=multiline)
+    return None if index < 0 else text[index]
 
 
 def escape_char(char: str) -> str:
@@ -66,6 +87,9 @@ def visible(text: object, *, multiline: bool = False) -> str:
     the text holds something to escape, so ordinary text (paths, ``C:\\temp``) is unchanged.
     """
     value = str(text)
+    # str.isprintable (C speed) is False for every category escaped here; most text passes it
+    if value.isprintable() or (multiline and value.replace("\n", "").isprintable()):
+        return value
     if not any(_needs_escape(char, multiline) for char in value):
         return value
     out = []
@@ -79,3 +103,24 @@ def visible(text: object, *, multiline: bool = False) -> str:
         else:
             out.append(escape_char(char))
     return "".join(out)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    char = found.group()
+    if char.isprintable() or unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+        return char  # letters, and spaces such as U+00A0: as they are
+    code = ord(char)
+    if code > 0xFFFF:  # JSON writes a character beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(data: object, **options: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, **options)`` with every control, format and
+    line-separator character written as ``\\u001b``, ``\\u202e``: the same JSON, readable
+    text left as is, and nothing a terminal would act on."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    if text.isascii():  # json.dumps escapes every C0 control; DEL is the only one left
+        return text.replace("\x7f", "\\u007f")
+    return _NON_ASCII.sub(_json_escape, text.replace("\x7f", "\\u007f"))

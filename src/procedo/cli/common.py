@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from click.core import ParameterSource
 
 from procedo.cli.terminal_text import shown
 from procedo.config import ENV_DB, ENV_PROCESSES, Paths
+from procedo.safe_text import json_text, visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,15 +78,21 @@ def pass_procedo(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for text that holds data (titles, names, notes, paths, messages quoting
+    them): its line breaks stay, any other control or bidi character is shown escaped."""
+    click.echo(visible(text, multiline=True), err=err, nl=nl)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``procedo: message`` to stderr and exit with ``code``."""
-    click.echo(f"procedo: {message}", err=True)
+    echo(f"procedo: {message}", err=True)
     sys.exit(code)
 
 
 def print_json(data: Any) -> None:
-    """Print data as indented JSON."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Print data as indented JSON (control and bidi characters written as ``\\u001b``)."""
+    click.echo(json_text(data, indent=2, default=str))
 
 
 def print_table(rows: list[list[str]], headers: list[str]) -> None:

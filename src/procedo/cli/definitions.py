@@ -9,6 +9,7 @@ import click
 from procedo.cli.common import (
     ProcedoContext,
     add_path_options,
+    echo,
     fail,
     pass_procedo,
     print_json,
@@ -44,17 +45,17 @@ def validate_command(obj: ProcedoContext, paths: tuple[str, ...], as_json: bool)
         )
     else:
         for problem in catalog.problems:
-            click.echo(str(problem))
+            echo(str(problem))
         if catalog.problems:
-            click.echo(
+            echo(
                 f"{len(catalog.problems)} problem(s) in {bad} of {files} file(s); "
                 f"{len(catalog.processes)} valid process(es)."
             )
         elif not files:
             shown = ", ".join(str(t) for t in targets)
-            click.echo(f"No process files (*.toml) found in {shown}.")
+            echo(f"No process files (*.toml) found in {shown}.")
         else:
-            click.echo(f"All {files} file(s) valid: {len(catalog.processes)} process(es).")
+            echo(f"All {files} file(s) valid: {len(catalog.processes)} process(es).")
     if catalog.problems or not files:
         raise SystemExit(1)
 
@@ -85,7 +86,7 @@ def list_command(obj: ProcedoContext, as_json: bool) -> None:
         print_json({"processes": rows, "problems": [p.to_dict() for p in catalog.problems]})
         return
     if not folder.exists():
-        click.echo(f"No processes folder at {folder} (create one, or use --processes).")
+        echo(f"No processes folder at {folder} (create one, or use --processes).")
         return
     if rows:
         print_table(
@@ -96,9 +97,9 @@ def list_command(obj: ProcedoContext, as_json: bool) -> None:
             ["ID", "TITLE", "VERSION", "STEPS", "DECISIONS", "FILE"],
         )
     else:
-        click.echo(f"No valid processes in {folder}.")
+        echo(f"No valid processes in {folder}.")
     if catalog.problems:
-        click.echo(
+        echo(
             f"\n{len(catalog.files_with_problems)} file(s) with problems are not listed; "
             "run `procedo validate` for details.",
             err=True,
@@ -128,4 +129,4 @@ def new_command(obj: ProcedoContext, process_id: str) -> None:
         fail(f"{target} already exists; not overwriting it")
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
-    click.echo(f"Wrote {target}. Edit it, then run `procedo validate {target}`.")
+    echo(f"Wrote {target}. Edit it, then run `procedo validate {target}`.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
+from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, load_catalog, load_file
 from procedo.render.map_figures import MapFigures
 
@@ -39,7 +39,7 @@ def journal_figures(
 ) -> MapFigures:
     """The map figures of the process from the journal (none when there is no journal yet)."""
     if not obj.paths.db.exists():
-        click.echo(f"procedo: no journal at {obj.paths.db}; the map shows no runs", err=True)
+        echo(f"procedo: no journal at {obj.paths.db}; the map shows no runs", err=True)
         return MapFigures()
     from procedo.cli.runs import journal_for
     from procedo.journal.map_figures import map_figures
@@ -48,7 +48,7 @@ def journal_figures(
         figures = map_figures(journal, process_id, version=version, practice=practice)
     if not figures.runs:
         which = f" of version {version}" if version else ""
-        click.echo(f"procedo: no runs of {process_id!r}{which} in the journal yet", err=True)
+        echo(f"procedo: no runs of {process_id!r}{which} in the journal yet", err=True)
     return figures
 
 
@@ -126,4 +126,4 @@ def diagram_command(
         write_file(target, text, force=True)
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
-    click.echo(f"Wrote {target}: the {fmt} map of {loaded.id}.", err=True)
+    echo(f"Wrote {target}: the {fmt} map of {loaded.id}.", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
+from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
 from procedo.cli.files import write_file
 from procedo.model import load_catalog
 
@@ -72,10 +72,10 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
         pages.append((loaded.definition, name))
     _write_page(out / INDEX_NAME, render_index(pages), force=force)
     for problem in catalog.problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"Wrote {len(pages)} page(s) and {INDEX_NAME} to {out}.")
+        echo(str(problem), err=True)
+    echo(f"Wrote {len(pages)} page(s) and {INDEX_NAME} to {out}.")
     if catalog.problems:
-        click.echo(
+        echo(
             f"procedo: {len(catalog.files_with_problems)} file(s) with problems were left out; "
             "run `procedo validate` for details.",
             err=True,
@@ -138,7 +138,7 @@ def import_command(source: str, process_id: str | None, output: str | None) -> N
         fail(f"cannot write {target}: {error.strerror or error}")
     definition = result.definition
     items = sum(len(step.items) for step in definition.steps.values())
-    click.echo(
+    echo(
         f"Wrote {target}: {len(definition.steps)} step(s), {items} item(s), "
         f"{len(definition.decisions)} decision(s), {len(definition.ends)} end(s). "
         f"Check it with `procedo validate {target}`."

@@ -11,6 +11,7 @@ import click
 from procedo.cli.common import (
     ProcedoContext,
     add_path_options,
+    echo,
     fail,
     pass_procedo,
     print_json,
@@ -24,6 +25,7 @@ from procedo.journal.history import HistoryFilter, HistoryRow, history_count, hi
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.run_record import load_run_record
 from procedo.render.export import duration, spreadsheet_safe, to_csv, to_json, to_markdown
+from procedo.safe_text import visible
 
 HISTORY_FIELDS = list(HistoryRow.__dataclass_fields__)
 
@@ -84,15 +86,20 @@ def history_command(
         for row in rows:
             data = row.to_dict()
             data["operators"] = "; ".join(row.operators)
-            writer.writerow([spreadsheet_safe(data[name]) for name in HISTORY_FIELDS])
-        click.echo(out.getvalue(), nl=False)
+            writer.writerow([spreadsheet_safe(_one_line(data[name])) for name in HISTORY_FIELDS])
+        echo(out.getvalue(), nl=False)
     elif not obj.paths.db.exists():
-        click.echo(f"No runs yet (no journal at {obj.paths.db}).")
+        echo(f"No runs yet (no journal at {obj.paths.db}).")
     elif not rows:
-        click.echo("No runs match." if not total else f"No runs after the first {offset}.")
+        echo("No runs match." if not total else f"No runs after the first {offset}.")
     else:
         print_table([_history_cells(r) for r in rows], _HISTORY_HEADERS)
-        click.echo(f"\n{offset + 1}-{offset + len(rows)} of {total} run(s), newest first.")
+        echo(f"\n{offset + 1}-{offset + len(rows)} of {total} run(s), newest first.")
+
+
+def _one_line(value: object) -> object:
+    """A CSV cell: text with any control or bidi character (a line break too) escaped."""
+    return visible(value) if isinstance(value, str) else value
 
 
 _HISTORY_HEADERS = ["RUN", "PROCESS", "VER", "STARTED (UTC)", "OPERATORS", "STATUS", "OUTCOME",
@@ -138,7 +145,7 @@ def stats_command(
     if not obj.paths.db.exists():
         if process:
             fail(f"no runs of {process!r} yet (no journal at {obj.paths.db})")
-        click.echo(f"No runs yet (no journal at {obj.paths.db}).")
+        echo(f"No runs yet (no journal at {obj.paths.db}).")
         return
     with journal_for(obj) as journal:
         title = _check_scope(journal, process, version)
@@ -161,9 +168,9 @@ def stats_command(
 
     for index, metrics in enumerate(found.values()):
         if index:
-            click.echo("")
+            echo("")
         for line in metrics_lines(metrics, title):
-            click.echo(line)
+            echo(line)
 
 
 def _check_scope(journal: Journal, process: str | None, version: str | None) -> str:
@@ -214,7 +221,7 @@ def export_command(
         fail(f"{target} already exists; add --force to replace it")
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
-    click.echo(
+    echo(
         f"Wrote {target}: run {record.run_id[:8]}, {record.last_seq} events, "
         f"last hash {record.last_hash[:16]}...",
         err=True,

@@ -11,6 +11,7 @@ import click
 from procedo.cli.common import (
     ProcedoContext,
     add_path_options,
+    echo,
     fail,
     pass_procedo,
     print_json,
@@ -56,7 +57,7 @@ def runs_command(
         if as_json:
             print_json({"runs": []})
         else:
-            click.echo(f"No runs yet (no journal at {obj.paths.db}).")
+            echo(f"No runs yet (no journal at {obj.paths.db}).")
         return
     with journal_for(obj) as journal:
         rows = journal.runs(process=process_id, status=status)
@@ -66,7 +67,7 @@ def runs_command(
         print_json({"runs": rows})
         return
     if not rows:
-        click.echo("No runs match.")
+        echo("No runs match.")
         return
     print_table(
         [
@@ -106,19 +107,19 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"Run {run_id}")
+    echo(f"Run {run_id}")
     version = f"{row['process_id']} v{row['process_version']}"
-    click.echo(f"  process   {shown(definition.title)} ({shown(version)})")
-    click.echo(f"  status    {row['status']}" + (" (practice)" if row["practice"] else ""))
+    echo(f"  process   {shown(definition.title)} ({shown(version)})")
+    echo(f"  status    {row['status']}" + (" (practice)" if row["practice"] else ""))
     operators = ", ".join(shown(name) for name in state.operators)
-    click.echo(f"  operator  {shown(row['operator'])}  (all: {operators})")
+    echo(f"  operator  {shown(row['operator'])}  (all: {operators})")
     if row["trigger"]:
-        click.echo(f"  trigger   {shown(row['trigger'])}")
-    click.echo(f"  started   {short_time(row['started_at'])} UTC")
+        echo(f"  trigger   {shown(row['trigger'])}")
+    echo(f"  started   {short_time(row['started_at'])} UTC")
     if row["ended_at"]:
-        click.echo(f"  ended     {short_time(row['ended_at'])} UTC")
-    click.echo(f"  path      {' > '.join(state.path_nodes())}")
-    click.echo("")
+        echo(f"  ended     {short_time(row['ended_at'])} UTC")
+    echo(f"  path      {' > '.join(state.path_nodes())}")
+    echo("")
     for event in events:
         parts = [f"{event.seq:>4}", event.ts[11:23], shown(event.actor), event.kind]
         if event.node:
@@ -128,7 +129,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
             parts.append(f"= {shown(event.value)}")
         if event.reason:
             parts.append(f"({shown(event.reason)})")
-        click.echo("  " + "  ".join(parts))
+        echo("  " + "  ".join(parts))
 
 
 @click.command("verify")
@@ -154,12 +155,10 @@ def verify_command(obj: ProcedoContext, runs: tuple[str, ...], as_json: bool) ->
         )
     else:
         for breach in report.breaches:
-            click.echo(str(breach))
+            echo(str(breach))
         bad = len({breach.run_id for breach in report.breaches})
         verdict = "intact" if report.intact else f"{bad} run(s) NOT intact"
-        click.echo(
-            f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}."
-        )
+        echo(f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}.")
     if not report.intact:
         raise SystemExit(1)
 
@@ -170,8 +169,8 @@ def verify_command(obj: ProcedoContext, runs: tuple[str, ...], as_json: bool) ->
 def paths_command(obj: ProcedoContext) -> None:
     """Print the folders and files procedo uses."""
     paths = obj.paths
-    click.echo(f"processes  {paths.processes}{'' if paths.processes.exists() else '  (missing)'}")
-    click.echo(f"database   {paths.db}{'' if paths.db.exists() else '  (not created yet)'}")
+    echo(f"processes  {paths.processes}{'' if paths.processes.exists() else '  (missing)'}")
+    echo(f"database   {paths.db}{'' if paths.db.exists() else '  (not created yet)'}")
 
 
 COMMANDS = [runs_command, show_command, verify_command, paths_command]

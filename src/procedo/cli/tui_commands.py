@@ -6,7 +6,7 @@ import gc
 
 import click
 
-from procedo.cli.common import ProcedoContext, add_path_options, fail, pass_procedo
+from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
 
 
 def _launch(obj: ProcedoContext, **kwargs: object) -> None:
@@ -14,7 +14,7 @@ def _launch(obj: ProcedoContext, **kwargs: object) -> None:
 
     paths = obj.paths
     if not paths.processes.exists():
-        click.echo(
+        echo(
             f"procedo: no processes folder at {paths.processes}; "
             "create one with `procedo new ID` or pass --processes DIR",
             err=True,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,11 +18,9 @@ from typing import Protocol
 from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit, apply_event
-from procedo.engine.values import normalise_value
+from procedo.engine.values import MAX_NAME, MAX_TEXT, normalise_value
 from procedo.model import Item, ProcessDefinition, Step
-
-MAX_NAME = 120
-MAX_TEXT = 10_000
+from procedo.safe_text import describe_unsafe, first_unsafe
 
 
 class EventSink(Protocol):
@@ -54,30 +51,51 @@ class _Draft:
     actor: str | None = None
 
 
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-"""Direction overrides, which can make a name read as another one."""
-
-
 def clean_name(name: str, what: str = "operator name") -> str:
-    """A trimmed, non-empty, single-line name, or :class:`Refused`."""
-    cleaned = " ".join(str(name).split())
+    """A trimmed, non-empty, single-line name, or :class:`Refused`.
+
+    Runs of spaces and tabs become one space; a control character (a line break, an escape
+    code) or a text-direction control is refused, not silently dropped.
+    """
+    trimmed = str(name).strip()
+    _refuse_unsafe(trimmed, what, multiline=False)
+    cleaned = " ".join(trimmed.split())
     if not cleaned:
         raise Refused(f"the {what} must not be empty")
-    if any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in cleaned):
-        raise Refused(f"the {what} must not contain control characters")
     if len(cleaned) > MAX_NAME:
         raise Refused(f"the {what} is longer than {MAX_NAME} characters")
     return cleaned
 
 
-def clean_text(text: str, what: str) -> str:
-    """Trimmed, non-empty free text, or :class:`Refused`."""
+def clean_text(text: str, what: str, *, multiline: bool = False) -> str:
+    """Trimmed, non-empty free text, or :class:`Refused`.
+
+    Only ``multiline`` text (a note) may hold line breaks (a Windows line end becomes one);
+    any other control character or a text-direction control is refused.
+    """
     cleaned = str(text).strip()
+    if multiline:
+        cleaned = cleaned.replace("\r\n", "\n")
     if not cleaned:
         raise Refused(f"the {what} must not be empty")
     if len(cleaned) > MAX_TEXT:
         raise Refused(f"the {what} is longer than {MAX_TEXT} characters")
+    _refuse_unsafe(cleaned, what, multiline=multiline)
     return cleaned
+
+
+def _optional_reason(reason: str | None) -> str | None:
+    """A reason that may be left out (pause, handover): None when blank, else cleaned."""
+    if reason is None or not str(reason).strip():
+        return None
+    return clean_text(reason, "reason")
+
+
+def _refuse_unsafe(text: str, what: str, *, multiline: bool) -> None:
+    char = first_unsafe(text, multiline=multiline)
+    if char is not None:
+        one_line = " (it is one line)" if char == "\n" else ""
+        raise Refused(f"the {what} must not contain {describe_unsafe(char)}{one_line}")
 
 
 class Run:
@@ -201,7 +219,7 @@ class Run:
     def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
         """Add a note to the run (``on="run"``), the current node (``"node"``) or an item."""
         self._require_status(ACTIVE, PAUSED)
-        body = clean_text(text, "note")
+        body = clean_text(text, "note", multiline=True)
         if on == "run":
             self._emit(_Draft("note", value=body))
         elif on == "node":
@@ -252,20 +270,18 @@ class Run:
         name = clean_name(operator)
         if name == self._state.operator:
             raise Refused(f"{name} already has this run")
-        why = reason.strip() if reason and reason.strip() else None
-        self._emit(_Draft("handover", value=name, reason=why))
+        self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
 
     def take_over(self, operator: str, reason: str | None = None) -> None:
         """Record that another session (and operator) takes the run over."""
         self._require_status(ACTIVE, PAUSED)
-        why = reason.strip() if reason and reason.strip() else None
+        why = _optional_reason(reason)
         self._emit(_Draft("takeover", reason=why, actor=clean_name(operator)))
 
     def pause(self, reason: str | None = None) -> None:
         """Leave the run paused and resumable."""
         self._require_status(ACTIVE)
-        why = reason.strip() if reason and reason.strip() else None
-        self._emit(_Draft("pause", reason=why))
+        self._emit(_Draft("pause", reason=_optional_reason(reason)))
 
     def resume(self) -> None:
         """Resume a paused run."""

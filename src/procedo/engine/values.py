@@ -7,6 +7,11 @@ import re
 
 from procedo.engine.errors import InvalidValue
 from procedo.model import Item
+from procedo.model.text_checks import MAX_MULTILINE as MAX_TEXT
+from procedo.model.text_checks import MAX_NAME
+from procedo.safe_text import describe_unsafe, first_unsafe
+
+__all__ = ["MAX_NAME", "MAX_TEXT", "format_number", "normalise_value", "parse_number"]
 
 
 def format_number(number: float) -> str:
@@ -46,6 +51,11 @@ def normalise_value(item: Item, raw: str) -> str:
     """The canonical text of ``raw`` for ``item``, or :class:`InvalidValue` saying why not."""
     if item.record is None:
         raise InvalidValue("this item does not take a value; tick it instead")
+    if len(raw) > MAX_TEXT:
+        raise InvalidValue(f"the value is longer than {MAX_TEXT} characters")
+    unsafe = first_unsafe(raw.strip())
+    if unsafe is not None:
+        raise InvalidValue(f"the value must not contain {describe_unsafe(unsafe)}")
     if item.record == "text":
         text = raw.strip()
         if not text:

@@ -129,7 +129,7 @@ def _backfill_v2(conn: sqlite3.Connection) -> None:
         "SELECT hash, process_id, toml FROM definitions"
     ).fetchall():
         try:
-            definition = parse_definition(text, default_id=process_id)
+            definition = parse_definition(text, default_id=process_id, check_texts=False)
         except DefinitionError:
             continue  # a damaged definition: `procedo verify` reports it
         definitions[digest] = definition

@@ -142,7 +142,10 @@ class Journal:
         if not rows:
             raise SchemaError(f"the journal has lost the definition {digest[:12]}")
         try:
-            return parse_definition(rows[0]["toml"], default_id=rows[0]["process_id"])
+            # texts are not re-checked: a run stored before a rule existed still replays
+            return parse_definition(
+                rows[0]["toml"], default_id=rows[0]["process_id"], check_texts=False
+            )
         except DefinitionError as error:
             raise SchemaError(
                 f"the stored definition {digest[:12]} no longer loads: {error}"

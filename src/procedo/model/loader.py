@@ -25,7 +25,9 @@ from procedo.model.errors_text import error_message
 from procedo.model.parse_cache import cached_definition, store_definition
 from procedo.model.problems import DefinitionError, Problem
 from procedo.model.salvage import salvage_findings
+from procedo.model.text_checks import text_findings
 from procedo.model.toml_index import KeyPath, TomlLineIndex
+from procedo.safe_text import visible
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 
@@ -68,13 +70,18 @@ def content_hash(text: str) -> str:
 
 
 def _format_path(path: KeyPath) -> str:
-    return ".".join(str(part) for part in path)
+    """``steps.triage.items.2``; a key holding a control character shows it as an escape."""
+    return ".".join(visible(str(part)) for part in path)
 
 
 def parse_definition(
-    text: str, *, source: str = "<text>", default_id: str = ""
+    text: str, *, source: str = "<text>", default_id: str = "", check_texts: bool = True
 ) -> ProcessDefinition:
-    """Parse and validate TOML text; raise :class:`DefinitionError` with every problem."""
+    """Parse and validate TOML text; raise :class:`DefinitionError` with every problem.
+
+    ``check_texts=False`` skips the limits on texts (length, unsafe characters), for a
+    definition already stored in a journal: its runs must still replay, shown escaped.
+    """
     text = text.removeprefix("\ufeff")
     cached = cached_definition(text, default_id)
     if cached is not None:
@@ -91,6 +98,7 @@ def parse_definition(
         else:
             message = "the file is too large to read"
         raise DefinitionError([Problem(source, message)]) from None
+    text_problems = text_findings(data) if check_texts else []
     process_table = data.get("process")
     if isinstance(process_table, dict) and "id" not in process_table and default_id:
         data["process"] = {**process_table, "id": default_id}
@@ -98,7 +106,10 @@ def parse_definition(
         definition = ProcessDefinition.model_validate(data)
     except ValidationError as error:
         index = TomlLineIndex(text)  # built only when there is something to point at
-        problems = []
+        problems = [
+            Problem(source, message, _format_path(path), index.line_of(path))
+            for path, message in text_problems
+        ]
         details = error.errors(include_url=False)
         for detail in details:
             path, message = error_message(detail)
@@ -110,16 +121,18 @@ def parse_definition(
             key=lambda p: p.line if p.line is not None else 1 << 30
         )  # stable: in file order
         raise DefinitionError(problems) from None
-    findings = check_definition(definition)
+    findings = [*text_problems, *check_definition(definition)]
     if findings:
         index = TomlLineIndex(text)
-        raise DefinitionError(
-            [
-                Problem(source, message, _format_path(path), index.line_of(path))
-                for path, message in findings
-            ]
-        )
-    store_definition(text, default_id, definition)
+        problems = [
+            Problem(source, message, _format_path(path), index.line_of(path))
+            for path, message in findings
+        ]
+        if text_problems:  # two kinds of problem: put them back in file order
+            problems.sort(key=lambda p: p.line if p.line is not None else 1 << 30)
+        raise DefinitionError(problems)
+    if check_texts:  # the cache holds only what passes every check
+        store_definition(text, default_id, definition)
     return definition
 
 

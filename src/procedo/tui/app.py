@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from procedo.journal import JournalError
 from procedo.model import ProcessDefinition
 from procedo.tui.commands import ProcedoCommands
 from procedo.tui.screens.fatal import FatalScreen
+from procedo.tui.text import shown
 from procedo.workspace import Workspace
 
 
@@ -102,6 +104,11 @@ class ProcedoApp(App[None]):
     def on_unmount(self) -> None:
         if self.workspace is not None:
             self.workspace.close()
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """A toast; every screen's ``notify`` comes here, so no message (often an error that
+        quotes a name or a value) can put an escape code on the terminal."""
+        super().notify(shown(message), title=shown(title), **options)
 
     # -- navigation -----------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Textual's palette parses a hit's ``help`` and ``Matcher.highlight`` output as markup, so titles
 from TOML files go only into literal :class:`Content` displays, highlighted here by hand, and
-help strings carry only ids and fixed words.
+help strings carry only ids and fixed words. Titles are made :func:`shown` first (an escape
+code stored in a journal appears as ``\\x1b``), so the highlight offsets match what is drawn.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+
+from procedo.tui.text import shown
 
 
 def literal_highlight(matcher: Matcher, candidate: str) -> Content:
@@ -39,7 +42,7 @@ class ProcedoCommands(Provider):
             loaded = summary.loaded
             commands.append(
                 (
-                    f"Start: {loaded.definition.title}",
+                    f"Start: {shown(loaded.definition.title)}",
                     partial(app.open_start, loaded.id),  # type: ignore[attr-defined]
                     f"Start a run of the process {loaded.id}",
                 )
@@ -47,7 +50,7 @@ class ProcedoCommands(Provider):
         for run in workspace.unfinished():
             commands.append(
                 (
-                    f"Resume: {run.title} ({run.operator}, at {run.node_title})",
+                    shown(f"Resume: {run.title} ({run.operator}, at {run.node_title})"),
                     partial(app.resume_run, run.run_id),  # type: ignore[attr-defined]
                     f"Run {run.run_id[:8]}, {run.status}",
                 )

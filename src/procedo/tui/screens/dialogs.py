@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from procedo.engine import RunError
 from procedo.journal import JournalError
-from procedo.tui.text import lit
+from procedo.tui.text import editable, lit
 
 Submit = Callable[[str], object]
 
@@ -78,7 +78,8 @@ class TextPrompt(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield from self.compose_frame()
-            yield Input(self.initial, placeholder=self.placeholder, id="dialog-input", compact=True)
+            initial = editable(self.initial)
+            yield Input(initial, placeholder=self.placeholder, id="dialog-input", compact=True)
             yield Static("", id="dialog-error", classes="dialog-error")
             yield Static(lit("enter: save   escape: cancel"), classes="dialog-keys")
 

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from procedo.engine import Refused
 from procedo.engine.run import clean_name
 from procedo.model import LoadedProcess
-from procedo.tui.text import duration, line, lit
+from procedo.tui.text import duration, editable, line, lit
 
 
 class StartScreen(ModalScreen[None]):
@@ -44,7 +44,8 @@ class StartScreen(ModalScreen[None]):
             if d.process.summary:
                 yield Static(lit(d.process.summary), classes="dialog-hint")
             yield Static(lit("Operator"), classes="field-label")
-            yield Input(self.operator, placeholder="Your name", id="operator", compact=True)
+            operator = editable(self.operator)
+            yield Input(operator, placeholder="Your name", id="operator", compact=True)
             if d.triggers:
                 yield Static(lit("What started this run?"), classes="field-label")
                 options = [
