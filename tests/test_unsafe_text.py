@@ -32,7 +32,7 @@ from procedo.model import (
 )
 from procedo.model.parse_cache import ENV_CACHE_DIR
 from procedo.model.text_checks import MAX_LINE, MAX_MULTILINE, MAX_NAME
-from procedo.safe_text import first_unsafe, is_unsafe, json_text
+from procedo.safe_text import first_unsafe, is_unsafe, json_text, visible
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.run_detail import RunDetailScreen
 from procedo.tui.text import cell, line, lit
@@ -134,6 +134,15 @@ def test_json_text_escapes_controls_and_bidi_and_stays_the_same_json() -> None:
     assert json.loads(text) == data
     assert not any(char in text for char in (*RAW, "\x7f", "\u2028"))
     assert "\\u001b" in text and "\\u202e" in text and "漢字 é\u00a0" in text
+
+
+def test_joiners_that_scripts_and_emoji_need_are_shown_as_they_are() -> None:
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # ZWNJ inside a word
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # a ZWJ emoji sequence
+    for text in (persian, family):
+        assert visible(text) == text
+        assert json.loads(json_text(text)) == text and text in json_text(text)
+    assert visible("a\u200bb\u202ec") == "a\\u200bb\\u202ec"  # other format characters: escaped
 
 
 # -- validation -----------------------------------------------------------------------------

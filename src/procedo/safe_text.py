@@ -22,6 +22,9 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_JOINERS = frozenset("\u200c\u200d")
+"""Zero-width (non-)joiners: format characters that Persian, Indic scripts and emoji sequences
+need, and that cannot move or hide text; they are shown as they are."""
 
 
 def is_unsafe(char: str, *, multiline: bool = False) -> bool:
@@ -74,7 +77,7 @@ def describe_unsafe(char: str) -> str:
 
 
 def _needs_escape(char: str, multiline: bool) -> bool:
-    if multiline and char == "\n":
+    if (multiline and char == "\n") or char in _JOINERS:
         return False
     return unicodedata.category(char) in _ESCAPED_CATEGORIES
 
@@ -107,7 +110,11 @@ def visible(text: object, *, multiline: bool = False) -> str:
 
 def _json_escape(found: re.Match[str]) -> str:
     char = found.group()
-    if char.isprintable() or unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+    if (
+        char.isprintable()
+        or char in _JOINERS
+        or unicodedata.category(char) not in _ESCAPED_CATEGORIES
+    ):
         return char  # letters, and spaces such as U+00A0: as they are
     code = ord(char)
     if code > 0xFFFF:  # JSON writes a character beyond the BMP as a surrogate pair
