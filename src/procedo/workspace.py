@@ -159,8 +159,12 @@ class Workspace:
         return result
 
     def suggested_operator(self) -> str:
-        """The last run's operator, else the login name."""
-        return self.journal.last_operator() or default_operator()
+        """Who is at this keyboard: ``$PROCEDO_OPERATOR``, else the login name.
+
+        Never the last run's operator: on a shared workstation that may be someone else (a
+        hand-over recipient), and work would be journaled under the wrong name.
+        """
+        return default_operator()
 
     def start_run(
         self, process_id: str, operator: str, trigger: str | None = None, *, practice: bool = False

@@ -13,6 +13,7 @@ from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import cell, duration, lit
+from procedo.tui.widgets.row_table import RowTable
 
 PAGE = 100
 
@@ -27,6 +28,10 @@ class HistoryScreen(Screen[None]):
         Binding("left_square_bracket", "page(-1)", "Prev page", id="history.prev"),
         Binding("m", "metrics", "Metrics", id="history.metrics"),
         Binding("r", "reload", "Reload", id="history.reload"),
+        Binding("j", "cursor(1)", "Down", id="history.down", show=False),
+        Binding("k", "cursor(-1)", "Up", id="history.up", show=False),
+        Binding("end", "cursor_edge(1)", "Last row", id="history.last", show=False),
+        Binding("home", "cursor_edge(0)", "First row", id="history.first", show=False),
     ]
 
     def __init__(self, process: str | None = None) -> None:
@@ -56,7 +61,7 @@ class HistoryScreen(Screen[None]):
             yield Input(placeholder="since YYYY-MM-DD", id="since", compact=True)
             yield Input(placeholder="until YYYY-MM-DD", id="until", compact=True)
             yield Checkbox(lit("practice runs"), True, id="practice", compact=True)
-        yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-status")
         yield Footer(compact=True)
 
@@ -191,6 +196,19 @@ class HistoryScreen(Screen[None]):
         event.stop()
         if event.row_key.value:
             self.app.open_run_detail(event.row_key.value)  # type: ignore[attr-defined]
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the highlight (j, k), so enter opens the run that is highlighted."""
+        table = self.query_one("#runs", DataTable)
+        table.focus()
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_cursor_edge(self, last: int) -> None:
+        """Go to the last (or first) run of the page."""
+        table = self.query_one("#runs", DataTable)
+        table.focus()
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1 if last else 0)
 
     def action_search(self) -> None:
         """Type to search."""
