@@ -9,10 +9,12 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from procedo.engine import STATUSES
+from procedo.engine.run import MAX_NAME
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import cell, duration, lit
+from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.row_table import RowTable
 
 PAGE = 100
@@ -45,8 +47,12 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(lit("History"), id="history-title")
         with Horizontal(classes="filters"):
-            yield Input(
-                placeholder="/ search: process, operator, run id", id="search", compact=True
+            yield BoundedInput(
+                placeholder="/ search: process, operator, run id",
+                id="search",
+                compact=True,
+                max_length=MAX_NAME,
+                what="search",
             )
             yield Select([], prompt="Any process", id="process", compact=True)
             yield Select([(s, s) for s in STATUSES], prompt="Any status", id="status", compact=True)
@@ -57,9 +63,27 @@ class HistoryScreen(Screen[None]):
                 compact=True,
             )
         with Horizontal(classes="filters"):
-            yield Input(placeholder="operator", id="operator", compact=True)
-            yield Input(placeholder="since YYYY-MM-DD", id="since", compact=True)
-            yield Input(placeholder="until YYYY-MM-DD", id="until", compact=True)
+            yield BoundedInput(
+                placeholder="operator",
+                id="operator",
+                compact=True,
+                max_length=MAX_NAME,
+                what="filter",
+            )
+            yield BoundedInput(
+                placeholder="since YYYY-MM-DD",
+                id="since",
+                compact=True,
+                max_length=MAX_NAME,
+                what="filter",
+            )
+            yield BoundedInput(
+                placeholder="until YYYY-MM-DD",
+                id="until",
+                compact=True,
+                max_length=MAX_NAME,
+                what="filter",
+            )
             yield Checkbox(lit("practice runs"), True, id="practice", compact=True)
         yield RowTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-status")

@@ -9,8 +9,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from procedo.engine.run import MAX_NAME
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.text import cell, duration, line, lit, percent
+from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.row_table import RowTable
 from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
 
@@ -56,7 +58,14 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(lit("procedo"), id="home-title")
-        yield Input(placeholder="/ filter processes and runs", id="filter", compact=True)
+        yield Static("", id="readonly-journal")
+        yield BoundedInput(
+            placeholder="/ filter processes and runs",
+            id="filter",
+            compact=True,
+            max_length=MAX_NAME,
+            what="filter",
+        )
         yield Static("", id="broken-files")
         with Horizontal(id="home-body"):
             with Vertical(id="home-lists"):
@@ -81,6 +90,9 @@ class HomeScreen(Screen[None]):
         self._summaries = self.workspace.summaries(figures=False)
         self._fill_tables()
         self._show_problems()
+        banner = self.query_one("#readonly-journal", Static)
+        banner.update(lit(self.workspace.read_only_message))
+        banner.display = bool(self.workspace.read_only_message)
         (unfinished if unfinished.row_count else processes).focus()
         self.call_after_refresh(self.call_after_refresh, self._load_figures)
 
