@@ -300,3 +300,23 @@ async def test_a_journal_that_cannot_be_written_opens_for_review(
         assert isinstance(app.screen, RunScreen)  # no take-over dialog
         assert "review only" in _text(screen, "#status")
         assert screen.run.state.last_seq == seq
+
+
+async def test_a_bounded_input_measures_the_cursor_as_textual_does() -> None:
+    """Its shortcut for text typed at the end gives Textual's answer, tabs and wide chars too."""
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BoundedInput(max_length=200)
+
+    app = One()
+    async with app.run_test() as pilot:
+        field = app.query_one(BoundedInput)
+        field.focus()
+        await pilot.press(*"ab", "tab", *"漢字x")
+        for text in ("ab", "ab\t漢", "ab\t漢字x", "a\tb漢\t字"):
+            field.value = text
+            for position in [*range(len(text) + 1), 1, len(text), 0, len(text)]:
+                expected = Input._position_to_cell(field, position)
+                assert field._position_to_cell(position) == expected, (text, position)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult, Location
 
@@ -40,6 +41,7 @@ class BoundedInput(Input):
     ) -> None:
         self.what = what
         self._teller = _Teller()
+        self._cells: tuple[str, int, int] = ("", 0, 0)  # value, position, cells before it
         # A value longer than the limit (an old stored text) is kept whole: never lose it.
         super().__init__(value, max_length=max(max_length, len(value or "")), **kwargs)
 
@@ -50,6 +52,27 @@ class BoundedInput(Input):
     def watch_value(self, value: str) -> None:
         if len(value) < (self.max_length or 0):
             self._teller.told = False
+
+    def _position_to_cell(self, position: int) -> int:
+        """The cell offset of ``position``, from the last answer when the text only grew.
+
+        Textual measures the whole text before the cursor, several times per key: typing
+        one key at a time then costs more and more as the text grows. Typing at the end
+        only adds to what was measured, so only the new characters are measured.
+        """
+        value = self.value
+        old_value, old_position, old_cells = self._cells
+        added = value[old_position:position]
+        if (
+            position >= old_position
+            and "\t" not in added
+            and value[:old_position] == old_value[:old_position]
+        ):
+            cells = old_cells + cell_len(added)
+        else:
+            cells = super()._position_to_cell(position)
+        self._cells = (value, position, cells)
+        return cells
 
 
 class BoundedTextArea(TextArea):
