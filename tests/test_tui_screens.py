@@ -20,6 +20,7 @@ from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.problems import ProblemsScreen
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.start import StartScreen
+from procedo.tui.screens.summary import SummaryScreen
 from procedo.tui.widgets.bounded import BoundedInput, BoundedTextArea
 from tui_support import app_for, make_paths
 
@@ -119,6 +120,11 @@ async def test_a_read_only_window_follows_the_driving_one_within_two_seconds(
         assert screen.run.state.current.mark(1).checked  # type: ignore[union-attr]
         await pilot.pause()
         assert "✓" in str(screen.query_one("#choices").render_line(1))  # type: ignore[attr-defined]
+        run.abort("the driving window ends it")
+        started = time.monotonic()
+        while app.screen is screen and time.monotonic() - started < 2:
+            await asyncio.sleep(0.05)
+        assert isinstance(app.screen, SummaryScreen) and app.screen.run.state.status == "aborted"
     driver.close()
 
 

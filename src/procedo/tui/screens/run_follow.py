@@ -105,9 +105,18 @@ class RunFollow:
         if not self.read_only or state.last_seq == self.run.state.last_seq:
             return  # taken over here meanwhile, or nothing new for this run
         self.run = Run(self.run.definition, state, self.run.sink, self.run.clock)
-        self.refresh_view()
-        if state.finished:
-            self.show_status(f"The run was {state.status} in the other window.", "refused")
+        if not state.finished:
+            self.refresh_view()
+            return
+        message = f"The run was {state.status} in the other window."
+        app = self.app
+        if app.screen is self:  # as in the driving window: the summary
+            app.pop_screen()  # type: ignore[attr-defined]
+            app.show_summary(self.run)  # type: ignore[attr-defined]
+            app.notify(message, markup=False)  # type: ignore[attr-defined]
+        else:
+            self.refresh_view()
+            self.show_status(message, "refused")
 
 
 __all__ = ["FOLLOW_SECONDS", "ChangeWatch", "RunFollow"]
