@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from procedo.engine import STATUSES
 from procedo.engine.run import MAX_NAME
@@ -15,6 +15,7 @@ from procedo.journal.history import HistoryFilter, HistoryRow, history_count, hi
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import cell, duration, lit
 from procedo.tui.widgets.bounded import BoundedInput
+from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
 
 PAGE = 100
@@ -87,7 +88,7 @@ class HistoryScreen(Screen[None]):
             yield Checkbox(lit("practice runs"), True, id="practice", compact=True)
         yield RowTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-status")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#runs", DataTable)

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from procedo.engine.run import MAX_NAME
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.text import cell, duration, line, lit, percent
 from procedo.tui.widgets.bounded import BoundedInput
+from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
 from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
 
@@ -75,7 +76,7 @@ class HomeScreen(Screen[None]):
                 yield RowTable(id="processes", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="home-side"):
                 yield Static("", id="process-detail")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         unfinished = self.query_one("#unfinished", DataTable)
