@@ -326,3 +326,47 @@ async def test_a_bounded_input_measures_the_cursor_as_textual_does() -> None:
             for position in [*range(len(text) + 1), 1, len(text), 0, len(text)]:
                 expected = Input._position_to_cell(field, position)
                 assert field._position_to_cell(position) == expected, (text, position)
+
+
+async def test_figures_on_the_map_are_remembered(tmp_path: Path, own_settings_file: Path) -> None:
+    from procedo.tui.screens.process_map import MapScreen
+
+    paths = make_paths(tmp_path)
+    app = app_for(paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, MapScreen) and app.screen.figures is None
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.figures is not None
+    assert load_settings(own_settings_file)[0].map_figures is True
+    again = app_for(paths)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(again.screen, MapScreen) and again.screen.figures is not None
+        await pilot.press("f")  # hidden again: remembered as hidden
+        await pilot.pause()
+    assert load_settings(own_settings_file)[0].map_figures is False
+
+
+def test_a_journal_file_that_cannot_be_written_is_opened_for_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procedo.workspace import open_journal
+
+    db = tmp_path / "journal.db"
+    Journal(db).close()
+    journal, reason = open_journal(db)
+    journal.close()
+    assert reason == ""
+    monkeypatch.setattr("procedo.workspace.os.access", lambda path, mode: False)
+    journal, reason = open_journal(db)
+    journal.close()
+    assert reason == "the journal file cannot be written"

@@ -28,10 +28,17 @@ class ChangeWatch:
 
     def __init__(self, path: Path) -> None:
         self.conn: sqlite3.Connection | None = None
-        with contextlib.suppress(sqlite3.Error):
-            self.conn = sqlite3.connect(str(path), timeout=0.2)
-            self.conn.execute("PRAGMA query_only = ON")
-            self.conn.execute("PRAGMA schema_version").fetchone()
+        try:
+            conn = sqlite3.connect(str(path), timeout=0.2)
+        except sqlite3.Error:
+            conn = None
+        if conn is not None:
+            try:
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute("PRAGMA schema_version").fetchone()
+                self.conn = conn
+            except sqlite3.Error:
+                conn.close()
         if self.conn is None:
             self.conn = open_read_only(path)  # a folder that cannot be written
         self.version = self._read()
@@ -90,8 +97,8 @@ class RunFollow:
             self._watch = None
 
     def _follow_tick(self) -> None:
-        if self._watch is None or not self._watch.changed() or not self.read_only:
-            return
+        if self._watch is None or not self.read_only or not self._watch.changed():
+            return  # a driving screen shows its own writes: it only keeps the watch open
         run_id = self.run.run_id
 
         def compute(journal: Journal) -> tuple[ProcessDefinition, RunState]:
