@@ -306,6 +306,14 @@ async def test_a_journal_that_cannot_be_written_opens_for_review(
         assert isinstance(app.screen, RunScreen)  # no take-over dialog
         assert "review only" in _text(screen, "#status")
         assert screen.run.state.last_seq == seq
+        await pilot.press("q")  # leaves it as it was: nothing to pause in an archive
+        await pilot.pause()
+        assert app.screen is home
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one("#runs", DataTable).row_count == 1
 
 
 async def test_a_bounded_input_measures_the_cursor_as_textual_does() -> None:
