@@ -301,10 +301,12 @@ async def test_a_journal_that_cannot_be_written_opens_for_review(
         assert "review only" in _text(screen, "#readonly-banner")
         assert "take it over" not in _text(screen, "#readonly-banner")
         seq = screen.run.state.last_seq
-        await pilot.press("space", "t")
-        await pilot.pause()
-        assert isinstance(app.screen, RunScreen)  # no take-over dialog
-        assert "review only" in _text(screen, "#status")
+        for key in ("space", "x", "c", "n", "b", "o", "a", "t", "delete"):
+            screen.show_status("")
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, key  # no dialog opened
+            assert "review only" in _text(screen, "#status"), key
         assert screen.run.state.last_seq == seq
         await pilot.press("q")  # leaves it as it was: nothing to pause in an archive
         await pilot.pause()
@@ -316,13 +318,15 @@ async def test_a_journal_that_cannot_be_written_opens_for_review(
         assert app.screen.query_one("#runs", DataTable).row_count == 1
 
 
-async def test_a_bounded_input_measures_the_cursor_as_textual_does() -> None:
+async def test_a_bounded_input_measures_the_cursor_as_textual_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Its shortcut for text typed at the end gives Textual's answer, tabs and wide chars too."""
     from textual.app import App, ComposeResult
 
     class One(App[None]):
         def compose(self) -> ComposeResult:
-            yield BoundedInput(max_length=200)
+            yield BoundedInput(max_length=MAX_TEXT)
 
     app = One()
     async with app.run_test() as pilot:
@@ -334,6 +338,21 @@ async def test_a_bounded_input_measures_the_cursor_as_textual_does() -> None:
             for position in [*range(len(text) + 1), 1, len(text), 0, len(text)]:
                 expected = Input._position_to_cell(field, position)
                 assert field._position_to_cell(position) == expected, (text, position)
+        # Typing at the end of a long text measures only what was typed, never the whole text.
+        field.value = "x" * 9_000
+        field.action_end()
+        await pilot.pause()
+        measured: list[int] = []
+        whole = Input._position_to_cell
+
+        def counting(self: Input, position: int) -> int:
+            measured.append(position)
+            return whole(self, position)
+
+        monkeypatch.setattr(Input, "_position_to_cell", counting)
+        await pilot.press(*"y" * 50)
+        assert field.value == "x" * 9_000 + "y" * 50
+        assert measured == []
 
 
 async def test_figures_on_the_map_are_remembered(tmp_path: Path, own_settings_file: Path) -> None:

@@ -13,6 +13,9 @@ from procedo.tui.screens.run import RunScreen
 from procedo.tui.text import line
 from procedo.tui.widgets.updates import update_static
 
+_MORE_EDIT_KEYS = {"t", "n", "b", "o", "a"}
+"""Take over, note, back, hand over, abort (tick, N/A, done and the digits: RunScreen)."""
+
 
 class ReviewRunScreen(RunScreen):
     """A run shown from a read-only journal."""
@@ -27,7 +30,8 @@ class ReviewRunScreen(RunScreen):
         return False
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "t":
+        # Their bindings are off here (check_action): without this they would do nothing.
+        if event.key in _MORE_EDIT_KEYS:
             event.stop()
             self._writable()
             return
