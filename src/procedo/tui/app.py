@@ -186,10 +186,7 @@ class ProcedoApp(App[None]):
         """Open a run (read-only if another session drives it) and show it."""
         assert self.workspace is not None
         try:
-            opened = self.workspace.open_run(run_id)
-            if self.workspace.read_only_reason:
-                self.show_run(opened.run, read_only=True, reason=self.workspace.read_only_message)
-                return
+            opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
             if not opened.read_only and opened.run.state.status == "paused":
                 opened.run.resume()
         except (RunError, JournalError) as error:
@@ -198,8 +195,8 @@ class ProcedoApp(App[None]):
         if opened.run.state.finished:
             self.show_summary(opened.run)
             return
-        reason = ""
-        if opened.read_only:
+        reason = self.workspace.read_only_message
+        if opened.read_only and not reason:
             sink_reason = getattr(opened.run.sink, "reason", "")
             reason = str(sink_reason)
         self.show_run(opened.run, read_only=opened.read_only, reason=reason)

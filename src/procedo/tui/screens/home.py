@@ -261,10 +261,11 @@ class HomeScreen(Screen[None]):
         """The files that could not be loaded, in one line above the lists."""
         broken = self.query_one("#broken-files", Static)
         content = broken_files_line(self.workspace.catalog)
-        broken.display = content is not None
         if content is not None:
             broken.update(content)
-        self.refresh_bindings()  # v shows only when there is something to see
+        if broken.display != (content is not None):
+            broken.display = content is not None
+            self.refresh_bindings()  # v is in the footer only when there is something to see
 
     # -- events and actions ---------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Text fields that hold at most as much as the engine accepts (MAX_NAME, MAX_TEXT).
 
 Typing or pasting past the limit is refused, what was typed is kept, and the operator is told
-once (not once per refused key: a scanner may send thousands). Each key costs the same at any
-length, so 100 kB of single keystrokes cannot grind the screen.
+once (not once per refused key: a scanner may send thousands). A refused key costs almost
+nothing, and a key typed at the end of a BoundedInput about the same at any length, so 100 kB
+of single keystrokes cannot grind the screen. (Textual's TextArea still re-wraps the edited
+line at each key: a single very long line costs more per key as it grows, up to the limit.)
 """
 
 from __future__ import annotations
