@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from procedo.config import ENV_CONFIG
 from procedo.model.parse_cache import ENV_CACHE_DIR
 
 # Tests parse every file for real and never touch the user's cache; test_parse_cache turns it on.
@@ -14,6 +15,14 @@ os.environ[ENV_CACHE_DIR] = "off"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROCESSES = REPO_ROOT / "processes"
+
+
+@pytest.fixture(autouse=True)
+def own_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own settings file: never the user's theme, never written there."""
+    path = tmp_path_factory.mktemp("config") / "settings.toml"
+    monkeypatch.setenv(ENV_CONFIG, str(path))
+    return path
 
 
 @pytest.fixture

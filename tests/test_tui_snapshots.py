@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 
@@ -148,3 +149,36 @@ def test_map_of_a_run(snap_compare, tmp_path: Path) -> None:
 
     app = _app(tmp_path, "incident-response")
     assert snap_compare(app, terminal_size=(100, 30), run_before=to_mitigate_and_map)
+
+
+def test_start_screen_at_80_by_24(snap_compare, tmp_path: Path) -> None:
+    """The form scrolls; the Start and Cancel buttons stay in sight."""
+
+    async def open_start(pilot: Pilot[None]) -> None:
+        pilot.app.open_start("lab-sample-intake")  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(_app(tmp_path), terminal_size=(80, 24), run_before=open_start)
+
+
+def test_home_at_60_by_20(snap_compare, tmp_path: Path) -> None:
+    """No stray letters in the footer beside the ^p key."""
+    assert snap_compare(_app(tmp_path), terminal_size=(60, 20))
+
+
+def _with_broken_files(tmp_path: Path) -> Path:
+    folder = tmp_path / "with-broken"
+    shutil.copytree(REPO / "processes", folder)
+    (folder / "a.toml").write_text("[process\nid = 1\n", encoding="utf-8")
+    (folder / "b.toml").write_text('[process]\nid = "b"\n', encoding="utf-8")
+    return folder
+
+
+def test_home_with_broken_files_at_80_by_24(snap_compare, tmp_path: Path) -> None:
+    folder = _with_broken_files(tmp_path)
+    assert snap_compare(_app(tmp_path, folder=folder), terminal_size=(80, 24))
+
+
+def test_home_with_broken_files_at_60_by_20(snap_compare, tmp_path: Path) -> None:
+    folder = _with_broken_files(tmp_path)
+    assert snap_compare(_app(tmp_path, folder=folder), terminal_size=(60, 20))

@@ -11,6 +11,7 @@ import platformdirs
 APP_NAME = "procedo"
 ENV_DB = "PROCEDO_DB"
 ENV_PROCESSES = "PROCEDO_PROCESSES"
+ENV_CONFIG = "PROCEDO_CONFIG"
 
 
 def default_processes_dir(cwd: Path | None = None) -> Path:
@@ -28,6 +29,13 @@ def default_db_path() -> Path:
     if os.environ.get(ENV_DB):
         return Path(os.environ[ENV_DB])
     return Path(platformdirs.user_data_dir(APP_NAME)) / "procedo.db"
+
+
+def default_settings_path() -> Path:
+    """``$PROCEDO_CONFIG``, else ``settings.toml`` in the user config dir."""
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,13 @@ questions (unfinished runs, last run and success rate per process) with a few SQ
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from procedo.config import Paths
 from procedo.engine import Run, now_ms
-from procedo.journal import Journal, OpenedRun, default_operator
+from procedo.journal import Journal, JournalError, OpenedRun, default_operator
 from procedo.journal.connection import INTERACTIVE_BUSY_TIMEOUT_MS
 from procedo.model import Catalog, LoadedProcess, load_catalog
 
@@ -62,13 +63,38 @@ def ago(iso: str | None, now: int | None = None) -> str:
     return f"{seconds // 86400} d ago"
 
 
+def open_journal(path: Path) -> tuple[Journal, str]:
+    """The journal, and why it can only be read ("" when it can be written).
+
+    A journal that cannot be written (an archive, read-only media) is opened read-only for
+    review rather than refused; any other failure is raised as it was.
+    """
+    # The app writes on its UI thread: wait less for a busy journal, then say so.
+    try:
+        journal = Journal(path, busy_timeout_ms=INTERACTIVE_BUSY_TIMEOUT_MS)
+    except JournalError as error:
+        if not path.is_file():
+            raise
+        try:  # only a read-only connection can open it now (connection.open_read_only)
+            journal = Journal(path, create=False, busy_timeout_ms=INTERACTIVE_BUSY_TIMEOUT_MS)
+        except JournalError:
+            raise error from None
+        return journal, "the folder cannot be written"
+    if not os.access(path, os.W_OK):
+        return journal, "the journal file cannot be written"
+    return journal, ""
+
+
 class Workspace:
     """A processes folder plus a journal file."""
 
     def __init__(self, paths: Paths, journal: Journal | None = None) -> None:
         self.paths = paths
-        # The app writes on its UI thread: wait less for a busy journal, then say so.
-        self.journal = journal or Journal(paths.db, busy_timeout_ms=INTERACTIVE_BUSY_TIMEOUT_MS)
+        self.read_only_reason = ""
+        """Why the journal can only be read ("" when it can be written)."""
+        if journal is None:
+            journal, self.read_only_reason = open_journal(paths.db)
+        self.journal = journal
         self.catalog: Catalog = Catalog()
         self.reload()
 
@@ -159,8 +185,12 @@ class Workspace:
         return result
 
     def suggested_operator(self) -> str:
-        """The last run's operator, else the login name."""
-        return self.journal.last_operator() or default_operator()
+        """Who is at this keyboard: ``$PROCEDO_OPERATOR``, else the login name.
+
+        Never the last run's operator: on a shared workstation that may be someone else (a
+        hand-over recipient), and work would be journaled under the wrong name.
+        """
+        return default_operator()
 
     def start_run(
         self, process_id: str, operator: str, trigger: str | None = None, *, practice: bool = False
@@ -173,6 +203,14 @@ class Workspace:
             raise Refused(f"no valid process {process_id!r} in {self.paths.processes}")
         return self.journal.start_run(loaded, operator, trigger, practice=practice)
 
+    @property
+    def read_only_message(self) -> str:
+        """``Read-only journal: review only (the folder cannot be written)``, or ""."""
+        reason = self.read_only_reason
+        return f"Read-only journal: review only ({reason})" if reason else ""
+
     def open_run(self, run_id: str) -> OpenedRun:
-        """Open a run to drive it (read-only when another session holds it)."""
-        return self.journal.open_run(self.journal.resolve_run_id(run_id))
+        """Open a run to drive it (read-only when another session holds it, or the journal
+        cannot be written)."""
+        resolved = self.journal.resolve_run_id(run_id)
+        return self.journal.open_run(resolved, read_only=bool(self.read_only_reason))

@@ -14,10 +14,11 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from procedo.config import Paths
+from procedo.config import Paths, default_settings_path
 from procedo.engine import Refused, Run, RunError, RunState, now_ms
 from procedo.journal import JournalError
 from procedo.model import ProcessDefinition
+from procedo.settings import Settings, load_settings, save_settings
 from procedo.tui.commands import ProcedoCommands
 from procedo.tui.screens.fatal import FatalScreen
 from procedo.tui.text import shown
@@ -67,8 +68,42 @@ class ProcedoApp(App[None]):
         self.resume_request = resume
         self.clock = clock
         self.workspace: Workspace | None = None
+        self.settings_path = default_settings_path()
+        self.settings = Settings()
+        self._settings_ready = False
+
+    def _load_settings(self) -> None:
+        """Apply the remembered preferences (a broken file is ignored, with a notice)."""
+        self.settings, notice = load_settings(self.settings_path)
+        if notice:
+            self.notify(notice, title="Settings", severity="warning", markup=False)
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self._settings_ready = True
+
+    def remember(self, **values: object) -> None:
+        """Change preferences and write them at once (a failure is said, never fatal)."""
+        updated = self.settings.changed(**values)
+        if updated == self.settings:
+            return
+        self.settings = updated
+        try:
+            save_settings(self.settings_path, updated)
+        except OSError as error:
+            self.notify(
+                f"The settings could not be saved to {self.settings_path}: "
+                f"{error.strerror or error}",
+                title="Settings",
+                severity="warning",
+                markup=False,
+            )
+
+    def watch_theme(self, theme: str) -> None:
+        if self._settings_ready:
+            self.remember(theme=theme)
 
     def on_mount(self) -> None:
+        self._load_settings()
         try:
             self.workspace = Workspace(self.paths)
         except JournalError as error:
@@ -124,6 +159,8 @@ class ProcedoApp(App[None]):
         from procedo.tui.screens.start import StartScreen
 
         assert self.workspace is not None
+        if self.refuse_if_read_only("No run can be started"):
+            return
         loaded = self.workspace.process(process_id)
         if loaded is None:
             self.notify(f"No valid process {process_id!r}.", severity="error", markup=False)
@@ -142,6 +179,8 @@ class ProcedoApp(App[None]):
     ) -> bool:
         """Start a run and show it; False (with a message) if it could not start."""
         assert self.workspace is not None
+        if self.refuse_if_read_only("No run can be started"):
+            return False
         try:
             run = self.workspace.start_run(process_id, operator, trigger, practice=practice)
         except (RunError, JournalError) as error:
@@ -154,7 +193,7 @@ class ProcedoApp(App[None]):
         """Open a run (read-only if another session drives it) and show it."""
         assert self.workspace is not None
         try:
-            opened = self.workspace.open_run(run_id)
+            opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
             if not opened.read_only and opened.run.state.status == "paused":
                 opened.run.resume()
         except (RunError, JournalError) as error:
@@ -163,16 +202,28 @@ class ProcedoApp(App[None]):
         if opened.run.state.finished:
             self.show_summary(opened.run)
             return
-        reason = ""
-        if opened.read_only:
+        reason = self.workspace.read_only_message
+        if opened.read_only and not reason:
             sink_reason = getattr(opened.run.sink, "reason", "")
             reason = str(sink_reason)
         self.show_run(opened.run, read_only=opened.read_only, reason=reason)
+
+    def refuse_if_read_only(self, what: str) -> bool:
+        """True (and say why) when the journal can only be read."""
+        message = self.workspace.read_only_message if self.workspace else ""
+        if message:
+            self.notify(f"{what}: {message}.", severity="warning", markup=False)
+        return bool(message)
 
     def show_run(self, run: Run, *, read_only: bool, reason: str = "") -> None:
         """Show the run screen for ``run``."""
         from procedo.tui.screens.run import RunScreen
 
+        if self.workspace is not None and self.workspace.read_only_reason:
+            from procedo.tui.screens.run_review import ReviewRunScreen
+
+            self.push_screen(ReviewRunScreen(run, read_only=True, read_only_reason=reason))
+            return
         self.push_screen(RunScreen(run, read_only=read_only, read_only_reason=reason))
 
     def show_summary(self, run: Run) -> None:

@@ -12,8 +12,10 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import RunError
+from procedo.engine.run import MAX_TEXT
 from procedo.journal import JournalError
 from procedo.tui.text import editable, lit
+from procedo.tui.widgets.bounded import BoundedInput
 
 Submit = Callable[[str], object]
 
@@ -68,18 +70,28 @@ class TextPrompt(_Dialog):
         placeholder: str = "",
         submit: Submit | None = None,
         allow_empty: bool = False,
+        max_length: int = MAX_TEXT,
+        what: str = "text",
     ) -> None:
         super().__init__(title, hint)
         self.initial = value
         self.placeholder = placeholder
         self.submit = submit
         self.allow_empty = allow_empty
+        self.max_length = max_length
+        self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield from self.compose_frame()
-            initial = editable(self.initial)
-            yield Input(initial, placeholder=self.placeholder, id="dialog-input", compact=True)
+            yield BoundedInput(
+                editable(self.initial),
+                max_length=self.max_length,
+                what=self.what,
+                placeholder=self.placeholder,
+                id="dialog-input",
+                compact=True,
+            )
             yield Static("", id="dialog-error", classes="dialog-error")
             yield Static(lit("enter: save   escape: cancel"), classes="dialog-keys")
 

@@ -61,7 +61,7 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, bool]]:
             continue
         seen.add(action)
         rows.append((key_label(binding.key), binding.description, _available(screen, action)))
-    rows.append(("ctrl+p", "Command palette: start, resume, history", True))
+    rows.append(("ctrl+p", "Command palette: runs, history, theme", True))
     return rows
 
 

@@ -6,13 +6,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from procedo.engine import STATUSES
+from procedo.engine.run import MAX_NAME
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import cell, duration, lit
+from procedo.tui.widgets.bounded import BoundedInput
+from procedo.tui.widgets.footer import FittedFooter
+from procedo.tui.widgets.row_table import RowTable
 
 PAGE = 100
 
@@ -27,6 +31,10 @@ class HistoryScreen(Screen[None]):
         Binding("left_square_bracket", "page(-1)", "Prev page", id="history.prev"),
         Binding("m", "metrics", "Metrics", id="history.metrics"),
         Binding("r", "reload", "Reload", id="history.reload"),
+        Binding("j", "cursor(1)", "Down", id="history.down", show=False),
+        Binding("k", "cursor(-1)", "Up", id="history.up", show=False),
+        Binding("end", "cursor_edge(1)", "Last row", id="history.last", show=False),
+        Binding("home", "cursor_edge(0)", "First row", id="history.first", show=False),
     ]
 
     def __init__(self, process: str | None = None) -> None:
@@ -40,8 +48,12 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(lit("History"), id="history-title")
         with Horizontal(classes="filters"):
-            yield Input(
-                placeholder="/ search: process, operator, run id", id="search", compact=True
+            yield BoundedInput(
+                placeholder="/ search: process, operator, run id",
+                id="search",
+                compact=True,
+                max_length=MAX_NAME,
+                what="search",
             )
             yield Select([], prompt="Any process", id="process", compact=True)
             yield Select([(s, s) for s in STATUSES], prompt="Any status", id="status", compact=True)
@@ -52,13 +64,31 @@ class HistoryScreen(Screen[None]):
                 compact=True,
             )
         with Horizontal(classes="filters"):
-            yield Input(placeholder="operator", id="operator", compact=True)
-            yield Input(placeholder="since YYYY-MM-DD", id="since", compact=True)
-            yield Input(placeholder="until YYYY-MM-DD", id="until", compact=True)
+            yield BoundedInput(
+                placeholder="operator",
+                id="operator",
+                compact=True,
+                max_length=MAX_NAME,
+                what="filter",
+            )
+            yield BoundedInput(
+                placeholder="since YYYY-MM-DD",
+                id="since",
+                compact=True,
+                max_length=MAX_NAME,
+                what="filter",
+            )
+            yield BoundedInput(
+                placeholder="until YYYY-MM-DD",
+                id="until",
+                compact=True,
+                max_length=MAX_NAME,
+                what="filter",
+            )
             yield Checkbox(lit("practice runs"), True, id="practice", compact=True)
-        yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-status")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#runs", DataTable)
@@ -191,6 +221,19 @@ class HistoryScreen(Screen[None]):
         event.stop()
         if event.row_key.value:
             self.app.open_run_detail(event.row_key.value)  # type: ignore[attr-defined]
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the highlight (j, k), so enter opens the run that is highlighted."""
+        table = self.query_one("#runs", DataTable)
+        table.focus()
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_cursor_edge(self, last: int) -> None:
+        """Go to the last (or first) run of the page."""
+        table = self.query_one("#runs", DataTable)
+        table.focus()
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1 if last else 0)
 
     def action_search(self) -> None:
         """Type to search."""

@@ -7,9 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
+from procedo.engine.run import MAX_NAME
+from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.text import cell, duration, line, lit, percent
+from procedo.tui.widgets.bounded import BoundedInput
+from procedo.tui.widgets.footer import FittedFooter
+from procedo.tui.widgets.row_table import RowTable
 from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
 
 
@@ -27,6 +32,9 @@ class HomeScreen(Screen[None]):
         Binding("m", "metrics", "Metrics", id="home.metrics"),
         Binding("d", "diagram", "Map", id="home.diagram"),
         Binding("r", "reload", "Reload", id="home.reload"),
+        Binding("v", "problems", "Problems", id="home.problems"),
+        Binding("end", "cursor_edge(1)", "Last row", id="home.last", show=False),
+        Binding("home", "cursor_edge(0)", "First row", id="home.first", show=False),
         Binding("j", "cursor(1)", "Down", id="home.down", show=False),
         Binding("k", "cursor(-1)", "Up", id="home.up", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="home.clear", show=False),
@@ -51,17 +59,24 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(lit("procedo"), id="home-title")
-        yield Input(placeholder="/ filter processes and runs", id="filter", compact=True)
+        yield Static("", id="readonly-journal")
+        yield BoundedInput(
+            placeholder="/ filter processes and runs",
+            id="filter",
+            compact=True,
+            max_length=MAX_NAME,
+            what="filter",
+        )
+        yield Static("", id="broken-files")
         with Horizontal(id="home-body"):
             with Vertical(id="home-lists"):
                 yield Static("", id="unfinished-label", classes="section")
-                yield DataTable(id="unfinished", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="unfinished", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="processes-label", classes="section")
-                yield DataTable(id="processes", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="processes", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="home-side"):
                 yield Static("", id="process-detail")
-                yield Static("", id="problems")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         unfinished = self.query_one("#unfinished", DataTable)
@@ -76,6 +91,9 @@ class HomeScreen(Screen[None]):
         self._summaries = self.workspace.summaries(figures=False)
         self._fill_tables()
         self._show_problems()
+        banner = self.query_one("#readonly-journal", Static)
+        banner.update(lit(self.workspace.read_only_message))
+        banner.display = bool(self.workspace.read_only_message)
         (unfinished if unfinished.row_count else processes).focus()
         self.call_after_refresh(self.call_after_refresh, self._load_figures)
 
@@ -240,21 +258,14 @@ class HomeScreen(Screen[None]):
         detail.update(line(*parts))  # type: ignore[arg-type]
 
     def _show_problems(self) -> None:
-        problems = self.query_one("#problems", Static)
-        catalog = self.workspace.catalog
-        if not catalog.problems:
-            problems.display = False
-            return
-        files = catalog.files_with_problems
-        parts: list[object] = [
-            (f"⚠ {len(files)} file(s) with problems are not listed", "bold $warning"),
-        ]
-        for problem in catalog.problems[:20]:
-            parts += ["\n", str(problem)]
-        if len(catalog.problems) > 20:
-            parts += ["\n", f"... and {len(catalog.problems) - 20} more (procedo validate)"]
-        problems.update(line(*parts))  # type: ignore[arg-type]
-        problems.display = True
+        """The files that could not be loaded, in one line above the lists."""
+        broken = self.query_one("#broken-files", Static)
+        content = broken_files_line(self.workspace.catalog)
+        if content is not None:
+            broken.update(content)
+        if broken.display != (content is not None):
+            broken.display = content is not None
+            self.refresh_bindings()  # v is in the footer only when there is something to see
 
     # -- events and actions ---------------------------------------------------------------
 
@@ -309,6 +320,12 @@ class HomeScreen(Screen[None]):
         else:
             table.action_cursor_up()
 
+    def action_cursor_edge(self, last: int) -> None:
+        """Go to the last (or first) row of the focused list."""
+        table = self._focused_table()
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1 if last else 0)
+
     def action_filter(self) -> None:
         """Type to filter the lists."""
         self.query_one("#filter", Input).focus()
@@ -330,7 +347,27 @@ class HomeScreen(Screen[None]):
     def action_reload(self) -> None:
         """Read the processes folder again."""
         self.refresh_data(reload=True)
-        self.notify("Processes reloaded.", timeout=2)
+        catalog = self.workspace.catalog
+        self.notify(
+            reload_message(catalog),
+            severity="warning" if catalog.problems else "information",
+            timeout=4 if catalog.problems else 2,
+            markup=False,
+        )
+
+    def action_problems(self) -> None:
+        """List each problem of the files that could not be loaded."""
+        catalog = self.workspace.catalog
+        if not catalog.problems:
+            self.notify("Every process file loaded.", timeout=2)
+            return
+        self.app.push_screen(ProblemsScreen(catalog))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "problems":
+            workspace = getattr(self.app, "workspace", None)
+            return bool(workspace is not None and workspace.catalog.problems)
+        return True
 
     def action_history(self) -> None:
         """Open the history of runs."""

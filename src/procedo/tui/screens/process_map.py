@@ -48,6 +48,9 @@ class MapScreen(Screen[None]):
     def on_mount(self) -> None:
         self.redraw()
         self.query_one("#map-scroll").focus()
+        settings = getattr(self.app, "settings", None)
+        if settings is not None and settings.map_figures:
+            self._read_figures()  # shown last time: shown again
 
     def redraw(self) -> None:
         """Draw the map (with the journal's figures when they are shown)."""
@@ -65,7 +68,17 @@ class MapScreen(Screen[None]):
         if self.figures is not None:
             self.figures = None
             self.redraw()
+            self._remember(False)
             return
+        self._remember(True)
+        self._read_figures()
+
+    def _remember(self, shown: bool) -> None:
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(map_figures=shown)
+
+    def _read_figures(self) -> None:
         process_id = self.definition.id
 
         def compute(journal: Journal) -> MapFigures:

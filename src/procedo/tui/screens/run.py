@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from procedo.engine import Refused, Run, RunError
 from procedo.journal import JournalError
 from procedo.tui.screens.run_actions import RunActions
+from procedo.tui.screens.run_follow import RunFollow
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.checklist import (
     Checklist,
@@ -45,7 +46,7 @@ _DIGITS = [
 ]
 
 
-class RunScreen(RunActions, Screen[None]):
+class RunScreen(RunFollow, RunActions, Screen[None]):
     """The current node of one run, with the flow map beside it.
 
     The editing actions (tick, record, not applicable, note, hand over, abort, take over)
@@ -104,12 +105,14 @@ class RunScreen(RunActions, Screen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
         self.set_interval(1.0, self._tick)
+        self.start_following()  # read-only, it shows what the driving window does
         self.query_one("#choices", OptionList).focus()
 
     def on_unmount(self) -> None:
         # However the screen goes away (q, ctrl+q, the terminal closing), the run is left
         # paused and released, so its clock stops and any session can resume it.
         self.leave_paused()
+        self.stop_following()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._tick)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from procedo.engine import Run, RunError
 from procedo.engine.errors import Unchanged
+from procedo.engine.run import MAX_NAME
 from procedo.journal import (
     JournalError,
     RunLockedError,
@@ -270,6 +271,8 @@ class RunActions(_Base):
                 "Hand over to",
                 hint="Name of the operator who takes over",
                 submit=self._guard(submit),
+                max_length=MAX_NAME,
+                what="operator name",
             ),
             after,
         )
@@ -325,6 +328,8 @@ class RunActions(_Base):
                 hint=self.read_only_reason,
                 value=default_operator(),
                 submit=submit,
+                max_length=MAX_NAME,
+                what="operator name",
             ),
             after,
         )

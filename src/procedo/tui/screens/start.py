@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -12,7 +13,9 @@ from textual.widgets.option_list import Option
 from procedo.engine import Refused
 from procedo.engine.run import clean_name
 from procedo.model import LoadedProcess
+from procedo.safe_text import visible
 from procedo.tui.text import duration, editable, line, lit
+from procedo.tui.widgets.bounded import name_input
 
 
 class StartScreen(ModalScreen[None]):
@@ -44,8 +47,14 @@ class StartScreen(ModalScreen[None]):
             if d.process.summary:
                 yield Static(lit(d.process.summary), classes="dialog-hint")
             yield Static(lit("Operator"), classes="field-label")
-            operator = editable(self.operator)
-            yield Input(operator, placeholder="Your name", id="operator", compact=True)
+            yield name_input(
+                editable(self.operator),
+                what="operator name",
+                placeholder="Your name",
+                id="operator",
+                compact=True,
+            )
+            yield Static(self._journaled_as(self.operator), id="journaled-as")
             if d.triggers:
                 yield Static(lit("What started this run?"), classes="field-label")
                 options = [
@@ -67,10 +76,12 @@ class StartScreen(ModalScreen[None]):
                 id="practice",
                 compact=True,
             )
-            yield Static("", id="dialog-error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(lit("Start (ctrl+s)"), id="start", variant="success", compact=True)
-                yield Button(lit("Cancel (esc)"), id="cancel", compact=True)
+            # Docked: at 80x24 the form scrolls, the error and the buttons stay in sight.
+            with Vertical(id="start-actions"):
+                yield Static("", id="dialog-error", classes="dialog-error")
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button(lit("Start (ctrl+s)"), id="start", variant="success", compact=True)
+                    yield Button(lit("Cancel (esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-error").display = False
@@ -79,6 +90,18 @@ class StartScreen(ModalScreen[None]):
             ids = [t.id for t in self.loaded.definition.triggers]
             triggers.highlighted = ids.index(self.trigger) if self.trigger in ids else 0
         self.query_one("#operator", Input).focus()
+
+    @staticmethod
+    def _journaled_as(value: str) -> Content:
+        """Who the run will be journaled under, as the field reads now."""
+        name = " ".join(value.split())
+        if not name:
+            return line(("Journaled as: ", "$text-muted"), ("nobody yet: type a name", "$error"))
+        return line(("Journaled as: ", "$text-muted"), (visible(name), "bold"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "operator":
+            self.query_one("#journaled-as", Static).update(self._journaled_as(event.value))
 
     def _error(self, message: str) -> None:
         error = self.query_one("#dialog-error", Static)

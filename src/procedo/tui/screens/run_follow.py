@@ -1,0 +1,129 @@
+"""A run shown read-only follows the journal live: what the driving window does shows here.
+
+Twice a second the screen asks its own SQLite connection for ``PRAGMA data_version``, which
+changes only when another connection committed something (a cheap read, no table touched).
+When it changed, the run is replayed from the journal in a thread worker (a read that could
+wait on the disk) and the screen redrawn from that state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from procedo.engine import Run, RunState
+from procedo.journal import Journal
+from procedo.journal.connection import open_read_only
+from procedo.model import ProcessDefinition
+from procedo.tui.querying import query_in_thread
+
+FOLLOW_SECONDS = 0.5
+"""How often a read-only run screen looks for changes."""
+
+
+class ChangeWatch:
+    """``changed()`` is True when another connection committed since the last call."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(str(path), timeout=0.2)
+        except sqlite3.Error:
+            conn = None
+        if conn is not None:
+            try:
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute("PRAGMA schema_version").fetchone()
+                self.conn = conn
+            except sqlite3.Error:
+                conn.close()
+        if self.conn is None:
+            self.conn = open_read_only(path)  # a folder that cannot be written
+        self.version = self._read()
+
+    def _read(self) -> int | None:
+        if self.conn is None:
+            return None
+        try:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+
+    def changed(self) -> bool:
+        """Whether the journal changed since the last call (False if it cannot be read)."""
+        version = self._read()
+        if version is None or version == self.version:
+            return False
+        self.version = version
+        return True
+
+    def close(self) -> None:
+        """Close the connection."""
+        if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+            self.conn = None
+
+
+class RunFollow:
+    """Mixin for RunScreen: while it is read-only, follow the run in the journal."""
+
+    _watch: ChangeWatch | None = None
+
+    if TYPE_CHECKING:
+        run: Run
+        read_only: bool
+
+        def refresh_view(self) -> None: ...
+        def show_status(self, message: str, kind: str = "ok") -> None: ...
+        def set_interval(self, interval: float, callback: object) -> object: ...
+        @property
+        def app(self) -> object: ...
+
+    def start_following(self) -> None:
+        """Poll the journal for changes (only acts while the screen is read-only)."""
+        db = getattr(self.app, "paths", None)
+        if db is None:
+            return
+        self._watch = ChangeWatch(db.db)
+        self.set_interval(FOLLOW_SECONDS, self._follow_tick)
+
+    def stop_following(self) -> None:
+        """Close the watching connection."""
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
+    def _follow_tick(self) -> None:
+        if self._watch is None or not self.read_only or not self._watch.changed():
+            return  # a driving screen shows its own writes: it only keeps the watch open
+        run_id = self.run.run_id
+
+        def compute(journal: Journal) -> tuple[ProcessDefinition, RunState]:
+            return journal.load_state(run_id)
+
+        query_in_thread(self, compute, self._followed, group="run-follow")  # type: ignore[arg-type]
+
+    def _followed(self, loaded: tuple[ProcessDefinition, RunState]) -> None:
+        """Show the state the journal now holds."""
+        _, state = loaded
+        if not self.read_only or state.last_seq == self.run.state.last_seq:
+            return  # taken over here meanwhile, or nothing new for this run
+        self.run = Run(self.run.definition, state, self.run.sink, self.run.clock)
+        if not state.finished:
+            self.refresh_view()
+            return
+        message = f"The run was {state.status} in the other window."
+        app = self.app
+        if app.screen is self:  # as in the driving window: the summary
+            app.pop_screen()  # type: ignore[attr-defined]
+            app.show_summary(self.run)  # type: ignore[attr-defined]
+            app.notify(message, markup=False)  # type: ignore[attr-defined]
+        else:
+            self.refresh_view()
+            self.show_status(message, "refused")
+
+
+__all__ = ["FOLLOW_SECONDS", "ChangeWatch", "RunFollow"]

@@ -1,0 +1,148 @@
+"""Text fields that hold at most as much as the engine accepts (MAX_NAME, MAX_TEXT).
+
+Typing or pasting past the limit is refused, what was typed is kept, and the operator is told
+once (not once per refused key: a scanner may send thousands). A refused key costs almost
+nothing, and a key typed at the end of a BoundedInput about the same at any length, so 100 kB
+of single keystrokes cannot grind the screen. (Textual's TextArea still re-wraps the edited
+line at each key: a single very long line costs more per key as it grows, up to the limit.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from textual.widgets import Input, TextArea
+from textual.widgets.text_area import Edit, EditResult, Location
+
+from procedo.engine.run import MAX_NAME, MAX_TEXT
+
+
+def limit_message(what: str, limit: int) -> str:
+    """What the operator is told when a field is full."""
+    return f"The {what} is limited to {limit:,} characters: the rest was refused, the text kept."
+
+
+class _Teller:
+    """Says once that a field is full, until it has room again."""
+
+    def __init__(self) -> None:
+        self.told = False
+
+    def tell(self, widget: Input | TextArea, what: str, limit: int) -> None:
+        if not self.told:
+            self.told = True
+            widget.notify(limit_message(what, limit), severity="warning", markup=False)
+
+
+class BoundedInput(Input):
+    """An Input of at most ``max_length`` characters (default MAX_TEXT)."""
+
+    def __init__(
+        self, value: str = "", *, max_length: int = MAX_TEXT, what: str = "text", **kwargs: Any
+    ) -> None:
+        self.what = what
+        self._teller = _Teller()
+        self._cells: tuple[str, int, int] = ("", 0, 0)  # value, position, cells before it
+        # A value longer than the limit (an old stored text) is kept whole: never lose it.
+        super().__init__(value, max_length=max(max_length, len(value or "")), **kwargs)
+
+    def restricted(self) -> None:
+        """Refused past the limit: say so once (no bell)."""
+        self._teller.tell(self, self.what, self.max_length or 0)
+
+    def watch_value(self, value: str) -> None:
+        if len(value) < (self.max_length or 0):
+            self._teller.told = False
+
+    def _position_to_cell(self, position: int) -> int:
+        """The cell offset of ``position``, from the last answer when the text only grew.
+
+        Textual measures the whole text before the cursor, several times per key: typing
+        one key at a time then costs more and more as the text grows. Typing at the end
+        only adds to what was measured, so only the new characters are measured.
+        """
+        value = self.value
+        old_value, old_position, old_cells = self._cells
+        added = value[old_position:position]
+        if (
+            position >= old_position
+            and "\t" not in added
+            and value[:old_position] == old_value[:old_position]
+        ):
+            cells = old_cells + cell_len(added)
+        else:
+            cells = super()._position_to_cell(position)
+        self._cells = (value, position, cells)
+        return cells
+
+
+class BoundedTextArea(TextArea):
+    """A TextArea of at most ``max_length`` characters (default MAX_TEXT), for multi-line text.
+
+    The length is kept up to date edit by edit (measuring the whole text at every key would
+    make each key cost more as the text grows).
+    """
+
+    def __init__(
+        self, text: str = "", *, max_length: int = MAX_TEXT, what: str = "text", **kwargs: Any
+    ) -> None:
+        self.max_length = max(max_length, len(text))
+        self.what = what
+        self._teller = _Teller()
+        self._length = 0
+        super().__init__(text, **kwargs)
+        self._length = len(text)
+
+    def _removed(self, start: Location, end: Location) -> int:
+        return len(self.get_text_range(*sorted((start, end))))
+
+    def _replace_via_keyboard(
+        self, insert: str, start: Location, end: Location
+    ) -> EditResult | None:
+        if self._length - self._removed(start, end) + len(insert) > self.max_length:
+            self._teller.tell(self, self.what, self.max_length)
+            return None
+        return super()._replace_via_keyboard(insert, start, end)
+
+    def edit(self, edit: Edit) -> EditResult:
+        removed = self._removed(edit.from_location, edit.to_location)
+        result = super().edit(edit)
+        self._length += len(edit.text) - removed
+        if self._length < self.max_length:
+            self._teller.told = False
+        return result
+
+    def _measure(self) -> None:
+        self._length = len(self.text)
+
+    def load_text(self, text: str) -> None:
+        super().load_text(text)
+        self._measure()
+
+    def undo(self) -> None:
+        super().undo()
+        self._measure()
+
+    def redo(self) -> None:
+        super().redo()
+        self._measure()
+
+
+def name_input(value: str = "", *, what: str = "name", **kwargs: Any) -> BoundedInput:
+    """A one-line field for a person's name (MAX_NAME)."""
+    return BoundedInput(value, max_length=MAX_NAME, what=what, **kwargs)
+
+
+def text_input(value: str = "", *, what: str = "text", **kwargs: Any) -> BoundedInput:
+    """A one-line field for a reason, a value or a note (MAX_TEXT)."""
+    return BoundedInput(value, max_length=MAX_TEXT, what=what, **kwargs)
+
+
+__all__ = [
+    "BoundedInput",
+    "BoundedTextArea",
+    "limit_message",
+    "name_input",
+    "text_input",
+]

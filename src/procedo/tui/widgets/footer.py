@@ -1,0 +1,40 @@
+"""A footer that shows only whole keys: no half key cut off by the ``^p palette`` key.
+
+Textual's footer lays its keys out in one row and docks the command palette key on the
+right, over whatever does not fit: at 60 columns that left a stray "r" of "r Reload" beside
+it. Keys that do not fit whole are hidden (they keep their place, so nothing moves); ``?``
+lists every key anyway.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+
+class FittedFooter(Footer):
+    """The compact footer, without partly shown keys."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Hide the keys that end past the docked palette key (from widths: no regions,
+        which may still be those of the last layout)."""
+        children = list(self.children)
+        docked = [c for c in children if c.has_class("-command-palette")]
+        room = self.size.width - sum(c.outer_size.width + c.styles.margin.width for c in docked)
+        x = 0
+        for child in children:
+            if child in docked:
+                continue
+            margin = child.styles.margin
+            x += margin.left + child.outer_size.width
+            child.styles.visibility = "visible" if x <= room else "hidden"
+            x += margin.right
+
+
+__all__ = ["FittedFooter"]
