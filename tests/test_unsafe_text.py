@@ -418,7 +418,9 @@ async def test_the_tui_shows_a_hostile_journal_as_escapes(
         assert "Plain \\x1b]0;pwned\\x07 x" in widget_text(app, "#unfinished")
         assert "Ann \\x1b[2J" in widget_text(app, "#unfinished")
 
-        app.open_start("plain")  # the last operator is suggested: not one that would leak
+        # the suggested operator (PROCEDO_OPERATOR here) never prefills a field with escapes
+        monkeypatch.setenv("PROCEDO_OPERATOR", "Eve \x1b[2J")
+        app.open_start("plain")
         await pilot.pause()
         assert_safe(screen_text(app))
         assert app.screen.query_one("#operator", Input).value == ""
