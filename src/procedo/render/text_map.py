@@ -20,6 +20,7 @@ from typing import Literal
 
 from procedo.model import ProcessDefinition
 from procedo.render.map_figures import MapFigures
+from procedo.safe_text import visible
 
 MapStyle = Literal["current", "visited", "possible", "unreachable"]
 
@@ -149,7 +150,7 @@ class _Drawer:
         return text
 
     def emit(self, text: str, style: MapStyle, node: str | None = None) -> None:
-        self.lines.append(MapLine(text, style, node))
+        self.lines.append(MapLine(visible(text), style, node))
 
     def draw_from(self, start: str, prefix: str = "") -> None:
         """Draw everything reachable from ``start`` that is not drawn yet."""
