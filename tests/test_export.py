@@ -57,9 +57,9 @@ def test_markdown_holds_the_record(records: dict[str, RunRecord]) -> None:
         "- **Status:** completed: failure (No reading)",
         "- **Started:** 2026-11-04 09:00:00 UTC",
         "- **Ended:** 2026-11-04 09:09:00 UTC",
-        "- **Duration:** 9 min 00 s (target 10 min 00 s: within target)",
-        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min 00 s): completed",
-        "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min 00 s): chose No, give up",
+        "- **Duration:** 9 min (target 10 min: within target)",
+        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min): completed",
+        "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min): chose No, give up",
         "| 3 | 2026-11-04 09:01:00 | Ann | marked not applicable: Put on gloves |  | "
         "Visual check only |",
         "| 5 | 2026-11-04 09:02:00 | Ann | handed over | Cat | Shift change |",
@@ -82,7 +82,7 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
     assert "## Recorded values\n\nNone.\n" in paused
     aborted = to_markdown(records["R4"])
     assert "- **Status:** aborted: Power cut" in aborted
-    assert "- **Duration:** 3 min 00 s\n" in aborted, "an aborted run is never within target"
+    assert "- **Duration:** 3 min\n" in aborted, "an aborted run is never within target"
     assert "within target" not in aborted and "over target" not in aborted
     assert "| Prepare | 1 | Wash hands | Water off | Dan | 2026-11-05 09:01:00 |" in aborted
     practice = to_markdown(records["R5"])
@@ -91,8 +91,8 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
 
 def test_markdown_notes_and_the_path_with_back(records: dict[str, RunRecord]) -> None:
     text = to_markdown(records["R9"])
-    assert "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min 00 s): went back" in text
-    assert "3. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min 00 s): completed" in text
+    assert "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min): went back" in text
+    assert "3. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min): completed" in text
     assert "| Measure the sample | 1 | Reading | 4 mg | Cat | 2026-11-10 09:06:00 |" in text
     assert "| 2026-11-07 09:03:00 | Bob | Reading | Probe recalibrated |" in to_markdown(
         records["R6"]
@@ -282,3 +282,29 @@ def test_every_recorded_value_carries_its_unit(records: dict[str, RunRecord]) ->
 def test_md_escapes_only_what_markdown_would_read(raw: str, escaped: str) -> None:
     assert md(raw) == escaped
     assert html(escaped).strip() == f"<p>{raw.replace('&', '&amp;')}</p>"
+
+
+def test_one_duration_rule_for_screen_and_export() -> None:
+    from procedo.render.durations import duration as export_duration
+    from procedo.tui.text import duration as screen_duration
+
+    for ms, shown in [
+        (80_999, "1 min 20 s"),  # counted down as the run clock does, never 1 min 21 s
+        (600_000, "10 min"),
+        (754_000, "12 min 34 s"),
+        (3_900_000, "1 h 05 min"),
+        (7_200_000, "2 h"),
+        (45_400, "45 s"),
+    ]:
+        assert export_duration(ms) == screen_duration(ms) == shown
+    assert (export_duration(None), screen_duration(None)) == ("", "–")
+
+
+def test_counted_words_agree_with_their_count(records: dict[str, RunRecord]) -> None:
+    from procedo.render.words import plural
+
+    assert [plural(n, "visit") for n in (0, 1, 2)] == ["0 visits", "1 visit", "2 visits"]
+    record = records["R3"]
+    one = dataclasses.replace(record, events=record.events[:1])
+    assert f"Journal of run {record.run_id}: 1 event. " in to_markdown(one)
+    assert f"Journal of run {record.run_id}: 11 events. " in to_markdown(record)

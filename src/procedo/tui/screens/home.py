@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from procedo.render.words import plural
 from procedo.tui.text import cell, duration, line, lit, percent
 from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
 
@@ -225,14 +226,16 @@ class HomeScreen(Screen[None]):
                 parts += ["\n  • ", resource]
         parts += [
             (
-                "\n\n" + f"{len(d.steps)} steps, {len(d.decisions)} decisions, {len(d.ends)} ends",
+                "\n\n"
+                + f"{plural(len(d.steps), 'step')}, {plural(len(d.decisions), 'decision')}, "
+                + plural(len(d.ends), "end"),
                 "dim",
             )
         ]
         if summary.finished:
             parts += [
                 (
-                    "\n" + f"{summary.finished} finished runs, "
+                    "\n" + f"{plural(summary.finished, 'finished run')}, "
                     f"{percent(summary.success_rate)} successful",
                     "dim",
                 )
