@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,21 +12,11 @@ from textual.widgets import DataTable, Footer, Static
 from procedo.engine import Event
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
-from procedo.render.export import describe, to_csv, to_json, to_markdown
+from procedo.render.export import describe
 from procedo.tui.querying import query_in_thread
-from procedo.tui.screens.dialogs import ChoicePrompt, TextPrompt
+from procedo.tui.screens.export_dialog import ask_export
 from procedo.tui.screens.summary import summary_parts
 from procedo.tui.text import cell, line, lit
-
-EXPORTERS = {"md": to_markdown, "json": to_json, "csv": to_csv}
-
-
-def export_run(record: RunRecord, fmt: str, target: Path) -> Path:
-    """Write the record to ``target`` (never over an existing file); returns the path."""
-    text = EXPORTERS[fmt](record)
-    with target.open("x", encoding="utf-8") as handle:
-        handle.write(text)
-    return target
 
 
 def event_values(event: Event, *, split: bool = False) -> list[str]:
@@ -185,43 +173,9 @@ class RunDetailScreen(Screen[None]):
         self.app.resume_run(self.run_id)  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
-        """Export as Markdown, JSON or CSV into a new file."""
+        """Export as Markdown, JSON or CSV (see :mod:`procedo.tui.screens.export_dialog`)."""
         if self.record is not None:
             ask_export(self, self.record)
 
 
-def ask_export(screen: Screen[object], record: RunRecord) -> None:
-    """Ask for a format and a new file name, then write the record there."""
-
-    def chosen(fmt: object) -> None:
-        if fmt is None:
-            return
-        suffix = str(fmt)
-
-        def write(name: str) -> None:
-            target = Path(name).expanduser()
-            try:
-                export_run(record, suffix, target)
-            except FileExistsError:
-                raise ValueError(f"{target} already exists; choose another name") from None
-            except OSError as error:
-                raise ValueError(f"cannot write {target}: {error.strerror}") from None
-
-        def done(name: object) -> None:
-            if name is not None:
-                screen.notify(f"Exported to {name}", markup=False)
-
-        screen.app.push_screen(
-            TextPrompt(
-                "Export to file",
-                hint="A new file (an existing one is never overwritten)",
-                value=f"procedo-run-{record.run_id[:8]}.{suffix}",
-                submit=write,
-            ),
-            done,
-        )
-
-    screen.app.push_screen(ChoicePrompt("Export format", list(EXPORTERS)), chosen)
-
-
-__all__ = ["Content", "RunDetailScreen", "ask_export", "export_run"]
+__all__ = ["Content", "RunDetailScreen", "ask_export"]
