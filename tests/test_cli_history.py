@@ -133,7 +133,7 @@ def test_stats_text(built: tuple[Path, dict[str, str]]) -> None:
         "median 9 min, 90th percentile 15 min (of 5 completed runs)",
         "60% (3 of 5 completed runs within the target)",
         "Put on gloves (prep): 3 times: Not needed (2); Visual check only (1)",
-        "Measure the sample (measure): repeated in 1 run(s), up to 3 visits",
+        "Measure the sample (measure): repeated in 1 run, up to 3 visits",
         "Room temperature (prep): median 20.5 °C, range 18 to 25 °C, 6 values",
         "Runs per operator: Ann 2, Bob 2, Cat 2, Eve 2, Dan 1",
         "Runs per trigger:  call 5, visit 3",
