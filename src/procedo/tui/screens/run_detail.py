@@ -12,16 +12,21 @@ from textual.widgets import DataTable, Footer, Static
 from procedo.engine import Event
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
-from procedo.render.export import describe
+from procedo.model import ProcessDefinition
+from procedo.render.export import describe, unit_of, with_unit
 from procedo.tui.querying import query_in_thread
 from procedo.tui.screens.export_dialog import ask_export
 from procedo.tui.screens.summary import summary_parts
 from procedo.tui.text import cell, line, lit
 
 
-def event_values(event: Event, *, split: bool = False) -> list[str]:
-    """The value (if it says more than the description) and the reason of an event."""
+def event_values(
+    event: Event, definition: ProcessDefinition | None = None, *, split: bool = False
+) -> list[str]:
+    """The value (with its unit; if it says more than the description) and the reason."""
     value = "" if event.kind in ("complete", "back") else event.value or ""
+    if event.kind == "record" and definition is not None:
+        value = with_unit(value, unit_of(definition, event.node, event.item))
     if split:
         return [value, event.reason or ""]
     return [text for text in (value, event.reason or "") if text]
@@ -97,7 +102,11 @@ class RunDetailScreen(Screen[None]):
         seq_width = len(str(record.events[-1].seq)) if record.events else 1
         rest = max(36, width - seq_width - time_width - 2 * 5 - 2)  # padding and scrollbar
         rows = [
-            (event, describe(record.definition, event), " · ".join(event_values(event)))
+            (
+                event,
+                describe(record.definition, event),
+                " · ".join(event_values(event, record.definition)),
+            )
             for event in record.events
         ]
         who = min(12, rest // 6, max((len(e.actor) for e in record.events), default=3))
@@ -143,7 +152,7 @@ class RunDetailScreen(Screen[None]):
             "\n",
             describe(record.definition, event),
         ]
-        shown_value, reason = event_values(event, split=True)
+        shown_value, reason = event_values(event, record.definition, split=True)
         if shown_value:
             parts += ["\n", ("Value   ", "$text-muted"), shown_value]
         if reason:
