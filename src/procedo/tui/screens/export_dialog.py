@@ -22,7 +22,11 @@ from procedo.render.export import to_csv, to_json, to_markdown
 from procedo.tui.screens.dialogs import ChoicePrompt, Confirm, TextPrompt
 
 EXPORTERS = {"md": to_markdown, "json": to_json, "csv": to_csv}
-FORMAT_NAMES = {"md": "Markdown (printable record)", "json": "JSON (everything)", "csv": "CSV"}
+FORMAT_NAMES = {
+    "md": "Markdown (printable record)",
+    "json": "JSON (everything)",
+    "csv": "CSV (one row per event)",
+}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -126,8 +130,11 @@ def ask_export(screen: Screen[object], record: RunRecord) -> None:
         if path is not None:
             screen.notify(f"Exported to {path}", title="Export", markup=False, timeout=12)
 
-    def chosen(fmt: object) -> None:
-        if fmt is not None:
-            screen.app.push_screen(ExportPrompt(record, str(fmt), documents_folder()), done)
+    formats = {f"{name}  .{fmt}": fmt for fmt, name in FORMAT_NAMES.items()}
 
-    screen.app.push_screen(ChoicePrompt("Export format", list(EXPORTERS)), chosen)
+    def chosen(label: object) -> None:
+        if label is not None:
+            fmt = formats[str(label)]
+            screen.app.push_screen(ExportPrompt(record, fmt, documents_folder()), done)
+
+    screen.app.push_screen(ChoicePrompt("Export format", list(formats)), chosen)
