@@ -253,8 +253,8 @@ def fill_journal(processes: Path, db: Path, end_ms: int, seed: int = 2026) -> in
         for started, process in starts:
             _, item_seconds, team = PLAN[process]
             clock.now = started
-            recent = started > end_ms - 3 * DAY
-            fate = rng.choices(["completed", "aborted", "paused"], [90, 6, 4 if recent else 0])[0]
+            recent = started > end_ms - 7 * DAY  # only the last week still has open runs
+            fate = rng.choices(["completed", "aborted", "paused"], [84, 6, 10 if recent else 0])[0]
             practice = rng.random() < 0.03
             definition = loaded[process].definition
             trigger = rng.choice(definition.triggers).id
