@@ -1,7 +1,8 @@
 """Drive the real app headless and save SVG screenshots into screenshots/ (make screenshots).
 
 Uses the same ``make_app`` factory as the CLI and the tests, a fixed clock and a throwaway
-journal, so the pictures change only when the app does.
+journal, so the pictures change only when the app does. The history and metrics are taken
+after eight weeks of seeded runs (screenshot_journal.py), so they show what they are for.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import time
 import uuid
 from pathlib import Path
 from unittest import mock
+
+from screenshot_journal import fill_journal
 
 from procedo.config import Paths
 from procedo.tui import StartRequest, make_app
@@ -92,6 +95,7 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         await pilot.pause()
         save(app, "summary")
 
+    fill_journal(paths.processes, paths.db, FIXED_MS)  # the history and metrics need runs
     app = make_app(paths, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

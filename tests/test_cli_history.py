@@ -52,7 +52,7 @@ def test_history_table(built: tuple[Path, dict[str, str]]) -> None:
         ids[label][:8] for label in ("R10", "R9", "R6", "R5", "R3", "R2", "R1")
     ]
     r3 = next(line for line in lines if line.startswith(ids["R3"][:8]))
-    assert "Ann, Cat" in r3 and "failure" in r3 and "9 min 00 s" in r3 and "on target" in r3
+    assert "Ann, Cat" in r3 and "failure" in r3 and "9 min" in r3 and "on target" in r3
     assert "completed (practice)" in next(line for line in lines if line.startswith(ids["R5"][:8]))
     assert lines[-1] == "1-7 of 7 run(s), newest first."
 
@@ -130,10 +130,10 @@ def test_stats_text(built: tuple[Path, dict[str, str]]) -> None:
     for expected in [
         "8 started: 5 completed, 1 aborted, 2 unfinished",
         "67% (4 of 6 finished runs ended at a success outcome)",
-        "median 9 min 00 s, 90th percentile 15 min 00 s (of 5 completed runs)",
+        "median 9 min, 90th percentile 15 min (of 5 completed runs)",
         "60% (3 of 5 completed runs within the target)",
         "Put on gloves (prep): 3 times: Not needed (2); Visual check only (1)",
-        "Measure the sample (measure): repeated in 1 run(s), up to 3 visits",
+        "Measure the sample (measure): repeated in 1 run, up to 3 visits",
         "Room temperature (prep): median 20.5 °C, range 18 to 25 °C, 6 values",
         "Runs per operator: Ann 2, Bob 2, Cat 2, Eve 2, Dan 1",
         "Runs per trigger:  call 5, visit 3",

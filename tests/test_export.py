@@ -57,14 +57,14 @@ def test_markdown_holds_the_record(records: dict[str, RunRecord]) -> None:
         "- **Status:** completed: failure (No reading)",
         "- **Started:** 2026-11-04 09:00:00 UTC",
         "- **Ended:** 2026-11-04 09:09:00 UTC",
-        "- **Duration:** 9 min 00 s (target 10 min 00 s: within target)",
-        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min 00 s): completed",
-        "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min 00 s): chose No, give up",
+        "- **Duration:** 9 min (target 10 min: within target)",
+        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min): completed",
+        "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min): chose No, give up",
         "| 3 | 2026-11-04 09:01:00 | Ann | marked not applicable: Put on gloves |  | "
         "Visual check only |",
         "| 5 | 2026-11-04 09:02:00 | Ann | handed over | Cat | Shift change |",
-        "| Prepare | Room temperature | 18 °C | Ann | 2026-11-04 09:01:00 |",
-        "| Prepare | Put on gloves | Visual check only | Ann | 2026-11-04 09:01:00 |",
+        "| Prepare | 3 | Room temperature | 18 °C | Ann | 2026-11-04 09:01:00 |",
+        "| Prepare | 2 | Put on gloves | Visual check only | Ann | 2026-11-04 09:01:00 |",
         "Reviewed by ______________________________ Date ______________",
     ]:
         assert expected in text, expected
@@ -82,18 +82,18 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
     assert "## Recorded values\n\nNone.\n" in paused
     aborted = to_markdown(records["R4"])
     assert "- **Status:** aborted: Power cut" in aborted
-    assert "- **Duration:** 3 min 00 s\n" in aborted, "an aborted run is never within target"
+    assert "- **Duration:** 3 min\n" in aborted, "an aborted run is never within target"
     assert "within target" not in aborted and "over target" not in aborted
-    assert "| Prepare | Wash hands | Water off | Dan | 2026-11-05 09:01:00 |" in aborted
+    assert "| Prepare | 1 | Wash hands | Water off | Dan | 2026-11-05 09:01:00 |" in aborted
     practice = to_markdown(records["R5"])
     assert "(practice run)" in practice
 
 
 def test_markdown_notes_and_the_path_with_back(records: dict[str, RunRecord]) -> None:
     text = to_markdown(records["R9"])
-    assert "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min 00 s): went back" in text
-    assert "3. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min 00 s): completed" in text
-    assert "| Measure the sample | Reading | 4 mg | Cat | 2026-11-10 09:06:00 |" in text
+    assert "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min): went back" in text
+    assert "3. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min): completed" in text
+    assert "| Measure the sample | 1 | Reading | 4 mg | Cat | 2026-11-10 09:06:00 |" in text
     assert "| 2026-11-07 09:03:00 | Bob | Reading | Probe recalibrated |" in to_markdown(
         records["R6"]
     )
@@ -139,9 +139,13 @@ def test_json_holds_everything(records: dict[str, RunRecord]) -> None:
     record = records["R9"]
     data = json.loads(to_json(record))
     assert (data["format"], data["format_version"]) == ("procedo-run-export", 1)
-    assert data["events"] == [e.to_row() for e in record.events]
+    rows = [e.to_row() for e in record.events]
+    assert [{**e, "item": e["item_index"]} for e in data["events"]] == [
+        {**row, "item_index": row["item"]} for row in rows
+    ]
     assert set(data["events"][0]) == {
-        "run_id", "seq", "ts", "actor", "kind", "node", "item", "value", "reason", "hash",
+        "run_id", "seq", "ts", "actor", "kind", "node", "item", "item_index", "value", "reason",
+        "hash",
     }  # fmt: skip
     assert data["run"]["id"] == record.run_id and data["run"]["operators"] == ["Cat"]
     assert data["run"]["duration_ms"] == 10 * 60_000
@@ -155,9 +159,11 @@ def test_json_holds_everything(records: dict[str, RunRecord]) -> None:
         "chosen",
         "finished",
     ]
-    assert [(v["text"], v["value"]) for v in data["values"]] == [
-        ("Room temperature", "25"),
-        ("Reading", "4"),
+    assert [
+        (v["item"], v["item_index"], v["text"], v["value"], v["unit"]) for v in data["values"]
+    ] == [
+        (4, 3, "Room temperature", "25", "°C"),
+        (1, 0, "Reading", "4", "mg"),
     ]
     assert [(n["text"], n["reason"]) for n in data["not_applicable"]] == [
         ("Put on gloves", "Not needed")
@@ -226,3 +232,79 @@ def test_within_target_is_one_rule_at_the_millisecond_edge() -> None:
     assert within_target(definition, "completed", edge + 1) is False
     assert within_target(definition, "aborted", 0) is None
     assert within_target(definition, "active", None) is None
+
+
+def test_items_are_numbered_from_1_in_every_export(records: dict[str, RunRecord]) -> None:
+    record = records["R3"]  # event 4 records item 3 of Prepare, "Room temperature"
+    rows = list(csv.DictReader(io.StringIO(to_csv(record))))
+    assert (rows[3]["kind"], rows[3]["item"], rows[3]["item_text"]) == (
+        "record",
+        "3",
+        "Room temperature",
+    )
+    event = json.loads(to_json(record))["events"][3]
+    assert (event["item"], event["item_index"]) == (3, 2)
+    assert "| Prepare | 3 | Room temperature | 18 °C |" in to_markdown(record)
+
+
+def test_every_recorded_value_carries_its_unit(records: dict[str, RunRecord]) -> None:
+    record = records["R3"]
+    text = to_markdown(record)
+    assert "| 4 | 2026-11-04 09:01:00 | Ann | recorded Room temperature | 18 °C |  |" in text
+    assert "| recorded Reading | 10 mg |" in text
+    rows = list(csv.DictReader(io.StringIO(to_csv(record))))
+    assert [(r["value"], r["unit"]) for r in rows if r["kind"] == "record"] == [
+        ("18", "°C"),
+        ("10", "mg"),
+    ]
+    assert {r["unit"] for r in rows if r["kind"] != "record"} == {""}
+    values = json.loads(to_json(record))["values"]
+    assert [(v["value"], v["unit"]) for v in values] == [("18", "°C"), ("10", "mg")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("version 1.0", "version 1.0"),
+        ("1.0", "1.0"),
+        ("12.5 V", "12.5 V"),
+        ("12.5", "12.5"),
+        ("-5 °C", "-5 °C"),
+        ("a & b", "a & b"),
+        ("Fish & chips!", "Fish & chips!"),
+        ("1. not a list", "1\\. not a list"),
+        ("- not a list", "\\- not a list"),
+        ("---", "\\---"),
+        ("a &amp; b", "a \\&amp; b"),
+        ("*star*", "\\*star\\*"),
+    ],
+)
+def test_md_escapes_only_what_markdown_would_read(raw: str, escaped: str) -> None:
+    assert md(raw) == escaped
+    assert html(escaped).strip() == f"<p>{raw.replace('&', '&amp;')}</p>"
+
+
+def test_one_duration_rule_for_screen_and_export() -> None:
+    from procedo.render.durations import duration as export_duration
+    from procedo.tui.text import duration as screen_duration
+
+    for ms, shown in [
+        (80_999, "1 min 20 s"),  # counted down as the run clock does, never 1 min 21 s
+        (600_000, "10 min"),
+        (754_000, "12 min 34 s"),
+        (3_900_000, "1 h 05 min"),
+        (7_200_000, "2 h"),
+        (45_400, "45 s"),
+    ]:
+        assert export_duration(ms) == screen_duration(ms) == shown
+    assert (export_duration(None), screen_duration(None)) == ("", "–")
+
+
+def test_counted_words_agree_with_their_count(records: dict[str, RunRecord]) -> None:
+    from procedo.render.words import plural
+
+    assert [plural(n, "visit") for n in (0, 1, 2)] == ["0 visits", "1 visit", "2 visits"]
+    record = records["R3"]
+    one = dataclasses.replace(record, events=record.events[:1])
+    assert f"Journal of run {record.run_id}: 1 event. " in to_markdown(one)
+    assert f"Journal of run {record.run_id}: 11 events. " in to_markdown(record)

@@ -86,8 +86,8 @@ def test_figures_label_edges_with_counts_and_shares_and_steps_with_medians() -> 
         commonest_path=("triage", "impact", "mitigate", "fixed", "resolved"),
     )
     text = render_text(INCIDENT, figures=figures)
-    assert "Triage the alert · On-call engineer · 4× median 1m35s" in text
-    assert "Mitigate · On-call engineer · 3× median 1h02m" in text
+    assert "Triage the alert · On-call engineer · 4× median 1 min 35 s" in text
+    assert "Mitigate · On-call engineer · 3× median 1 h 02 min" in text
     assert "├─ Yes (3×, 75%)" in text
     assert "└─ No (1×, 25%) → ● No customer impact (success) · never reached" in text
     assert "✗ Escalated to the vendor (failure) · never reached" in text

@@ -10,6 +10,8 @@ from textual.pilot import Pilot
 
 from procedo.journal import Journal
 from procedo.model import load_file
+from procedo.tui.screens import export_dialog
+from procedo.tui.screens.dialogs import Confirm
 from procedo.tui.screens.history import HistoryScreen
 from procedo.tui.screens.metrics import MetricsScreen
 from procedo.tui.screens.run_detail import RunDetailScreen
@@ -109,7 +111,7 @@ async def test_history_lists_filters_and_opens_runs(journal_paths) -> None:
 
 async def test_export_writes_a_new_file_and_never_overwrites(journal_paths, tmp_path, monkeypatch):
     paths, ids = journal_paths
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(export_dialog, "documents_folder", lambda: tmp_path)
     app = app_for(paths)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.pause()
@@ -121,7 +123,7 @@ async def test_export_writes_a_new_file_and_never_overwrites(journal_paths, tmp_
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        written = tmp_path / f"procedo-run-{ids[2][:8]}.md"
+        (written,) = tmp_path.glob(f"incident-response-*-{ids[2][:8]}.md")
         text = written.read_text(encoding="utf-8")
         record = app.screen.record  # type: ignore[attr-defined]
         assert text.rstrip().endswith(record.last_hash)
@@ -130,7 +132,10 @@ async def test_export_writes_a_new_file_and_never_overwrites(journal_paths, tmp_
         await pilot.pause()
         await pilot.press("1", "enter")
         await pilot.pause()
-        assert "already exists" in str(app.screen.query_one("#dialog-error").render())
+        assert isinstance(app.screen, Confirm), "an existing file is replaced only when confirmed"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, export_dialog.ExportPrompt)
         assert written.read_text(encoding="utf-8") == text
 
 

@@ -266,8 +266,10 @@ async def test_history_shows_no_rows_for_an_invalid_date(tmp_path: Path) -> None
 
 
 async def test_summary_e_exports_the_run(aborted_run, tmp_path: Path, monkeypatch) -> None:
+    from procedo.tui.screens import export_dialog
+
     paths, run_id = aborted_run
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(export_dialog, "documents_folder", lambda: tmp_path)
     app = app_for(paths)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -282,5 +284,6 @@ async def test_summary_e_exports_the_run(aborted_run, tmp_path: Path, monkeypatc
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is summary, "back on the summary, no detail screen in between"
-        text = (tmp_path / f"procedo-run-{run_id[:8]}.md").read_text(encoding="utf-8")
+        (written,) = tmp_path.glob(f"*-{run_id[:8]}.md")
+        text = written.read_text(encoding="utf-8")
         assert "aborted: False alarm" in text

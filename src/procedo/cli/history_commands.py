@@ -25,6 +25,7 @@ from procedo.journal.history import HistoryFilter, HistoryRow, history_count, hi
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.run_record import load_run_record
 from procedo.render.export import duration, spreadsheet_safe, to_csv, to_json, to_markdown
+from procedo.render.words import plural
 from procedo.safe_text import visible
 
 HISTORY_FIELDS = list(HistoryRow.__dataclass_fields__)
@@ -222,7 +223,7 @@ def export_command(
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
     echo(
-        f"Wrote {target}: run {record.run_id[:8]}, {record.last_seq} events, "
+        f"Wrote {target}: run {record.run_id[:8]}, {plural(record.last_seq, 'event')}, "
         f"last hash {record.last_hash[:16]}...",
         err=True,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from procedo.journal.figures import Metrics
 from procedo.render.export import duration
+from procedo.render.words import plural
 
 BAR = 24
 
@@ -57,7 +58,7 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
             name = f"{s.title} ({_where(s.process_id, s.node, many)})"
             lines.append(
                 f"  {name[:44]:<44} {duration(round(s.median_ms)):>12}  "
-                f"{s.visits:>5} visits  {_bar(s.median_ms, top)}"
+                f"{s.visits:>5} {'visit ' if s.visits == 1 else 'visits'}  {_bar(s.median_ms, top)}"
             )
     if m.decisions:
         lines += ["", "Decisions"]
@@ -83,7 +84,7 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
         for lp in m.loops:
             lines.append(
                 f"  {lp.title} ({_where(lp.process_id, lp.node, many)}): repeated in "
-                f"{lp.runs_with_repeats} run(s), up to {lp.max_visits} visits"
+                f"{plural(lp.runs_with_repeats, 'run')}, up to {plural(lp.max_visits, 'visit')}"
             )
     if m.numbers:
         lines += ["", "Recorded numbers"]
@@ -92,7 +93,7 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
             lines.append(
                 f"  {n.text} ({_where(n.process_id, n.node, many)}): median "
                 f"{_number(n.median)}{unit}, range {_number(n.min)} to {_number(n.max)}{unit}, "
-                f"{n.count} values"
+                f"{plural(n.count, 'value')}"
             )
     if m.operators:
         lines += ["", "Runs per operator: " + ", ".join(f"{t.name} {t.runs}" for t in m.operators)]

@@ -4,8 +4,8 @@ Node ids are the definition's node ids, always quoted; a trigger's node is ``"tr
 (a space never appears in a valid id). Every text is written as a quoted DOT string: ``"``,
 ``\\`` and ``&`` are escaped, so a text can neither end the string nor start a Graphviz escape
 such as ``\\N`` or an HTML entity such as ``&lt;``; a line break in a text becomes ``\\n``
-(``\\l`` in a left-aligned checklist), a tab a space, and any other control character its
-Unicode control picture.
+(``\\l`` in a left-aligned checklist), a tab a space, and any other control or bidi character
+is written visibly as ``\\x1b`` or ``\\u202e`` (:func:`procedo.safe_text.visible`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from procedo.render.flow_graph import (
     title_text,
 )
 from procedo.render.map_figures import MapFigures
+from procedo.safe_text import visible
 
 FONT = "Helvetica"
 _BLUE = {"style": "filled", "fillcolor": "#e8eefc", "color": "#4a63a8"}
@@ -42,15 +43,9 @@ COMMON = "#d35400"
 
 
 def _visible(text: str) -> str:
-    """Line breaks kept (as ``\\n``), a tab as a space, other control characters as Unicode
-    control pictures (DOT has no way to show them)."""
+    """Line breaks kept, a tab as a space, other control characters as visible escapes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    if all(c >= " " or c == "\n" for c in text) and "\x7f" not in text:
-        return text
-    return "".join(
-        chr(0x2400 + ord(c)) if c < " " and c != "\n" else "\u2421" if c == "\x7f" else c
-        for c in text
-    )
+    return visible(text, multiline=True)
 
 
 def dot_id(text: str) -> str:

@@ -3,14 +3,18 @@
 Pure functions of a :class:`~procedo.journal.run_record.RunRecord`. The Markdown ends with the
 hash of the run's newest journal event, so a printed and signed copy anchors the record: a
 journal later cut short or rewritten no longer ends with that hash. Every text that comes from
-a definition or an operator is escaped, so it shows literally (no headings, links or tables).
+a definition or an operator is escaped, so it shows literally (no headings, links or tables),
+and any control or bidi character already in a journal shows as ``\\x1b`` or ``\\u202e``.
+
+The three agree: items are numbered from 1 as the app shows them (JSON also gives the
+definition's 0-based ``item_index``), every recorded value carries its unit, and durations
+use :func:`procedo.render.durations.duration`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any
 
@@ -19,6 +23,8 @@ from procedo.engine.targets import target_ms, within_target
 from procedo.journal.run_record import RunRecord
 from procedo.model import ProcessDefinition
 from procedo.render.durations import duration
+from procedo.render.words import plural
+from procedo.safe_text import json_text, visible
 
 FORMAT = "procedo-run-export"
 FORMAT_VERSION = 1
@@ -35,22 +41,57 @@ CSV_COLUMNS = [
     "hash",
     "node_title",
     "item_text",
+    "unit",
 ]
+"""The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1."""
 
-_ESCAPE = re.compile(r"([\\`*_\[\]<>#|!~&])")
-_BLOCK_START = re.compile(r"^([-+=]|\d+[.)])")
+_ESCAPE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?[A-Za-z0-9]+;)")
+_BLOCK_START = re.compile(r"[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|[-=]+\s*$")
 
 
 def md(text: object) -> str:
-    """Markdown that shows ``text`` literally, on one line (fit for a table cell)."""
-    value = _ESCAPE.sub(r"\\\1", str(text).strip())
-    value = _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], value)
-    return re.sub(r"\r\n|\r|\n", "<br>", value)
+    """Markdown that shows ``text`` literally, on one line (fit for a table cell).
+
+    Only what Markdown would read as syntax is escaped: ``version 1.0`` and ``12.5 V`` stay
+    as they are, while ``*``, ``[``, ``|``, an entity such as ``&amp;`` or a list marker at the
+    start (``1. ``, ``- ``) get a backslash. Control characters show as ``\\x1b``.
+    """
+    value = visible(str(text).replace("\r\n", "\n").replace("\r", "\n").strip(), multiline=True)
+    value = _ESCAPE.sub(lambda m: "\\" + m[0], value)
+    found = _BLOCK_START.match(value)
+    if found:
+        marker = found[0].rstrip()
+        cut = len(marker) - 1 if marker[-1] in ".)" else 0
+        value = value[:cut] + "\\" + value[cut:]
+    return value.replace("\n", "<br>")
+
+
+def code(text: object) -> str:
+    """A code span for an id or hash, its characters made visible."""
+    return f"`{visible(str(text)).replace('`', chr(0x2032))}`"
+
+
+def unit_of(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
+    """The unit of a checklist item (``V``, ``°C``), or empty."""
+    step = definition.steps.get(node or "")
+    if step is None or item is None or not 0 <= item < len(step.items):
+        return ""
+    return step.items[item].unit or ""
+
+
+def with_unit(value: str, unit: str) -> str:
+    """``12.5 V``: a recorded value and its unit."""
+    return f"{value} {unit}" if unit and value else value
+
+
+def item_number(index: int | None) -> int | None:
+    """The number an item has on screen: its 0-based index plus 1."""
+    return None if index is None else index + 1
 
 
 def when(iso: str | None) -> str:
     """``2026-11-25 09:30:00`` from a journal timestamp."""
-    return iso[:19].replace("T", " ") if iso else ""
+    return visible(iso[:19].replace("T", " ")) if iso else ""
 
 
 def node_title(definition: ProcessDefinition, node: str | None) -> str:
@@ -95,9 +136,11 @@ def describe(definition: ProcessDefinition, event: Event) -> str:
     }.get(event.kind, event.kind)
 
 
-def _shown_value(event: Event) -> str:
+def _shown_value(definition: ProcessDefinition, event: Event) -> str:
     if event.kind in ("complete", "back", "start") or event.value is None:
         return "" if event.kind != "start" else (event.value or "")
+    if event.kind == "record":
+        return with_unit(event.value, unit_of(definition, event.node, event.item))
     return event.value
 
 
@@ -114,9 +157,8 @@ def _outcome(record: RunRecord) -> str:
         return f"completed: {'success' if run['success'] else 'failure'} ({md(end)})"
     if run["status"] == "aborted":
         return f"aborted: {md(run['abort_reason'] or '')}"
-    return (
-        f"{run['status']} (unfinished), at {md(node_title(record.definition, run['current_node']))}"
-    )
+    at = node_title(record.definition, run["current_node"])
+    return f"{md(run['status'])} (unfinished), at {md(at)}"
 
 
 def _target(record: RunRecord) -> str:
@@ -148,14 +190,13 @@ def _marks(record: RunRecord, *, na: bool) -> list[list[str]]:
             wanted = mark.na_reason if na else mark.value
             if wanted is None:
                 continue
-            step = record.definition.steps.get(visit.node)
-            spec = step.items[index] if step and index < len(step.items) else None
-            unit = f" {md(spec.unit)}" if spec is not None and spec.unit and not na else ""
+            unit = "" if na else unit_of(record.definition, visit.node, index)
             rows.append(
                 [
                     md(node_title(record.definition, visit.node)),
+                    str(index + 1),
                     md(item_text(record.definition, visit.node, index)),
-                    md(wanted) + unit,
+                    md(with_unit(wanted, unit)),
                     md(mark.by or ""),
                     when(mark.at),
                 ]
@@ -168,15 +209,18 @@ def to_markdown(record: RunRecord) -> str:
     d, run, state = record.definition, record.run, record.state
     lines = [f"# Run record: {md(d.title)}", ""]
     facts = [
-        ("Process", f"{md(d.title)} (`{run['process_id']}`), version {md(run['process_version'])}"),
-        ("Definition hash", f"`{record.definition_hash}`"),
-        ("Run", f"`{record.run_id}`" + (" (practice run)" if run["practice"] else "")),
+        (
+            "Process",
+            f"{md(d.title)} ({code(run['process_id'])}), version {md(run['process_version'])}",
+        ),
+        ("Definition hash", code(record.definition_hash)),
+        ("Run", code(record.run_id) + (" (practice run)" if run["practice"] else "")),
         ("Operators", ", ".join(md(name) for name in run["operators"])),
     ]
     if run["trigger"]:
         trigger = d.trigger(run["trigger"])
         title = f": {md(trigger.title)}" if trigger else ""
-        facts.append(("Trigger", f"`{run['trigger']}`{title}"))
+        facts.append(("Trigger", f"{code(run['trigger'])}{title}"))
     facts += [
         ("Status", _outcome(record)),
         ("Started", f"{when(run['started_at'])} UTC"),
@@ -189,7 +233,7 @@ def to_markdown(record: RunRecord) -> str:
     for number, visit in enumerate(state.visits, 1):
         took = f", {duration(visit.duration_ms)}" if visit.duration_ms is not None else ""
         lines.append(
-            f"{number}. {md(node_title(d, visit.node))} (`{visit.node}`, "
+            f"{number}. {md(node_title(d, visit.node))} ({code(visit.node)}, "
             f"{when(iso_from_ms(visit.entered_ms))}{took}): {_visit_outcome(d, visit)}"
         )
     lines += ["", "## Events", ""]
@@ -201,7 +245,7 @@ def to_markdown(record: RunRecord) -> str:
                 when(e.ts),
                 md(e.actor),
                 md(describe(d, e)),
-                md(_shown_value(e)),
+                md(_shown_value(d, e)),
                 md(e.reason or ""),
             ]
             for e in record.events
@@ -213,7 +257,9 @@ def to_markdown(record: RunRecord) -> str:
     ):
         lines += [f"## {heading}", ""]
         lines += (
-            _table(["Step", "Item", columns, "By", "At (UTC)"], rows) if rows else ["None.", ""]
+            _table(["Step", "#", "Item", columns, "By", "At (UTC)"], rows)
+            if rows
+            else ["None.", ""]
         )
     lines += ["## Notes", ""]
     notes = [
@@ -235,10 +281,10 @@ def to_markdown(record: RunRecord) -> str:
         "",
         "---",
         "",
-        f"Journal of run {record.run_id}: {record.last_seq} events. "
+        f"Journal of run {visible(record.run_id)}: {plural(record.last_seq, 'event')}. "
         "The hash of the last event anchors this record:",
         "",
-        f"Last journal hash (event {record.last_seq}): {record.last_hash}",
+        f"Last journal hash (event {record.last_seq}): {visible(record.last_hash)}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -268,13 +314,15 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             entry = {
                 "visit": v.index,
                 "node": v.node,
-                "item": index,
+                "item": index + 1,
+                "item_index": index,
                 "text": item_text(d, v.node, index),
                 "by": mark.by,
                 "at": mark.at,
             }
             if mark.value is not None:
-                marks["values"].append({**entry, "value": mark.value})
+                unit = unit_of(d, v.node, index) or None
+                marks["values"].append({**entry, "value": mark.value, "unit": unit})
             if mark.na_reason is not None:
                 marks["not_applicable"].append({**entry, "reason": mark.na_reason})
     return {
@@ -292,20 +340,31 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
                 "actor": n.actor,
                 "text": n.text,
                 "node": n.node,
-                "item": n.item,
+                "item": item_number(n.item),
+                "item_index": n.item,
                 "visit": n.visit,
             }
             for n in state.notes
         ],
-        "events": [event.to_row() for event in record.events],
+        "events": [_event_row(event) for event in record.events],
         "last_seq": record.last_seq,
         "last_hash": record.last_hash,
     }
 
 
+def _event_row(event: Event) -> dict[str, Any]:
+    """A journal row with ``item`` numbered from 1 and the journal's own 0-based ``item_index``."""
+    row = event.to_row()
+    return {**row, "item": item_number(event.item), "item_index": event.item}
+
+
 def to_json(record: RunRecord) -> str:
-    """:func:`to_dict` as indented JSON text."""
-    return json.dumps(to_dict(record), indent=2, ensure_ascii=False) + "\n"
+    """:func:`to_dict` as indented JSON text, unsafe characters written as ``\\u`` escapes."""
+    return json_text(to_dict(record), indent=2) + "\n"
+
+
+def _csv_text(cell: object) -> object:
+    return visible(cell, multiline=True) if isinstance(cell, str) else cell
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -334,11 +393,12 @@ def to_csv(record: RunRecord) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in record.events:
-        row = e.to_row()
+        row = {**e.to_row(), "item": item_number(e.item)}
         cells = [
             *(row[c] for c in CSV_COLUMNS[:10]),
             node_title(record.definition, e.node),
             item_text(record.definition, e.node, e.item),
+            unit_of(record.definition, e.node, e.item) if e.kind == "record" else "",
         ]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+        writer.writerow([spreadsheet_safe(_csv_text(cell)) for cell in cells])
     return out.getvalue()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from procedo.model import Item, ProcessDefinition
-from procedo.render.durations import duration
+from procedo.render.durations import duration_of_seconds
 from procedo.render.map_figures import EdgeKey, MapFigures
 
 FlowKind = Literal["trigger", "start", "step", "decision", "end"]
@@ -225,9 +225,8 @@ def item_line(index: int, item: Item, definition: ProcessDefinition, step_role: 
 
 
 def duration_text(seconds: float) -> str:
-    """``45 s``, ``3 min 30 s``, ``1 h 05 min``: :func:`~procedo.render.export.duration` of
-    whole seconds."""
-    return duration(round(seconds) * 1000)
+    """``45 s``, ``3 min 30 s``, ``1 h 05 min``: :func:`~procedo.render.durations.duration`."""
+    return duration_of_seconds(seconds)
 
 
 def head_lines(node: FlowNode) -> list[str]:

@@ -6,7 +6,8 @@ run meets them. It follows the conventions of docs/import.md exactly, so ``proce
 reads a page back to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which
 are also the targets of the page's own links), every text is escaped with
 :mod:`procedo.render.markdown_text`, and a line of text that would read as a convention is
-guarded.
+guarded. A control or bidi character (which definitions refuse, but an older file may hold) is
+written visibly as ``\\x1b`` or ``\\u202e`` (:func:`procedo.safe_text.visible`), never raw.
 """
 
 from __future__ import annotations
@@ -21,13 +22,26 @@ from procedo.render.markdown_text import (
     CRITICAL_SIGN,
     ROLE_ANCHOR,
     TRIGGER_ANCHOR,
-    escape_block,
-    escape_line,
     guard_annotations,
     guard_arrows,
     guard_field,
 )
+from procedo.render.markdown_text import (
+    escape_block as _escape_block,
+)
+from procedo.render.markdown_text import escape_line as _escape_line
 from procedo.render.mermaid import render_mermaid
+from procedo.safe_text import visible
+
+
+def escape_line(text: str, *, also: str = "", start: bool = True) -> str:
+    """:func:`~procedo.render.markdown_text.escape_line` of the text made visible."""
+    return _escape_line(visible(text), also=also, start=start)
+
+
+def escape_block(text: str) -> list[str]:
+    """:func:`~procedo.render.markdown_text.escape_block` of the text made visible."""
+    return _escape_block(visible(text, multiline=True))
 
 
 def anchor(anchor_id: str) -> str:

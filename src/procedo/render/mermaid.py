@@ -28,6 +28,7 @@ from procedo.render.flow_graph import (
     title_text,
 )
 from procedo.render.map_figures import MapFigures
+from procedo.safe_text import visible
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 .,:!?'\-_/()+=@]")
 _NAMED = {'"': "quot"}
@@ -52,12 +53,14 @@ def mermaid_text(text: str) -> str:
 
     Letters and digits (any script), spaces and ``.,:!?'-_/()+=@`` stay, and so do other
     printable non-ASCII characters (``°``, ``✔``); a line break becomes ``<br>``; anything else
-    (quotes, ``#``, brackets, ``;``, ``|``, ``&``, backslashes, control characters) becomes its
-    entity code.
+    (quotes, ``#``, brackets, ``;``, ``|``, ``&``, backslashes) becomes its entity code. A
+    control or bidi character is first written visibly (``\\x1b``, ``\\u202e``), never as an
+    entity the browser would turn back into the character.
     """
     if _UNSAFE.search(text) is None:
         return text
-    return _UNSAFE.sub(_escape, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = visible(text.replace("\r\n", "\n").replace("\r", "\n"), multiline=True)
+    return _UNSAFE.sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from procedo.model import ProcessDefinition
+from procedo.render.durations import duration_of_seconds
 from procedo.render.map_figures import MapFigures
+from procedo.safe_text import visible
 
 MapStyle = Literal["current", "visited", "possible", "unreachable"]
 
@@ -50,14 +52,6 @@ def reachable_from(definition: ProcessDefinition, start: str | None) -> set[str]
                 seen.add(following)
                 todo.append(following)
     return seen
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +127,8 @@ class _Drawer:
                 text += f" · {definition.role_name(step.role)}"
             if figures is not None and node_id in figures.median_seconds:
                 visits = figures.node_visits.get(node_id, 0)
-                text += f" · {visits}× median {_duration(figures.median_seconds[node_id])}"
+                median = duration_of_seconds(figures.median_seconds[node_id])
+                text += f" · {visits}× median {median}"
         if figures is not None and figures.runs and not figures.reached(node_id):
             text += " · never reached"
         return text
@@ -149,7 +144,7 @@ class _Drawer:
         return text
 
     def emit(self, text: str, style: MapStyle, node: str | None = None) -> None:
-        self.lines.append(MapLine(text, style, node))
+        self.lines.append(MapLine(visible(text), style, node))
 
     def draw_from(self, start: str, prefix: str = "") -> None:
         """Draw everything reachable from ``start`` that is not drawn yet."""

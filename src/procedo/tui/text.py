@@ -14,6 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
+from procedo.render.durations import duration as render_duration
 from procedo.safe_text import first_unsafe, visible
 
 Part = str | Content | tuple[str, str]
@@ -62,16 +63,8 @@ def _safe_part(part: Part) -> Part:
 
 
 def duration(ms: int | None) -> str:
-    """``42 s``, ``12 min``, ``1 h 05 min`` for a duration in milliseconds."""
-    if ms is None:
-        return "–"
-    seconds = ms // 1000
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min {seconds % 60:02d} s" if minutes < 10 else f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    """``42 s``, ``12 min 05 s``, ``1 h 05 min`` (render.durations); ``–`` for None."""
+    return "–" if ms is None else render_duration(ms)
 
 
 def clock_text(ms: int) -> str:

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from procedo.engine.run import MAX_NAME
+from procedo.render.words import plural
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.text import cell, duration, line, lit, percent
 from procedo.tui.widgets.bounded import BoundedInput
@@ -243,14 +244,16 @@ class HomeScreen(Screen[None]):
                 parts += ["\n  • ", resource]
         parts += [
             (
-                "\n\n" + f"{len(d.steps)} steps, {len(d.decisions)} decisions, {len(d.ends)} ends",
+                "\n\n"
+                + f"{plural(len(d.steps), 'step')}, {plural(len(d.decisions), 'decision')}, "
+                + plural(len(d.ends), "end"),
                 "dim",
             )
         ]
         if summary.finished:
             parts += [
                 (
-                    "\n" + f"{summary.finished} finished runs, "
+                    "\n" + f"{plural(summary.finished, 'finished run')}, "
                     f"{percent(summary.success_rate)} successful",
                     "dim",
                 )

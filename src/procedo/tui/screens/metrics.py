@@ -15,6 +15,7 @@ from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.model import ProcessDefinition
 from procedo.render.map_figures import MapFigures
+from procedo.render.words import plural
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import duration, line, lit, percent
 from procedo.tui.widgets.flow_map import lines_content, map_lines
@@ -26,6 +27,9 @@ BAR = 24
 def _bar(value: float, largest: float) -> str:
     filled = round(BAR * value / largest) if largest else 0
     return "█" * filled + "·" * (BAR - filled)
+
+
+MUTED = "$text-muted"
 
 
 def metrics_content(m: Metrics, title: str) -> Content:
@@ -49,7 +53,7 @@ def metrics_content(m: Metrics, title: str) -> Content:
         "\n",
         ("Success rate  ", "bold"),
         percent(m.success_rate),
-        (f"  ({m.succeeded} of {m.finished} finished runs ended at a success)", "$text-muted"),
+        (f"  ({m.succeeded} of {plural(m.finished, 'finished run')} ended at a success)", MUTED),
     ]
     p += [
         "\n",
@@ -63,7 +67,7 @@ def metrics_content(m: Metrics, title: str) -> Content:
         "\n",
         ("On target  ", "bold"),
         percent(m.on_target_share),
-        (f"  ({m.within_target} of {m.with_target} completed runs with a target)", "$text-muted"),
+        (f"  ({m.within_target} of {plural(m.with_target, 'completed run')} with a target)", MUTED),
     ]
     if m.steps:
         p += ["\n\n", ("Where the time goes (median per step)", "bold")]
@@ -75,7 +79,7 @@ def metrics_content(m: Metrics, title: str) -> Content:
                 " ",
                 f"{duration(_int(step.median_ms)):>10}  ",
                 step.title,
-                (f"  ({step.visits} visits)", "$text-muted"),
+                (f"  ({plural(step.visits, 'visit')})", "$text-muted"),
             ]
     if m.decisions:
         p += ["\n\n", ("Decisions", "bold")]
@@ -102,7 +106,8 @@ def metrics_content(m: Metrics, title: str) -> Content:
                 "\n  ",
                 loop.title,
                 (
-                    f"  repeated in {loop.runs_with_repeats} runs, up to {loop.max_visits} visits",
+                    f"  repeated in {plural(loop.runs_with_repeats, 'run')}, "
+                    f"up to {plural(loop.max_visits, 'visit')}",
                     "$text-muted",
                 ),
             ]
@@ -117,7 +122,7 @@ def metrics_content(m: Metrics, title: str) -> Content:
                 f"{number.median:g}{unit}",
                 ("  range ", "$text-muted"),
                 f"{number.min:g}–{number.max:g}{unit}",
-                (f"  ({number.count} values)", "$text-muted"),
+                (f"  ({plural(number.count, 'value')})", "$text-muted"),
             ]
     for label, tallies in (("Runs per operator", m.operators), ("Runs per trigger", m.triggers)):
         if tallies:
@@ -206,7 +211,7 @@ class MetricsScreen(Screen[None]):
         label.update(
             line(
                 ("Durations over time", "bold"),
-                (f"  ({len(points)} completed runs, oldest left, minutes)", "$text-muted"),
+                (f"  ({plural(len(points), 'completed run')}, oldest left, minutes)", MUTED),
             )
         )
         label.display = self.query_one("#durations").display = bool(points)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,26 +12,21 @@ from textual.widgets import DataTable, Footer, Static
 from procedo.engine import Event
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
-from procedo.render.export import describe, to_csv, to_json, to_markdown
+from procedo.model import ProcessDefinition
+from procedo.render.export import describe, unit_of, with_unit
 from procedo.tui.querying import query_in_thread
-from procedo.tui.screens.dialogs import ChoicePrompt, TextPrompt
+from procedo.tui.screens.export_dialog import ask_export
 from procedo.tui.screens.summary import summary_parts
 from procedo.tui.text import cell, line, lit
 
-EXPORTERS = {"md": to_markdown, "json": to_json, "csv": to_csv}
 
-
-def export_run(record: RunRecord, fmt: str, target: Path) -> Path:
-    """Write the record to ``target`` (never over an existing file); returns the path."""
-    text = EXPORTERS[fmt](record)
-    with target.open("x", encoding="utf-8") as handle:
-        handle.write(text)
-    return target
-
-
-def event_values(event: Event, *, split: bool = False) -> list[str]:
-    """The value (if it says more than the description) and the reason of an event."""
+def event_values(
+    event: Event, definition: ProcessDefinition | None = None, *, split: bool = False
+) -> list[str]:
+    """The value (with its unit; if it says more than the description) and the reason."""
     value = "" if event.kind in ("complete", "back") else event.value or ""
+    if event.kind == "record" and definition is not None:
+        value = with_unit(value, unit_of(definition, event.node, event.item))
     if split:
         return [value, event.reason or ""]
     return [text for text in (value, event.reason or "") if text]
@@ -109,7 +102,11 @@ class RunDetailScreen(Screen[None]):
         seq_width = len(str(record.events[-1].seq)) if record.events else 1
         rest = max(36, width - seq_width - time_width - 2 * 5 - 2)  # padding and scrollbar
         rows = [
-            (event, describe(record.definition, event), " · ".join(event_values(event)))
+            (
+                event,
+                describe(record.definition, event),
+                " · ".join(event_values(event, record.definition)),
+            )
             for event in record.events
         ]
         who = min(12, rest // 6, max((len(e.actor) for e in record.events), default=3))
@@ -155,7 +152,7 @@ class RunDetailScreen(Screen[None]):
             "\n",
             describe(record.definition, event),
         ]
-        shown_value, reason = event_values(event, split=True)
+        shown_value, reason = event_values(event, record.definition, split=True)
         if shown_value:
             parts += ["\n", ("Value   ", "$text-muted"), shown_value]
         if reason:
@@ -185,43 +182,9 @@ class RunDetailScreen(Screen[None]):
         self.app.resume_run(self.run_id)  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
-        """Export as Markdown, JSON or CSV into a new file."""
+        """Export as Markdown, JSON or CSV (see :mod:`procedo.tui.screens.export_dialog`)."""
         if self.record is not None:
             ask_export(self, self.record)
 
 
-def ask_export(screen: Screen[object], record: RunRecord) -> None:
-    """Ask for a format and a new file name, then write the record there."""
-
-    def chosen(fmt: object) -> None:
-        if fmt is None:
-            return
-        suffix = str(fmt)
-
-        def write(name: str) -> None:
-            target = Path(name).expanduser()
-            try:
-                export_run(record, suffix, target)
-            except FileExistsError:
-                raise ValueError(f"{target} already exists; choose another name") from None
-            except OSError as error:
-                raise ValueError(f"cannot write {target}: {error.strerror}") from None
-
-        def done(name: object) -> None:
-            if name is not None:
-                screen.notify(f"Exported to {name}", markup=False)
-
-        screen.app.push_screen(
-            TextPrompt(
-                "Export to file",
-                hint="A new file (an existing one is never overwritten)",
-                value=f"procedo-run-{record.run_id[:8]}.{suffix}",
-                submit=write,
-            ),
-            done,
-        )
-
-    screen.app.push_screen(ChoicePrompt("Export format", list(EXPORTERS)), chosen)
-
-
-__all__ = ["Content", "RunDetailScreen", "ask_export", "export_run"]
+__all__ = ["Content", "RunDetailScreen", "ask_export"]

@@ -1,0 +1,264 @@
+"""A believable journal for the history and metrics screenshots: a few hundred seeded runs.
+
+Eight weeks of work before the screenshots' fixed clock, driven through the real engine (so
+hash chains, visits and marks are what the app writes): a team per process, incidents at any
+hour and the other processes in working hours, items that take a realistic time, values in
+the ranges people really see, decisions taken as often as they are in practice, loops, items
+marked not applicable with reasons, hand-overs, notes, a few aborted, unfinished and practice
+runs. The same seed gives the same journal, so the pictures change only when the app does.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+from procedo.engine import Run, iso_from_ms
+from procedo.journal import Journal
+from procedo.model import Item, LoadedProcess, load_file
+
+MINUTE = 60_000
+DAY = 86_400_000
+WEEKS = 8
+
+# process id: (runs, seconds per item, team)
+PLAN: dict[str, tuple[int, tuple[int, int], list[str]]] = {
+    "incident-response": (110, (20, 150), ["Alice", "Bilal", "Chen", "Dana", "Emeka"]),
+    "lab-sample-intake": (62, (20, 140), ["Freya", "Goran", "Hiro", "Ines"]),
+    "refund-approval": (58, (20, 110), ["Jonas", "Kemi", "Lena", "Mateo", "Nora"]),
+    "lockout-tagout": (26, (30, 190), ["Oskar", "Priya", "Quinn"]),
+    "software-release": (24, (60, 560), ["Rosa", "Sami", "Tomas"]),
+    "employee-onboarding": (20, (120, 880), ["Uma", "Viktor"]),
+}
+STEP_SECONDS = {("incident-response", "mitigate"): (180, 600)}
+# decision id: weights of its options, in order
+CHOICES: dict[str, list[float]] = {
+    "impact": [65, 35],
+    "fixed": [72, 20, 8],
+    "temperature-ok": [91, 9],
+    "qa-review": [60, 40],
+    "paperwork-ok": [86, 10, 4],
+    "eligible": [72, 14, 14],
+    "lead-approval": [75, 15, 10],
+    "finance-approval": [80, 20],
+    "chargeback-valid": [45, 55],
+    "zero-energy": [94, 6],
+    "restart-ok": [90, 10],
+    "go-no-go": [82, 14, 4],
+    "canary-healthy": [88, 12],
+    "access-scope": [35, 65],
+    "check-cleared": [62, 33, 5],
+    "day-one-ready": [84, 11, 5],
+}
+# item text: (how often it is not applicable, why)
+NOT_APPLICABLE: dict[str, tuple[float, str]] = {
+    "Open an incident channel": (0.25, "Single-person incident"),
+    "Roll back the last deploy": (0.3, "No deploy in the last 24 h"),
+    "Data logger maximum during transit": (0.12, "No logger in this shipper"),
+    "Place the samples in the quarantine rack at the stated condition": (
+        0.3,
+        "Sender corrected it on the phone at once",
+    ),
+    "Ask for photos of the damage or the packaging": (0.4, "Not delivered: nothing to photograph"),
+    "Ask the carrier for the proof of delivery": (0.4, "Damaged item: delivery not in doubt"),
+    "Cancel any pending return label or replacement": (0.5, "No return or replacement pending"),
+    "Discharge capacitors with the drive's discharge tool": (0.3, "No drive on this machine"),
+    "Publish the release notes": (0.1, "Hotfix: notes follow the next day"),
+    "Order a phone if the role profile lists one": (0.6, "Office role, no phone"),
+}
+SHIFT_CHANGE = "Shift change during the work: the incoming worker locked on"
+ABORTS = {
+    "incident-response": ["False alarm: monitoring fault", "Duplicate of another incident"],
+    "lab-sample-intake": ["Shipment recalled by the sender", "Wrong laboratory"],
+    "refund-approval": ["Customer withdrew the request", "Duplicate ticket"],
+    "lockout-tagout": ["Maintenance postponed", "Wrong machine scheduled"],
+    "software-release": ["Release train cancelled by the CTO", "Freeze lifted for an incident"],
+    "employee-onboarding": ["Candidate declined the offer", "Start postponed by months"],
+}
+NOTES = [
+    "Second pair of eyes on the readings",
+    "Called the team lead to confirm",
+    "Photo attached to the ticket",
+    "Took longer: system slow this morning",
+]
+Value = Callable[[random.Random, Item, dict[str, str]], str]
+
+
+def _number(low: float, high: float, mode: float, digits: int = 1) -> Value:
+    return lambda rng, item, seen: f"{round(rng.triangular(low, high, mode), digits):g}"
+
+
+def _lab_temperature(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
+    condition = seen.get("Transport condition stated on the waybill", "Refrigerated")
+    low, high, mode = {"Frozen": (-80, -20, -72), "Ambient": (15, 26, 21)}.get(condition, (2, 9, 5))
+    if "maximum" in item.text:
+        low, mode = mode, mode + 1
+    return f"{round(rng.triangular(low, high, mode), 1):g}"
+
+
+def _storage(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
+    condition = seen.get("Transport condition stated on the waybill", "Refrigerated")
+    base = {"Frozen": -80.0, "Ambient": 20.0}.get(condition, 4.0)
+    return f"{round(base + rng.uniform(-1.5, 1.5), 1):g}"
+
+
+def _amount(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
+    if "refunded" in item.text and "Amount requested" in seen:
+        return seen["Amount requested"]
+    return f"{round(min(4800.0, rng.lognormvariate(4.3, 1.0)), 2):.2f}"
+
+
+VALUES: dict[str, Value] = {
+    "Error rate": _number(0.5, 45, 6),
+    "Time of first error (UTC)": lambda rng, item, seen: seen["now"][11:16],
+    "Temperature inside the shipper on arrival": _lab_temperature,
+    "Data logger maximum during transit": _lab_temperature,
+    "Storage temperature at the time of storing": _storage,
+    "Number of sample containers": _number(2, 96, 12, 0),
+    "Name of the person contacted": lambda rng, item, seen: rng.choice(
+        ["Dr Okafor", "Nurse Blom", "M. Laurent", "Reception, Eastside clinic"]
+    ),
+    "Storage location, freezer and rack": lambda rng, item, seen: (
+        f"Freezer F{rng.randint(1, 4)}, rack {rng.randint(1, 24)}"
+    ),
+    "Amount requested": _amount,
+    "Amount refunded": _amount,
+    "Order number": lambda rng, item, seen: f"ORD-{rng.randint(400_000, 499_999)}",
+    "Payment provider refund reference": lambda rng, item, seen: f"re_{rng.getrandbits(40):010x}",
+    "Chargeback case number": lambda rng, item, seen: f"CB-{rng.randint(10_000, 99_999)}",
+    "Response deadline": lambda rng, item, seen: seen["in a week"],
+    "Machine or asset number": lambda rng, item, seen: f"PRESS-{rng.randint(1, 9):02d}",
+    "Number of energy sources to isolate": _number(3, 6, 4, 0),
+    "Residual hydraulic pressure": lambda rng, item, seen: "0",
+    "Voltage measured at the motor terminals": lambda rng, item, seen: "0",
+    "Pressure shown on the hydraulic gauge": lambda rng, item, seen: "0",
+    "Job card number": lambda rng, item, seen: f"JC-{rng.randint(2000, 2999)}",
+    "Fault description": lambda rng, item, seen: rng.choice(
+        ["Ram drifts down with the valve closed", "Interlock does not make on the rear guard"]
+    ),
+    "Release version": lambda rng, item, seen: f"2026.{seen['now'][5:7]}.{rng.randint(1, 9)}",
+    "Commit of the release candidate": lambda rng, item, seen: f"{rng.getrandbits(48):012x}",
+    "Automated test pass rate": lambda rng, item, seen: rng.choice(["100", "100", "100", "99.6"]),
+    "Error rate on the canary": _number(0.1, 2.5, 0.4, 2),
+    "p99 latency on the canary": _number(180, 520, 260, 0),
+    "What went wrong": lambda rng, item, seen: rng.choice(
+        ["Connection pool exhausted under load", "Cache keys changed format"]
+    ),
+    "Start date": lambda rng, item, seen: seen["in a month"],
+    "Contracted hours per week": lambda rng, item, seen: rng.choice(["40", "40", "37.5", "24"]),
+    "Screening reference number": lambda rng, item, seen: f"SCR-{rng.randint(10_000, 99_999)}",
+    "Date the provider expects to report": lambda rng, item, seen: seen["in a week"],
+    "Laptop asset tag": lambda rng, item, seen: f"LT-{rng.randint(10_000, 19_999)}",
+    "Building pass number": lambda rng, item, seen: f"BP-{rng.randint(100_000, 999_999)}",
+}
+
+
+def _value(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
+    if item.text in VALUES:
+        return VALUES[item.text](rng, item, seen)
+    if item.record == "choice":
+        weights = [max(1, 6 - 2 * i) for i in range(len(item.choices))]
+        return rng.choices(list(item.choices), weights)[0]
+    if item.record == "number":
+        low, high = item.min or 0, item.max if item.max is not None else 100
+        return f"{round(rng.triangular(low, high, low + (high - low) * 0.2), 1):g}"
+    return f"{item.text.split()[0].upper()}-{rng.randint(100, 999)}"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0
+
+    def __call__(self) -> int:
+        return self.now
+
+
+def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, team: list[str],
+          item_seconds: tuple[int, int], fate: str) -> None:  # fmt: skip
+    d = loaded.definition
+    process = d.id
+    seen: dict[str, str] = {}
+    visits: dict[str, int] = {}
+    stop_at = rng.randint(1, 4) if fate != "completed" else -1
+    while not run.state.finished:
+        node = run.state.current_node or ""
+        visits[node] = visits.get(node, 0) + 1
+        if stop_at == 0:
+            if fate == "aborted":
+                run.abort(rng.choice(ABORTS[process]))
+            else:
+                run.pause("Waiting for a colleague")
+            return
+        stop_at -= 1
+        if rng.random() < 0.03 and len(team) > 1:
+            run.hand_over(rng.choice([n for n in team if n != run.state.operator]), "Shift change")
+        if node in d.decisions:
+            options = d.decisions[node].options
+            weights = CHOICES.get(node, [70] + [30 / max(1, len(options) - 1)] * (len(options) - 1))
+            choice = rng.choices(range(len(options)), weights[: len(options)])[0]
+            if visits[node] > 2:
+                choice = 0  # the third time round, it works
+            if node == "amount-check":
+                choice = int(float(seen.get("Amount requested", "0")) > 250)
+            clock.now += rng.randint(20, 120) * 1000
+            run.choose(choice)
+            continue
+        low, high = STEP_SECONDS.get((process, node), item_seconds)
+        for index, item in enumerate(d.steps[node].items):
+            clock.now += rng.randint(low, high) * 1000
+            seen["now"] = iso_from_ms(clock.now)
+            seen["in a week"] = iso_from_ms(clock.now + 7 * DAY)[:10]
+            seen["in a month"] = iso_from_ms(clock.now + 30 * DAY)[:10]
+            chance, why = NOT_APPLICABLE.get(item.text, (0.0, ""))
+            if item.text.startswith(SHIFT_CHANGE) and rng.random() < 0.8:
+                run.mark_not_applicable(index, "No shift change")
+            elif rng.random() < chance:
+                run.mark_not_applicable(index, why)
+            elif item.record:
+                value = _value(rng, item, seen)
+                seen[item.text] = value
+                run.record(index, value)
+            else:
+                run.check(index)
+        if rng.random() < 0.06:
+            run.note(rng.choice(NOTES))
+        clock.now += rng.randint(5, 40) * 1000
+        run.complete()
+
+
+def fill_journal(processes: Path, db: Path, end_ms: int, seed: int = 2026) -> int:
+    """Write the seeded runs, all started in the eight weeks before ``end_ms``; their count."""
+    rng = random.Random(seed)
+    clock = _Clock()
+    starts: list[tuple[int, str]] = []
+    for process, (count, _, _) in PLAN.items():
+        for _ in range(count):
+            day = end_ms - rng.randint(1, WEEKS * 7) * DAY
+            day -= day % DAY
+            if process == "incident-response":
+                starts.append((day + rng.randint(0, DAY - 1), process))
+            else:
+                while (day // DAY + 3) % 7 >= 5:  # 1970-01-01 was a Thursday: no weekends
+                    day -= DAY
+                starts.append((day + rng.randint(8 * 60, 16 * 60) * MINUTE, process))
+    starts.sort()
+    loaded = {p: load_file(processes / f"{p}.toml") for p in PLAN}
+    ids = (uuid.UUID(int=rng.getrandbits(128), version=4) for _ in iter(int, 1))
+    fresh_id = mock.patch("procedo.engine.run.uuid.uuid4", side_effect=lambda: next(ids))
+    with fresh_id, Journal(db) as journal:
+        journal.clock = clock
+        for started, process in starts:
+            _, item_seconds, team = PLAN[process]
+            clock.now = started
+            recent = started > end_ms - 7 * DAY  # only the last week still has open runs
+            fate = rng.choices(["completed", "aborted", "paused"], [84, 6, 10 if recent else 0])[0]
+            practice = rng.random() < 0.03
+            definition = loaded[process].definition
+            trigger = rng.choice(definition.triggers).id
+            run = journal.start_run(loaded[process], rng.choice(team), trigger, practice=practice)
+            _walk(rng, run, clock, loaded[process], team, item_seconds, fate)
+            journal.release(run.run_id)
+    return len(starts)
