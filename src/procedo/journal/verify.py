@@ -2,12 +2,13 @@
 
 What this can detect: an event edited, deleted, inserted or reordered; the ``runs`` row's last
 hash disagreeing with its events; a stored definition whose text no longer matches its hash;
-a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); a ``runs`` or
-``visits`` row that disagrees with what replaying the run's events gives (history and metrics
-read those rows, so an edit there would change the figures without touching a chain).
-What it cannot: someone who rewrites a whole chain consistently (and the runs row with it), or
-the newest events cut off together with the runs row, unless the last hash was kept elsewhere
-(the printed export keeps it).
+a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); a ``runs``, ``visits``,
+``marks`` or ``run_operators`` row that disagrees with what replaying the run's events gives,
+and a definition's title, version, nodes, items or options that disagree with its text
+(history and metrics read those rows, so an edit there would change the figures without
+touching a chain). What it cannot: someone who rewrites a whole chain consistently (and the
+runs row with it), or the newest events cut off together with the runs row, unless the end of
+the chain was kept elsewhere: :mod:`procedo.journal.anchor` checks a journal against that.
 """
 
 from __future__ import annotations
