@@ -183,3 +183,15 @@ def test_the_wal_is_truncated_once_the_readers_that_held_it_are_gone(
             reader.close()
     assert verify_journal(journal).intact
     assert len(journal.events(run.run_id)) == 302
+
+
+def test_a_journal_opened_by_a_relative_path_survives_a_change_of_folder(
+    folder: Path, incident: LoadedProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(folder)
+    with Journal(Path("procedo.db")) as journal:
+        run = journal.start_run(incident, "Ann", "pager")
+        monkeypatch.chdir(folder.parent)
+        run.check(0)
+    with Journal(folder / "procedo.db") as journal:
+        assert [e.kind for e in journal.events(run.run_id)] == ["start", "check"]

@@ -37,7 +37,7 @@ class FileGuard:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._name = os.fspath(path)
+        self._name = os.path.abspath(path)  # as SQLite resolved it: a later chdir changes nothing
         self._wal = f"{self._name}-wal"
         self._identity = _identity(self._name)
         self._last_attempt = 0.0
