@@ -253,3 +253,14 @@ def test_edits_of_the_derived_tables_are_caught(tmp_path: Path, sql: str, found:
     result = procedo(db, "verify")
     assert result.exit_code == 1
     assert found in result.output and other not in result.output
+
+
+def test_anchor_never_replaces_a_file_without_force(tmp_path: Path) -> None:
+    db, *_ = build(tmp_path)
+    kept = tmp_path / "anchor.txt"
+    kept.write_text("mine\n")
+    result = procedo(db, "anchor", "-o", str(kept))
+    assert result.exit_code == 1 and "already exists; add --force" in result.output
+    assert kept.read_text() == "mine\n"
+    assert procedo(db, "anchor", "-o", str(kept), "--force").exit_code == 0
+    assert kept.read_text().startswith(HEADER)
