@@ -158,7 +158,11 @@ def load(db: Path, seconds: float, extra: list[str]) -> bool:
         f"({result['acknowledged'] / seconds:.0f}/s; {latencies(lines)}); "
         f"busy {kinds['BUSY']}, other errors {kinds['ERR']}"
     )
-    print(f"  reads {reads}+, verify passes {len(verifies)} ({broken} not intact)")
+    times = sorted(float(v[3]) for v in verifies) or [0.0]
+    print(
+        f"  reads {reads}+, verify passes {len(verifies)} ({broken} not intact; "
+        f"median {statistics.median(times):.2f} s, longest {times[-1]:.2f} s)"
+    )
     print(
         f"  WAL size: max {max(sizes) / mb:.1f} MB, median {statistics.median(sizes) / mb:.1f} "
         f"MB, at the end {sizes[-1] / mb:.1f} MB; journal {db.stat().st_size / mb:.1f} MB"

@@ -76,7 +76,9 @@ class Journal:
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Read in one transaction, so every query sees the same moment (WAL keeps writers
-        going meanwhile). Without it, a run written between two queries looks inconsistent."""
+        going meanwhile). Without it, a run written between two queries looks inconsistent.
+        Once it ends, a grown WAL is checkpointed: a long reader (verify) is the one that held
+        it up, and only it can checkpoint before it reads again."""
         conn = self.db.conn
         if conn.in_transaction:
             yield
@@ -91,6 +93,8 @@ class Journal:
             with contextlib.suppress(sqlite3.Error):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+            if not conn.in_transaction:
+                self.guard.tidy(conn)
 
     def rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Run a read query; damage and I/O problems become :class:`JournalError`."""
