@@ -195,3 +195,21 @@ def test_a_journal_opened_by_a_relative_path_survives_a_change_of_folder(
         run.check(0)
     with Journal(folder / "procedo.db") as journal:
         assert [e.kind for e in journal.events(run.run_id)] == ["start", "check"]
+
+
+def test_a_long_reader_checkpoints_the_wal_it_held_up_when_it_is_done(
+    folder: Path, journal: Journal, incident: LoadedProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(file_guard, "WAL_CHECKPOINT_BYTES", 64 * 1024)
+    monkeypatch.setattr(file_guard, "CHECKPOINT_INTERVAL_S", 0.0)
+    monkeypatch.setattr(file_guard, "CHECKPOINT_WAIT_MS", 1)
+    wal = Path(f"{folder / 'procedo.db'}-wal")
+    run = journal.start_run(incident, "Ann", "pager")
+    with Journal(folder / "procedo.db") as reader:
+        with reader.snapshot():  # as verify: one long read while the writer goes on
+            reader.runs()
+            for _ in range(30):
+                run.note("x" * 2000)
+            assert wal.stat().st_size > 64 * 1024
+        assert wal.stat().st_size == 0  # no write since: the reader checkpointed
+        assert reader.run_row(run.run_id)["last_seq"] == 31
