@@ -7,9 +7,10 @@ file's device and inode when the journal is opened and compares them with ``os.s
 path before and after every write (a few microseconds).
 
 Under continuous readers SQLite's automatic (passive) checkpoint can never finish, so the WAL
-keeps growing. After a write that leaves the WAL over :data:`WAL_CHECKPOINT_BYTES`, the guard
-tries a ``TRUNCATE`` checkpoint, waiting at most :data:`CHECKPOINT_WAIT_MS` for the readers
-that started before it, and at most once every :data:`CHECKPOINT_INTERVAL_S` seconds.
+keeps growing. After a write, or a read snapshot, that leaves the WAL over
+:data:`WAL_CHECKPOINT_BYTES`, the guard tries a ``TRUNCATE`` checkpoint, waiting at most
+:data:`CHECKPOINT_WAIT_MS` for the readers that started before it, and at most once every
+:data:`CHECKPOINT_INTERVAL_S` seconds.
 """
 
 from __future__ import annotations
