@@ -8,9 +8,12 @@ path before and after every write (a few microseconds).
 
 Under continuous readers SQLite's automatic (passive) checkpoint can never finish, so the WAL
 keeps growing. After a write, or a read snapshot, that leaves the WAL over
-:data:`WAL_CHECKPOINT_BYTES`, the guard tries a ``TRUNCATE`` checkpoint, waiting at most
-:data:`CHECKPOINT_WAIT_MS` for the readers that started before it, and at most once every
-:data:`CHECKPOINT_INTERVAL_S` seconds.
+:data:`WAL_CHECKPOINT_BYTES` (at most once every :data:`CHECKPOINT_INTERVAL_S` seconds), the
+guard runs a passive checkpoint; when that copied every frame (no older reader needs them, and
+new readers then read the main file only), a ``TRUNCATE`` checkpoint, which waits at most
+:data:`CHECKPOINT_WAIT_MS` for the readers still on the WAL, empties it. When an older reader
+holds it up, a writer gives up at once: that reader, when its snapshot ends, tries the
+``TRUNCATE`` checkpoint whatever the passive one could copy.
 """
 
 from __future__ import annotations
@@ -57,8 +60,12 @@ class FileGuard:
             "again on the journal file"
         )
 
-    def tidy(self, conn: sqlite3.Connection) -> None:
-        """Checkpoint and truncate the WAL when it has grown (never raises)."""
+    def tidy(self, conn: sqlite3.Connection, *, after_read: bool = False) -> None:
+        """Checkpoint and truncate the WAL when it has grown (never raises).
+
+        ``after_read``: a read snapshot just ended, likely the long reader that held the WAL
+        up, so the truncation is tried whatever the passive checkpoint could copy.
+        """
         if self._identity is None:
             return
         try:
@@ -70,6 +77,9 @@ class FileGuard:
             return
         self._last_attempt = now
         with contextlib.suppress(sqlite3.Error):
+            busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if not after_read and (busy or copied < frames):
+                return  # an older reader still needs those frames: it tidies once it is done
             previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
             conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
             try:

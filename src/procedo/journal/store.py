@@ -94,7 +94,7 @@ class Journal:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
             if not conn.in_transaction:
-                self.guard.tidy(conn)
+                self.guard.tidy(conn, after_read=True)
 
     def rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Run a read query; damage and I/O problems become :class:`JournalError`."""
