@@ -173,6 +173,9 @@ def test_an_altered_anchor_file_is_reported_as_such(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "its digest does not match its lines: the anchor file was altered" in result.output
     assert parse_anchor(anchor.read_text()).altered
+    untouched = procedo(db, "verify", "--anchor", str(anchor))  # the journal itself is intact
+    assert untouched.exit_code == 1
+    assert untouched.output.endswith(": the runs are intact, but the anchor file was altered.\n")
 
 
 def test_the_markdown_export_is_an_anchor_for_its_run(tmp_path: Path) -> None:

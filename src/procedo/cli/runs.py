@@ -183,6 +183,8 @@ def verify_command(
             _echo_anchor(anchor_file or "", anchor, missed)
         bad = len({breach.run_id for breach in [*report.breaches, *missed]})
         verdict = "intact" if intact else f"{bad} run(s) NOT intact"
+        if bad == 0 and not intact:
+            verdict = "the runs are intact, but the anchor file was altered"
         click.echo(
             f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}."
         )
