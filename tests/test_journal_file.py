@@ -145,6 +145,20 @@ def test_a_journal_in_a_shared_folder_follows_the_umask(
         os.umask(old)
 
 
+def test_a_folder_everyone_can_write_is_no_shared_folder(
+    folder: Path, incident: LoadedProcess
+) -> None:
+    folder.chmod(0o1777)  # as /tmp
+    old = os.umask(0o002)
+    try:
+        with Journal(folder / "procedo.db") as journal:
+            journal.start_run(incident, "Ann", "pager")
+            assert _mode(folder / "procedo.db") == 0o600
+            assert _mode(folder / "procedo.db-wal") == 0o600
+    finally:
+        os.umask(old)
+
+
 def test_an_existing_journal_keeps_its_mode(folder: Path) -> None:
     Journal(folder / "procedo.db").close()
     (folder / "procedo.db").chmod(0o640)
