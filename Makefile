@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: run test lint fix screenshots docs bench browser-test clean
+.PHONY: run test lint fix screenshots docs bench soak browser-test clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,12 @@ browser-test: $(STAMP)
 		tests/test_mermaid_in_browser.py tests/test_render_mermaid.py $(ARGS)
 
 bench: $(STAMP)
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+	@for f in bench/*.py; do case $$f in bench/soak*) continue;; esac; \
+		echo "== $$f"; $(BIN)/python $$f; done
+
+## The journal's soak test (about 8 minutes; ARGS="--kills 20 --seconds 20" for a short one).
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -254,7 +254,11 @@ def test_a_definition_rewritten_with_a_matching_hash_breaks_the_chain_at_its_fir
     )
     with Journal(db, create=False) as journal:
         report = verify_journal(journal)
-    assert [(b.run_id, b.seq) for b in report.breaches] == [(target, 1)]
+    # and the definition's nodes, items and options rows are not those of the new text
+    assert [(b.run_id, b.seq, b.reason) for b in report.breaches] == [
+        (target, None, "its stored definition's nodes rows disagree with its text"),
+        (target, 1, "its content or hash was changed"),
+    ]
 
 
 def test_two_problems_in_one_run_count_as_one_run(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import sys
 import click
 
 from procedo import __version__
+from procedo.cli.anchor_command import anchor_command
 from procedo.cli.common import ProcedoContext, add_path_options, fail
 from procedo.cli.definitions import list_command, new_command, validate_command
 from procedo.cli.diagram_command import diagram_command
@@ -42,6 +43,7 @@ cli.add_command(serve_command)
 cli.add_command(diagram_command)
 cli.add_command(docs_command)
 cli.add_command(import_command)
+cli.add_command(anchor_command)
 for _command in RUN_COMMANDS:
     cli.add_command(_command)
 for _command in HISTORY_COMMANDS:

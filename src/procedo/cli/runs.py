@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -20,7 +22,8 @@ from procedo.cli.common import (
 from procedo.cli.terminal_text import shown
 from procedo.engine import STATUSES
 from procedo.journal import Journal, JournalError
-from procedo.journal.verify import verify_journal
+from procedo.journal.anchor import Anchor, AnchorError, check_anchor, parse_anchor
+from procedo.journal.verify import Breach, verify_journal
 
 
 @contextlib.contextmanager
@@ -134,33 +137,85 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
 
 @click.command("verify")
 @click.argument("runs", nargs=-1)
+@click.option(
+    "--anchor",
+    "anchor_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also check that every run reaches FILE: an anchor (`procedo anchor`) or a run's "
+    "Markdown export.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @add_path_options
 @pass_procedo
-def verify_command(obj: ProcedoContext, runs: tuple[str, ...], as_json: bool) -> None:
+def verify_command(
+    obj: ProcedoContext, runs: tuple[str, ...], anchor_file: str | None, as_json: bool
+) -> None:
     """Recompute the journal's hash chains; exit 1 if any run was tampered with."""
-    with journal_for(obj) as journal:
+    anchor = _read_anchor(Path(anchor_file)) if anchor_file else None
+    with journal_for(obj) as journal, journal.snapshot():
         ids = [journal.resolve_run_id(r) for r in runs] if runs else None
         report = verify_journal(journal, ids)
+        if anchor is not None and ids is not None:
+            anchor = dataclasses.replace(
+                anchor, points=[p for p in anchor.points if p.run_id in ids]
+            )
+        missed = check_anchor(journal, anchor) if anchor is not None else []
+    intact = report.intact and not missed and not (anchor is not None and anchor.altered)
     if as_json:
-        print_json(
-            {
-                "intact": report.intact,
-                "runs": report.runs_checked,
-                "events": report.events_checked,
-                "breaches": [
-                    {"run_id": b.run_id, "seq": b.seq, "reason": b.reason} for b in report.breaches
-                ],
+        data: dict[str, object] = {
+            "intact": intact,
+            "runs": report.runs_checked,
+            "events": report.events_checked,
+            "breaches": [_breach_json(b) for b in report.breaches],
+        }
+        if anchor is not None:
+            data["anchor"] = {
+                "file": anchor_file,
+                "kind": anchor.kind,
+                "runs": len(anchor.points),
+                "altered": anchor.altered,
+                "breaches": [_breach_json(b) for b in missed],
             }
-        )
+        print_json(data)
     else:
         for breach in report.breaches:
             echo(str(breach))
-        bad = len({breach.run_id for breach in report.breaches})
-        verdict = "intact" if report.intact else f"{bad} run(s) NOT intact"
+        if anchor is not None:
+            _echo_anchor(anchor_file or "", anchor, missed)
+        bad = len({breach.run_id for breach in [*report.breaches, *missed]})
+        verdict = "intact" if intact else f"{bad} run(s) NOT intact"
+        if bad == 0 and not intact:
+            verdict = "the runs are intact, but the anchor file was altered"
         echo(f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}.")
-    if not report.intact:
+    if not intact:
         raise SystemExit(1)
+
+
+def _read_anchor(path: Path) -> Anchor:
+    try:
+        return parse_anchor(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        fail(f"{path} is not an anchor: it is not UTF-8 text")
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror or error}")
+    except AnchorError as error:
+        fail(f"{path}: {error}")
+
+
+def _breach_json(breach: Breach) -> dict[str, object]:
+    return {"run_id": breach.run_id, "seq": breach.seq, "reason": breach.reason}
+
+
+def _echo_anchor(name: str, anchor: Anchor, missed: list[Breach]) -> None:
+    if anchor.altered:
+        click.echo(
+            f"anchor {shown(name)}: its digest does not match its lines: the anchor file was "
+            "altered, so what it holds proves nothing"
+        )
+    for breach in missed:
+        echo(f"{breach} (anchor {shown(name)})")
+    held = "run" if anchor.kind == "export" else "anchored run(s)"
+    click.echo(f"Anchor {shown(name)}: {len(anchor.points)} {held}, {len(missed)} not reached.")
 
 
 @click.command("paths")

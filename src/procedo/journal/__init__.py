@@ -2,6 +2,7 @@
 
 from procedo.journal.errors import (
     JournalError,
+    JournalGoneError,
     RunLockedError,
     SchemaError,
     StaleRunError,
@@ -16,6 +17,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Journal",
     "JournalError",
+    "JournalGoneError",
     "Lease",
     "OpenedRun",
     "RunLockedError",

@@ -16,6 +16,8 @@ from pathlib import Path
 import sqlite_utils
 
 from procedo.journal.errors import JournalError, SchemaError, StorageError
+from procedo.journal.file_guard import JOURNAL_SIZE_LIMIT_BYTES, FileGuard
+from procedo.journal.permissions import create_new
 
 BUSY_TIMEOUT_MS = 15_000
 """How long a command waits for another writer before giving up."""
@@ -59,6 +61,7 @@ def open_database(
             raise StorageError(
                 f"cannot create the folder {path.parent}: {error.strerror}"
             ) from None
+        create_new(path)
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as error:
@@ -73,6 +76,7 @@ def open_database(
         # ensure_schema has checked that the file is ours (see use_wal).
         conn.execute("PRAGMA journal_mode").fetchone()
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT_BYTES}")
     except sqlite3.DatabaseError as error:
         conn.close()
         reason = describe_sqlite_error(error)
@@ -118,9 +122,17 @@ def use_wal(conn: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def write_transaction(db: sqlite_utils.Database, what: str) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; on any failure roll back and raise StorageError."""
+def write_transaction(
+    db: sqlite_utils.Database, what: str, guard: FileGuard | None = None
+) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; on any failure roll back and raise StorageError.
+
+    With a ``guard``, the path must still name the file opened, before and after the commit
+    (JournalGoneError otherwise), and a grown WAL is checkpointed after it.
+    """
     conn = db.conn
+    if guard is not None:
+        guard.check(what)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as error:
@@ -136,6 +148,9 @@ def write_transaction(db: sqlite_utils.Database, what: str) -> Iterator[sqlite3.
     except BaseException:
         _rollback(conn)
         raise
+    if guard is not None:
+        guard.check(what)  # committed, but perhaps into a file nobody will open again
+        guard.tidy(conn)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

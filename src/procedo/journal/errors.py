@@ -15,6 +15,11 @@ class StorageError(JournalError):
     """A write failed (disk full, read-only, I/O error, busy); nothing of it was saved."""
 
 
+class JournalGoneError(StorageError):
+    """The path no longer names the file the journal opened (its folder removed, the file moved
+    or replaced): a write into the old file is not kept, so it is reported as not saved."""
+
+
 class UnknownRunError(JournalError):
     """No run has that id (or the prefix matches none or several)."""
 

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 from procedo.engine import Event, Refused, RunState
 from procedo.journal.connection import write_transaction
-from procedo.journal.errors import RunLockedError, StaleRunError, StorageError
+from procedo.journal.errors import (
+    JournalGoneError,
+    RunLockedError,
+    StaleRunError,
+    StorageError,
+)
 from procedo.journal.lease import is_live, read_lease, write_lease
 from procedo.journal.rows import run_row, upsert_sql, visit_row, write_marks, write_operators
 
@@ -39,6 +44,8 @@ class JournalSink:
         what = f"'{events[0].kind}'" if len(events) == 1 else f"'{events[0].kind}' and what follows"
         try:
             self._write(events, state, what)
+        except JournalGoneError:
+            raise  # what landed, landed in a file the path no longer names
         except StorageError:
             if self._landed(state):
                 return  # COMMIT reported an error after the transaction was durable
@@ -59,7 +66,7 @@ class JournalSink:
         return row is not None and tuple(row) == (state.last_seq, state.last_hash)
 
     def _write(self, events: Sequence[Event], state: RunState, what: str) -> None:
-        with write_transaction(self.journal.db, f"the action {what}") as conn:
+        with write_transaction(self.journal.db, f"the action {what}", self.journal.guard) as conn:
             if events[0].kind == "start":
                 self._insert_start(conn, state)
             else:

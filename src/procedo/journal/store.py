@@ -23,6 +23,7 @@ from procedo.journal.connection import (
     write_transaction,
 )
 from procedo.journal.errors import JournalError, RunLockedError, SchemaError, UnknownRunError
+from procedo.journal.file_guard import FileGuard
 from procedo.journal.lease import Lease, is_live, read_lease
 from procedo.journal.rows import write_definition_rows
 from procedo.journal.schema import ensure_schema
@@ -49,6 +50,7 @@ class Journal:
     ) -> None:
         self.path = Path(path)
         self.db = open_database(self.path, create=create, busy_timeout_ms=busy_timeout_ms)
+        self.guard = FileGuard(self.path)
         self.token = uuid.uuid4().hex
         self.clock: Callable[[], int] = now_ms
         try:
@@ -74,7 +76,9 @@ class Journal:
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Read in one transaction, so every query sees the same moment (WAL keeps writers
-        going meanwhile). Without it, a run written between two queries looks inconsistent."""
+        going meanwhile). Without it, a run written between two queries looks inconsistent.
+        Once it ends, a grown WAL is checkpointed: a long reader (verify) is the one that held
+        it up, and only it can checkpoint before it reads again."""
         conn = self.db.conn
         if conn.in_transaction:
             yield
@@ -89,6 +93,8 @@ class Journal:
             with contextlib.suppress(sqlite3.Error):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+            if not conn.in_transaction:
+                self.guard.tidy(conn, after_read=True)
 
     def rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Run a read query; damage and I/O problems become :class:`JournalError`."""
@@ -256,7 +262,7 @@ class Journal:
 
     def release(self, run_id: str) -> None:
         """Give up this session's lease on a run (when the operator leaves it)."""
-        with write_transaction(self.db, "releasing the run"):
+        with write_transaction(self.db, "releasing the run", self.guard):
             self.db.conn.execute(
                 "DELETE FROM leases WHERE run_id = ? AND token = ?", (run_id, self.token)
             )
@@ -265,7 +271,7 @@ class Journal:
         """Hold the run's lease; return a dead session's lease that this replaced, if any."""
         from procedo.journal.lease import write_lease
 
-        with write_transaction(self.db, "opening the run") as conn:
+        with write_transaction(self.db, "opening the run", self.guard) as conn:
             lease = read_lease(conn, run_id)
             if lease is not None and lease.token != self.token and is_live(lease, self.token):
                 raise RunLockedError(f"this run is driven by {lease.describe()}")

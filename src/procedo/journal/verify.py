@@ -2,12 +2,13 @@
 
 What this can detect: an event edited, deleted, inserted or reordered; the ``runs`` row's last
 hash disagreeing with its events; a stored definition whose text no longer matches its hash;
-a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); a ``runs`` or
-``visits`` row that disagrees with what replaying the run's events gives (history and metrics
-read those rows, so an edit there would change the figures without touching a chain).
-What it cannot: someone who rewrites a whole chain consistently (and the runs row with it), or
-the newest events cut off together with the runs row, unless the last hash was kept elsewhere
-(the printed export keeps it).
+a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); a ``runs``, ``visits``,
+``marks`` or ``run_operators`` row that disagrees with what replaying the run's events gives,
+and a definition's title, version, nodes, items or options that disagree with its text
+(history and metrics read those rows, so an edit there would change the figures without
+touching a chain). What it cannot: someone who rewrites a whole chain consistently (and the
+runs row with it), or the newest events cut off together with the runs row, unless the end of
+the chain was kept elsewhere: :mod:`procedo.journal.anchor` checks a journal against that.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from procedo.engine.errors import ReplayError
 from procedo.journal.errors import JournalError, SchemaError
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.store import Journal
+from procedo.journal.verify_derived import definition_problem, marks_problem, operators_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +75,17 @@ def _verify(journal: Journal, run_ids: Iterable[str] | None) -> VerifyReport:
     _check_file(journal)
     breaches: list[Breach] = []
     events_checked = 0
-    definitions_ok = _definitions_intact(journal)
+    definition_problems = _definition_problems(journal)
     for run in runs:
-        if not definitions_ok.get(run["definition_hash"], False):
-            breaches.append(Breach(run["id"], None, "its stored definition was altered or lost"))
+        problem = definition_problems.get(run["definition_hash"], _LOST)
+        if problem is not None:
+            breaches.append(Breach(run["id"], None, problem))
         events = list(_events_of(journal, run["id"]))  # one run's events, read once
         breach, count = check_chain(run["id"], run["definition_hash"], events)
         events_checked += count
         if breach is None:
             breach = _check_run_row(run, count, journal)
-        if breach is None and definitions_ok.get(run["definition_hash"], False):
+        if breach is None and definition_problems.get(run["definition_hash"], _LOST) is None:
             breach = check_derived_rows(journal, str(run["id"]), events)
         if breach is not None:
             breaches.append(breach)
@@ -181,12 +184,13 @@ def check_derived_rows(
     """A breach when the run's ``runs`` or ``visits`` rows disagree with its replayed events
     (``events`` when the caller has read them already)."""
     stored = journal.run_row(run_id)
+    digest = stored["definition_hash"]
     try:
+        definition = journal.definition(digest)
         if events is None:
             _, state = journal.load_state(run_id)
         else:
-            digest = stored["definition_hash"]
-            state = replay(journal.definition(digest), digest, run_id, events)
+            state = replay(definition, digest, run_id, events)
     except (JournalError, ReplayError) as error:
         return Breach(run_id, None, f"its events cannot be replayed: {error}")
     expected = run_row(state)
@@ -216,11 +220,24 @@ def check_derived_rows(
                     f"visit {visit['visit']}'s {column} is {row[column]!r}, "
                     f"its events give {visit[column]!r}",
                 )
-    return None
+    problem = marks_problem(journal, state, definition) or operators_problem(journal, state)
+    return Breach(run_id, None, problem) if problem else None
 
 
-def _definitions_intact(journal: Journal) -> dict[str, bool]:
-    result: dict[str, bool] = {}
-    for digest, text in journal.iter_rows("SELECT hash, toml FROM definitions"):
-        result[digest] = hashlib.sha256(str(text).encode("utf-8")).hexdigest() == digest
+_LOST = "its stored definition was altered or lost"
+
+
+def _definition_problems(journal: Journal) -> dict[str, str | None]:
+    """Each stored definition's problem (None when intact): its text no longer matches its
+    hash, or the columns and rows derived from it disagree with it."""
+    result: dict[str, str | None] = {}
+    for stored in journal.rows("SELECT hash, title, version, toml FROM definitions"):
+        digest = stored["hash"]
+        if hashlib.sha256(str(stored["toml"]).encode("utf-8")).hexdigest() != digest:
+            result[digest] = _LOST
+            continue
+        try:
+            result[digest] = definition_problem(journal, digest, stored)
+        except SchemaError as error:
+            result[digest] = str(error)
     return result
