@@ -55,6 +55,7 @@ def walk_incident_to_closed(run_: Run) -> None:
     run_.record(4, "12,5")
     run_.record(5, "EU")
     run_.complete()
+    run_.accept_role()
     run_.choose(1)
 
 

@@ -39,10 +39,10 @@ def build(db: Path) -> tuple[str, str]:
         target.record(4, "12,5")  # 6
         target.record(5, "eu")  # 7
         target.note("paged twice")  # 8
-        target.complete()  # 9
-        target.choose(0)  # 10
-        target.check(0)  # 11
-        target.hand_over("Bob", "shift change")  # 12
+        target.complete()  # 9: the incident commander is next
+        target.hand_over("Bob", "shift change")  # 10: Bob acts as incident commander
+        target.choose(0)  # 11: the on-call engineer is next
+        target.accept_role()  # 12: Bob acts as on-call engineer
         other = journal.start_run(
             load_file(REPO / "processes" / "refund-approval.toml"), "Cy", "customer-request"
         )
