@@ -19,8 +19,8 @@ from procedo.tui.screens.summary import SummaryScreen
 from tui_support import (
     BUNDLED,
     FakeClock,
-    app_for,
     act_as_next_role,
+    app_for,
     fill_step,
     first_new_option,
     last_new_option,

@@ -310,9 +310,7 @@ class Run:
         if role is None:
             return
         name = self.definition.role_name(role)
-        raise Refused(
-            f"{name} is next: hand the run over, or act as {name}, before going on"
-        )
+        raise Refused(f"{name} is next: hand the run over, or act as {name}, before going on")
 
     def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> tuple[Visit, Item]:
         self._require_status(*statuses)

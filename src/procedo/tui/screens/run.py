@@ -68,7 +68,7 @@ class RunScreen(RunActions, Screen[None]):
         Binding("n", "note", "Note", id="run.note"),
         Binding("b", "back", "Back", id="run.back"),
         Binding("o", "hand_over", "Handover", id="run.handover", show=False),
-        Binding("enter", "accept_role", "I act as", id="run.accept_role", priority=True),
+        Binding("enter", "accept_role", "I act as next role", id="run.accept_role", priority=True),
         Binding("a", "abort", "Abort", id="run.abort"),
         Binding("t", "take_over", "Take over", id="run.takeover"),
         Binding("d", "map", "Map", id="run.map"),
@@ -229,7 +229,9 @@ class RunScreen(RunActions, Screen[None]):
         """True once the hand-over point has been on screen long enough to answer it."""
         if time.monotonic() - self._point_shown >= POINT_GUARD_S:
             return True
-        self.show_status("the next role was just shown: read it, then press the key again", "refused")
+        self.show_status(
+            "the next role was just shown: read it, then press the key again", "refused"
+        )
         return False
 
     def _show_prompts(self, choices: Checklist, prompts: list[Content], same_visit: bool) -> None:

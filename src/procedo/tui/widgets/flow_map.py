@@ -34,6 +34,15 @@ def lines_content(lines: list[MapLine]) -> Content:
     return line(*parts)
 
 
+def taken_edges(state: RunState) -> set[tuple[str, str]]:
+    """The moves the run made, as (from, to) pairs (a move undone with *back* not counted)."""
+    return {
+        (visit.node, visit.next_node)
+        for visit in state.visits
+        if visit.next_node is not None and visit.outcome in ("completed", "chosen")
+    }
+
+
 def map_lines(
     definition: ProcessDefinition,
     state: RunState | None = None,
@@ -44,11 +53,13 @@ def map_lines(
     """The map's lines, styled for a run's state when there is one."""
     visited: Collection[str] = frozenset()
     current = None
+    taken = None
     if state is not None:
         visited = set(state.visited_nodes())
         current = state.current_node
+        taken = taken_edges(state)
     return render_text_map(
-        definition, visited=visited, current=current, figures=figures, roles=roles
+        definition, visited=visited, current=current, figures=figures, roles=roles, taken=taken
     )
 
 
@@ -58,7 +69,11 @@ def current_line(lines: list[MapLine]) -> int | None:
 
 
 class FlowMap(VerticalScroll):
-    """A scrollable map that keeps the current node in view."""
+    """A scrollable map that keeps the current node in view.
+
+    It is as wide as its longest line, up to the share of the screen its CSS ``max-width``
+    allows; only then are titles cut.
+    """
 
     def compose(self) -> ComposeResult:
         yield Static("", id="flow-map-text")
@@ -67,6 +82,9 @@ class FlowMap(VerticalScroll):
         """Redraw for the run's state and scroll the current node into view."""
         lines = map_lines(definition, state, roles=False)  # the side panel is narrow
         self.query_one("#flow-map-text", Static).update(lines_content(lines))
+        longest = max((len(map_line.text) for map_line in lines), default=0)
+        frame = self.styles.gutter.width + self.styles.scrollbar_size_vertical
+        self.styles.width = longest + frame
         row = current_line(lines)
         if row is not None:
             self.call_after_refresh(self._scroll_to_row, row)
