@@ -122,6 +122,7 @@ class RunScreen(RunActions, Screen[None]):
         self.leave_paused()
 
     def on_resize(self) -> None:
+        self.query_one(FlowMap).fit()
         self.call_after_refresh(self._tick)
 
     def _now(self) -> int:

@@ -68,12 +68,27 @@ def current_line(lines: list[MapLine]) -> int | None:
     return next((i for i, map_line in enumerate(lines) if map_line.style == "current"), None)
 
 
+NODE_MIN_WIDTH = 60
+"""Columns the map leaves to the node beside it (a checklist line with its marks)."""
+MAX_SHARE = 0.45
+"""The largest share of the screen's width the map takes."""
+MIN_WIDTH = 24
+
+
+def fitted_width(longest: int, screen_width: int) -> int:
+    """The map's width: its longest line, within what the screen can spare for it."""
+    room = min(screen_width - NODE_MIN_WIDTH, int(screen_width * MAX_SHARE))
+    return max(MIN_WIDTH, min(longest, room))
+
+
 class FlowMap(VerticalScroll):
     """A scrollable map that keeps the current node in view.
 
-    It is as wide as its longest line, up to the share of the screen its CSS ``max-width``
-    allows; only then are titles cut.
+    It is as wide as its longest line needs, up to what the screen can spare beside the node
+    (see :func:`fitted_width`); only then are titles cut.
     """
+
+    _longest = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="flow-map-text")
@@ -82,12 +97,16 @@ class FlowMap(VerticalScroll):
         """Redraw for the run's state and scroll the current node into view."""
         lines = map_lines(definition, state, roles=False)  # the side panel is narrow
         self.query_one("#flow-map-text", Static).update(lines_content(lines))
-        longest = max((len(map_line.text) for map_line in lines), default=0)
         frame = self.styles.gutter.width + self.styles.scrollbar_size_vertical
-        self.styles.width = longest + frame
+        self._longest = max((len(map_line.text) for map_line in lines), default=0) + frame
+        self.fit()
         row = current_line(lines)
         if row is not None:
             self.call_after_refresh(self._scroll_to_row, row)
+
+    def fit(self) -> None:
+        """Size the map for its lines and the screen's current width."""
+        self.styles.width = fitted_width(self._longest, self.app.size.width)
 
     def _scroll_to_row(self, row: int) -> None:
         self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
