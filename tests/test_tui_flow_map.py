@@ -30,4 +30,4 @@ async def test_the_map_uses_the_width_there_is_and_cuts_titles_only_when_it_must
         await pilot.resize_terminal(160, 30)
         await pilot.pause()
         assert f"▶ {TITLE}" in widget_text(app, "#flow-map"), "room enough: the whole title"
-        assert app.screen.query_one(FlowMap).size.width == 72  # 45 % of 160
+        assert app.screen.query_one(FlowMap).outer_size.width == 72  # 45 % of 160
