@@ -68,7 +68,7 @@ def current_line(lines: list[MapLine]) -> int | None:
     return next((i for i, map_line in enumerate(lines) if map_line.style == "current"), None)
 
 
-NODE_MIN_WIDTH = 60
+NODE_MIN_WIDTH = 64
 """Columns the map leaves to the node beside it (a checklist line with its marks)."""
 MAX_SHARE = 0.45
 """The largest share of the screen's width the map takes."""
