@@ -367,7 +367,7 @@ def test_verify_reads_one_moment_while_another_session_writes(tmp_path: Path) ->
                 run = journal.take_over(target, "Writer")
                 ticks = 0
                 while not done.is_set() and ticks < 3000:
-                    run.check(0) if ticks % 2 else run.uncheck(0)
+                    run.uncheck(0) if ticks % 2 else run.check(0)
                     ticks += 1
         except BaseException as error:  # surfaced below
             failures.append(error)
