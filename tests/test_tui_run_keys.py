@@ -58,7 +58,7 @@ async def test_two_quick_presses_answer_only_the_first_decision(tmp_path: Path) 
         assert (state.current_node, state.awaiting_role) == ("qa-review", "qa")
         assert isinstance(app.screen, RunScreen), "o opened the hand-over dialog"
         point = widget_text(app, "#role-point")
-        assert "Next: Quality officer decides: Can the samples still be used" in point
+        assert "Next: Quality officer decides: Can the samples still be" in point
         assert "I act as Quality officer" in point
         screen._point_shown -= 1.0  # the operator has read it: now enter counts
         await pilot.press("enter")

@@ -68,7 +68,14 @@ class RunScreen(RunActions, Screen[None]):
         Binding("n", "note", "Note", id="run.note"),
         Binding("b", "back", "Back", id="run.back"),
         Binding("o", "hand_over", "Handover", id="run.handover", show=False),
-        Binding("enter", "accept_role", "I act as next role", id="run.accept_role", priority=True),
+        Binding(
+            "enter",
+            "accept_role",
+            "I act as next role",
+            id="run.accept_role",
+            priority=True,
+            show=False,  # the hand-over point itself says what enter and o do
+        ),
         Binding("a", "abort", "Abort", id="run.abort"),
         Binding("t", "take_over", "Take over", id="run.takeover"),
         Binding("d", "map", "Map", id="run.map"),
