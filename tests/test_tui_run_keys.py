@@ -45,6 +45,23 @@ async def test_enter_never_ticks_a_step_item_a_critical_one_or_chooses(tmp_path:
         assert screen.run.state.current_node == "temperature-ok"
 
 
+async def test_an_enter_typed_with_space_does_not_pick_a_value(tmp_path: Path) -> None:
+    app = app_for(make_paths(tmp_path), start=LAB)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = _screen(app)
+        await pilot.press("j", "j", "space", "enter")  # the transport condition: a choice
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog is not screen, "the choice dialog stays open"
+        assert screen.run.state.last_seq == 1, "enter recorded the highlighted choice"
+        dialog.opened -= 1.0  # type: ignore[attr-defined]  # read for a second: enter counts
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.run.state.current.mark(2).value == "Refrigerated"  # type: ignore[union-attr]
+
+
 async def test_two_quick_presses_answer_only_the_first_decision(tmp_path: Path) -> None:
     paths = make_paths(tmp_path)
     app = app_for(paths, start=LAB)
