@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from procedo.engine import iso_from_ms
+from procedo.engine.state import node_role
 from procedo.engine.values import format_number
 from procedo.journal import SCHEMA_VERSION, Journal
 from procedo.journal.connection import write_transaction
@@ -43,7 +44,7 @@ from procedo.journal.history import HistoryFilter, history_count, history_page
 from procedo.journal.metrics import compute_metrics
 from procedo.model import ProcessDefinition, load_catalog
 
-GENERATOR = 4
+GENERATOR = 5
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DAY = 86_400_000
@@ -150,9 +151,14 @@ class Walk:
         node = d.start_for(trigger)
         self.emit("start", node, value=trigger, reason="practice" if self.practice else None)
         started, status, abort_reason = self.t, "active", None
+        acting = node_role(d, node)  # the starting operator acts as the first node's role
         while True:
             visit = self.enter(node)
             kind = d.kind_of(node)
+            role = node_role(d, node)
+            if role is not None and role != acting:  # a hand-over point: the operator accepts
+                self.emit("accept_role", node, value=role)
+                acting = role
             if kind == "end":
                 self.emit("finish", node, value=d.ends[node].outcome)
                 self.leave(visit, "finished")

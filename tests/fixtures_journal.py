@@ -70,8 +70,18 @@ def note(text: str, on: str = "run", item: int | None = None) -> Action:
     return lambda r: r.note(text, on=on, item=item)
 
 
+def _act_as_next_role(r: Run) -> None:
+    """At a hand-over point the same operator acts as the next role (an accept_role event)."""
+    if r.state.awaiting_role is not None:
+        r.accept_role()
+
+
 def choose(i: int) -> Action:
-    return lambda r: r.choose(i)
+    def chose(r: Run) -> None:
+        r.choose(i)
+        _act_as_next_role(r)
+
+    return chose
 
 
 def handover(name: str, reason: str) -> Action:
@@ -88,6 +98,7 @@ def abort(reason: str) -> Action:
 
 def done(r: Run) -> None:
     r.complete()
+    _act_as_next_role(r)
 
 
 def back(r: Run) -> None:

@@ -55,6 +55,7 @@ def walk_incident_to_closed(run_: Run) -> None:
     run_.record(4, "12,5")
     run_.record(5, "EU")
     run_.complete()
+    run_.accept_role()
     run_.choose(1)
 
 
@@ -163,7 +164,7 @@ def test_show_by_unique_prefix(db: Path) -> None:
     assert lines[5] == "  started   2026-11-18 11:06 UTC"
     assert "  path      triage > impact > closed" in lines
     events = [line.split() for line in lines if line.startswith("  ") and line.split()[0].isdigit()]
-    assert [e[0] for e in events] == [str(n) for n in range(1, 11)]
+    assert [e[0] for e in events] == [str(n) for n in range(1, 12)]  # with one accept_role
     assert events[0][2:] == ["Ann", "start", "triage", "=", "pager"]
     assert events[5][3:] == ["record", "triage#5", "=", "12.5"]
     assert events[-1][3:] == ["finish", "closed", "=", "success"]
@@ -186,7 +187,7 @@ def test_show_json(db: Path) -> None:
     assert data["run"]["id"] == ids["completed"]
     assert data["run"]["operators"] == ["Ann"]
     assert data["path"] == ["triage", "impact", "closed"]
-    assert [e["seq"] for e in data["events"]] == list(range(1, 11))
+    assert [e["seq"] for e in data["events"]] == list(range(1, 12))
     assert data["events"][-1]["kind"] == "finish"
     assert set(data["events"][0]) == {
         "run_id",
@@ -273,7 +274,7 @@ def test_verify_all_and_some(db: Path) -> None:
     ids = populate(db)
     result = run("verify")
     assert result.exit_code == 0
-    assert result.output == "Checked 3 run(s), 15 event(s): intact.\n"
+    assert result.output == "Checked 3 run(s), 16 event(s): intact.\n"
     some = run("verify", ids["aborted"][:5], ids["active"][:5])
     assert some.exit_code == 0
     assert some.output == "Checked 2 run(s), 5 event(s): intact.\n"
@@ -294,7 +295,7 @@ def test_verify_names_the_tampered_run(db: Path) -> None:
     assert result.output == (
         f"run {ids['aborted']}: event 2: its content or hash was changed "
         "(or event 1 was rewritten with a fresh hash)\n"
-        "Checked 3 run(s), 14 event(s): 1 run(s) NOT intact.\n"
+        "Checked 3 run(s), 15 event(s): 1 run(s) NOT intact.\n"
     )
 
 

@@ -655,7 +655,9 @@ def test_a_loop_in_a_bundled_process() -> None:
         else:
             run.check(index)
     run.complete()
+    run.accept_role()  # on-call engineer -> incident commander
     run.choose(0)
+    run.accept_role()  # back to the on-call engineer
     for _ in range(2):
         run.check(0)
         run.check(1)
@@ -882,6 +884,7 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "choose",
         "back",
         "handover",
+        "accept_role",
         "pause",
         "resume",
         "takeover",

@@ -54,6 +54,8 @@ WORKER = textwrap.dedent(
             return run.pause()
         if roll < 0.12:
             return run.note(f"{name} {state.last_seq}")
+        if state.awaiting_role is not None:
+            return run.accept_role()
         current = run.current_step
         open_items = run.open_items()
         if current is not None and roll < 0.2 and len(open_items) < len(current.items):

@@ -78,6 +78,8 @@ ZYGOTE = textwrap.dedent(
                 return run.note(f"note after {state.last_seq}")
             if roll < 0.13 and len(state.path) > 1:
                 return run.back()
+            if state.awaiting_role is not None:
+                return run.accept_role()
             current = run.current_step
             open_items = run.open_items()
             if current is not None and roll < 0.2 and len(open_items) < len(current.items):

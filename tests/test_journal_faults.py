@@ -170,7 +170,7 @@ def test_a_start_that_fails_anywhere_leaves_no_run(
         ("complete", triage_done, lambda run: run.complete(), "'complete'"),
         (
             "choose an end",
-            lambda run: (triage_done(run), run.complete()),
+            lambda run: (triage_done(run), run.complete(), run.accept_role()),
             lambda run: run.choose(1),
             "'choose' and what follows",
         ),
@@ -275,6 +275,7 @@ def test_an_io_error_on_the_nth_write_of_a_commit(
     run = journal.start_run(incident, "Ann", "pager")
     triage_done(run)
     run.complete()
+    run.accept_role()
     arm = install_write_fault(journal.db.conn, "disk I/O error")
     before = snapshot(run)
     nth = 0

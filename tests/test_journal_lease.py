@@ -72,6 +72,7 @@ def finish(run: Run) -> None:
     run.record(4, "2")
     run.record(5, "eu")
     run.complete()
+    run.accept_role()
     run.choose(1)
 
 

@@ -181,7 +181,9 @@ class JournalMachine(RuleBasedStateMachine):
             return
         open_items = run.open_items()
         node = run.state.current_node or ""
-        if open_items:
+        if run.state.awaiting_role is not None:
+            assert self.attempt(run.accept_role)
+        elif open_items:
             index = data.draw(st.sampled_from(open_items))
             item = self._items()[index]
             if item.is_record:
@@ -240,6 +242,11 @@ class JournalMachine(RuleBasedStateMachine):
     def choose(self, option: int) -> None:
         assert self.run is not None
         self.attempt(lambda: self.run.choose(option))  # type: ignore[union-attr]
+
+    @rule()
+    def accept_role(self) -> None:
+        assert self.run is not None
+        self.attempt(self.run.accept_role)
 
     @rule()
     def back(self) -> None:

@@ -39,10 +39,10 @@ def build(db: Path) -> tuple[str, str]:
         target.record(4, "12,5")  # 6
         target.record(5, "eu")  # 7
         target.note("paged twice")  # 8
-        target.complete()  # 9
-        target.choose(0)  # 10
-        target.check(0)  # 11
-        target.hand_over("Bob", "shift change")  # 12
+        target.complete()  # 9: the incident commander is next
+        target.hand_over("Bob", "shift change")  # 10: Bob acts as incident commander
+        target.choose(0)  # 11: the on-call engineer is next
+        target.accept_role()  # 12: Bob acts as on-call engineer
         other = journal.start_run(
             load_file(REPO / "processes" / "refund-approval.toml"), "Cy", "customer-request"
         )
@@ -371,7 +371,7 @@ def test_verify_reads_one_moment_while_another_session_writes(tmp_path: Path) ->
                 run = journal.take_over(target, "Writer")
                 ticks = 0
                 while not done.is_set() and ticks < 3000:
-                    run.check(0) if ticks % 2 else run.uncheck(0)
+                    run.uncheck(0) if ticks % 2 else run.check(0)
                     ticks += 1
         except BaseException as error:  # surfaced below
             failures.append(error)

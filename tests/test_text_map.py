@@ -42,7 +42,9 @@ def test_every_bundled_process_draws_every_node_exactly_once() -> None:
         drawn = [
             line.node
             for line in lines
-            if line.node and "↺" not in line.text and definition.kind_of(line.node) != "end"
+            if line.node
+            and not {"↺", "↪"} & set(line.text)
+            and definition.kind_of(line.node) != "end"
         ]
         expected = [n for n in definition.node_ids() if definition.kind_of(n) != "end"]
         assert sorted(drawn) == sorted(expected), path.name
@@ -125,3 +127,54 @@ def test_the_narrow_map_leaves_out_the_roles() -> None:
     text = render_text(INCIDENT, roles=False)
     assert "  Triage the alert\n  ◇ Are customers affected?\n" in text
     assert "On-call engineer" not in text and "Incident commander" not in text
+
+
+LAB = load_file(BUNDLED / "lab-sample-intake.toml").definition
+
+
+def test_a_loop_is_drawn_with_a_back_arrow_and_a_forward_meeting_with_another() -> None:
+    text = render_text(LAB, roles=False)
+    assert "│    ↺ Inspect containers and paperwork" in text  # corrected paperwork: a loop
+    assert "├─ Yes, accept with a deviation note → ↪ Inspect containers and paperwork" in text
+    assert "└─ No, reject the shipment → ↪ Reject and document" in text
+    assert "↺ Reject" not in text
+
+
+def test_the_run_s_marks_follow_the_branch_it_took() -> None:
+    taken = {
+        ("unpack", "temperature-ok"),
+        ("temperature-ok", "qa-review"),
+        ("qa-review", "inspect"),
+    }
+    lines = render_text_map(
+        LAB,
+        visited={"unpack", "temperature-ok", "qa-review"},
+        current="inspect",
+        taken=taken,
+        roles=False,
+    )
+    texts = [line.text for line in lines]
+    current = [i for i, line in enumerate(lines) if "▶" in line.text]
+    assert len(current) == 1 and lines[current[0]].style == "current"
+    assert texts[current[0] - 1].endswith("├─ ✓ Yes, accept with a deviation note")
+    untaken = next(line for line in lines if line.text.startswith("├─ Yes"))
+    assert untaken.text == "├─ Yes → ↪ Inspect containers and paperwork"
+    assert untaken.style == "possible"
+    assert "└─ ✓ No" in texts
+
+
+def test_an_end_reached_from_two_branches_is_marked_only_where_the_run_reached_it() -> None:
+    refund = load_file(BUNDLED / "refund-approval.toml").definition
+    ends = [n for n in refund.ends]
+    for end in ends:
+        sources = [
+            d for d, dec in refund.decisions.items() if any(o.next == end for o in dec.options)
+        ] + [s for s, step in refund.steps.items() if step.next == end]
+        if len(sources) > 1:
+            break
+    else:
+        raise AssertionError("no end with two ways in")
+    lines = render_text_map(
+        refund, visited=set(refund.node_ids()) - {end}, current=end, taken={(sources[0], end)}
+    )
+    assert sum("▶" in line.text for line in lines) == 1

@@ -41,10 +41,12 @@ def build_journal(paths, clock: FakeClock) -> list[str]:
                 run.abort("False alarm [monitoring]")
             else:
                 run.complete()
+                run.accept_role()
                 if branch == "closed":
                     run.choose(1)
                 else:
                     run.choose(0)
+                    run.accept_role()
                     for _ in range(2):
                         run.mark_not_applicable(0, "Nothing deployed")
                         run.check(1)

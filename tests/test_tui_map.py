@@ -9,7 +9,7 @@ from procedo.tui import StartRequest
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.process_map import MapScreen
 from procedo.tui.screens.run import RunScreen
-from tui_support import REPO, app_for, fill_step, make_paths, widget_text
+from tui_support import REPO, act_as_next_role, app_for, fill_step, make_paths, widget_text
 
 BRACKETS = REPO / "tests" / "fixtures" / "brackets"
 
@@ -45,8 +45,7 @@ async def test_d_in_a_run_highlights_the_current_node(tmp_path: Path) -> None:
         run_screen = app.screen
         assert isinstance(run_screen, RunScreen)
         await fill_step(pilot)
-        await pilot.press("c")
-        await pilot.pause()
+        await act_as_next_role(pilot)
         await pilot.press("1")  # customers affected: yes -> mitigate
         await pilot.pause()
         assert run_screen.run.state.current_node == "mitigate"

@@ -24,6 +24,7 @@ from procedo.tui.widgets.run_header import header_content
 from tui_support import (
     REPO,
     FakeClock,
+    act_as_next_role,
     app_for,
     fill_step,
     folded,
@@ -82,17 +83,19 @@ async def test_bracket_heavy_process_is_shown_exactly_as_typed(tmp_path: Path) -
         await pilot.press("down", "down")
         await pilot.pause()
         assert "Details [i]x[/i] \\[escaped]" in widget_text(app, "#item-detail")
-        # Clicking the text that looks like an action ticks the item and does not quit.
+        # Clicking the text that looks like an action neither quits nor ticks: it highlights.
         await pilot.click("#choices", offset=(12, 2))
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, RunScreen)
-        assert screen.run.state.current.mark(2).checked  # type: ignore[union-attr]
-        await pilot.press("space")  # untick it again
+        assert screen.query_one("#choices", OptionList).highlighted == 2
+        assert not screen.run.state.current.mark(2).checked  # type: ignore[union-attr]
         await pilot.press("home")
         await fill_step(pilot)
         assert "Is [it] ok? [y/n]" in widget_text(app, "#node-title")
         options = widget_text(app, "#choices")
         assert "[Yes]" in options and "No [/]" in options and "Done [b]ok[/b]" in options
+        assert "Next: QA [$accent] decides: Is [it] ok? [y/n]" in widget_text(app, "#role-point")
+        await act_as_next_role(pilot)
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)

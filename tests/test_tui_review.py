@@ -12,7 +12,14 @@ from procedo.model import load_file
 from procedo.tui import StartRequest
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_support import FakeClock, app_for, fill_step, make_paths, widget_text
+from tui_support import (
+    FakeClock,
+    act_as_next_role,
+    app_for,
+    fill_step,
+    make_paths,
+    widget_text,
+)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -71,8 +78,10 @@ async def test_visit_counts_the_entries_of_this_node(tmp_path: Path) -> None:
         await fill_step(pilot, keys=False)
         assert app.screen.run.state.current_node in app.screen.run.definition.decisions
         assert "Visit 1" in widget_text(app, "#node-meta"), "first arrival at the decision"
+        await act_as_next_role(pilot, keys=False)
         app.screen.action_choose(0)  # customer impact: mitigate
         await pilot.pause()
+        await act_as_next_role(pilot, keys=False)
         await fill_step(pilot, keys=False)
         app.screen.action_choose(1)  # not resolved, try again: mitigate once more
         await pilot.pause()
@@ -98,8 +107,10 @@ def two_day_run(tmp_path: Path) -> tuple[object, str]:
         run.record(4, "20")
         run.record(5, "eu")
         run.complete()
+        run.accept_role()
         clock.advance(2 * 86_400_000)
         run.choose(0)
+        run.accept_role()
         run.mark_not_applicable(0, LONG_REASON)
     return paths, run.run_id
 
@@ -234,7 +245,7 @@ async def test_saving_a_value_unchanged_is_a_quiet_no_op(tmp_path: Path) -> None
         await pilot.press("1", "0", "enter")
         await pilot.pause()
         seq = screen.run.state.last_seq
-        await pilot.press("space")
+        await pilot.press("k", "space")  # the cursor moved on to the next open item: back up
         await pilot.pause()
         await pilot.press("enter")  # the dialog offers the current value: save it as it is
         await pilot.pause()

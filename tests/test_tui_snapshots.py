@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from procedo.tui import StartRequest
-from tui_support import REPO, FakeClock, app_for, fill_step, make_paths
+from tui_support import REPO, FakeClock, act_as_next_role, app_for, fill_step, make_paths
 
 FIXED_RUN_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
@@ -54,15 +54,16 @@ def test_start_screen(snap_compare, tmp_path: Path) -> None:
 def test_step_with_every_kind_of_item(snap_compare, tmp_path: Path) -> None:
     async def tick_some(pilot: Pilot[None]) -> None:
         await pilot.pause()
-        await pilot.press("space", "down", "down", "down", "down", "space")
+        # After a tick or a value the cursor moves on to the next open item by itself.
+        await pilot.press("space", "down", "down", "down", "space")
         await pilot.pause()
         await pilot.press(*"12.5", "enter")
         await pilot.pause()
-        await pilot.press("down", "space")
+        await pilot.press("space")
         await pilot.pause()
         await pilot.press("2")
         await pilot.pause()
-        await pilot.press("up", "up", "up", "up", "c")
+        await pilot.press("c")  # refused: the cursor is back on the first open item
         await pilot.pause()
 
     assert snap_compare(
@@ -74,17 +75,19 @@ def test_not_applicable_and_notes(snap_compare, tmp_path: Path) -> None:
     async def mark(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await fill_step(pilot)
+        await act_as_next_role(pilot)
         await pilot.press("1")
         await pilot.pause()
+        await act_as_next_role(pilot)
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"No deploy in the last 24 h", "enter")
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
-        await pilot.press("2")
+        await pilot.press("2")  # about this step
         await pilot.pause()
-        await pilot.press(*"Dashboards are slow today", "enter")
+        await pilot.press(*"Dashboards are slow today", "enter", *"(status page is fine)", "ctrl+s")
         await pilot.pause()
 
     assert snap_compare(
@@ -106,6 +109,7 @@ def test_summary(snap_compare, tmp_path: Path) -> None:
     async def finish(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await fill_step(pilot)
+        await act_as_next_role(pilot)
         await pilot.press("2")  # no customer impact: an end
         await pilot.pause()
 
@@ -142,8 +146,7 @@ def test_map_of_a_run(snap_compare, tmp_path: Path) -> None:
     async def to_mitigate_and_map(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await fill_step(pilot)
-        await pilot.press("c")
-        await pilot.pause()
+        await act_as_next_role(pilot)
         await pilot.press("1", "d")
         await pilot.pause()
 

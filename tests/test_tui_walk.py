@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from procedo.journal import Journal, RunLockedError, StaleRunError
 from procedo.journal.verify import verify_journal
@@ -18,6 +19,7 @@ from procedo.tui.screens.summary import SummaryScreen
 from tui_support import (
     BUNDLED,
     FakeClock,
+    act_as_next_role,
     app_for,
     fill_step,
     first_new_option,
@@ -84,27 +86,29 @@ async def test_loop_not_applicable_note_back_and_hand_over(tmp_path: Path) -> No
         # A note on the first item, then the whole triage step.
         await pilot.press("n")
         await pilot.pause()
-        await pilot.press("1")  # "This item: ..."
+        await pilot.press("1")  # "About this item: ..."
         await pilot.pause()
-        await pilot.press(*"Paged at night [ok]", "enter")
+        await pilot.press(*"Paged at night [ok]", "ctrl+s")
         await pilot.pause()
         await fill_step(pilot)
-        assert run.state.current_node == "impact"
-        # Back to triage: its ticks are still there; complete it again.
+        assert (run.state.current_node, run.state.awaiting_role) == ("impact", "ic")
+        # Back to triage (allowed at the hand-over point): its ticks are still there.
         await pilot.press("b")
         await pilot.pause()
         assert run.state.current_node == "triage"
         assert run.open_items() == []
         await pilot.press("c")
         await pilot.pause()
+        await act_as_next_role(pilot)  # Alice acts as incident commander
         await pilot.press("1")  # customers affected -> mitigate
         await pilot.pause()
+        await act_as_next_role(pilot)  # and as on-call engineer again
         # Not applicable with a reason on the rollback, tick the other, complete.
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"No deploy in the last day", "enter")
         await pilot.pause()
-        await pilot.press("down", "space", "c")
+        await pilot.press("space", "c")  # the cursor moved on to the open item by itself
         await pilot.pause()
         assert run.state.current_node == "fixed"
         await pilot.press("2")  # no, try again: the loop
@@ -117,7 +121,7 @@ async def test_loop_not_applicable_note_back_and_hand_over(tmp_path: Path) -> No
         await pilot.press(*"Bob", "enter")
         await pilot.pause()
         assert run.state.operator == "Bob"
-        await pilot.press("space", "down", "space", "c")
+        await pilot.press("space", "space", "c")
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()
@@ -198,7 +202,7 @@ async def test_quit_leaves_the_run_paused_and_it_resumes(tmp_path: Path) -> None
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         run = app.screen.run  # type: ignore[attr-defined]
-        await pilot.press("space", "down", "space")
+        await pilot.press("space", "space")  # each tick moves on to the next open item
         await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
@@ -218,6 +222,7 @@ async def test_quit_leaves_the_run_paused_and_it_resumes(tmp_path: Path) -> None
         assert not screen.read_only
         assert screen.run.state.status == "active"
         assert screen.run.open_items() == [2, 3, 4, 5]
+        assert screen.query_one("#choices", OptionList).highlighted == 2, "the first open item"
         await pilot.press("ctrl+q")
         await pilot.pause()
     with Journal(paths.db) as journal:
@@ -237,7 +242,8 @@ async def test_second_session_is_read_only_and_can_take_over(tmp_path: Path) -> 
         screen = app.screen
         assert isinstance(screen, RunScreen) and screen.read_only
         assert "driven by Alice" in str(screen.query_one("#readonly-banner").render())
-        await pilot.press("down", "space")
+        assert screen.query_one("#choices", OptionList).highlighted == 1, "the first open item"
+        await pilot.press("space")
         await pilot.pause()
         assert "read-only" in str(screen.query_one("#status").render())
         await pilot.press("t")

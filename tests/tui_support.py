@@ -110,20 +110,34 @@ async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
         screen.action_complete()
         await pilot.pause()
         return
+    # No j between items: after a tick or a value the cursor is on the next open item.
     for index, item in enumerate(step.items):
+        assert screen.query_one("#choices", OptionList).highlighted == index
+        await pilot.press("space")
         if item.record:
-            await pilot.press("space")
             await pilot.pause()  # the value dialog opens
             keys = ["1"] if item.record == "choice" else [*value_for(item), "enter"]
             await pilot.press(*keys)
             await pilot.pause()  # the dialog closes
-            await pilot.press("down")
-        else:
-            await pilot.press("space", "down")
         assert pilot.app.screen is screen, f"item {index} left a dialog open"
         assert screen.run.state.current.mark(index).done, f"item {index} not done"  # type: ignore[union-attr]
     await pilot.press("c")
     await pilot.pause()
+
+
+async def act_as_next_role(pilot: Pilot[None], *, keys: bool = True) -> None:
+    """At a hand-over point, the operator acts as the next role (enter, once the guard is over)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, RunScreen)
+    if screen.run.state.awaiting_role is None:
+        return
+    screen._point_shown -= 1.0  # as if the point had been read for a second
+    if keys:
+        await pilot.press("enter")
+    else:
+        screen.action_accept_role()
+    await pilot.pause()
+    assert screen.run.state.awaiting_role is None, "the hand-over point is still open"
 
 
 async def walk_to_end(
@@ -137,6 +151,7 @@ async def walk_to_end(
         if isinstance(screen, SummaryScreen):
             return passed
         assert isinstance(screen, RunScreen), type(screen).__name__
+        await act_as_next_role(pilot, keys=keys)
         node = screen.run.state.current_node or ""
         seen.add(node)
         passed.append(node)

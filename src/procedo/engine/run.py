@@ -233,6 +233,7 @@ class Run:
     def complete(self) -> None:
         """Complete the current step and move to its ``next`` node."""
         self._require_status(ACTIVE)
+        self._require_role_accepted()
         step = self.current_step
         visit = self._state.current
         if step is None or visit is None:
@@ -248,6 +249,7 @@ class Run:
     def choose(self, option: int) -> None:
         """Choose an option (0-based) at the current decision."""
         self._require_status(ACTIVE)
+        self._require_role_accepted()
         node = self._state.current_node
         decision = self.definition.decisions.get(node or "")
         if decision is None:
@@ -264,11 +266,24 @@ class Run:
         previous = self._state.visits[self._state.path[-2]].node
         self._emit(_Draft("back", self._state.current_node, value=previous))
 
+    def accept_role(self) -> None:
+        """At a hand-over point, the current operator acts as the role that is next."""
+        self._require_status(ACTIVE)
+        role = self._state.awaiting_role
+        if role is None:
+            raise Refused("no hand-over is waiting: the run goes on with its operator")
+        self._emit(_Draft("accept_role", self._state.current_node, value=role))
+
     def hand_over(self, operator: str, reason: str | None = None) -> None:
-        """Hand the run to another operator; later events carry the new name."""
+        """Hand the run to another operator; later events carry the new name.
+
+        At a hand-over point this also answers it: the new operator acts as the next role.
+        """
         self._require_status(ACTIVE, PAUSED)
         name = clean_name(operator)
         if name == self._state.operator:
+            if self._state.awaiting_role is not None:
+                raise Refused(f"{name} already has this run: act as the next role instead")
             raise Refused(f"{name} already has this run")
         self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
 
@@ -305,8 +320,18 @@ class Run:
             raise Refused(f"the run is {status}: nothing more can be done in it")
         raise Refused(f"not allowed while the run is {status or 'not started'}")
 
+    def _require_role_accepted(self) -> None:
+        """Refuse work at a hand-over point until someone acts as the next role."""
+        role = self._state.awaiting_role
+        if role is None:
+            return
+        name = self.definition.role_name(role)
+        raise Refused(f"{name} is next: hand the run over, or act as {name}, before going on")
+
     def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> tuple[Visit, Item]:
         self._require_status(*statuses)
+        if statuses == (ACTIVE,):
+            self._require_role_accepted()
         step, visit = self.current_step, self._state.current
         if step is None or visit is None:
             raise Refused("there is no checklist here: the current node is not a step")

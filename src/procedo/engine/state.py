@@ -100,6 +100,8 @@ class RunState:
     last_seq: int = 0
     last_hash: str = ""
     last_ms: int = 0
+    acting_role: str | None = None
+    awaiting_role: str | None = None
     changed_visits: set[int] = field(default_factory=set)
 
     @classmethod
@@ -155,11 +157,30 @@ class RunState:
         return [visit.node for visit in self.visits]
 
 
-def _enter(state: RunState, definition: ProcessDefinition, node: str, event: Event) -> None:
+def node_role(definition: ProcessDefinition, node: str | None) -> str | None:
+    """The role that does a step or makes a decision (None for an end or a node without one)."""
+    found = definition.steps.get(node or "") or definition.decisions.get(node or "")
+    return found.role if found is not None else None
+
+
+def _await_role(state: RunState, definition: ProcessDefinition, node: str) -> None:
+    """Moving to ``node``: a hand-over point opens when its role is not the one acting.
+
+    A node without a role is done by whoever has the run and changes nothing.
+    """
+    role = node_role(definition, node)
+    state.awaiting_role = role if role is not None and role != state.acting_role else None
+
+
+def _enter(
+    state: RunState, definition: ProcessDefinition, node: str, event: Event, move: bool = True
+) -> None:
     try:
         kind = definition.kind_of(node)
     except KeyError:
         raise ReplayError(f"event {event.seq} moves to {node!r}, which is not a node") from None
+    if move:
+        _await_role(state, definition, node)
     visit = Visit(len(state.visits), node, kind, event.seq, state.last_ms)
     state.visits.append(visit)
     state.path.append(visit.index)
@@ -231,7 +252,8 @@ def _on_start(state: RunState, definition: ProcessDefinition, event: Event) -> N
     state.trigger = event.value
     state.practice = event.reason == "practice"
     state.started_ms = state.last_ms
-    _enter(state, definition, event.node or "", event)
+    state.acting_role = node_role(definition, event.node)  # the starting operator acts as it
+    _enter(state, definition, event.node or "", event, move=False)
 
 
 def _on_check(state: RunState, definition: ProcessDefinition, event: Event) -> None:
@@ -300,12 +322,23 @@ def _on_back(state: RunState, definition: ProcessDefinition, event: Event) -> No
     previous.next_node = None
     previous.choice = None
     state.changed_visits.update({left.index, previous.index})
+    _await_role(state, definition, previous.node)
 
 
 def _on_handover(state: RunState, definition: ProcessDefinition, event: Event) -> None:
     state.operator = event.value or state.operator
+    if state.awaiting_role is not None:  # handing over at a hand-over point answers it
+        state.acting_role, state.awaiting_role = state.awaiting_role, None
     if state.operator not in state.operators:
         state.operators.append(state.operator)
+
+
+def _on_accept_role(state: RunState, definition: ProcessDefinition, event: Event) -> None:
+    if state.awaiting_role is None or event.value != state.awaiting_role:
+        raise ReplayError(f"event {event.seq} accepts a role the run was not waiting for")
+    if event.node != state.current_node:
+        raise ReplayError(f"event {event.seq} accepts a role at a node the run is not at")
+    state.acting_role, state.awaiting_role = state.awaiting_role, None
 
 
 def _on_pause(state: RunState, definition: ProcessDefinition, event: Event) -> None:
@@ -354,6 +387,7 @@ _HANDLERS = {
     "choose": _on_choose,
     "back": _on_back,
     "handover": _on_handover,
+    "accept_role": _on_accept_role,
     "pause": _on_pause,
     "resume": _on_resume,
     "takeover": _on_takeover,

@@ -30,7 +30,7 @@ from procedo.safe_text import visible
 HEADER = "# procedo journal anchor 1"
 _LINE = re.compile(r"^(\S+) ([1-9][0-9]*) ([0-9a-f]{64})$")
 _DIGEST = re.compile(r"^sha256 ([0-9a-f]{64})$")
-_EXPORT_RUN = re.compile(r"^Journal of run (\S+): ([0-9]+) events\b", re.MULTILINE)
+_EXPORT_RUN = re.compile(r"^Journal of run (\S+): ([0-9]+) events?\b", re.MULTILINE)
 _EXPORT_HASH = re.compile(
     r"^Last journal hash \(event ([0-9]+)\): ([0-9a-f]{64})\s*$", re.MULTILINE
 )

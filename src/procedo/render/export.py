@@ -128,6 +128,7 @@ def describe(definition: ProcessDefinition, event: Event) -> str:
         "choose": f"chose at {title}",
         "back": f"went back from {title} to {node_title(definition, event.value)}",
         "handover": "handed over",
+        "accept_role": f"acted as {definition.role_name(event.value)}",
         "pause": "paused",
         "resume": "resumed",
         "takeover": "took the run over",

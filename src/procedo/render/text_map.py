@@ -1,10 +1,14 @@
 """The process map for a terminal: a tree of the flow, each node drawn once.
 
 Steps follow each other down the page; a decision opens one branch per option, drawn with
-box-drawing rails; a branch that leads back to a node already drawn (a loop, or two options
-that meet again) ends with ``↺`` and that node's title instead of drawing it twice. Ends are
-leaves and are drawn wherever they are reached. Nodes that only a trigger's own start reaches
-follow under that trigger's title.
+box-drawing rails; a branch that leads to a node drawn elsewhere ends with that node's title
+instead of drawing it twice: ``↺`` for a loop back to an earlier node, ``↪`` for a jump forward
+(two options that meet again). Ends are leaves and are drawn wherever they are reached. Nodes
+that only a trigger's own start reaches follow under that trigger's title.
+
+With a run, ``▶`` marks the node the run is at and ``✓`` the nodes and branches it went
+through; a node the run reached by a later branch is drawn under that branch, so the marks
+never sit on a branch the run did not take.
 
 Each line carries a style name, not a colour: ``current``, ``visited`` (on the run's path),
 ``possible`` (still reachable from the current node, or any node when there is no run) and
@@ -27,6 +31,7 @@ MapStyle = Literal["current", "visited", "possible", "unreachable"]
 
 BRANCH, LAST_BRANCH = "├─ ", "└─ "
 RAIL, NO_RAIL = "│  ", "   "
+LOOP, JUMP = "↺", "↪"
 MAX_INDENT = 8
 """Decisions nested deeper than this stop indenting, so a long chain stays on the screen."""
 
@@ -73,12 +78,16 @@ class _Drawer:
         current: str | None,
         figures: MapFigures | None,
         roles: bool = True,
+        taken: Collection[tuple[str, str]] | None = None,
     ) -> None:
         self.definition = definition
         self.roles = roles
         self.visited = visited
         self.current = current
         self.figures = figures
+        self.taken = taken
+        self.taken_into = {target for _, target in taken or ()}
+        self._reach: dict[str, set[str]] = {}
         self.ahead = reachable_from(definition, current) if current else None
         self.drawn: set[str] = set()
         self.lines: list[MapLine] = []
@@ -92,19 +101,48 @@ class _Drawer:
             return "possible"
         return "unreachable"
 
+    def was_taken(self, source: str, target: str) -> bool:
+        """Whether the run went along this edge (without the run's moves: both ends reached)."""
+        if self.taken is None:
+            return source in self.visited and (target in self.visited or target == self.current)
+        return (source, target) in self.taken
+
     def edge_style(self, source: str, target: str) -> MapStyle:
-        """An edge's line: on the path when both ends were reached, never the current mark."""
+        """An edge's line: on the path when the run took it, never the current mark."""
+        if self.was_taken(source, target):
+            return "visited"
         style = self.style(target)
-        if style == "current":
-            return "visited" if source in self.visited else "possible"
-        if style == "visited" and source not in self.visited:
-            return "possible"
-        return style
+        return "possible" if style in ("current", "visited") else style
+
+    def leaf_style(self, source: str, target: str) -> MapStyle:
+        """An end drawn as a leaf: current or visited only where the run reached it."""
+        if self.was_taken(source, target):
+            return self.style(target)
+        return self.edge_style(source, target)
 
     def mark(self, node_id: str) -> str:
         if node_id == self.current:
             return "▶ "
         return "✓ " if node_id in self.visited else "  "
+
+    def leaf_mark(self, source: str, target: str) -> str:
+        """The mark of an end drawn as a leaf: only on the branch the run took to it."""
+        return self.mark(target) if self.was_taken(source, target) else "  "
+
+    def elsewhere(self, source: str, target: str) -> str:
+        """``↺`` when ``target`` leads back to ``source`` (a loop), else ``↪`` (a jump on)."""
+        if target not in self._reach:
+            self._reach[target] = reachable_from(self.definition, target)
+        return LOOP if source in self._reach[target] else JUMP
+
+    def drawn_later(self, source: str, target: str) -> bool:
+        """True when the run reached ``target`` by another branch: draw it there instead."""
+        return (
+            self.taken is not None
+            and target not in self.drawn
+            and target in self.taken_into
+            and (source, target) not in self.taken
+        )
 
     def label(self, node_id: str) -> str:
         """A node's own text: glyph, title or question, role, and figures."""
@@ -163,13 +201,21 @@ class _Drawer:
         source = ""
         while True:
             kind = definition.kind_of(node_id)
-            if kind != "end" and node_id in self.drawn:
+            if (
+                kind != "end"
+                and source
+                and (node_id in self.drawn or self.drawn_later(source, node_id))
+            ):
                 style = self.edge_style(source, node_id)
-                self.emit(f"{indent}  ↺ {self._title(node_id)}", style, node_id)
+                jump = self.elsewhere(source, node_id)
+                self.emit(f"{indent}  {jump} {self._title(node_id)}", style, node_id)
                 return []
             self.drawn.add(node_id)
-            line = f"{indent}{self.mark(node_id)}{self.label(node_id)}"
-            self.emit(line, self.style(node_id), node_id)
+            if kind == "end" and source:
+                mark, style = self.leaf_mark(source, node_id), self.leaf_style(source, node_id)
+            else:
+                mark, style = self.mark(node_id), self.style(node_id)
+            self.emit(f"{indent}{mark}{self.label(node_id)}", style, node_id)
             if kind == "end":
                 return []
             if kind == "step":
@@ -189,11 +235,15 @@ class _Drawer:
         text = head + self.option_text(node_id, option.label, option.next)
         target = option.next
         style = self.edge_style(node_id, target)
+        if self.was_taken(node_id, target) and self.taken is not None:
+            text = head + "✓ " + text[len(head) :]
         if self.definition.kind_of(target) == "end":
-            mark = self.mark(target).strip()
+            mark = self.leaf_mark(node_id, target).strip()
+            style = self.leaf_style(node_id, target)
             self.emit(f"{text} → {mark + ' ' if mark else ''}{self.label(target)}", style, target)
-        elif target in self.drawn:
-            self.emit(f"{text} → ↺ {self._title(target)}", style, target)
+        elif target in self.drawn or self.drawn_later(node_id, target):
+            jump = self.elsewhere(node_id, target)
+            self.emit(f"{text} → {jump} {self._title(target)}", style, target)
         else:
             self.emit(text, style)
             return [_Task(target, indent + rail)]
@@ -211,12 +261,15 @@ def render_text_map(
     current: str | None = None,
     figures: MapFigures | None = None,
     roles: bool = True,
+    taken: Collection[tuple[str, str]] | None = None,
 ) -> list[MapLine]:
     """The map of ``definition`` as lines; a run's ``visited`` and ``current`` nodes styled.
 
+    ``taken`` is the run's moves as (from, to) pairs: only those branches are marked as its
+    path (without it, a branch between two visited nodes counts as taken).
     ``roles=False`` leaves out who does each node (for a narrow side panel).
     """
-    drawer = _Drawer(definition, visited, current, figures, roles)
+    drawer = _Drawer(definition, visited, current, figures, roles, taken)
     if definition.start:
         drawer.draw_from(definition.start)
     for trigger in definition.triggers:

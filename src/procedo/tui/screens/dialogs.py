@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
@@ -107,6 +108,11 @@ class TextPrompt(_Dialog):
         self.attempt(self.submit, event.value)
 
 
+ENTER_GUARD_S = 0.5
+"""Enter picks the highlighted choice only this long after the dialog opened: an enter typed
+before it was seen (space, enter) must not record a value for someone."""
+
+
 class ChoicePrompt(_Dialog):
     """Pick one of several values (a record item with choices, a note target)."""
 
@@ -123,6 +129,7 @@ class ChoicePrompt(_Dialog):
         self.choices = list(choices)
         self.current = current
         self.submit = submit
+        self.opened = time.monotonic()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -136,6 +143,7 @@ class ChoicePrompt(_Dialog):
             yield Static(lit("↑↓ enter or 1–9: choose   escape: cancel"), classes="dialog-keys")
 
     def on_mount(self) -> None:
+        self.opened = time.monotonic()
         self.query_one("#dialog-error").display = False
         choices = self.query_one(OptionList)
         if self.current in self.choices:
@@ -150,6 +158,9 @@ class ChoicePrompt(_Dialog):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if time.monotonic() - self.opened < ENTER_GUARD_S:
+            self.show_error("Pick a choice with ↑↓ and enter, or its number.")
+            return
         self.attempt(self.submit, self.choices[event.option_index])
 
 

@@ -55,7 +55,7 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, bool]]:
         if action.startswith("cursor("):
             if "cursor" not in seen:
                 seen.add("cursor")
-                rows.append(("j k", "Move down, up", True))
+                rows.append(("j k", "Move down, up (a tick moves on by itself)", True))
             continue
         if action in seen:
             continue

@@ -17,7 +17,7 @@ from procedo.tui.querying import query_in_thread
 from procedo.tui.text import line
 from procedo.tui.widgets.flow_map import current_line, lines_content, map_lines
 
-LEGEND = "✓ done  ▶ here  ◇ decision  ↺ back to a node above  ● success  ✗ failure"
+LEGEND = "✓ done  ▶ here  ◇ decision  ↺ loop back  ↪ joins another branch  ● success  ✗ failure"
 
 
 class MapScreen(Screen[None]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 
 from textual import events
 from textual.app import ComposeResult
@@ -27,10 +28,15 @@ from procedo.tui.widgets.checklist import (
     option_prompt,
 )
 from procedo.tui.widgets.flow_map import FlowMap
+from procedo.tui.widgets.role_point import point_content
 from procedo.tui.widgets.run_header import RunHeader, header_content
 from procedo.tui.widgets.updates import same_content, set_only_class, update_static
 
 _EDIT_KEYS = {"space", "x", "c", "delete", *(str(n) for n in range(1, 10))}
+
+POINT_GUARD_S = 0.5
+"""At a hand-over point, enter and o count only this long after the point was shown, so keys
+typed for the previous node (``2 2``, one enter too many) never answer it."""
 
 # One footer entry, "1-9 Choose", stands for the nine option keys.
 _DIGITS = [
@@ -63,6 +69,14 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         Binding("n", "note", "Note", id="run.note"),
         Binding("b", "back", "Back", id="run.back"),
         Binding("o", "hand_over", "Handover", id="run.handover", show=False),
+        Binding(
+            "enter",
+            "accept_role",
+            "I act as next role",
+            id="run.accept_role",
+            priority=True,
+            show=False,  # the hand-over point itself says what enter and o do
+        ),
         Binding("a", "abort", "Abort", id="run.abort"),
         Binding("t", "take_over", "Take over", id="run.takeover"),
         Binding("d", "map", "Map", id="run.map"),
@@ -82,6 +96,8 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         self._map_key: tuple[object, ...] | None = None
         self._listed_visit: int | None = None
         self._prompts: list[Content] = []
+        self._point: tuple[int, str] | None = None
+        self._point_shown = 0.0
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -93,6 +109,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
             with Vertical(id="node"):
                 yield Static("", id="node-title")
                 yield Static("", id="node-meta")
+                yield Static("", id="role-point")
                 yield Static("", id="node-instructions")
                 yield Checklist(id="choices")
                 yield Static("", id="item-detail")
@@ -115,6 +132,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         self.stop_following()
 
     def on_resize(self) -> None:
+        self.query_one(FlowMap).fit()
         self.call_after_refresh(self._tick)
 
     def _now(self) -> int:
@@ -151,7 +169,10 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         node = state.current_node or ""
         choices = self.query_one("#choices", Checklist)
         visit_index = state.current.index if state.current else None
-        keep = choices.highlighted if self._shown_node == visit_index else 0
+        opened = self.run.open_items()
+        keep = choices.highlighted if self._shown_node == visit_index else None
+        if keep is None:  # a new visit (or the screen just opened): the first open item
+            keep = opened[0] if opened else 0
         self._shown_node = visit_index
         title = self.query_one("#node-title", Static)
         meta = self.query_one("#node-meta", Static)
@@ -193,11 +214,36 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         if choices.option_count:
             choices.highlighted = min(keep or 0, choices.option_count - 1)
         self._show_detail()
+        self._show_point()
         # The footer rebuilds itself on refresh_bindings(): only when the keys that apply change.
-        key_state = (node in definition.steps, self.read_only)
+        key_state = (node in definition.steps, self.read_only, state.awaiting_role is not None)
         if key_state != self._key_state:
             self._key_state = key_state
             self.refresh_bindings()
+
+    def _show_point(self) -> None:
+        """The hand-over point, when the run waits for someone to act as the next role."""
+        panel = self.query_one("#role-point", Static)
+        state, definition = self.run.state, self.run.definition
+        role, visit = state.awaiting_role, state.current
+        if role is None or visit is None or state.finished:
+            panel.display = False
+            self._point = None
+            return
+        if self._point != (visit.index, role):  # newly shown: start the guard against stray keys
+            self._point = (visit.index, role)
+            self._point_shown = time.monotonic()
+        update_static(panel, point_content(definition, visit.node, role, state.operator))
+        panel.display = True
+
+    def point_ready(self) -> bool:
+        """True once the hand-over point has been on screen long enough to answer it."""
+        if time.monotonic() - self._point_shown >= POINT_GUARD_S:
+            return True
+        self.show_status(
+            "the next role was just shown: read it, then press the key again", "refused"
+        )
+        return False
 
     def _show_prompts(self, choices: Checklist, prompts: list[Content], same_visit: bool) -> None:
         """Replace only the rows that changed (a full rebuild re-renders every row)."""
@@ -259,6 +305,8 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         node = self.run.state.current_node or ""
         at_step = node in self.run.definition.steps
+        if action == "accept_role":
+            return self.run.state.awaiting_role is not None and not self.read_only
         if action in ("toggle", "not_applicable", "complete", "clear"):
             return at_step and not self.read_only
         if action == "choose":
@@ -282,12 +330,17 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         choices = self.query_one("#choices", OptionList)
         choices.action_cursor_down() if delta > 0 else choices.action_cursor_up()
 
+    def move_to_next_open(self, index: int) -> None:
+        """Highlight the next open item after ``index`` (wrapping round); stay when none is."""
+        opened = self.run.open_items()
+        if not opened:
+            return
+        after = [i for i in opened if i > index]
+        self.query_one("#choices", OptionList).highlighted = after[0] if after else opened[0]
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter (or a click) on a row never ticks, chooses or signs: space, x and 1-9 do.
         event.stop()
-        if self.run.current_step is not None:
-            self.action_toggle()
-        else:
-            self.action_choose(event.option_index)
 
     def action_map(self) -> None:
         """Show the whole map of the process."""

@@ -21,6 +21,7 @@ from procedo.journal import (
     default_operator,
 )
 from procedo.tui.screens.dialogs import ChoicePrompt, Confirm, TextPrompt
+from procedo.tui.screens.note_dialog import NotePrompt
 from procedo.tui.widgets.checklist import record_hint
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class RunActions(_Base):
         def refresh_view(self) -> None: ...
         def show_status(self, message: str, kind: str = "ok") -> None: ...
         def _highlighted(self) -> int | None: ...
+        def point_ready(self) -> bool: ...
+        def move_to_next_open(self, index: int) -> None: ...
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -121,8 +124,8 @@ class RunActions(_Base):
             self._ask_value(index)
         elif mark.checked:
             self._act(lambda: self.run.uncheck(index), f"{item.text!r} unticked")
-        else:
-            self._act(lambda: self.run.check(index), f"{item.text!r} ticked")
+        elif self._act(lambda: self.run.check(index), f"{item.text!r} ticked"):
+            self.move_to_next_open(index)
 
     def _ask_value(self, index: int) -> None:
         step, visit = self.run.current_step, self.run.state.current
@@ -140,6 +143,8 @@ class RunActions(_Base):
         def after(result: object) -> None:
             if result is not None:
                 self.refresh_view()
+                if not unchanged:
+                    self.move_to_next_open(index)
                 visit_now = self.run.state.current
                 value = visit_now.mark(index).value if visit_now else ""
                 unit = f" {item.unit}" if item.unit else ""
@@ -189,6 +194,7 @@ class RunActions(_Base):
         def after(result: object) -> None:
             if result is not None:
                 self.refresh_view()
+                self.move_to_next_open(index)
                 self.show_status(f"{item.text!r} marked not applicable")
 
         self.app.push_screen(
@@ -201,22 +207,22 @@ class RunActions(_Base):
         )
 
     def action_note(self) -> None:
-        """Add a note to the highlighted item, this node, or the whole run."""
+        """Add a note (it may span lines) about the highlighted item, this node or the run."""
         if not self._writable():
             return
-        index = self._highlighted() if self.run.current_step is not None else None
-        targets = ["This node", "The whole run"]
-        if index is not None and self.run.current_step and self.run.current_step.items:
-            targets.insert(0, "This item: " + self.run.current_step.items[index].text)
+        step = self.run.current_step
+        index = self._highlighted() if step is not None and step.items else None
+        here = "About this step" if step is not None else "About this decision"
+        targets = [here, "About the whole run"]
+        if step is not None and index is not None:
+            targets.insert(0, "About this item: " + step.items[index].text)
 
         def write_note(target: object) -> None:
             if target is None:
                 return
-            on = (
-                "item"
-                if str(target).startswith("This item")
-                else ("node" if target == "This node" else "run")
-            )
+            label = str(target)
+            on = "item" if label.startswith("About this item") else "node"
+            on = "run" if label == "About the whole run" else on
 
             def submit(text: str) -> None:
                 self.run.note(text, on=on, item=index if on == "item" else None)
@@ -226,11 +232,18 @@ class RunActions(_Base):
                     self.refresh_view()
                     self.show_status("note saved")
 
-            self.app.push_screen(
-                TextPrompt("Note", hint=str(target), submit=self._guard(submit)), after
-            )
+            self.app.push_screen(NotePrompt(label, submit=self._guard(submit)), after)
 
-        self.app.push_screen(ChoicePrompt("Add a note to", targets), write_note)
+        self.app.push_screen(ChoicePrompt("Add a note", targets), write_note)
+
+    def action_accept_role(self) -> None:
+        """At a hand-over point: the current operator acts as the next role."""
+        if not self._writable() or self.run.state.awaiting_role is None:
+            return
+        if not self.point_ready():
+            return
+        name = self.run.definition.role_name(self.run.state.awaiting_role)
+        self._act(self.run.accept_role, f"{self.run.state.operator} acts as {name}")
 
     def action_complete(self) -> None:
         """Complete the step (or say what is still open)."""
@@ -254,9 +267,15 @@ class RunActions(_Base):
             self._act(self.run.back, "went back; what was done here stays in the record")
 
     def action_hand_over(self) -> None:
-        """Hand the run to another operator."""
+        """Hand the run to another operator (at a hand-over point, to the next role)."""
         if not self._writable():
             return
+        role = self.run.state.awaiting_role
+        if role is not None and not self.point_ready():
+            return
+        hint = "Name of the operator who takes over"
+        if role is not None:
+            hint = f"Name of the {self.run.definition.role_name(role)} who takes over"
 
         def submit(name: str) -> None:
             self.run.hand_over(name)
@@ -269,7 +288,7 @@ class RunActions(_Base):
         self.app.push_screen(
             TextPrompt(
                 "Hand over to",
-                hint="Name of the operator who takes over",
+                hint=hint,
                 submit=self._guard(submit),
                 max_length=MAX_NAME,
                 what="operator name",

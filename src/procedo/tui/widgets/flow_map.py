@@ -34,6 +34,15 @@ def lines_content(lines: list[MapLine]) -> Content:
     return line(*parts)
 
 
+def taken_edges(state: RunState) -> set[tuple[str, str]]:
+    """The moves the run made, as (from, to) pairs (a move undone with *back* not counted)."""
+    return {
+        (visit.node, visit.next_node)
+        for visit in state.visits
+        if visit.next_node is not None and visit.outcome in ("completed", "chosen")
+    }
+
+
 def map_lines(
     definition: ProcessDefinition,
     state: RunState | None = None,
@@ -44,11 +53,13 @@ def map_lines(
     """The map's lines, styled for a run's state when there is one."""
     visited: Collection[str] = frozenset()
     current = None
+    taken = None
     if state is not None:
         visited = set(state.visited_nodes())
         current = state.current_node
+        taken = taken_edges(state)
     return render_text_map(
-        definition, visited=visited, current=current, figures=figures, roles=roles
+        definition, visited=visited, current=current, figures=figures, roles=roles, taken=taken
     )
 
 
@@ -57,8 +68,27 @@ def current_line(lines: list[MapLine]) -> int | None:
     return next((i for i, map_line in enumerate(lines) if map_line.style == "current"), None)
 
 
+NODE_MIN_WIDTH = 64
+"""Columns the map leaves to the node beside it (a checklist line with its marks)."""
+MAX_SHARE = 0.45
+"""The largest share of the screen's width the map takes."""
+MIN_WIDTH = 24
+
+
+def fitted_width(longest: int, screen_width: int) -> int:
+    """The map's width: its longest line, within what the screen can spare for it."""
+    room = min(screen_width - NODE_MIN_WIDTH, int(screen_width * MAX_SHARE))
+    return max(MIN_WIDTH, min(longest, room))
+
+
 class FlowMap(VerticalScroll):
-    """A scrollable map that keeps the current node in view."""
+    """A scrollable map that keeps the current node in view.
+
+    It is as wide as its longest line needs, up to what the screen can spare beside the node
+    (see :func:`fitted_width`); only then are titles cut.
+    """
+
+    _longest = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="flow-map-text")
@@ -67,9 +97,16 @@ class FlowMap(VerticalScroll):
         """Redraw for the run's state and scroll the current node into view."""
         lines = map_lines(definition, state, roles=False)  # the side panel is narrow
         self.query_one("#flow-map-text", Static).update(lines_content(lines))
+        frame = self.styles.gutter.width + self.styles.scrollbar_size_vertical
+        self._longest = max((len(map_line.text) for map_line in lines), default=0) + frame
+        self.fit()
         row = current_line(lines)
         if row is not None:
             self.call_after_refresh(self._scroll_to_row, row)
+
+    def fit(self) -> None:
+        """Size the map for its lines and the screen's current width."""
+        self.styles.width = fitted_width(self._longest, self.app.size.width)
 
     def _scroll_to_row(self, row: int) -> None:
         self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
