@@ -59,13 +59,13 @@ def build(tmp_path: Path) -> tuple[Path, Path, str, str]:
         target.record(5, "eu")
         target.note("paged twice")
         target.complete()
-        target.choose(0)  # 10
+        target.accept_role()  # 10: the decision is the incident commander's
         other = journal.start_run(
             load_file(REPO / "processes" / "refund-approval.toml"), "Cy", "customer-request"
         )
         other.check(0)
         copy(db, early)
-        target.check(0)  # 11
+        target.choose(0)  # 11
         target.hand_over("Bob", "shift change")  # 12
     return db, early, target.run_id, other.run_id
 

@@ -82,7 +82,8 @@ def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, st
         for note in s.notes:
             on = item_text(d, note.node, note.item) or node_title(d, note.node)
             where = f" on {on}" if note.node else ""
-            parts += ["\n  ", (f"{note.ts[11:16]} {note.actor}{where}: ", "$text-muted"), note.text]
+            text = note.text.replace("\n", "\n    ")  # a note's later lines under its first
+            parts += ["\n  ", (f"{note.ts[11:16]} {note.actor}{where}: ", "$text-muted"), text]
     return parts
 
 
