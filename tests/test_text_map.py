@@ -135,7 +135,8 @@ LAB = load_file(BUNDLED / "lab-sample-intake.toml").definition
 def test_a_loop_is_drawn_with_a_back_arrow_and_a_forward_meeting_with_another() -> None:
     text = render_text(LAB, roles=False)
     assert "│    ↺ Inspect containers and paperwork" in text  # corrected paperwork: a loop
-    assert "├─ Yes, accept: add the deviation as a note on this run → ↪ Inspect containers and paperwork" in text
+    accept = "├─ Yes, accept: add the deviation as a note on this run"
+    assert f"{accept} → ↪ Inspect containers and paperwork" in text
     assert "└─ No, reject the shipment → ↪ Reject and document" in text
     assert "↺ Reject" not in text
 
@@ -156,7 +157,8 @@ def test_the_run_s_marks_follow_the_branch_it_took() -> None:
     texts = [line.text for line in lines]
     current = [i for i, line in enumerate(lines) if "▶" in line.text]
     assert len(current) == 1 and lines[current[0]].style == "current"
-    assert texts[current[0] - 1].endswith("├─ ✓ Yes, accept: add the deviation as a note on this run")
+    accepted = "├─ ✓ Yes, accept: add the deviation as a note on this run"
+    assert texts[current[0] - 1].endswith(accepted)
     untaken = next(line for line in lines if line.text.startswith("├─ Yes"))
     assert untaken.text == "├─ Yes → ↪ Inspect containers and paperwork"
     assert untaken.style == "possible"
