@@ -193,6 +193,13 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
                 run.pause("Waiting for a colleague")
             return
         stop_at -= 1
+        if run.state.awaiting_role is not None:  # a hand-over point: the next role acts
+            clock.now += rng.randint(5, 90) * 1000
+            others = [n for n in team if n != run.state.operator]
+            if others and rng.random() < 0.5:
+                run.hand_over(rng.choice(others), "Next role")
+            else:
+                run.accept_role()
         if rng.random() < 0.03 and len(team) > 1:
             run.hand_over(rng.choice([n for n in team if n != run.state.operator]), "Shift change")
         if node in d.decisions:
