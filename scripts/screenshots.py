@@ -21,6 +21,7 @@ from pathlib import Path
 from unittest import mock
 
 from screenshot_journal import fill_journal
+from textual.pilot import Pilot
 
 from procedo.config import Paths
 from procedo.tui import StartRequest, make_app
@@ -60,25 +61,24 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         clock.now += 95_000
-        await pilot.press("space", "down", "space", "down", "space", "down", "space")
+        # the cursor moves to the next open item by itself after each tick or value
+        await pilot.press("space", "space", "space", "space")
         await pilot.pause()
         await pilot.press(*"09:41 UTC", "enter")
         await pilot.pause()
-        await pilot.press("down", "space")
+        await pilot.press("space")
         await pilot.pause()
         await pilot.press(*"12.5", "enter")
-        await pilot.pause()
-        await pilot.press("down")
         clock.now += 140_000
         await pilot.pause()
         save(app, "step")
         await pilot.press("space")
         await pilot.pause()
         await pilot.press("1", "c")
-        await pilot.pause()
+        await act_as_next_role(pilot)  # the decision is the incident commander's
         save(app, "decision")
         await pilot.press("1")
-        await pilot.pause()
+        await act_as_next_role(pilot)  # mitigating is the on-call engineer's again
         await pilot.press("d")
         await pilot.pause()
         save(app, "map")
@@ -89,7 +89,7 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         await pilot.press(*"No deploy in the last 24 h", "enter")
         await pilot.pause()
         clock.now += 600_000
-        await pilot.press("down", "space", "c")
+        await pilot.press("space", "c")
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()
@@ -110,6 +110,13 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         await pilot.pause(0.5)
         save(app, "metrics")
     return saved
+
+
+async def act_as_next_role(pilot: Pilot[None]) -> None:
+    """At a hand-over point: wait out its guard against early keys, then act as the role."""
+    await pilot.pause(0.7)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def _shoot_browser(paths: Paths) -> Path | None:
