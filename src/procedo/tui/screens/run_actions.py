@@ -39,6 +39,7 @@ class RunActions(_Base):
         run: Run
         read_only: bool
         read_only_reason: str
+        _shown_node: int | None
 
         def refresh_view(self) -> None: ...
         def show_status(self, message: str, kind: str = "ok") -> None: ...
@@ -334,6 +335,7 @@ class RunActions(_Base):
             if result is not None:
                 self.read_only = False
                 self.read_only_reason = ""
+                self._shown_node = None  # as on opening: the cursor on the first open item
                 operator = self.run.state.operator
                 if self.run.state.status == "paused":  # _act redraws and says how it went
                     self._act(self.run.resume, f"taken over by {operator} and resumed")
