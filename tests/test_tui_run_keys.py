@@ -206,3 +206,24 @@ async def test_resuming_at_a_hand_over_point_shows_it_again(tmp_path: Path) -> N
         await pilot.press("1")
         await pilot.pause()
         assert screen.run.state.current_node == "inspect"
+
+
+async def test_space_never_undoes_and_the_cursor_stops_at_the_ends(tmp_path: Path) -> None:
+    app = app_for(make_paths(tmp_path), start=LAB)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = _screen(app)
+        await pilot.press("space", "space")  # the critical gloves item, then the packaging
+        await pilot.pause()
+        seq = screen.run.state.last_seq
+        await pilot.press("k", "k", "k", "space")  # back on the done critical item
+        await pilot.pause()
+        assert _highlighted(screen) == 0, "k stops at the first item"
+        assert screen.run.state.last_seq == seq, "space on a done item journaled something"
+        assert screen.run.state.current.mark(0).checked  # type: ignore[union-attr]
+        assert "already ticked: delete clears it" in widget_text(app, "#status")
+        await pilot.press(*["j"] * 9)
+        assert _highlighted(screen) == 5, "j stops at the last item (no wrap to the done one)"
+        await pilot.press("k", "k", "k", "k", "k", "delete")  # clearing is deliberate
+        await pilot.pause()
+        assert not screen.run.state.current.mark(0).checked  # type: ignore[union-attr]

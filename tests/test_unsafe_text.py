@@ -387,6 +387,7 @@ def test_the_content_builders_show_escapes() -> None:
     assert lit("one\ntwo\u202e\tend").plain == "one\ntwo\\u202e    end"
     assert line(("t\x1b", "bold"), "\n", "n\x9b").plain == "t\\x1b\nn\\x9b"
     assert cell("a\nb\x08").plain == "a b\\x08"
+    assert cell("Line\u2028Sep\x85").plain == "Line\\u2028Sep\\x85"  # not folded to spaces
     assert lit("C:\\temp [b]").plain == "C:\\temp [b]"  # ordinary text is unchanged
 
 

@@ -11,6 +11,8 @@ instructions), tabs become spaces; a table cell is always one line.
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.content import Content
 
@@ -18,6 +20,7 @@ from procedo.render.durations import duration as render_duration
 from procedo.safe_text import first_unsafe, visible
 
 Part = str | Content | tuple[str, str]
+_BLANKS = re.compile(r"[ \t\r\n]+")
 
 TAB_SIZE = 4
 
@@ -43,7 +46,9 @@ def cell(text: object, style: str = "", max_width: int = 0) -> Text:
 
     ``max_width`` shortens long text with an ellipsis so a table fits 80 columns.
     """
-    value = visible(" ".join(str(text).split()))
+    # only spaces, tabs and line breaks fold to one space: str.split() would also turn
+    # U+2028, U+0085 or U+001C-001F into spaces before visible() could show them
+    value = visible(_BLANKS.sub(" ", str(text)).strip(" "))
     if max_width and len(value) > max_width:
         value = value[: max_width - 1] + "…"
     return Text(value, style=style, no_wrap=True, overflow="ellipsis")

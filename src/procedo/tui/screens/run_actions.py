@@ -112,7 +112,9 @@ class RunActions(_Base):
     # -- actions --------------------------------------------------------------------------
 
     def action_toggle(self) -> None:
-        """Tick or untick; on a record item, ask for the value."""
+        """Tick the item; on a record item, ask for the value. Never undoes: a tick or a
+        not-applicable mark is cleared only with ``delete``, so a stray ``space`` on a done
+        item (someone else's, or after a quick ``j`` too many) changes nothing."""
         index = self._item_index()
         if index is None or not self._writable():
             return
@@ -120,11 +122,11 @@ class RunActions(_Base):
         assert step is not None and visit is not None
         item, mark = step.items[index], visit.mark(index)
         if mark.na_reason is not None:
-            self._act(lambda: self.run.uncheck(index), f"{item.text!r}: not applicable cleared")
+            self.show_status(f"{item.text!r} is marked not applicable: delete clears it", "refused")
         elif item.record:
             self._ask_value(index)
         elif mark.checked:
-            self._act(lambda: self.run.uncheck(index), f"{item.text!r} unticked")
+            self.show_status(f"{item.text!r} is already ticked: delete clears it", "refused")
         elif self._act(lambda: self.run.check(index), f"{item.text!r} ticked"):
             self.move_to_next_open(index)
 

@@ -115,6 +115,26 @@ class Checklist(OptionList):
     height (the usual case: a tick changes ``[ ]`` to ``[✓]``), else falls back to it.
     """
 
+    def action_cursor_down(self) -> None:
+        """Down to the next row; at the last one, stay: a list of work does not wrap round
+        (a quick ``j j j`` past the end must not land on the first, done, item)."""
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        """Up to the previous row; at the first one, stay."""
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        if self.highlighted is None:
+            super().action_cursor_down() if direction > 0 else super().action_cursor_up()
+            return
+        index = self.highlighted + direction
+        while 0 <= index < self.option_count:
+            if not self.get_option_at_index(index).disabled:
+                self.highlighted = index
+                return
+            index += direction
+
     def set_prompt(self, index: int, prompt: Content) -> None:
         """Replace the prompt of the option at ``index``."""
         if not self._replace_in_place(index, prompt):
