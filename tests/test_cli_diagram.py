@@ -68,10 +68,14 @@ def test_a_file_path_works_too(tmp_path: Path) -> None:
     assert result.output.startswith('digraph "incident-response" {')
 
 
-def test_output_file_is_written_and_replaced(tmp_path: Path) -> None:
+def test_output_file_is_written_and_replaced_only_with_force(tmp_path: Path) -> None:
     target = tmp_path / "map.mmd"
     target.write_text("old", encoding="utf-8")
     result = run("diagram", "incident-response", "--detail", "-o", str(target))
+    assert result.exit_code == 1
+    assert "already exists; add --force to replace it" in result.output
+    assert target.read_text(encoding="utf-8") == "old"
+    result = run("diagram", "incident-response", "--detail", "-o", str(target), "--force")
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == render_mermaid(
         load_file(INCIDENT).definition, detail=True

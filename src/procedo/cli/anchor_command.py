@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
-from procedo.cli.files import write_file
+from procedo.cli.files import write_or_print
 from procedo.cli.runs import journal_for
 from procedo.journal.anchor import make_anchor
 from procedo.journal.verify import verify_journal
@@ -32,14 +30,7 @@ def anchor_command(obj: ProcedoContext, output: str | None, force: bool) -> None
                 echo(str(breach), err=True)
             fail("the journal is not intact (see above): no anchor made")
         text = make_anchor(journal)
-    if output is None:
-        click.echo(text, nl=False)
+    target = write_or_print(output, text, force=force)
+    if target is None:
         return
-    target = Path(output)
-    try:
-        write_file(target, text, force=force)
-    except FileExistsError:
-        fail(f"{target} already exists; add --force to replace it")
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror or error}")
     click.echo(f"Wrote {target}: {report.runs_checked} run(s) anchored.", err=True)

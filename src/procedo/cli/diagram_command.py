@@ -91,7 +91,8 @@ def render(
 )
 @click.option("--version", "version", metavar="V", help="With --metrics: only runs of version V.")
 @click.option("--include-practice", is_flag=True, help="With --metrics: count practice runs too.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (replaced).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @add_path_options
 @pass_procedo
 def diagram_command(
@@ -103,6 +104,7 @@ def diagram_command(
     version: str | None,
     include_practice: bool,
     output: str | None,
+    force: bool,
 ) -> None:
     """Draw the map of PROCESS (an id, or a path to a .toml file).
 
@@ -116,14 +118,9 @@ def diagram_command(
     loaded = load_process(obj, process)
     figures = journal_figures(obj, loaded.id, version, include_practice) if metrics else None
     text = render(loaded.definition, fmt, detail=detail, figures=figures)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from procedo.cli.files import write_file
+    from procedo.cli.files import write_or_print
 
-    target = Path(output)
-    try:
-        write_file(target, text, force=True)
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror or error}")
+    target = write_or_print(output, text, force=force)
+    if target is None:
+        return
     echo(f"Wrote {target}: the {fmt} map of {loaded.id}.", err=True)

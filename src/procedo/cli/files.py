@@ -39,3 +39,24 @@ def write_file(target: Path, text: str, *, force: bool) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
+
+
+def write_or_print(output: str | None, text: str, *, force: bool) -> Path | None:
+    """Print ``text`` when no ``-o FILE`` was given, else write it (never replacing an existing
+    file without ``force``); the file written, or ``None`` when printed. A refused or failed
+    write ends the command with a clear message and exit 1."""
+    import click
+
+    from procedo.cli.common import fail
+
+    if output is None:
+        click.echo(text, nl=False)
+        return None
+    target = Path(output)
+    try:
+        write_file(target, text, force=force)
+    except FileExistsError:
+        fail(f"{target} already exists; add --force to replace it")
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+    return target

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import click
 
@@ -17,7 +16,7 @@ from procedo.cli.common import (
     print_json,
     print_table,
 )
-from procedo.cli.files import write_file
+from procedo.cli.files import write_or_print
 from procedo.cli.runs import journal_for, short_time
 from procedo.engine import STATUSES
 from procedo.journal import Journal
@@ -212,16 +211,9 @@ def export_command(
     with journal_for(obj) as journal:
         record = load_run_record(journal, journal.resolve_run_id(run))
     text = _FORMATS[fmt](record)
-    if output is None:
-        click.echo(text, nl=False)
+    target = write_or_print(output, text, force=force)
+    if target is None:
         return
-    target = Path(output)
-    try:
-        write_file(target, text, force=force)
-    except FileExistsError:
-        fail(f"{target} already exists; add --force to replace it")
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror or error}")
     echo(
         f"Wrote {target}: run {record.run_id[:8]}, {plural(record.last_seq, 'event')}, "
         f"last hash {record.last_hash[:16]}...",
