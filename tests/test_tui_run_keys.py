@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList, TextArea
 
 from procedo.engine.run import MAX_TEXT
@@ -186,7 +187,10 @@ async def test_a_note_may_span_lines_and_says_what_it_is_about(tmp_path: Path) -
         assert len(screen.run.state.notes) == 1
 
 
-async def test_resuming_at_a_hand_over_point_shows_it_again(tmp_path: Path) -> None:
+async def test_resuming_at_a_hand_over_point_shows_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROCEDO_OPERATOR", LAB.operator)  # the same person goes on
     paths = make_paths(tmp_path)
     app = app_for(paths, start=LAB)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -195,7 +195,9 @@ async def test_abort_asks_reason_and_confirmation(tmp_path: Path) -> None:
     assert row["status"] == "aborted" and row["abort_reason"] == "Customer withdrew the request"
 
 
-async def test_quit_leaves_the_run_paused_and_it_resumes(tmp_path: Path) -> None:
+async def test_quit_leaves_the_run_paused_and_it_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = make_paths(tmp_path)
     clock = FakeClock(step=1000)
     app = app_for(paths, start=_start("incident-response"), clock=clock)
@@ -212,6 +214,7 @@ async def test_quit_leaves_the_run_paused_and_it_resumes(tmp_path: Path) -> None
     with Journal(paths.db) as journal:
         assert journal.run_row(run.run_id)["status"] == "paused"
         assert journal.rows("SELECT count(*) AS n FROM leases")[0]["n"] == 0
+    monkeypatch.setenv("PROCEDO_OPERATOR", run.state.operator)  # the same person goes on
     app = app_for(paths, clock=clock)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
@@ -422,3 +425,33 @@ async def test_taking_over_a_paused_run_resumes_it_and_says_so(tmp_path: Path) -
         assert screen.run.state.status == "active"
         assert "taken over by Bob and resumed" in str(screen.query_one("#status").render())
     holder.close()
+
+
+async def test_resuming_as_someone_else_asks_who_goes_on_and_journals_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=_start("incident-response"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        run = app.screen.run  # type: ignore[attr-defined]
+        await pilot.press("space", "q")
+        await pilot.pause()
+    last = run.state.operator
+    monkeypatch.setenv("PROCEDO_OPERATOR", "Zoe")  # another person at the shared workstation
+    app = app_for(paths, resume=run.run_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, RunScreen), "resumed under the last name unasked"
+        assert f"Last worked by {last}" in " ".join(
+            str(w.render()) for w in app.screen.query(".dialog-hint")
+        )
+        await pilot.press("enter")  # the suggested name: the person at the keyboard
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert screen.run.state.operator == "Zoe"
+    with Journal(paths.db) as journal:
+        kinds = [e.kind for e in journal.events(run.run_id)]
+    assert kinds[-3:] == ["resume", "handover", "pause"], kinds  # paused again on leaving

@@ -457,7 +457,12 @@ async def test_the_tui_shows_a_hostile_journal_as_escapes(
 
         app.pop_screen()
         await pilot.pause()
-        app.resume_run(run_id)
+        app.resume_run(run_id)  # who goes on? The last operator's name is shown escaped
+        await pilot.pause()
+        assert "Last worked by Ann \\x1b[2J" in widget_text(app, ".dialog-hint")
+        assert_safe(screen_text(app))
+        assert app.screen.query_one("#operator, #dialog-input", Input).value == ""
+        await pilot.press(*"Eve", "enter")
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)

@@ -194,19 +194,62 @@ class ProcedoApp(App[None]):
         assert self.workspace is not None
         try:
             opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
-            if not opened.read_only and opened.run.state.status == "paused":
-                opened.run.resume()
         except (RunError, JournalError) as error:
             self.notify(str(error), title="Cannot open the run", severity="error", markup=False)
             return
         if opened.run.state.finished:
             self.show_summary(opened.run)
             return
+        if not opened.read_only and self._ask_who_resumes(opened.run):
+            return  # the dialog goes on with it
+        if not opened.read_only and opened.run.state.status == "paused":
+            try:
+                opened.run.resume()
+            except (RunError, JournalError) as error:
+                self.notify(str(error), title="Not resumed", severity="error", markup=False)
+                return
         reason = self.workspace.read_only_message
         if opened.read_only and not reason:
             sink_reason = getattr(opened.run.sink, "reason", "")
             reason = str(sink_reason)
         self.show_run(opened.run, read_only=opened.read_only, reason=reason)
+
+    def _ask_who_resumes(self, run: Run) -> bool:
+        """When the person at the keyboard (login name or PROCEDO_OPERATOR) is not the run's
+        last operator, ask who is going on with it, so work on a shared workstation is never
+        journaled under the last name by default. True when the dialog was shown."""
+        from procedo.engine.run import MAX_NAME, clean_name
+        from procedo.journal.store import default_operator
+        from procedo.tui.screens.dialogs import TextPrompt
+
+        here, last = default_operator(), run.state.operator
+        if not here or here == last:
+            return False
+
+        def submit(name: str) -> None:
+            who = clean_name(name)
+            if run.state.status == "paused":
+                run.resume()
+            if who != run.state.operator:
+                run.hand_over(who, "resumed at the keyboard by another operator")
+
+        def after(result: object) -> None:
+            if result is not None:
+                self.show_run(run, read_only=False)
+
+        self.push_screen(
+            TextPrompt(
+                "Who is going on with this run?",
+                hint=f"Last worked by {shown(last)}. Work from here on is journaled under the "
+                "name below; keep the last operator's name only if that is you.",
+                value=here,
+                submit=submit,
+                max_length=MAX_NAME,
+                what="operator name",
+            ),
+            after,
+        )
+        return True
 
     def refuse_if_read_only(self, what: str) -> bool:
         """True (and say why) when the journal can only be read."""
