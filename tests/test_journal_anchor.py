@@ -258,6 +258,65 @@ def test_edits_of_the_derived_tables_are_caught(tmp_path: Path, sql: str, found:
     assert found in result.output and other not in result.output
 
 
+IR_RUNS = "WHERE process_id = 'incident-response'"
+
+
+@pytest.mark.parametrize(
+    ("sql", "found"),
+    [
+        ("UPDATE runs SET target_ms = 1 " + IR_RUNS, "target_ms is 1, its definition gives"),
+        (
+            "UPDATE definitions SET target_ms = 1 " + IR_RUNS,
+            "definition's target_ms is 1, its text gives 2700000",
+        ),
+        (
+            "UPDATE definitions SET process_id = 'forged' " + IR_RUNS,
+            "definition's process_id is 'forged', its text gives 'incident-response'",
+        ),
+        ("UPDATE runs SET repeats = '{\"mitigate\": 5}' " + IR_RUNS, "repeats is"),
+        ("UPDATE runs SET trigger = 'forged' " + IR_RUNS, "trigger is 'forged'"),
+        ("UPDATE runs SET operators = '[\"Ann\"]' " + IR_RUNS, "operators is"),
+        ("UPDATE runs SET abort_reason = 'forged' " + IR_RUNS, "abort_reason is 'forged'"),
+        ("UPDATE runs SET started_at = '2020-01-01T00:00:00.000Z' " + IR_RUNS, "started_at"),
+        ("UPDATE runs SET updated_at = '2020-01-01T00:00:00.000Z' " + IR_RUNS, "updated_at"),
+        ("UPDATE visits SET process_version = '9' " + IR_RUNS, "process_version is '9'"),
+        ("UPDATE visits SET practice = 1 " + IR_RUNS, "practice is 1"),
+        ("UPDATE visits SET definition_hash = 'x' " + IR_RUNS, "definition_hash is 'x'"),
+        ("UPDATE visits SET kind = 'end' " + IR_RUNS, "kind is 'end'"),
+        ("UPDATE visits SET entered_at = '2020-01-01T00:00:00.000Z' " + IR_RUNS, "entered_at"),
+        ("UPDATE visits SET left_at = NULL " + IR_RUNS, "left_at is None"),
+        ("UPDATE visits SET process_id = 'forged' " + IR_RUNS, "process_id is 'forged'"),
+    ],
+)
+def test_edits_of_every_derived_column_are_caught(tmp_path: Path, sql: str, found: str) -> None:
+    """Each column the events or the definition text determine (target, loops, times, the
+    visits' copies of the run's columns) is compared: stats read them."""
+    db, _, target, other = build(tmp_path)
+    tamper(db, (sql, ()))
+    with Journal(db) as journal:
+        report = verify_journal(journal)
+    assert [b.run_id for b in report.breaches] == [target]
+    assert found in report.breaches[0].reason
+    result = procedo(db, "verify")
+    assert result.exit_code == 1
+    assert found in result.output and other not in result.output
+
+
+def test_a_forged_target_in_both_tables_is_caught(tmp_path: Path) -> None:
+    """The reviewers' case: runs and definitions both set to a 1 ms target, so stats says 0 %
+    on target; the definition's column is checked against its text."""
+    db, _, target, _ = build(tmp_path)
+    tamper(
+        db,
+        ("UPDATE runs SET target_ms = 1", ()),
+        ("UPDATE definitions SET target_ms = 1", ()),
+    )
+    result = procedo(db, "verify")
+    assert result.exit_code == 1
+    assert f"run {target}: run record: its stored definition's target_ms is 1" in result.output
+    assert "2 run(s) NOT intact" in result.output
+
+
 def test_anchor_never_replaces_a_file_without_force(tmp_path: Path) -> None:
     db, *_ = build(tmp_path)
     kept = tmp_path / "anchor.txt"

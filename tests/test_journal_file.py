@@ -130,17 +130,34 @@ def test_a_new_journal_and_its_wal_files_are_for_the_owner_only(
         os.umask(old)
 
 
-@pytest.mark.parametrize("folder_mode", [0o2755, 0o775])
-def test_a_journal_in_a_shared_folder_follows_the_umask(
-    folder: Path, incident: LoadedProcess, folder_mode: int
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077], ids=oct)
+@pytest.mark.parametrize("folder_mode", [0o2775, 0o2755, 0o775], ids=oct)
+def test_a_journal_in_a_shared_folder_is_for_the_group_whatever_the_umask(
+    folder: Path, incident: LoadedProcess, folder_mode: int, umask: int
 ) -> None:
+    """Group read and write, nobody else: with umask 022 it was 0644, world-readable and
+    still not writable by the group."""
     folder.chmod(folder_mode)
-    old = os.umask(0o002)
+    old = os.umask(umask)
     try:
         with Journal(folder / "procedo.db") as journal:
             journal.start_run(incident, "Ann", "pager")
-            assert _mode(folder / "procedo.db") == 0o664
-            assert _mode(folder / "procedo.db-wal") == 0o664
+            names = ("procedo.db", "procedo.db-wal", "procedo.db-shm")
+            assert {name: _mode(folder / name) for name in names} == dict.fromkeys(names, 0o660)
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize("umask", [0o002, 0o077], ids=oct)
+def test_a_private_journal_is_0600_whatever_the_umask(
+    folder: Path, incident: LoadedProcess, umask: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        with Journal(folder / "procedo.db") as journal:
+            journal.start_run(incident, "Ann", "pager")
+            names = ("procedo.db", "procedo.db-wal", "procedo.db-shm")
+            assert {name: _mode(folder / name) for name in names} == dict.fromkeys(names, 0o600)
     finally:
         os.umask(old)
 

@@ -334,3 +334,40 @@ def test_the_default_operator_falls_back_to_the_login_name(
     assert default_operator() == "login-name"
     monkeypatch.setenv("PROCEDO_OPERATOR", "Ann")
     assert default_operator() == "Ann"
+
+
+def test_a_hand_over_renames_the_lease_so_others_see_who_drives(
+    sessions: list[Journal], db: Path, incident: LoadedProcess
+) -> None:
+    ann, bob, _ = sessions
+    run = ann.start_run(incident, "Ann", "pager")
+    run.hand_over("Bob", "shift change")
+    assert lease_row(db, run.run_id) == (ann.token, os.getpid(), this_host(), "Bob")
+    opened = bob.open_run(run.run_id)
+    assert opened.read_only
+    assert opened.holder is not None and opened.holder.operator == "Bob"
+    assert opened.holder.describe().startswith("Bob (process ")
+    run.hand_over("Cy")  # the session's lease follows every hand-over, in the same commit
+    assert lease_row(db, run.run_id)[3] == "Cy"  # type: ignore[index]
+
+
+def test_a_crash_after_a_hand_over_names_who_was_driving(
+    sessions: list[Journal], db: Path, incident: LoadedProcess
+) -> None:
+    ann, bob, _ = sessions
+    run = ann.start_run(incident, "Ann", "pager")
+    run.hand_over("Bob", "shift change")
+    run.check(0)
+    with sqlite3.connect(db) as conn:  # the session dies without leaving the run
+        conn.execute(
+            "UPDATE leases SET token = 'crashed-session', pid = ? WHERE run_id = ?",
+            (dead_pid(), run.run_id),
+        )
+    opened = bob.open_run(run.run_id)
+    takeover = bob.events(run.run_id)[-1]
+    assert takeover.kind == "takeover" and takeover.actor == "Bob"
+    assert takeover.reason is not None
+    assert takeover.reason.startswith("the previous session (Bob (process ")
+    assert "Ann" not in takeover.reason
+    assert lease_row(db, run.run_id)[3] == "Bob"  # type: ignore[index]
+    assert not opened.read_only

@@ -80,3 +80,11 @@ def write_lease(
         "acquired_at = excluded.acquired_at",
         (run_id, token, os.getpid(), this_host(), operator, now_iso),
     )
+
+
+def rename_lease(conn: sqlite3.Connection, run_id: str, token: str, operator: str) -> None:
+    """Name ``operator`` as the one driving under the session ``token``'s lease (a hand-over
+    within the session; inside the caller's transaction)."""
+    conn.execute(
+        "UPDATE leases SET operator = ? WHERE run_id = ? AND token = ?", (operator, run_id, token)
+    )

@@ -4,8 +4,9 @@ A journal records who did what and when, so a new one is created ``0600`` (SQLit
 ``-wal`` and ``-shm`` files the mode of the main file). A folder is *shared* when it is
 group-writable or has the set-group-id bit (the usual set-up for a team folder,
 ``chmod 2775``), and is not writable by everyone (as ``/tmp`` is): there the new journal is
-created ``0666`` less the umask (``0664`` with the usual team umask ``002``), so the group can
-use it. An existing journal's mode is never changed.
+created ``0660``, so the group can write it and nobody else can read it. Both modes are set
+exactly, whatever the umask (with the common umask ``022`` a shared journal would otherwise be
+world-readable and not writable by the group). An existing journal's mode is never changed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import stat
 from pathlib import Path
 
 PRIVATE_MODE = 0o600
-SHARED_MODE = 0o666
+SHARED_MODE = 0o660
 
 
 def is_shared_folder(folder: Path) -> bool:
@@ -30,7 +31,7 @@ def is_shared_folder(folder: Path) -> bool:
 
 
 def create_new(path: Path) -> None:
-    """Create ``path`` empty, ``0600`` (or for the group in a shared folder), unless it exists.
+    """Create ``path`` empty, ``0600`` (``0660`` in a shared folder), unless it exists.
 
     An empty file is a valid new SQLite database. Failures are left for SQLite's own open to
     report, with its usual message.
@@ -39,4 +40,8 @@ def create_new(path: Path) -> None:
         return
     mode = SHARED_MODE if is_shared_folder(path.parent) else PRIVATE_MODE
     with contextlib.suppress(OSError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            os.fchmod(fd, mode)  # the umask narrowed the mode given to open; fchmod ignores it
+        finally:
+            os.close(fd)

@@ -14,7 +14,7 @@ from procedo.journal.errors import (
     StaleRunError,
     StorageError,
 )
-from procedo.journal.lease import is_live, read_lease, write_lease
+from procedo.journal.lease import is_live, read_lease, rename_lease, write_lease
 from procedo.journal.rows import run_row, upsert_sql, visit_row, write_marks, write_operators
 
 if TYPE_CHECKING:
@@ -121,6 +121,8 @@ class JournalSink:
             )
         if lease is None or lease.token != self.journal.token:
             write_lease(conn, first.run_id, self.journal.token, state.operator, first.ts)
+        elif lease.operator != state.operator:  # a hand-over: others must see who drives now
+            rename_lease(conn, first.run_id, self.journal.token, state.operator)
 
 
 class ReadOnlySink:

@@ -2,13 +2,15 @@
 
 What this can detect: an event edited, deleted, inserted or reordered; the ``runs`` row's last
 hash disagreeing with its events; a stored definition whose text no longer matches its hash;
-a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); a ``runs``, ``visits``,
-``marks`` or ``run_operators`` row that disagrees with what replaying the run's events gives,
-and a definition's title, version, nodes, items or options that disagree with its text
-(history and metrics read those rows, so an edit there would change the figures without
-touching a chain). What it cannot: someone who rewrites a whole chain consistently (and the
-runs row with it), or the newest events cut off together with the runs row, unless the end of
-the chain was kept elsewhere: :mod:`procedo.journal.anchor` checks a journal against that.
+a file whose pages SQLite itself finds damaged (``PRAGMA quick_check``); any column of a
+``runs``, ``visits``, ``marks`` or ``run_operators`` row that disagrees with what replaying the
+run's events gives (a run's ``target_ms`` with its definition's), and a definition's process
+id, title, version, target, nodes, items or options that disagree with its text (history and
+metrics read those rows, so an edit there would change the figures without touching a chain).
+Not compared: a definition's ``source_path`` and ``first_seen`` (no text determines them).
+What it cannot: someone who rewrites a whole chain consistently (and the runs row with it),
+or the newest events cut off together with the runs row, unless the end of the chain was kept
+elsewhere: :mod:`procedo.journal.anchor` checks a journal against that.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from procedo.engine import Event, chain_seed, replay
 from procedo.engine.errors import ReplayError
+from procedo.engine.targets import target_ms
 from procedo.journal.errors import JournalError, SchemaError
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.store import Journal
@@ -162,20 +165,13 @@ def _check_run_row(run: dict[str, object], count: int, journal: Journal) -> Brea
     return None
 
 
-DERIVED_RUN_COLUMNS = (
-    "process_id",
-    "process_version",
-    "operator",
-    "practice",
-    "status",
-    "current_node",
-    "end_node",
-    "success",
-    "duration_ms",
-    "last_seq",
-)
-"""The ``runs`` columns that history and metrics read, compared with a replay."""
-VISIT_COLUMNS = ("visit", "node", "outcome", "choice", "next_node", "duration_ms")
+RUN_KEY_COLUMNS = ("id", "definition_hash", "last_hash")
+"""The ``runs`` columns the chain itself checks (the seed and the last event)."""
+VISIT_KEY_COLUMNS = ("run_id",)
+
+
+def _compared(row: dict[str, object], keys: tuple[str, ...]) -> list[str]:
+    return [column for column in row if column not in keys]
 
 
 def check_derived_rows(
@@ -194,17 +190,21 @@ def check_derived_rows(
     except (JournalError, ReplayError) as error:
         return Breach(run_id, None, f"its events cannot be replayed: {error}")
     expected = run_row(state)
-    for column in DERIVED_RUN_COLUMNS:
+    expected["target_ms"] = target_ms(definition)
+    for column in _compared(expected, RUN_KEY_COLUMNS):
         if stored.get(column) != expected[column]:
+            source = "its definition gives" if column == "target_ms" else "its events give"
             return Breach(
                 run_id,
                 None,
                 f"the run record's {column} is {stored.get(column)!r}, "
-                f"its events give {expected[column]!r}",
+                f"{source} {expected[column]!r}",
             )
-    columns = ", ".join(VISIT_COLUMNS)
-    rows = journal.rows(f"SELECT {columns} FROM visits WHERE run_id = ? ORDER BY visit", (run_id,))
     replayed = [visit_row(state, visit) for visit in state.visits]
+    columns = _compared(replayed[0], VISIT_KEY_COLUMNS) if replayed else ["visit"]
+    rows = journal.rows(
+        f"SELECT {', '.join(columns)} FROM visits WHERE run_id = ? ORDER BY visit", (run_id,)
+    )
     if len(rows) != len(replayed):
         return Breach(
             run_id,
@@ -212,7 +212,7 @@ def check_derived_rows(
             f"the journal holds {len(rows)} visit rows, its events give {len(replayed)}",
         )
     for row, visit in zip(rows, replayed, strict=True):
-        for column in VISIT_COLUMNS:
+        for column in columns:
             if row[column] != visit[column]:
                 return Breach(
                     run_id,
@@ -231,7 +231,9 @@ def _definition_problems(journal: Journal) -> dict[str, str | None]:
     """Each stored definition's problem (None when intact): its text no longer matches its
     hash, or the columns and rows derived from it disagree with it."""
     result: dict[str, str | None] = {}
-    for stored in journal.rows("SELECT hash, title, version, toml FROM definitions"):
+    for stored in journal.rows(
+        "SELECT hash, process_id, title, version, target_ms, toml FROM definitions"
+    ):
         digest = stored["hash"]
         if hashlib.sha256(str(stored["toml"]).encode("utf-8")).hexdigest() != digest:
             result[digest] = _LOST

@@ -1,13 +1,14 @@
 """The derived tables that history and metrics read, compared with what the events and the
 stored definitions give: ``marks`` and ``run_operators`` of a run, and a definition's
-``title`` and ``version`` columns and its ``nodes``, ``items`` and ``options``
-rows. An edit there changes history and figures without touching any chain."""
+``process_id``, ``title``, ``version`` and ``target_ms`` columns and its ``nodes``, ``items``
+and ``options`` rows. An edit there changes history and figures without touching any chain."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from procedo.engine import RunState
+from procedo.engine.targets import target_ms
 from procedo.journal.rows import definition_rows, mark_rows
 from procedo.journal.store import Journal
 from procedo.model import ProcessDefinition
@@ -36,10 +37,16 @@ _TABLE_ORDER = {"nodes": "node", "items": "node, item", "options": "node, option
 
 
 def definition_problem(journal: Journal, digest: str, stored: dict[str, Any]) -> str | None:
-    """Why a stored definition's title, version, nodes, items or options disagree with its
-    text (already known to match its hash), or None."""
+    """Why a stored definition's process id, title, version, target, nodes, items or options
+    disagree with its text (already known to match its hash), or None."""
     definition = journal.definition(digest)
-    for column, value in (("title", definition.title), ("version", definition.version)):
+    derived = (
+        ("process_id", definition.id),
+        ("title", definition.title),
+        ("version", definition.version),
+        ("target_ms", target_ms(definition)),
+    )
+    for column, value in derived:
         if stored[column] != value:
             held = stored[column]
             return f"its stored definition's {column} is {held!r}, its text gives {value!r}"
