@@ -105,7 +105,7 @@ def test_a_page_holds_the_process_and_every_checklist(bundled: list[ProcessDefin
 
 def test_the_incident_page_reads_as_work_instructions() -> None:
     page = render_handbook(load_file(BUNDLED / "incident-response.toml").definition)
-    assert "3. [ ] ⚠ Confirm the alert is not a monitoring fault **(critical)**\n" in page
+    assert "3. [ ] ⚠ Check whether the alert is a monitoring fault **(critical)**\n" in page
     assert "5. [ ] Error rate: ____ % *(record: number, 0–100)*\n" in page
     assert "6. [ ] Affected region: ____ *(record: one of eu / us / apac)*\n" in page
     assert "2. [ ] Open an incident channel *(role: Incident commander)*\n" in page

@@ -39,7 +39,7 @@ next = "impact"
 items = [
   "Acknowledge the page",
   { text = "Open an incident channel", role = "ic" },
-  { text = "Confirm the alert is not a monitoring fault", critical = true },
+  { text = "Check whether the alert is a monitoring fault", critical = true },
   { text = "Time of first error (UTC)", record = "text" },
   { text = "Error rate", record = "number", unit = "%", min = 0, max = 100 },
   { text = "Affected region", record = "choice", choices = ["eu", "us", "apac"] },
