@@ -98,6 +98,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         self._prompts: list[Content] = []
         self._point: tuple[int, str] | None = None
         self._point_shown = 0.0
+        self._released = False  # paused and released on the way out (q, or as it unmounts)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -348,7 +349,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
 
     def leave_paused(self) -> None:
         """Pause the run and release it, so it can be resumed later (here or elsewhere)."""
-        if self.read_only or self.run.state.finished:
+        if self.read_only or self.run.state.finished or self._released:
             return
         workspace = getattr(self.app, "workspace", None)
         try:
@@ -356,6 +357,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
                 self.run.pause()
             if workspace is not None:
                 workspace.journal.release(self.run.run_id)
+            self._released = True
         except (RunError, JournalError) as error:
             with contextlib.suppress(Exception):  # the app may be shutting down
                 self.notify(
@@ -363,9 +365,17 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
                 )
 
     def action_leave(self) -> None:
-        """Leave the run paused and resumable (pausing happens as the screen unmounts)."""
+        """Leave the run paused and resumable, and go home with the cursor on it.
+
+        The pause is written before the screen goes, so that Home shows it at once
+        (on_unmount pauses too, for the other ways out: ctrl+q, the terminal closing).
+        """
+        self.leave_paused()
         self.app.pop_screen()
         self.app.go_home()  # type: ignore[attr-defined]
+        home = self.app.screen
+        if hasattr(home, "show_run"):
+            home.show_run(self.run.run_id)
 
 
 __all__ = ["Refused", "RunScreen"]
