@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import Refused, Run, RunError
@@ -28,6 +28,7 @@ from procedo.tui.widgets.checklist import (
     option_prompt,
 )
 from procedo.tui.widgets.flow_map import FlowMap
+from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.role_point import point_content
 from procedo.tui.widgets.run_header import RunHeader, header_content
 from procedo.tui.widgets.updates import same_content, set_only_class, update_static
@@ -118,7 +119,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
                     yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                     yield Static("", id="progress-label")
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_view()
