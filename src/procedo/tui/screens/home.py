@@ -149,8 +149,8 @@ class HomeScreen(Screen[None]):
         return max(12, width - (14 + 22 + 12 + 8 + 2)), max(16, width - (8 + 5 + 12 + 7 + 10 + 2))
 
     def show_run(self, run_id: str) -> None:
-        """Put the operator on ``run_id`` in the unfinished runs (after leaving that run)."""
-        self.refresh_data()
+        """Put the operator on ``run_id`` in the unfinished runs (after leaving that run;
+        app.go_home has just read the lists again)."""
         table = self.query_one("#unfinished", DataTable)
         if run_id in table.rows:
             table.move_cursor(row=table.get_row_index(run_id))
