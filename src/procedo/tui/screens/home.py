@@ -156,31 +156,14 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(run_id))
             table.focus()
 
-    @staticmethod
-    def _cursor_key(table: DataTable) -> str | None:
-        """The key of the highlighted row (None in an empty table)."""
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    @staticmethod
-    def _restore_cursor(table: DataTable, key: str | None, row: int) -> None:
-        """Highlight the row ``key`` again, or the row at the old place when it is gone."""
-        if not table.row_count:
-            return
-        if key is not None and key in table.rows:
-            table.move_cursor(row=table.get_row_index(key))
-        else:
-            table.move_cursor(row=min(row, table.row_count - 1))
-
     def _fill_tables(self) -> None:
         """Redraw both lists, each keeping its highlighted row, and the focus where it was."""
-        tables = [self.query_one("#unfinished", DataTable), self.query_one("#processes", DataTable)]
-        kept = [(self._cursor_key(t), t.cursor_row) for t in tables]
+        tables = [self.query_one("#unfinished", RowTable), self.query_one("#processes", RowTable)]
+        kept = [(t.cursor_key(), t.cursor_row) for t in tables]
         focused = self.focused
         self._fill_rows()
         for table, (key, row) in zip(tables, kept, strict=True):
-            self._restore_cursor(table, key, row)
+            table.restore_cursor(key, row)
         if focused in tables and not focused.display:  # its last row was filtered away
             next((t for t in tables if t.display and t.row_count), tables[1]).focus()
         elif focused in tables and self.focused is not focused:
