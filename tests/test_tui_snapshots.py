@@ -185,3 +185,21 @@ def test_home_with_broken_files_at_80_by_24(snap_compare, tmp_path: Path) -> Non
 def test_home_with_broken_files_at_60_by_20(snap_compare, tmp_path: Path) -> None:
     folder = _with_broken_files(tmp_path)
     assert snap_compare(_app(tmp_path, folder=folder), terminal_size=(60, 20))
+
+
+async def _open_metrics(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.app.workers.wait_for_complete()  # the figures are read in a thread
+    for _ in range(3):
+        await pilot.pause()
+
+
+def test_metrics_at_80_by_24(snap_compare, tmp_path: Path) -> None:
+    """Whole keys only in the footer (no "h Histo" under the ^p key)."""
+    assert snap_compare(_app(tmp_path), terminal_size=(80, 24), run_before=_open_metrics)
+
+
+def test_metrics_at_60_by_20(snap_compare, tmp_path: Path) -> None:
+    """Whole keys only in the footer (no "a This / a" under the ^p key)."""
+    assert snap_compare(_app(tmp_path), terminal_size=(60, 20), run_before=_open_metrics)

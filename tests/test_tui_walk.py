@@ -368,10 +368,10 @@ async def test_a_take_over_elsewhere_turns_an_open_dialog_and_the_screen_read_on
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RunScreen)
-        with Journal(paths.db) as other:
-            other.take_over(screen.run.run_id, "Bob", "Alice's terminal froze")
         await pilot.press("down", "down", "down", "down", "space")  # Error rate
         await pilot.pause()
+        with Journal(paths.db) as other:  # while the value dialog is open
+            other.take_over(screen.run.run_id, "Bob", "Alice's terminal froze")
         await pilot.press(*"12", "enter")
         await pilot.pause()
         assert "driven by Bob" in str(app.screen.query_one("#dialog-error").render())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from procedo.tui.text import lit
+from procedo.tui.widgets.footer import FittedFooter
 
 
 class FatalScreen(Screen[None]):
@@ -21,4 +22,4 @@ class FatalScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(lit(self.message), id="fatal-message")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)

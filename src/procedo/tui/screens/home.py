@@ -139,12 +139,7 @@ class HomeScreen(Screen[None]):
     def _refit(self) -> None:
         if self.query_one("#home-lists").size.width == self._filled_width:
             return
-        tables = list(self.query(DataTable))
-        rows = [table.cursor_row for table in tables]
         self._fill_tables()
-        for table, row in zip(tables, rows, strict=True):
-            if table.row_count:
-                table.move_cursor(row=min(row, table.row_count - 1))
 
     def _title_widths(self) -> tuple[int, int]:
         """How wide the Process column of each list may be so that every column shows."""
@@ -153,7 +148,29 @@ class HomeScreen(Screen[None]):
         # The other columns at their widest, two cells of padding each, and a scrollbar.
         return max(12, width - (14 + 22 + 12 + 8 + 2)), max(16, width - (8 + 5 + 12 + 7 + 10 + 2))
 
+    def show_run(self, run_id: str) -> None:
+        """Put the operator on ``run_id`` in the unfinished runs (after leaving that run;
+        app.go_home has just read the lists again)."""
+        table = self.query_one("#unfinished", DataTable)
+        if run_id in table.rows:
+            table.move_cursor(row=table.get_row_index(run_id))
+            table.focus()
+
     def _fill_tables(self) -> None:
+        """Redraw both lists, each keeping its highlighted row, and the focus where it was."""
+        tables = [self.query_one("#unfinished", RowTable), self.query_one("#processes", RowTable)]
+        kept = [(t.cursor_key(), t.cursor_row) for t in tables]
+        focused = self.focused
+        self._fill_rows()
+        for table, (key, row) in zip(tables, kept, strict=True):
+            table.restore_cursor(key, row)
+        if focused in tables and not focused.display:  # its last row was filtered away
+            next((t for t in tables if t.display and t.row_count), tables[1]).focus()
+        elif focused in tables and self.focused is not focused:
+            focused.focus()
+        self._show_detail()
+
+    def _fill_rows(self) -> None:
         now = self.app_clock()
         run_title, process_title = self._title_widths()
         unfinished = self.query_one("#unfinished", DataTable)
@@ -163,11 +180,12 @@ class HomeScreen(Screen[None]):
         ]
         for run in shown_runs:
             title = run.title + (" (practice)" if run.practice else "")
-            status = " ⏸" if run.status == "paused" else ""
+            # The marker first, so that a long node title never cuts it away.
+            status = "⏸ " if run.status == "paused" else "▶ "
             unfinished.add_row(
                 cell(title, max_width=run_title),
                 cell(run.operator, max_width=14),
-                cell(run.node_title + status, max_width=22),
+                cell(status + run.node_title, max_width=22),
                 cell(ago(run.updated_at, now)),
                 key=run.run_id,
             )
@@ -197,7 +215,6 @@ class HomeScreen(Screen[None]):
         total = len(self._summaries)
         count = f"{len(shown)} of {total}" if len(shown) != total else str(total)
         self.query_one("#processes-label", Static).update(lit(f"Processes ({count})"))
-        self._show_detail()
 
     def _figure_cells(self, summary: ProcessSummary, now: int) -> tuple[Text, Text]:
         """The Last run and Success cells of a process ("…" until the figures are read)."""

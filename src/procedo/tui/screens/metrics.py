@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
 from procedo.journal.figures import Metrics
@@ -19,6 +19,7 @@ from procedo.render.words import plural
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import duration, line, lit, percent
 from procedo.tui.widgets.flow_map import lines_content, map_lines
+from procedo.tui.widgets.footer import FittedFooter
 
 Parts = list[str | tuple[str, str]]
 BAR = 24
@@ -160,7 +161,7 @@ class MetricsScreen(Screen[None]):
             yield Static("", id="durations-label")
             yield Sparkline([], id="durations")
             yield Static("", id="metrics-map")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from procedo.engine import RunState
 from procedo.journal import Journal
@@ -16,6 +16,7 @@ from procedo.render.map_figures import MapFigures
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import line
 from procedo.tui.widgets.flow_map import current_line, lines_content, map_lines
+from procedo.tui.widgets.footer import FittedFooter
 
 LEGEND = "✓ done  ▶ here  ◇ decision  ↺ loop back  ↪ joins another branch  ● success  ✗ failure"
 
@@ -43,7 +44,7 @@ class MapScreen(Screen[None]):
         with ScrollableContainer(id="map-scroll"):
             yield Static("", id="map-text")
         yield Static(line((LEGEND, "$text-muted")), id="map-legend")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.redraw()

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import Refused, Run, RunError
@@ -28,6 +28,7 @@ from procedo.tui.widgets.checklist import (
     option_prompt,
 )
 from procedo.tui.widgets.flow_map import FlowMap
+from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.role_point import point_content
 from procedo.tui.widgets.run_header import RunHeader, header_content
 from procedo.tui.widgets.updates import same_content, set_only_class, update_static
@@ -98,6 +99,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         self._prompts: list[Content] = []
         self._point: tuple[int, str] | None = None
         self._point_shown = 0.0
+        self._released = False  # paused and released on the way out (q, or as it unmounts)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -117,7 +119,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
                     yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                     yield Static("", id="progress-label")
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -348,7 +350,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
 
     def leave_paused(self) -> None:
         """Pause the run and release it, so it can be resumed later (here or elsewhere)."""
-        if self.read_only or self.run.state.finished:
+        if self.read_only or self.run.state.finished or self._released:
             return
         workspace = getattr(self.app, "workspace", None)
         try:
@@ -356,6 +358,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
                 self.run.pause()
             if workspace is not None:
                 workspace.journal.release(self.run.run_id)
+            self._released = True
         except (RunError, JournalError) as error:
             with contextlib.suppress(Exception):  # the app may be shutting down
                 self.notify(
@@ -363,9 +366,17 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
                 )
 
     def action_leave(self) -> None:
-        """Leave the run paused and resumable (pausing happens as the screen unmounts)."""
+        """Leave the run paused and resumable, and go home with the cursor on it.
+
+        The pause is written before the screen goes, so that Home shows it at once
+        (on_unmount pauses too, for the other ways out: ctrl+q, the terminal closing).
+        """
+        self.leave_paused()
         self.app.pop_screen()
         self.app.go_home()  # type: ignore[attr-defined]
+        home = self.app.screen
+        if hasattr(home, "show_run"):
+            home.show_run(self.run.run_id)
 
 
 __all__ = ["Refused", "RunScreen"]

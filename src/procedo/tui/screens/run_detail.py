@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from procedo.engine import Event
 from procedo.journal import Journal
@@ -18,6 +18,7 @@ from procedo.tui.querying import query_in_thread
 from procedo.tui.screens.export_dialog import ask_export
 from procedo.tui.screens.summary import summary_parts
 from procedo.tui.text import cell, line, lit
+from procedo.tui.widgets.footer import FittedFooter
 
 
 def event_values(
@@ -57,7 +58,7 @@ class RunDetailScreen(Screen[None]):
                 yield Static("", id="event-detail")
             with VerticalScroll(id="detail-side"):
                 yield Static("", id="detail-facts")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline", DataTable)

@@ -4,6 +4,10 @@ Twice a second the screen asks its own SQLite connection for ``PRAGMA data_versi
 changes only when another connection committed something (a cheap read, no table touched).
 When it changed, the run is replayed from the journal in a thread worker (a read that could
 wait on the disk) and the screen redrawn from that state.
+
+A driving screen polls too: when the journal changed, it reads the run's lease and last
+event (two primary-key reads); once another session drives the run, the screen turns
+read-only at once, before anything more is typed into it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING
 from procedo.engine import Run, RunState
 from procedo.journal import Journal
 from procedo.journal.connection import open_read_only
+from procedo.journal.lease import is_live, read_lease
 from procedo.model import ProcessDefinition
 from procedo.tui.querying import query_in_thread
 
@@ -59,6 +64,21 @@ class ChangeWatch:
         self.version = version
         return True
 
+    def moved_away(self, run_id: str, token: str, last_seq: int) -> str | None:
+        """Why the session ``token`` no longer drives the run (None while it still does)."""
+        if self.conn is None:
+            return None
+        try:
+            lease = read_lease(self.conn, run_id)
+            row = self.conn.execute("SELECT last_seq FROM runs WHERE id = ?", (run_id,)).fetchone()
+        except sqlite3.Error:
+            return None  # the next save says what is wrong
+        if lease is not None and lease.token != token and is_live(lease, token):
+            return f"this run is now driven by {lease.describe()}; it is read-only here"
+        if row is not None and row[0] != last_seq:
+            return "this run was changed in another session; it is read-only here"
+        return None
+
     def close(self) -> None:
         """Close the connection."""
         if self.conn is not None:
@@ -68,7 +88,8 @@ class ChangeWatch:
 
 
 class RunFollow:
-    """Mixin for RunScreen: while it is read-only, follow the run in the journal."""
+    """Mixin for RunScreen: follow the run in the journal while read-only, and turn read-only
+    as soon as another session takes it over."""
 
     _watch: ChangeWatch | None = None
 
@@ -77,6 +98,8 @@ class RunFollow:
         read_only: bool
 
         def refresh_view(self) -> None: ...
+        def _become_read_only(self, reason: str) -> None: ...
+        def notify(self, message: str, **kwargs: object) -> None: ...
         def show_status(self, message: str, kind: str = "ok") -> None: ...
         def set_interval(self, interval: float, callback: object) -> object: ...
         @property
@@ -97,9 +120,18 @@ class RunFollow:
             self._watch = None
 
     def _follow_tick(self) -> None:
-        if self._watch is None or not self.read_only or not self._watch.changed():
-            return  # a driving screen shows its own writes: it only keeps the watch open
+        if self._watch is None or not self._watch.changed():
+            return
         run_id = self.run.run_id
+        if not self.read_only:  # a driving screen shows its own writes: is it still driving?
+            journal = getattr(getattr(self.app, "workspace", None), "journal", None)
+            if journal is None or self.run.state.finished:
+                return
+            reason = self._watch.moved_away(run_id, journal.token, self.run.state.last_seq)
+            if reason is None:
+                return
+            self._become_read_only(reason)
+            self.notify(reason[:1].upper() + reason[1:] + ".", severity="warning", markup=False)
 
         def compute(journal: Journal) -> tuple[ProcessDefinition, RunState]:
             return journal.load_state(run_id)

@@ -7,13 +7,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from procedo.engine import Run, RunState
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
 from procedo.render.export import item_text, node_title
 from procedo.tui.text import duration, line
+from procedo.tui.widgets.footer import FittedFooter
 
 
 def summary_content(run: Run) -> Content:
@@ -103,7 +104,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary-scroll"):
             yield Static(summary_content(self.run), id="summary")
-        yield Footer(compact=True)
+        yield FittedFooter(compact=True)
 
     def action_home(self) -> None:
         """Back to the home screen."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len
+from textual import events
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult, Location
 
@@ -21,6 +22,25 @@ from procedo.engine.run import MAX_NAME, MAX_TEXT
 def limit_message(what: str, limit: int) -> str:
     """What the operator is told when a field is full."""
     return f"The {what} is limited to {limit:,} characters: the rest was refused, the text kept."
+
+
+def paste_message(what: str, limit: int, *, joined: bool, kept: int, refused: int) -> str:
+    """What the operator is told when a paste was changed to fit: joined, cut, or both."""
+    parts = []
+    if joined:
+        parts.append(f"The pasted lines were joined with spaces: the {what} is one line.")
+    if refused:
+        parts.append(
+            f"The {what} is limited to {limit:,} characters: {kept:,} pasted characters were "
+            f"kept, the other {refused:,} refused."
+        )
+    return " ".join(parts)
+
+
+def one_line(text: str) -> tuple[str, bool]:
+    """``text`` on one line (its non-blank lines joined with spaces), and whether it had more."""
+    lines = [part for part in text.splitlines() if part.strip()]
+    return " ".join(lines), len(lines) > 1
 
 
 class _Teller:
@@ -50,6 +70,27 @@ class BoundedInput(Input):
     def restricted(self) -> None:
         """Refused past the limit: say so once (no bell)."""
         self._teller.tell(self, self.what, self.max_length or 0)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Paste all of it on one line, as much as fits, and say what was changed."""
+        event.stop()
+        event.prevent_default()  # Input's own paste keeps the first line only
+        text, joined = one_line(event.text)
+        if not text:
+            return
+        start, end = sorted(self.selection)
+        limit = self.max_length or 0
+        room = max(0, limit - (len(self.value) - (end - start))) if limit else len(text)
+        kept = text[:room]
+        if kept:
+            self.replace(kept, start, end)
+        refused = len(text) - len(kept)
+        if joined or refused:
+            self._teller.told = bool(refused)  # one word is enough for the keys that follow
+            message = paste_message(
+                self.what, limit, joined=joined, kept=len(kept), refused=refused
+            )
+            self.notify(message, severity="warning", markup=False)
 
     def watch_value(self, value: str) -> None:
         if len(value) < (self.max_length or 0):
@@ -105,6 +146,28 @@ class BoundedTextArea(TextArea):
             return None
         return super()._replace_via_keyboard(insert, start, end)
 
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Paste as much as fits, and say how much of the paste was refused."""
+        event.stop()
+        event.prevent_default()  # TextArea's own paste refuses the whole of a long one
+        if self.read_only:
+            return
+        start, end = self.selection
+        room = max(0, self.max_length - (self._length - self._removed(start, end)))
+        text = event.text
+        if len(text) > room:
+            self._teller.told = True
+            message = paste_message(
+                self.what, self.max_length, joined=False, kept=room, refused=len(text) - room
+            )
+            self.notify(message, severity="warning", markup=False)
+            if not room:
+                return
+            text = text[:room]
+        if result := self._replace_via_keyboard(text, start, end):
+            self.move_cursor(result.end_location)
+            self.focus()
+
     def edit(self, edit: Edit) -> EditResult:
         removed = self._removed(edit.from_location, edit.to_location)
         result = super().edit(edit)
@@ -144,5 +207,7 @@ __all__ = [
     "BoundedTextArea",
     "limit_message",
     "name_input",
+    "one_line",
+    "paste_message",
     "text_input",
 ]

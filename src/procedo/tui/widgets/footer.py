@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from textual.widgets import Footer
 
+MAX_TRIES = 20
+"""How many refreshes the footer waits for its keys to be laid out before giving up."""
+
 
 class FittedFooter(Footer):
     """The compact footer, without partly shown keys."""
@@ -21,10 +24,22 @@ class FittedFooter(Footer):
         await super().recompose()
         self.call_after_refresh(self._fit)
 
+    _tries = 0
+
     def _fit(self) -> None:
         """Hide the keys that end past the docked palette key (from widths: no regions,
-        which may still be those of the last layout)."""
+        which may still be those of the last layout).
+
+        Keys just recomposed (the bindings changed) have no width until they are laid out,
+        which can be a few refreshes later (under a dialog, say): then it tries again.
+        """
         children = list(self.children)
+        if not self.size.width or any(not c.outer_size.width for c in children if c.display):
+            if self._tries < MAX_TRIES:
+                self._tries += 1
+                self.call_after_refresh(self._fit)
+            return
+        self._tries = 0
         docked = [c for c in children if c.has_class("-command-palette")]
         room = self.size.width - sum(c.outer_size.width + c.styles.margin.width for c in docked)
         x = 0
