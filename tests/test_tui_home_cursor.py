@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 
 from procedo.journal import Journal
@@ -64,7 +65,10 @@ async def test_home_keeps_the_focused_unfinished_run_after_a_refresh(tmp_path: P
         assert home.focused is unfinished and _key(unfinished) == chosen
 
 
-async def test_leaving_a_run_highlights_it_paused_and_enter_resumes_it(tmp_path: Path) -> None:
+async def test_leaving_a_run_highlights_it_paused_and_enter_resumes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROCEDO_OPERATOR", "Tess")  # the one who paused it goes on
     paths = make_paths(tmp_path)
     with Journal(paths.db) as journal:
         old = journal.start_run(

@@ -46,7 +46,11 @@ async def test_enter_never_ticks_a_step_item_a_critical_one_or_chooses(tmp_path:
         assert screen.run.state.current_node == "temperature-ok"
 
 
-async def test_an_enter_typed_with_space_does_not_pick_a_value(tmp_path: Path) -> None:
+async def test_an_enter_typed_with_space_does_not_pick_a_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a long guard, so the enter counts as typed with space however loaded the machine is
+    monkeypatch.setattr("procedo.tui.screens.dialogs.ENTER_GUARD_S", 60.0)
     app = app_for(make_paths(tmp_path), start=LAB)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -56,14 +60,18 @@ async def test_an_enter_typed_with_space_does_not_pick_a_value(tmp_path: Path) -
         dialog = app.screen
         assert dialog is not screen, "the choice dialog stays open"
         assert screen.run.state.last_seq == 1, "enter recorded the highlighted choice"
-        dialog.opened -= 1.0  # type: ignore[attr-defined]  # read for a second: enter counts
+        dialog.opened -= 120.0  # type: ignore[attr-defined]  # read for a while: enter counts
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.screen is screen
         assert screen.run.state.current.mark(2).value == "Refrigerated"  # type: ignore[union-attr]
 
 
-async def test_two_quick_presses_answer_only_the_first_decision(tmp_path: Path) -> None:
+async def test_two_quick_presses_answer_only_the_first_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a long guard, so "at once" holds however slowly a loaded machine delivers the keys
+    monkeypatch.setattr("procedo.tui.screens.run.POINT_GUARD_S", 60.0)
     paths = make_paths(tmp_path)
     app = app_for(paths, start=LAB)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -78,7 +86,7 @@ async def test_two_quick_presses_answer_only_the_first_decision(tmp_path: Path) 
         point = widget_text(app, "#role-point")
         assert "Next: Quality officer decides: Can the samples still be" in point
         assert "I act as Quality officer" in point
-        screen._point_shown -= 1.0  # the operator has read it: now enter counts
+        screen._point_shown -= 120.0  # the operator has read it: now enter counts
         await pilot.press("enter")
         await pilot.pause()
         assert screen.run.state.awaiting_role is None
@@ -101,7 +109,7 @@ async def test_handing_over_at_the_point_names_the_next_role(tmp_path: Path) -> 
         await fill_step(pilot, keys=False)
         await pilot.press("2")
         await pilot.pause()
-        screen._point_shown -= 1.0
+        screen._point_shown -= 1000.0
         await pilot.press("o")
         await pilot.pause()
         assert "Quality officer who takes over" in widget_text(app, ".dialog-hint")

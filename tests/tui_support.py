@@ -131,7 +131,7 @@ async def act_as_next_role(pilot: Pilot[None], *, keys: bool = True) -> None:
     assert isinstance(screen, RunScreen)
     if screen.run.state.awaiting_role is None:
         return
-    screen._point_shown -= 1.0  # as if the point had been read for a second
+    screen._point_shown -= 1000.0  # as if the point had been read long ago
     if keys:
         await pilot.press("enter")
     else:
