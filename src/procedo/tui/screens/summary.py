@@ -13,6 +13,7 @@ from procedo.engine import ABORTED, PAUSED, Run, RunState, now_ms
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
 from procedo.render.export import item_text, node_title
+from procedo.render.run_path import path_entries
 from procedo.tui.text import duration, line
 
 
@@ -65,12 +66,16 @@ def summary_parts(
         trigger = d.trigger(s.trigger)
         parts += ["\n", ("Trigger   ", "$text-muted"), trigger.title if trigger else s.trigger]
     parts += ["\n", ("Run       ", "$text-muted"), s.run_id]
-    parts += ["\n\n", ("Path", "bold"), "\n  "]
-    titles = []
-    for node in s.path_nodes():
-        found = d.node(node)
-        titles.append(getattr(found, "title", None) or getattr(found, "question", node))
-    parts.append(" → ".join(titles))
+    parts += ["\n\n", ("Path", "bold")]
+    for entry in path_entries(d, s):  # every stay, those left by going back included
+        parts += ["\n  ", (f"{entry.number}. ", "$text-muted"), entry.title]
+        if entry.came_back:
+            parts.append((" (came back to it)", "$text-muted"))
+        if entry.duration_ms is not None:
+            parts.append((f"  {duration(entry.duration_ms)}", "$text-muted"))
+        parts += [(" — ", "$text-muted"), entry.outcome]
+        for deed in entry.deeds:  # what was done in the stay, under it
+            parts += ["\n     ", (deed, "$text-muted")]
     values: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     for visit in s.visits:
