@@ -6,6 +6,7 @@ from pathlib import Path
 
 from procedo.journal import Journal
 from procedo.model import load_file
+from procedo.tui.screens.help import help_rows
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.run import RunScreen
 from tui_support import app_for, make_paths
@@ -37,6 +38,7 @@ async def test_a_read_only_window_says_leave_and_who_is_next_without_keys(tmp_pa
         assert shown["q"] == "Leave", "nothing is paused from a window that only watches"
         actions = {b.binding.action for b in screen.active_bindings.values()}
         assert not actions & {"accept_role", "hand_over", "leave"}
+        assert [row for row in help_rows(screen) if row[0] == "q"] == [("q", "Leave", True)]
         point = screen.query_one("#role-point").render()
         text = str(point)
         assert "Next: Incident commander decides: Are customers affected?" in text
@@ -63,5 +65,6 @@ async def test_the_window_that_drives_the_run_still_pauses_and_offers_the_keys(
         assert isinstance(screen, RunScreen) and not screen.read_only
         shown = {key: b.binding.description for key, b in screen.active_bindings.items()}
         assert shown["q"] == "Pause"
+        assert [row for row in help_rows(screen) if row[0] == "q"] == [("q", "Pause", True)]
         text = str(screen.query_one("#role-point").render())
         assert "I act as Incident commander" in text and "hand the run over" in text
