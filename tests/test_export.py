@@ -58,7 +58,8 @@ def test_markdown_holds_the_record(records: dict[str, RunRecord]) -> None:
         "- **Started:** 2026-11-04 09:00:00 UTC",
         "- **Ended:** 2026-11-04 09:09:00 UTC",
         "- **Duration:** 9 min (target 10 min: within target)",
-        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min): completed",
+        "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min): ticked Wash hands; marked Put on gloves"
+        " not applicable (Visual check only); recorded Room temperature: 18 °C; completed",
         "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min): chose No, give up",
         "| 3 | 2026-11-04 09:01:00 | Ann | marked not applicable: Put on gloves |  | "
         "Visual check only |",
@@ -78,7 +79,7 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
     assert "- **Status:** paused (unfinished), at Prepare" in paused
     assert "- **Ended:** not yet" in paused
     assert "**Duration:**" not in paused
-    assert "1. Prepare (`prep`, 2026-11-08 09:00:00): current" in paused
+    assert "1. Prepare (`prep`, 2026-11-08 09:00:00): ticked Wash hands; the run is here" in paused
     assert "## Recorded values\n\nNone.\n" in paused
     aborted = to_markdown(records["R4"])
     assert "- **Status:** aborted: Power cut" in aborted
@@ -91,8 +92,12 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
 
 def test_markdown_notes_and_the_path_with_back(records: dict[str, RunRecord]) -> None:
     text = to_markdown(records["R9"])
-    assert "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min): went back" in text
-    assert "3. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min): completed" in text
+    assert (
+        "2. Measure the sample (`measure`, 2026-11-10 09:02:00, 1 min): went back to Prepare\n"
+        "3. Prepare (`prep`, 2026-11-10 09:03:00, 1 min, came back to it): completed\n"
+        "4. Measure the sample (`measure`, 2026-11-10 09:04:00, 4 min): recorded Reading: 40 mg;"
+        " recorded Reading: 4 mg; ticked Probe cleaned; completed\n"
+    ) in text
     assert "| Measure the sample | 1 | Reading | 4 mg | Cat | 2026-11-10 09:06:00 |" in text
     assert "| 2026-11-07 09:03:00 | Bob | Reading | Probe recalibrated |" in to_markdown(
         records["R6"]

@@ -151,3 +151,49 @@ def test_without_a_documents_folder_exports_go_home(monkeypatch, tmp_path: Path)
     assert export_dialog.documents_folder() == tmp_path
     monkeypatch.setattr(export_dialog.platformdirs, "user_documents_dir", lambda: str(tmp_path))
     assert export_dialog.documents_folder() == tmp_path
+
+
+async def test_the_proposed_path_accepted_twice_asks_the_second_time(finished) -> None:
+    """e, 1, enter twice: the second export asks, and enter there keeps the file."""
+    paths, run_id, documents = finished
+    async with app_for(paths).run_test(size=(120, 32)) as pilot:
+        await pilot.pause()
+        await open_export(pilot, run_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        (written,) = documents.glob("*.md")
+        written.write_text("keep me", encoding="utf-8")
+        await open_export(pilot, run_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, Confirm)
+        await pilot.press("enter")  # the focused button is No
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportPrompt)
+        assert written.read_text(encoding="utf-8") == "keep me"
+
+
+def submit_twice(prompt: ExportPrompt) -> None:
+    """Two enters taken by the field before the dialog handles the first (a quick double press)."""
+    field = prompt.query_one(Input)
+    for _ in range(2):
+        field.post_message(Input.Submitted(field, field.value))
+
+
+async def test_a_double_enter_writes_once_and_asks_once(finished) -> None:
+    paths, run_id, documents = finished
+    async with app_for(paths).run_test(size=(120, 32)) as pilot:
+        await pilot.pause()
+        submit_twice(await open_export(pilot, run_id))
+        await pilot.pause()
+        (written,) = documents.glob("*.md")
+        assert isinstance(pilot.app.screen, RunDetailScreen), "no question about its own file"
+        written.write_text("keep me", encoding="utf-8")
+        submit_twice(await open_export(pilot, run_id))
+        await pilot.pause()
+        stack = pilot.app.screen_stack
+        assert [type(s) for s in stack[-2:]] == [ExportPrompt, Confirm], "one question"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportPrompt)
+        assert written.read_text(encoding="utf-8") == "keep me"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from procedo.engine import stints
 from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit, apply_event
@@ -382,6 +383,7 @@ def _working_copy(state: RunState) -> RunState:
     fork.operators = list(state.operators)
     fork.path = list(state.path)
     fork.notes = list(state.notes)
+    fork.stints = stints.copied(state.stints)
     fork.changed_visits = set()
     fork.visits = [dataclasses.replace(visit, items=dict(visit.items)) for visit in state.visits]
     return fork

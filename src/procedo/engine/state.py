@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from procedo.engine.errors import ReplayError
 from procedo.engine.events import Event, chain_seed
+from procedo.engine.stints import Act, Stint, leave
 from procedo.model import ProcessDefinition
 
 ACTIVE, PAUSED, COMPLETED, ABORTED = "active", "paused", "completed", "aborted"
@@ -97,6 +98,7 @@ class RunState:
     visits: list[Visit] = field(default_factory=list)
     path: list[int] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    stints: list[Stint] = field(default_factory=list)
     last_seq: int = 0
     last_hash: str = ""
     last_ms: int = 0
@@ -184,6 +186,7 @@ def _enter(
     visit = Visit(len(state.visits), node, kind, event.seq, state.last_ms)
     state.visits.append(visit)
     state.path.append(visit.index)
+    state.stints.append(Stint(visit.index, node, state.last_ms))
     state.changed_visits.add(visit.index)
 
 
@@ -194,6 +197,7 @@ def _leave(state: RunState, outcome: str, next_node: str | None = None) -> Visit
     visit.left_ms = state.last_ms
     visit.outcome = outcome
     visit.next_node = next_node
+    leave(state.stints, state.last_ms, outcome, next_node)
     state.changed_visits.add(visit.index)
     return visit
 
@@ -208,6 +212,7 @@ def _item_visit(state: RunState, definition: ProcessDefinition, event: Event) ->
             f"event {event.seq} ({event.kind}) names item {event.item}, not in the step"
         )
     state.changed_visits.add(visit.index)
+    state.stints[-1].acts.append(Act(event.kind, event.item, event.value, event.reason))
     return visit
 
 
@@ -217,6 +222,7 @@ def _close_pause(state: RunState) -> None:
         state.paused_ms += gap
         if state.current is not None:
             state.current.paused_ms += gap
+            state.stints[-1].paused_ms += gap
             state.changed_visits.add(state.current.index)
         state.pause_started_ms = None
 
@@ -307,6 +313,7 @@ def _on_choose(state: RunState, definition: ProcessDefinition, event: Event) -> 
         raise ReplayError(f"event {event.seq} chooses option {event.item}, which does not exist")
     target = options[event.item].next
     _leave(state, "chosen", target).choice = event.item
+    state.stints[-1].choice = event.item
     _enter(state, definition, target, event)
 
 
@@ -321,6 +328,7 @@ def _on_back(state: RunState, definition: ProcessDefinition, event: Event) -> No
     previous.outcome = None
     previous.next_node = None
     previous.choice = None
+    state.stints.append(Stint(previous.index, previous.node, state.last_ms, returned=True))
     state.changed_visits.update({left.index, previous.index})
     _await_role(state, definition, previous.node)
 

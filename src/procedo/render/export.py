@@ -18,11 +18,12 @@ import io
 import re
 from typing import Any
 
-from procedo.engine import Event, Visit, iso_from_ms
+from procedo.engine import Event, iso_from_ms
 from procedo.engine.targets import target_ms, within_target
 from procedo.journal.run_record import RunRecord
 from procedo.model import ProcessDefinition
 from procedo.render.durations import duration
+from procedo.render.run_path import path_entries
 from procedo.render.words import plural
 from procedo.safe_text import json_text, visible
 
@@ -171,19 +172,6 @@ def _target(record: RunRecord) -> str:
     return f" (target {duration(target_ms(definition))}: {shown})"
 
 
-def _visit_outcome(definition: ProcessDefinition, visit: Visit) -> str:
-    if visit.outcome == "chosen" and visit.choice is not None:
-        label = definition.decisions[visit.node].options[visit.choice].label
-        return f"chose {md(label)}"
-    return {
-        "completed": "completed",
-        "back": "went back",
-        "finished": "end reached",
-        "aborted": "aborted here",
-        None: "current",
-    }.get(visit.outcome, md(visit.outcome or ""))
-
-
 def _marks(record: RunRecord, *, na: bool) -> list[list[str]]:
     rows = []
     for visit in record.state.visits:
@@ -231,11 +219,13 @@ def to_markdown(record: RunRecord) -> str:
         facts.append(("Duration", duration(run["duration_ms"]) + _target(record)))
     lines += [f"- **{label}:** {value}" for label, value in facts] + [""]
     lines += ["## Path", ""]
-    for number, visit in enumerate(state.visits, 1):
-        took = f", {duration(visit.duration_ms)}" if visit.duration_ms is not None else ""
+    for entry in path_entries(d, state):
+        took = f", {duration(entry.duration_ms)}" if entry.duration_ms is not None else ""
+        back = ", came back to it" if entry.came_back else ""
+        done = "; ".join(md(text) for text in [*entry.deeds, entry.outcome])
         lines.append(
-            f"{number}. {md(node_title(d, visit.node))} ({code(visit.node)}, "
-            f"{when(iso_from_ms(visit.entered_ms))}{took}): {_visit_outcome(d, visit)}"
+            f"{entry.number}. {md(entry.title)} ({code(entry.node)}, "
+            f"{when(iso_from_ms(entry.entered_ms))}{took}{back}): {done}"
         )
     lines += ["", "## Events", ""]
     lines += _table(

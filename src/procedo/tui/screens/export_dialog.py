@@ -94,6 +94,11 @@ class ExportPrompt(TextPrompt):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         event.prevent_default()  # TextPrompt's own handler would close the dialog
+        if self.app.screen is not self:
+            # A second enter of a quick double press, taken by the field before the first was
+            # handled: the dialog is already asking to replace, or closed after writing the
+            # file (it would then ask about its own file, and a yes would pop another screen).
+            return
         if not event.value.strip():
             self.show_error("Type a file name first (or press escape to cancel).")
             return

@@ -59,6 +59,9 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, bool]]:
             continue
         if action in seen:
             continue
+        twice = sum(1 for b in bindings if isinstance(b, Binding) and b.key == binding.key) > 1
+        if twice and not _available(screen, action):
+            continue  # a key with two meanings (q: Pause, or Leave read-only) shows the one here
         seen.add(action)
         rows.append((key_label(binding.key), binding.description, _available(screen, action)))
     rows.append(("ctrl+p", "Command palette: runs, history, theme", True))

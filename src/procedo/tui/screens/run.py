@@ -82,6 +82,7 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         Binding("t", "take_over", "Take over", id="run.takeover"),
         Binding("d", "map", "Map", id="run.map"),
         Binding("q", "leave", "Pause", id="run.leave"),
+        Binding("q", "leave_read_only", "Leave", id="run.leave_read_only"),
         Binding("delete", "clear", "Clear item", id="run.clear", show=False),
         Binding("j", "cursor(1)", "Down", id="run.down", show=False),
         Binding("k", "cursor(-1)", "Up", id="run.up", show=False),
@@ -235,7 +236,10 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         if self._point != (visit.index, role):  # newly shown: start the guard against stray keys
             self._point = (visit.index, role)
             self._point_shown = time.monotonic()
-        update_static(panel, point_content(definition, visit.node, role, state.operator))
+        shown = point_content(
+            definition, visit.node, role, state.operator, read_only=self.read_only
+        )
+        update_static(panel, shown)
         panel.display = True
 
     def point_ready(self) -> bool:
@@ -313,8 +317,10 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
             return at_step and not self.read_only
         if action == "choose":
             return not at_step and not self.read_only
-        if action == "take_over":
+        if action in ("take_over", "leave_read_only"):
             return self.read_only
+        if action == "leave":  # read-only, q leaves without pausing: another window has the run
+            return not self.read_only
         if action in ("hand_over", "abort", "note", "back"):
             return not self.read_only
         return True
@@ -377,6 +383,10 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         home = self.app.screen
         if hasattr(home, "show_run"):
             home.show_run(self.run.run_id)
+
+    def action_leave_read_only(self) -> None:
+        """Leave a run another window drives, as it is (nothing is paused)."""
+        self.action_leave()
 
 
 __all__ = ["Refused", "RunScreen"]

@@ -9,10 +9,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from procedo.engine import Run, RunState
+from procedo.engine import ABORTED, PAUSED, Run, RunState, now_ms
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
 from procedo.render.export import item_text, node_title
+from procedo.render.run_path import path_entries
 from procedo.tui.text import duration, line
 from procedo.tui.widgets.footer import FittedFooter
 
@@ -22,8 +23,14 @@ def summary_content(run: Run) -> Content:
     return line(*summary_parts(run.definition, run.state))
 
 
-def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, str]]:
-    """The summary of a run's state as literal parts for :func:`line`."""
+def summary_parts(
+    d: ProcessDefinition, s: RunState, now: int | None = None
+) -> list[str | tuple[str, str]]:
+    """The summary of a run's state as literal parts for :func:`line`.
+
+    A run not yet finished is "In progress" or "Paused at" its node, with the active time so
+    far (at ``now``, in epoch ms; the clock when None), as the run screen's clock counts it.
+    """
     parts: list[str | tuple[str, str]] = [(d.title, "bold")]
     if s.practice:
         parts.append(("  (practice run)", "bold $warning"))
@@ -32,11 +39,20 @@ def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, st
         end = d.ends[s.end_node]
         style = "bold $success" if end.success else "bold $error"
         parts += [("Outcome   ", "$text-muted"), (f"{end.outcome.upper()}: {end.title}", style)]
-    else:
+    elif s.status == ABORTED:
         parts += [("Outcome   ", "$text-muted"), ("ABORTED", "bold $error")]
         if s.abort_reason:
             parts += [" — ", s.abort_reason]
-    parts += ["\n", ("Duration  ", "$text-muted"), duration(s.duration_ms)]
+    else:
+        at = node_title(d, s.current_node)
+        word = "Paused at " if s.status == PAUSED else "In progress at "
+        parts += [("Outcome   ", "$text-muted"), (word, "bold $warning"), (at, "bold")]
+    parts += ["\n", ("Duration  ", "$text-muted")]
+    if s.finished:
+        parts.append(duration(s.duration_ms))
+    else:
+        so_far = s.active_ms(now_ms() if now is None else now)
+        parts += [duration(so_far), (" so far", "$text-muted")]
     on_target = within_target(d, s.status, s.duration_ms)
     if on_target is not None:
         parts += [
@@ -51,12 +67,16 @@ def summary_parts(d: ProcessDefinition, s: RunState) -> list[str | tuple[str, st
         trigger = d.trigger(s.trigger)
         parts += ["\n", ("Trigger   ", "$text-muted"), trigger.title if trigger else s.trigger]
     parts += ["\n", ("Run       ", "$text-muted"), s.run_id]
-    parts += ["\n\n", ("Path", "bold"), "\n  "]
-    titles = []
-    for node in s.path_nodes():
-        found = d.node(node)
-        titles.append(getattr(found, "title", None) or getattr(found, "question", node))
-    parts.append(" → ".join(titles))
+    parts += ["\n\n", ("Path", "bold")]
+    for entry in path_entries(d, s):  # every stay, those left by going back included
+        parts += ["\n  ", (f"{entry.number}. ", "$text-muted"), entry.title]
+        if entry.came_back:
+            parts.append((" (came back to it)", "$text-muted"))
+        if entry.duration_ms is not None:
+            parts.append((f"  {duration(entry.duration_ms)}", "$text-muted"))
+        parts += [(" — ", "$text-muted"), entry.outcome]
+        for deed in entry.deeds:  # what was done in the stay, under it
+            parts += ["\n     ", (deed, "$text-muted")]
     values: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     for visit in s.visits:

@@ -8,19 +8,30 @@ from procedo.model import ProcessDefinition
 from procedo.tui.text import line
 
 
-def point_content(definition: ProcessDefinition, node: str, role: str, operator: str) -> Content:
-    """``Next: Quality officer decides: <question>`` and the keys that answer it."""
+def point_content(
+    definition: ProcessDefinition, node: str, role: str, operator: str, *, read_only: bool = False
+) -> Content:
+    """``Next: Quality officer decides: <question>`` and the keys that answer it.
+
+    A read-only window (another window has the run) offers no keys: it says who answers.
+    """
     name = definition.role_name(role)
     if node in definition.decisions:
         verb, what = "decides", definition.decisions[node].question
     else:
         step = definition.steps.get(node)
         verb, what = "does", step.title if step else node
+    head = [("Next: ", "bold"), (name, "bold $accent"), f" {verb}: ", (what, "bold")]
+    if read_only:
+        return line(
+            *head,
+            ("\n  Waiting for ", "$text-muted"),
+            operator,
+            (", who has the run, to hand it over or act as ", "$text-muted"),
+            name,
+        )
     return line(
-        ("Next: ", "bold"),
-        (name, "bold $accent"),
-        f" {verb}: ",
-        (what, "bold"),
+        *head,
         ("\n      o  ", "bold $accent"),
         "hand the run over to the ",
         name,
