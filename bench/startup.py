@@ -193,7 +193,9 @@ def bench_startup(env: dict[str, str], tries: int = 5) -> None:
 
 
 def bench_tick(env: dict[str, str], db: Path, presses: int = 200) -> None:
-    """Press space on the first item; wait for the header's new save count; check the journal.
+    """Tick the first item (space), then clear it (back up with k, then delete), in turn; after
+    each key, wait for the header's new save count and check the journal. (space never
+    unticks, and after a tick the cursor moves on to the next open item by itself.)
 
     The header shows "saved #N" only from the state the journal has committed, so its arrival
     on the terminal is the durable, repainted tick.
@@ -222,7 +224,7 @@ def bench_tick(env: dict[str, str], db: Path, presses: int = 200) -> None:
         before = reader.execute("SELECT count(*) FROM events").fetchone()[0]
         for n in range(1, presses + 1):
             start = time.perf_counter()
-            os.write(master, b" ")
+            os.write(master, b" " if n % 2 else b"k\x1b[3~")
             done, _ = read_until(master, f"saved #{n + 1}".encode(), timeout=10)
             latencies.append(done - start)
             count = reader.execute("SELECT count(*) FROM events").fetchone()[0]
