@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from procedo.journal import Journal
 from procedo.model import load_file
 from procedo.tui.screens.help import help_rows
@@ -52,8 +54,9 @@ async def test_a_read_only_window_says_leave_and_who_is_next_without_keys(tmp_pa
 
 
 async def test_the_window_that_drives_the_run_still_pauses_and_offers_the_keys(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PROCEDO_OPERATOR", "Alice")  # Alice goes on with her own run
     paths = make_paths(tmp_path)
     holder, run_id = held_at_a_hand_over_point(paths)
     holder.release(run_id)
