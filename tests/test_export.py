@@ -57,7 +57,7 @@ def test_markdown_holds_the_record(records: dict[str, RunRecord]) -> None:
         "- **Status:** completed: failure (No reading)",
         "- **Started:** 2026-11-04 09:00:00 UTC",
         "- **Ended:** 2026-11-04 09:09:00 UTC",
-        "- **Duration:** 9 min (target 10 min: within target)",
+        "- **Duration:** 9 min (target 10 min: on target)",
         "1. Prepare (`prep`, 2026-11-04 09:00:00, 5 min): ticked Wash hands; marked Put on gloves"
         " not applicable (Visual check only); recorded Room temperature: 18 °C; completed",
         "3. Is the reading fine? (`ok`, 2026-11-04 09:08:00, 1 min): chose No, give up",
@@ -83,8 +83,8 @@ def test_markdown_of_unfinished_and_aborted_runs(records: dict[str, RunRecord]) 
     assert "## Recorded values\n\nNone.\n" in paused
     aborted = to_markdown(records["R4"])
     assert "- **Status:** aborted: Power cut" in aborted
-    assert "- **Duration:** 3 min\n" in aborted, "an aborted run is never within target"
-    assert "within target" not in aborted and "over target" not in aborted
+    assert "- **Duration:** 3 min\n" in aborted, "an aborted run is never on target"
+    assert "on target" not in aborted and "over target" not in aborted
     assert "| Prepare | 1 | Wash hands | Water off | Dan | 2026-11-05 09:01:00 |" in aborted
     practice = to_markdown(records["R5"])
     assert "(practice run)" in practice

@@ -168,7 +168,7 @@ def _target(record: RunRecord) -> str:
     verdict = within_target(definition, record.run["status"], record.run["duration_ms"])
     if verdict is None:
         return ""  # no target, or a run that did not complete
-    shown = "within target" if verdict else "over target"
+    shown = "on target" if verdict else "over target"
     return f" (target {duration(target_ms(definition))}: {shown})"
 
 
