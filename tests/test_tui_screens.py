@@ -114,16 +114,15 @@ async def test_a_read_only_window_follows_the_driving_one_within_two_seconds(
         before = screen.run.state.last_seq
         run.check(1)  # the driving window ticks the second item
         started = time.monotonic()
-        # the screen polls every 0.5 s; 4 s leaves room for a loaded test machine
-        while screen.run.state.last_seq == before and time.monotonic() - started < 4:
+        while screen.run.state.last_seq == before and time.monotonic() - started < 2:
             await asyncio.sleep(0.05)
-        assert time.monotonic() - started < 4, "the change did not show within 4 s"
+        assert time.monotonic() - started < 2, "the change did not show within 2 s"
         assert screen.run.state.current.mark(1).checked  # type: ignore[union-attr]
         await pilot.pause()
         assert "✓" in str(screen.query_one("#choices").render_line(1))  # type: ignore[attr-defined]
         run.abort("the driving window ends it")
         started = time.monotonic()
-        while app.screen is screen and time.monotonic() - started < 4:
+        while app.screen is screen and time.monotonic() - started < 2:
             await asyncio.sleep(0.05)
         assert isinstance(app.screen, SummaryScreen) and app.screen.run.state.status == "aborted"
     driver.close()
@@ -146,14 +145,13 @@ async def test_twenty_thousand_keystrokes_stop_at_the_limit_quickly(tmp_path: Pa
         for _ in range(20_000):
             app.screen.post_message(_key("a"))  # as a scanner types, one key at a time
         await pilot.pause()
-        while len(field.value) < MAX_NAME and time.perf_counter() - started < 20:
+        while len(field.value) < MAX_NAME and time.perf_counter() - started < 10:
             await pilot.pause()
         await pilot.pause()
         elapsed = time.perf_counter() - started
         assert field.value == "a" * MAX_NAME
         print(f"20,000 keys: {elapsed:.2f} s")
-        # about 2.3 s here; the old field took minutes (each key cost more as the text grew)
-        assert elapsed < 15, f"20,000 keys took {elapsed:.2f} s"
+        assert elapsed < 5, f"20,000 keys took {elapsed:.2f} s"
         warnings = [n.message for n in app._notifications if "limited to" in n.message]
         assert len(warnings) == 1  # said once, not once per refused key
 
