@@ -301,11 +301,6 @@ class Journal:
             sql += f" LIMIT {int(limit)}"
         return self.rows(sql, tuple(params))
 
-    def last_operator(self) -> str | None:
-        """The operator of the most recently started run, if any."""
-        rows = self.rows("SELECT operator FROM runs ORDER BY started_at DESC LIMIT 1")
-        return rows[0]["operator"] if rows else None
-
 
 def default_operator() -> str:
     """The login name, as a fallback operator name."""
