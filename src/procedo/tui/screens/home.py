@@ -10,9 +10,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from procedo.engine.run import MAX_NAME
-from procedo.render.words import plural
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
-from procedo.tui.text import cell, duration, line, lit, percent
+from procedo.tui.screens.process_detail import process_detail
+from procedo.tui.text import cell, lit, percent
 from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
@@ -240,42 +240,7 @@ class HomeScreen(Screen[None]):
         if summary is None:
             detail.update(lit("No processes yet. Add TOML files to the processes folder."))
             return
-        d = summary.loaded.definition
-        parts: list[object] = [(d.title, "bold"), "\n"]
-        if d.process.summary:
-            parts += [d.process.summary, "\n"]
-        parts += ["\n", ("Version ", "dim"), d.version]
-        if d.process.owner:
-            parts += [("  Owner ", "dim"), d.process.owner]
-        if d.process.target_minutes:
-            parts += [("\nTarget ", "dim"), duration(int(d.process.target_minutes * 60_000))]
-        if d.roles:
-            parts += [("\nRoles ", "dim"), ", ".join(d.roles.values())]
-        if d.triggers:
-            parts += [("\nStarted by", "dim")]
-            for trigger in d.triggers:
-                parts += ["\n  • ", trigger.title]
-        if d.process.resources:
-            parts += [("\nHave at hand", "dim")]
-            for resource in d.process.resources:
-                parts += ["\n  • ", resource]
-        parts += [
-            (
-                "\n\n"
-                + f"{plural(len(d.steps), 'step')}, {plural(len(d.decisions), 'decision')}, "
-                + plural(len(d.ends), "end"),
-                "dim",
-            )
-        ]
-        if summary.finished:
-            parts += [
-                (
-                    "\n" + f"{plural(summary.finished, 'finished run')}, "
-                    f"{percent(summary.success_rate)} successful",
-                    "dim",
-                )
-            ]
-        detail.update(line(*parts))  # type: ignore[arg-type]
+        detail.update(process_detail(summary))
 
     def _show_problems(self) -> None:
         """The files that could not be loaded, in one line above the lists."""
