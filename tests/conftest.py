@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from procedo.config import ENV_CONFIG
-from procedo.model.parse_cache import ENV_CACHE_DIR
-
-# Tests parse every file for real and never touch the user's cache; test_parse_cache turns it on.
-os.environ[ENV_CACHE_DIR] = "off"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROCESSES = REPO_ROOT / "processes"

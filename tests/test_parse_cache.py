@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from procedo.model import DefinitionError, load_file
+from procedo.model import DefinitionError, load_file, parse_cache
 from procedo.model import loader as loader_module
 from procedo.model.parse_cache import ENV_CACHE_DIR, cache_key
 
@@ -26,6 +26,12 @@ next = "done"
 title = "Done"
 outcome = "success"
 """
+
+
+@pytest.fixture(autouse=True)
+def cache_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests use small files: cache them as if they were large."""
+    monkeypatch.setattr(parse_cache, "CACHE_MIN_CHARS", 0)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from procedo.cli.common import (
     print_json,
     print_table,
 )
-from procedo.model import definition_files, load_catalog
+from procedo.model import load_catalog
+from procedo.model.catalog_check import check_catalog
 from procedo.model.problems import is_valid_id
 from procedo.model.starter import starter_toml
 
@@ -31,8 +32,8 @@ def validate_command(obj: ProcedoContext, paths: tuple[str, ...], as_json: bool)
     Exit 0 when all are valid, 1 when any is not.
     """
     targets = [Path(p) for p in paths] or [obj.paths.processes]
-    catalog = load_catalog(targets)
-    files = len(definition_files(targets))
+    catalog = check_catalog(targets)
+    files = catalog.files
     bad = len(catalog.files_with_problems)
     if as_json:
         print_json(
@@ -49,13 +50,13 @@ def validate_command(obj: ProcedoContext, paths: tuple[str, ...], as_json: bool)
         if catalog.problems:
             echo(
                 f"{len(catalog.problems)} problem(s) in {bad} of {files} file(s); "
-                f"{len(catalog.processes)} valid process(es)."
+                f"{len(catalog.valid_ids)} valid process(es)."
             )
         elif not files:
             shown = ", ".join(str(t) for t in targets)
             echo(f"No process files (*.toml) found in {shown}.")
         else:
-            echo(f"All {files} file(s) valid: {len(catalog.processes)} process(es).")
+            echo(f"All {files} file(s) valid: {len(catalog.valid_ids)} process(es).")
     if catalog.problems or not files:
         raise SystemExit(1)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,21 +203,39 @@ def load_catalog(paths: Iterable[Path | str]) -> Catalog:
 
 
 def _drop_duplicate_ids(catalog: Catalog) -> None:
-    by_id: dict[str, list[LoadedProcess]] = {}
-    for loaded in catalog.processes:
-        by_id.setdefault(loaded.id, []).append(loaded)
+    texts = {loaded.path: loaded.text for loaded in catalog.processes}
+    entries = [(loaded.id, loaded.path) for loaded in catalog.processes]
+    problems, duplicated = duplicate_id_problems(entries, texts.__getitem__)
+    catalog.problems.extend(problems)
+    catalog.processes = [p for p in catalog.processes if p.id not in duplicated]
+
+
+def duplicate_id_problems(
+    entries: Iterable[tuple[str, Path]], text_of: Callable[[Path], str]
+) -> tuple[list[Problem], set[str]]:
+    """A problem on each file whose process id another file uses too, and those ids.
+
+    ``entries`` are the valid files' ``(id, path)`` in load order; ``text_of`` gives a
+    file's text, asked only for the files named in a problem (to find the line).
+    """
+    by_id: dict[str, list[Path]] = {}
+    for process_id, path in entries:
+        by_id.setdefault(process_id, []).append(path)
+    problems: list[Problem] = []
+    duplicated: set[str] = set()
     for process_id, group in by_id.items():
         if len(group) < 2:
             continue
-        names = ", ".join(str(p.path) for p in group)
-        for loaded in group:
-            index = TomlLineIndex(loaded.text)
-            catalog.problems.append(
+        duplicated.add(process_id)
+        names = ", ".join(str(path) for path in group)
+        for path in group:
+            index = TomlLineIndex(text_of(path))
+            problems.append(
                 Problem(
-                    str(loaded.path),
+                    str(path),
                     f"process id {process_id!r} is used by more than one file ({names})",
                     "process.id",
                     index.line_of(("process", "id")) or index.line_of(("process",)),
                 )
             )
-        catalog.processes = [p for p in catalog.processes if p.id != process_id]
+    return problems, duplicated

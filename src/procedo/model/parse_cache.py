@@ -4,7 +4,12 @@ Reading TOML (tomli, compiled) and validating the models are most of the cost of
 large catalog. A definition that passed every check is stored as JSON under the SHA-256 of
 (procedo's version and the source of the
 rules, the default id, the text); the next load of the same text validates that
-JSON in pydantic's Rust core instead (about 5x faster) and skips the graph checks it passed.
+JSON in pydantic's Rust core instead, skipping TOML and the checks it passed.
+
+Only large files are cached (``CACHE_MIN_CHARS``): measured in bench/README.md "Loading
+definitions", a warm load takes about 0.45x the time of a cold one at every size, but below
+about 100 KB (250 nodes) that saves under 10 ms a file, not worth an entry in the user's
+cache folder (entries are never evicted) for every version of every file.
 
 Only valid definitions are cached, so every problem is still found by the full path. The key
 covers the whole text, so an edited file can never be served stale. The cache is a convenience:
@@ -27,6 +32,8 @@ from procedo import __version__
 from procedo.model.definition import ProcessDefinition
 
 ENV_CACHE_DIR = "PROCEDO_CACHE_DIR"
+CACHE_MIN_CHARS = 100_000
+"""Texts shorter than this are always parsed: the cache would save under 10 ms."""
 
 
 def cache_dir() -> Path | None:
@@ -63,7 +70,7 @@ def cache_key(text: str, default_id: str) -> str:
 
 def cached_definition(text: str, default_id: str) -> ProcessDefinition | None:
     """The definition stored for this exact text, or None."""
-    folder = cache_dir()
+    folder = cache_dir() if len(text) >= CACHE_MIN_CHARS else None
     if folder is None:
         return None
     try:
@@ -75,7 +82,7 @@ def cached_definition(text: str, default_id: str) -> ProcessDefinition | None:
 
 def store_definition(text: str, default_id: str, definition: ProcessDefinition) -> None:
     """Remember a valid definition for this text (best effort, atomic)."""
-    folder = cache_dir()
+    folder = cache_dir() if len(text) >= CACHE_MIN_CHARS else None
     if folder is None:
         return
     target = folder / f"{cache_key(text, default_id)}.json"

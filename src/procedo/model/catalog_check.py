@@ -1,0 +1,116 @@
+"""Check many definition files for ``procedo validate``, on every core when there are many.
+
+Validating needs only each file's problems and process id, not the models, so each file is
+checked where it is read and only that small result travels back: with enough files, a pool
+of forked processes shares them (sending models back would cost more than building them).
+The problems, their order and the counts are exactly those of :func:`load_catalog`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from procedo.model.loader import (
+    decode_definition_bytes,
+    definition_files,
+    duplicate_id_problems,
+    load_file,
+)
+from procedo.model.problems import DefinitionError, Problem
+
+POOL_MIN_FILES = 16
+"""Fewer files than this are checked in this process: starting the pool would cost more."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    """One file's result: its process id when valid, else its problems."""
+
+    path: Path
+    process_id: str | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(slots=True)
+class CatalogCheck:
+    """What ``validate`` reports: every problem, the files and the valid process ids."""
+
+    files: int = 0
+    valid_ids: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def files_with_problems(self) -> list[str]:
+        """The files that have at least one problem, in order."""
+        return list(dict.fromkeys(p.file for p in self.problems))
+
+
+def check_file(path: Path) -> FileCheck:
+    """Load one file and keep only what validation reports."""
+    try:
+        return FileCheck(path, load_file(path).id)
+    except DefinitionError as error:
+        return FileCheck(path, None, tuple(error.problems))
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def check_files(
+    files: list[Path], *, workers: int | None = None, min_files: int = POOL_MIN_FILES
+) -> list[FileCheck]:
+    """Check ``files`` (which exist), in order; in a pool when there are enough of them.
+
+    The pool forks, so its workers start with everything already imported; where fork is
+    not available, or with one core, the files are checked here.
+    """
+    workers = default_workers() if workers is None else workers
+    workers = min(workers, len(files))
+    if workers < 2 or len(files) < min_files:
+        return [check_file(path) for path in files]
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return [check_file(path) for path in files]
+    chunk = max(1, len(files) // (workers * 4))  # small chunks: the workers finish together
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(check_file, files, chunksize=chunk)
+
+
+def check_catalog(
+    paths: Iterable[Path | str], *, workers: int | None = None, min_files: int = POOL_MIN_FILES
+) -> CatalogCheck:
+    """Check every definition under ``paths``: the problems of :func:`load_catalog`."""
+    files = definition_files(paths)
+    result = CatalogCheck(files=len(files))
+    exists = [path.exists() for path in files]
+    present = [path for path, there in zip(files, exists, strict=True) if there]
+    checked = iter(check_files(present, workers=workers, min_files=min_files))
+    valid: list[FileCheck] = []
+    for path, there in zip(files, exists, strict=True):
+        if not there:
+            result.problems.append(Problem(str(path), "no such file or folder"))
+            continue
+        found = next(checked)
+        if found.process_id is None:
+            result.problems.extend(found.problems)
+        else:
+            valid.append(found)
+    problems, duplicated = duplicate_id_problems(
+        [(found.process_id or "", found.path) for found in valid], _text_of
+    )
+    result.problems.extend(problems)
+    result.valid_ids = [f.process_id or "" for f in valid if f.process_id not in duplicated]
+    return result
+
+
+def _text_of(path: Path) -> str:
+    """A valid file's text again (only for a duplicate id's line)."""
+    return decode_definition_bytes(path.read_bytes(), str(path))
