@@ -8,12 +8,14 @@ The problems, their order and the counts are exactly those of :func:`load_catalo
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from procedo.model.gc_pause import paused_gc
 from procedo.model.loader import (
     decode_definition_bytes,
     definition_files,
@@ -75,12 +77,13 @@ def check_files(
     """
     workers = default_workers() if workers is None else workers
     workers = min(workers, len(files))
-    if workers < 2 or len(files) < min_files:
-        return [check_file(path) for path in files]
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return [check_file(path) for path in files]
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or len(files) < min_files or not forks:
+        with paused_gc():
+            return [check_file(path) for path in files]
     chunk = max(1, len(files) // (workers * 4))  # small chunks: the workers finish together
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # gc.freeze: a worker's collector never walks (so never copies) what it got by the fork
+    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:
         return pool.map(check_file, files, chunksize=chunk)
 
 

@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 from procedo.model.checks import check_definition
 from procedo.model.definition import ProcessDefinition
 from procedo.model.errors_text import error_message
+from procedo.model.gc_pause import paused_gc
 from procedo.model.parse_cache import cached_definition, store_definition
 from procedo.model.problems import DefinitionError, Problem
 from procedo.model.salvage import salvage_findings
@@ -82,6 +83,13 @@ def parse_definition(
     ``check_texts=False`` skips the limits on texts (length, unsafe characters), for a
     definition already stored in a journal: its runs must still replay, shown escaped.
     """
+    with paused_gc():
+        return _parse_definition(text, source, default_id, check_texts)
+
+
+def _parse_definition(
+    text: str, source: str, default_id: str, check_texts: bool
+) -> ProcessDefinition:
     text = text.removeprefix("\ufeff")
     cached = cached_definition(text, default_id)
     if cached is not None:
@@ -190,7 +198,14 @@ def definition_files(paths: Iterable[Path | str]) -> list[Path]:
 def load_catalog(paths: Iterable[Path | str]) -> Catalog:
     """Load every definition under ``paths``, keeping the valid ones and all problems."""
     catalog = Catalog()
-    for path in definition_files(paths):
+    with paused_gc():
+        _load_into(catalog, definition_files(paths))
+    _drop_duplicate_ids(catalog)
+    return catalog
+
+
+def _load_into(catalog: Catalog, files: list[Path]) -> None:
+    for path in files:
         if not path.exists():
             catalog.problems.append(Problem(str(path), "no such file or folder"))
             continue
@@ -198,8 +213,6 @@ def load_catalog(paths: Iterable[Path | str]) -> Catalog:
             catalog.processes.append(load_file(path))
         except DefinitionError as error:
             catalog.problems.extend(error.problems)
-    _drop_duplicate_ids(catalog)
-    return catalog
 
 
 def _drop_duplicate_ids(catalog: Catalog) -> None:
