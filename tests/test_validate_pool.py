@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,14 @@ def many(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in ``procedo validate``: no other thread (a thread left by another test would
+    send the files to the serial path)."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+@pytest.mark.usefixtures("alone")
 def test_pool_and_serial_give_the_same_report_as_load_catalog(many: Path) -> None:
     paths = [many, many / "missing.toml"]
     serial = check_catalog(paths, workers=1)
@@ -69,6 +78,7 @@ def _pid_of(_path: Path) -> int:
     return os.getpid()
 
 
+@pytest.mark.usefixtures("alone")
 def test_many_files_are_checked_in_other_processes_few_in_this_one(
     many: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -89,3 +99,18 @@ def test_validate_prints_the_pool_report_in_file_order(many: Path) -> None:
         *(str(p) for p in expected.problems),
         f"{len(expected.problems)} problem(s) in 6 of 26 file(s); 20 valid process(es).",
     ]
+
+
+def test_with_another_thread_running_the_files_are_checked_here(
+    many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalog_check, "check_file", _pid_of)
+    files = sorted(many.glob("*.toml"))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert check_files(files, workers=2, min_files=1) == [os.getpid()] * len(files)
+    finally:
+        release.set()
+        other.join()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,11 +74,12 @@ def check_files(
     """Check ``files`` (which exist), in order; in a pool when there are enough of them.
 
     The pool forks, so its workers start with everything already imported; where fork is
-    not available, or with one core, the files are checked here.
+    not available, with one core, or when other threads run (a fork would copy their locks
+    held), the files are checked here.
     """
     workers = default_workers() if workers is None else workers
     workers = min(workers, len(files))
-    forks = "fork" in multiprocessing.get_all_start_methods()
+    forks = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if workers < 2 or len(files) < min_files or not forks:
         with paused_gc():
             return [check_file(path) for path in files]
