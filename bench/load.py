@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,6 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import procedo
 from procedo.model import load_catalog, load_file
 from procedo.model.catalog_check import check_catalog
 from procedo.model.parse_cache import ENV_CACHE_DIR
@@ -180,17 +182,38 @@ def timed(func: Callable[[], object], repeats: int = REPEATS) -> list[float]:
     return times
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (the pool's workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_with_cpu(func: Callable[[], object]) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of ``REPEATS`` calls (CPU does not depend on the load)."""
+    walls, cpus = [], []
+    for _ in range(REPEATS):
+        started, used = time.perf_counter(), cpu_seconds()
+        func()
+        walls.append(time.perf_counter() - started)
+        cpus.append(cpu_seconds() - used)
+    return walls, cpus
+
+
 def command_times(*args: str, env: dict[str, str]) -> list[float]:
     """Wall-clock seconds of ``python -m procedo ARGS`` in a new process, ``REPEATS`` times."""
     command = [sys.executable, "-m", "procedo", *args]
     return timed(lambda: subprocess.run(command, env=env, capture_output=True, check=False))
 
 
-def report(label: str, times: list[float], aim: str = "") -> str:
-    """One line: best and median."""
+def report(label: str, times: list[float], aim: str = "", cpu: list[float] | None = None) -> str:
+    """One line: best and median (and the median CPU time when measured)."""
     best, median = min(times), statistics.median(times)
+    used = f", CPU median {statistics.median(cpu):.3f} s" if cpu else ""
     suffix = f" (aim {aim})" if aim else ""
-    return f"{label}: best {best:.3f} s, median {median:.3f} s{suffix}"
+    return f"{label}: best {best:.3f} s, median {median:.3f} s{used}{suffix}"
 
 
 def write_files(tmp: str) -> tuple[Path, Path]:
@@ -222,13 +245,13 @@ def main() -> int:
 
         small_mb = sum(p.stat().st_size for p in small_dir.iterdir()) / 1e6
         large_mb = large.stat().st_size / 1e6
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-        validate = timed(lambda: check_catalog([small_dir]))
+        env = {**os.environ, "PYTHONPATH": str(Path(procedo.__file__).parents[1])}
+        validate, validate_cpu = timed_with_cpu(lambda: check_catalog([small_dir]))
         command = command_times("validate", str(small_dir), env=env)
         start_up = command_times("--version", env=env)
-        serial = timed(lambda: check_catalog([small_dir], workers=1))
-        catalog = timed(lambda: load_catalog([small_dir]))
-        cold_large = timed(lambda: load_file(large))
+        serial, serial_cpu = timed_with_cpu(lambda: check_catalog([small_dir], workers=1))
+        catalog, catalog_cpu = timed_with_cpu(lambda: load_catalog([small_dir]))
+        cold_large, cold_large_cpu = timed_with_cpu(lambda: load_file(large))
         os.environ[ENV_CACHE_DIR] = str(Path(tmp, "cache"))  # a fresh cache, filled once
         load_file(large)
         warm_large = timed(lambda: load_file(large))
@@ -236,12 +259,13 @@ def main() -> int:
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
     print(f"best and median of {REPEATS}, cold unless said; load average {os.getloadavg()[0]:.1f}")
     small = f"{SMALL_FILES} files x {SMALL_NODES} nodes ({small_mb:.1f} MB)"
-    print(report(f"procedo validate, {small}", validate, f"< {VALIDATE_AIM} s"))
-    print(report("  the same in one process", serial))
+    print(report(f"procedo validate, {small}", validate, f"< {VALIDATE_AIM} s", validate_cpu))
+    print(report("  the same in one process", serial, cpu=serial_cpu))
     print(report("  `procedo validate DIR`, end to end", command))
     print(report("  of which start-up (`procedo --version`)", start_up))
-    print(report(f"load_catalog (the app), {small}", catalog))
-    print(report(f"load_file, 1 file x {LARGE_NODES} nodes ({large_mb:.1f} MB)", cold_large))
+    print(report(f"load_catalog (the app), {small}", catalog, cpu=catalog_cpu))
+    large_label = f"load_file, 1 file x {LARGE_NODES} nodes ({large_mb:.1f} MB)"
+    print(report(large_label, cold_large, cpu=cold_large_cpu))
     print(report("  the same, warm (parse cache)", warm_large))
     if statistics.median(validate) >= VALIDATE_AIM:
         print(f"aim missed: procedo validate of the {SMALL_FILES} files, median over 0.5 s")
