@@ -21,7 +21,8 @@ from procedo.model.loader import (
     decode_definition_bytes,
     definition_files,
     duplicate_id_problems,
-    load_file,
+    parse_definition,
+    read_definition_text,
 )
 from procedo.model.problems import DefinitionError, Problem
 
@@ -53,9 +54,10 @@ class CatalogCheck:
 
 
 def check_file(path: Path) -> FileCheck:
-    """Load one file and keep only what validation reports."""
+    """Check one file as :func:`load_file` loads it, keeping only what validation reports."""
     try:
-        return FileCheck(path, load_file(path).id)
+        text = read_definition_text(path, str(path))
+        return FileCheck(path, parse_definition(text, source=str(path), default_id=path.stem).id)
     except DefinitionError as error:
         return FileCheck(path, None, tuple(error.problems))
 

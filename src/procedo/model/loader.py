@@ -173,15 +173,20 @@ def load_file(path: Path | str, *, display: str | None = None) -> LoadedProcess:
     """Load one definition file; raise :class:`DefinitionError` with every problem."""
     path = Path(path)
     source = display or str(path)
+    text = read_definition_text(path, source)
+    definition = parse_definition(text, source=source, default_id=path.stem)
+    return LoadedProcess(definition, path, text, content_hash(text))
+
+
+def read_definition_text(path: Path, source: str) -> str:
+    """A definition file's text; raise :class:`DefinitionError` when it cannot be read."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise DefinitionError(
             [Problem(source, f"cannot read the file: {error.strerror or error}")]
         ) from None
-    text = decode_definition_bytes(raw, source)
-    definition = parse_definition(text, source=source, default_id=path.stem)
-    return LoadedProcess(definition, path, text, content_hash(text))
+    return decode_definition_bytes(raw, source)
 
 
 def definition_files(paths: Iterable[Path | str]) -> list[Path]:
