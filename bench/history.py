@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from procedo.engine import iso_from_ms
-from procedo.engine.fold import node_role
+from procedo.engine.state import node_role
 from procedo.engine.values import format_number
 from procedo.journal import SCHEMA_VERSION, Journal
 from procedo.journal.connection import write_transaction

@@ -10,15 +10,19 @@ from collections.abc import Iterable
 
 from procedo.engine.errors import ReplayError
 from procedo.engine.events import Event
-from procedo.engine.state import ABORTED, ACTIVE, COMPLETED, PAUSED, ItemMark, Note, RunState, Visit
+from procedo.engine.state import (
+    ABORTED,
+    ACTIVE,
+    COMPLETED,
+    PAUSED,
+    ItemMark,
+    Note,
+    RunState,
+    Visit,
+    node_role,
+)
 from procedo.engine.stints import Act, Stint, leave
 from procedo.model import ProcessDefinition
-
-
-def node_role(definition: ProcessDefinition, node: str | None) -> str | None:
-    """The role that does a step or makes a decision (None for an end or a node without one)."""
-    found = definition.steps.get(node or "") or definition.decisions.get(node or "")
-    return found.role if found is not None else None
 
 
 def _await_role(state: RunState, definition: ProcessDefinition, node: str) -> None:

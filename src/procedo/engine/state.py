@@ -7,9 +7,13 @@ applies an event to a copy and keeps the copy only after the journal has made it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from procedo.engine.events import chain_seed
 from procedo.engine.stints import Stint
+
+if TYPE_CHECKING:
+    from procedo.model import ProcessDefinition
 
 ACTIVE, PAUSED, COMPLETED, ABORTED = "active", "paused", "completed", "aborted"
 STATUSES = (ACTIVE, PAUSED, COMPLETED, ABORTED)
@@ -153,3 +157,9 @@ class RunState:
     def visited_nodes(self) -> list[str]:
         """Every node visited, in order, with repeats (loops and abandoned visits)."""
         return [visit.node for visit in self.visits]
+
+
+def node_role(definition: ProcessDefinition, node: str | None) -> str | None:
+    """The role that does a step or makes a decision (None for an end or a node without one)."""
+    found = definition.steps.get(node or "") or definition.decisions.get(node or "")
+    return found.role if found is not None else None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from procedo.engine import ms_from_iso, now_ms
-
 
 def ago(iso: str | None, now: int | None = None) -> str:
     """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago`` for an ISO timestamp."""
     if not iso:
         return "never"
+    from procedo.engine.events import ms_from_iso, now_ms  # on first use: home.py stays light
+
     seconds = max(0, ((now if now is not None else now_ms()) - ms_from_iso(iso)) // 1000)
     if seconds < 60:
         return "just now"
