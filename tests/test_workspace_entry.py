@@ -103,9 +103,18 @@ async def test_the_app_and_the_cli_open_the_same_journal_and_catalog(
         assert workspace is not None
         assert [p.id for p in workspace.catalog.processes] == [p["id"] for p in listed]
         assert [r["id"] for r in workspace.journal.runs()] == [r["id"] for r in runs]
+        assert opened.journals[-1] == (paths.db, True, True)  # the app's own connection
+        await pilot.press("h")  # the history reads in a worker thread, on a connection of its own
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [row.run_id for row in app.screen.rows] == [r["id"] for r in runs]  # type: ignore[attr-defined]
     # The same files, each face with its own busy timeout; only the app may create the file.
     assert opened.folders == [paths.processes, paths.processes]
-    assert opened.journals == [(paths.db, False, False), (paths.db, True, True)]
+    assert opened.journals == [(paths.db, False, False), (paths.db, True, True)] + [
+        (paths.db, False, False)
+    ] * (len(opened.journals) - 2)
+    assert len(opened.journals) > 2
 
 
 def test_a_lazy_workspace_opens_nothing_until_asked(paths: Paths) -> None:

@@ -84,6 +84,13 @@ def open_journal(
     return journal, ""
 
 
+def open_reader(path: Path) -> Journal:
+    """Another connection to an existing journal, for one thread's slow reads (a connection
+    is bound to the thread that opened it); it waits like a command and never creates it."""
+    journal, _ = open_journal(path, interactive=False, create=False)
+    return journal
+
+
 def load_folder(folder: Path) -> Catalog:
     """Every process in ``folder`` (an empty catalog when there is no such folder)."""
     from procedo.model import Catalog, load_catalog
@@ -157,6 +164,10 @@ class Workspace:
         from procedo.settings import load_settings
 
         return load_settings(self.settings_path)
+
+    def reader(self) -> Journal:
+        """A connection of its own to this journal, for a worker thread (close it after)."""
+        return open_reader(self.paths.db)
 
     def close(self) -> None:
         """Close the journal (if it was opened)."""
