@@ -22,6 +22,7 @@ from procedo.cli import cli, tui_commands
 from procedo.config import Paths
 from procedo.journal import Journal
 from procedo.model import load_file
+from procedo.tui.querying import query_in_thread
 from tui_support import FakeClock, app_for
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,17 +105,22 @@ async def test_the_app_and_the_cli_open_the_same_journal_and_catalog(
         assert [p.id for p in workspace.catalog.processes] == [p["id"] for p in listed]
         assert [r["id"] for r in workspace.journal.runs()] == [r["id"] for r in runs]
         assert opened.journals[-1] == (paths.db, True, True)  # the app's own connection
-        await pilot.press("h")  # the history reads in a worker thread, on a connection of its own
-        await pilot.pause()
+        # A slow read (history, metrics) runs in a worker thread, on a connection of its own.
+        read: list[list[str]] = []
+        query_in_thread(
+            app.screen, lambda j: [r["id"] for r in j.runs()], read.append, group="test"
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [row.run_id for row in app.screen.rows] == [r["id"] for r in runs]  # type: ignore[attr-defined]
-    # The same files, each face with its own busy timeout; only the app may create the file.
+        assert read == [[r["id"] for r in runs]]
+    # The same files, each face with its own busy timeout; only the app may create the file;
+    # the worker's reader waits like a command.
     assert opened.folders == [paths.processes, paths.processes]
-    assert opened.journals == [(paths.db, False, False), (paths.db, True, True)] + [
-        (paths.db, False, False)
-    ] * (len(opened.journals) - 2)
-    assert len(opened.journals) > 2
+    assert opened.journals == [
+        (paths.db, False, False),  # procedo runs
+        (paths.db, True, True),  # the app
+        (paths.db, False, False),  # the app's worker thread
+    ]
 
 
 def test_a_lazy_workspace_opens_nothing_until_asked(paths: Paths) -> None:
