@@ -33,7 +33,7 @@ def contract() -> dict[str, object]:
     """The import-linter contract that keeps Textual out of the domain."""
     config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contracts = config["tool"]["importlinter"]["contracts"]
-    return next(c for c in contracts if "textual" in c["forbidden_modules"])
+    return next(c for c in contracts if "textual" in c.get("forbidden_modules", ()))
 
 
 def has_modules(name: str) -> bool:

@@ -120,9 +120,9 @@ class BatchSink(MemorySink):
         super().__init__()
         self.batches: list[list[Event]] = []
 
-    def commit(self, events: Sequence[Event], state: RunState) -> None:
+    def commit(self, events: Sequence[Event], state: RunState, visits: frozenset[int]) -> None:
         self.batches.append(list(events))
-        super().commit(events, state)
+        super().commit(events, state, visits)
 
 
 class FailingSink(MemorySink):
@@ -132,11 +132,11 @@ class FailingSink(MemorySink):
         super().__init__()
         self.fail_next = False
 
-    def commit(self, events: Sequence[Event], state: RunState) -> None:
+    def commit(self, events: Sequence[Event], state: RunState, visits: frozenset[int]) -> None:
         if self.fail_next:
             self.fail_next = False
             raise OSError("disk on fire")
-        super().commit(events, state)
+        super().commit(events, state, visits)
 
 
 def demo() -> ProcessDefinition:
@@ -166,7 +166,6 @@ def start(
 
 def snapshot(run: Run) -> dict[str, Any]:
     data = dataclasses.asdict(run.state)
-    data.pop("changed_visits")
     return data
 
 
@@ -197,7 +196,6 @@ def fill_prep(run: Run) -> None:
 def rebuilt(run: Run) -> dict[str, Any]:
     state = replay(run.definition, run.state.definition_hash, run.run_id, events_of(run))
     data = dataclasses.asdict(state)
-    data.pop("changed_visits")
     return data
 
 

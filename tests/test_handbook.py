@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 
 from procedo.cli import cli
 from procedo.engine.values import format_number
+from procedo.markdown_text import escape_line, unescape
 from procedo.model import ProcessDefinition, load_catalog, load_file, parse_definition
 from procedo.render.handbook import (
     GENERATED_MARK,
@@ -19,7 +20,6 @@ from procedo.render.handbook import (
     render_handbook,
     render_index,
 )
-from procedo.render.markdown_text import escape_line, unescape
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "processes"

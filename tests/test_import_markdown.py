@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from procedo.importers.markdown import MarkdownImportError, import_markdown
+from procedo.markdown_text import escape_block, escape_line, unescape
 from procedo.model import ProcessDefinition, load_catalog, parse_definition
 from procedo.render.handbook import render_handbook
-from procedo.render.markdown_text import escape_block, escape_line, unescape
 
 BUNDLED = Path(__file__).resolve().parent.parent / "processes"
 

@@ -18,7 +18,7 @@ import pytest
 from pydantic import BaseModel
 
 from fixtures_journal import build_history_journal
-from procedo.engine.state import replay
+from procedo.engine import replay
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
 from procedo.model import ProcessDefinition

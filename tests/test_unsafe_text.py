@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from textual.widgets import DataTable, Input
 
 import procedo.engine.run as run_module
-import procedo.journal.store as store_module
+import procedo.journal.rows as rows_module
 from procedo.cli import cli
 from procedo.engine import InvalidValue, MemorySink, Refused, Run
 from procedo.journal import Journal
@@ -353,7 +353,7 @@ def hostile_journal(db: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = db.parent / "hostile.toml"
     loaded = LoadedProcess(definition, path, HOSTILE_TOML, content_hash(HOSTILE_TOML))
     with monkeypatch.context() as old:
-        old.setattr(store_module, "parse_definition", functools.partial(
+        old.setattr(rows_module, "parse_definition", functools.partial(
             parse_definition, check_texts=False))  # fmt: skip
         old.setattr(run_module, "clean_name", lambda name, what="": name)
         old.setattr(run_module, "clean_text", lambda text, what, **_: text)

@@ -1,7 +1,12 @@
-"""The workspace: the processes folder and the journal, as the TUI and CLI use them together.
+"""The workspace: the one way the app and the CLI open the processes folder and the journal.
 
-No UI here: it loads the catalog, starts and opens runs, and answers the home screen's
-questions (unfinished runs, last run and success rate per process) with a few SQL queries.
+It resolves the paths (explicit, then the environment, then the defaults) and the settings
+file, opens the journal with the face's busy timeout (the app waits 3 s, a command 15 s) and
+loads the catalog; it starts and opens runs and answers the home screen's questions. No SQL
+(that is in :mod:`procedo.journal.home`) and no formatting (the faces say it their way).
+
+Importing it is cheap: the journal, the model (pydantic) and sqlite-utils are imported only
+when a command first needs them, so ``procedo --help`` does not pay for them.
 """
 
 from __future__ import annotations
@@ -9,12 +14,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from procedo.config import Paths
-from procedo.engine import Run, now_ms
-from procedo.journal import Journal, JournalError, OpenedRun, default_operator
-from procedo.journal.connection import INTERACTIVE_BUSY_TIMEOUT_MS
-from procedo.model import Catalog, LoadedProcess, load_catalog
+from procedo.config import Paths, default_settings_path
+
+if TYPE_CHECKING:
+    from procedo.engine import Run
+    from procedo.journal import Journal, OpenedRun
+    from procedo.model import Catalog, LoadedProcess
+    from procedo.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,36 +55,27 @@ class UnfinishedRun:
     newer_definition: bool
 
 
-def ago(iso: str | None, now: int | None = None) -> str:
-    """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago`` for an ISO timestamp."""
-    if not iso:
-        return "never"
-    from procedo.engine import ms_from_iso
-
-    seconds = max(0, ((now if now is not None else now_ms()) - ms_from_iso(iso)) // 1000)
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86400:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} d ago"
-
-
-def open_journal(path: Path) -> tuple[Journal, str]:
+def open_journal(
+    path: Path, *, interactive: bool = True, create: bool = True
+) -> tuple[Journal, str]:
     """The journal, and why it can only be read ("" when it can be written).
 
+    ``interactive`` (the app, which writes on its UI thread) waits 3 s for a busy journal
+    and then says so; a command waits 15 s. ``create=False`` refuses a missing journal.
     A journal that cannot be written (an archive, read-only media) is opened read-only for
     review rather than refused; any other failure is raised as it was.
     """
-    # The app writes on its UI thread: wait less for a busy journal, then say so.
+    from procedo.journal import Journal, JournalError
+    from procedo.journal.connection import BUSY_TIMEOUT_MS, INTERACTIVE_BUSY_TIMEOUT_MS
+
+    timeout = INTERACTIVE_BUSY_TIMEOUT_MS if interactive else BUSY_TIMEOUT_MS
     try:
-        journal = Journal(path, busy_timeout_ms=INTERACTIVE_BUSY_TIMEOUT_MS)
+        journal = Journal(path, create=create, busy_timeout_ms=timeout)
     except JournalError as error:
-        if not path.is_file():
+        if not create or not path.is_file():
             raise
         try:  # only a read-only connection can open it now (connection.open_read_only)
-            journal = Journal(path, create=False, busy_timeout_ms=INTERACTIVE_BUSY_TIMEOUT_MS)
+            journal = Journal(path, create=False, busy_timeout_ms=timeout)
         except JournalError:
             raise error from None
         return journal, "the folder cannot be written"
@@ -85,28 +84,106 @@ def open_journal(path: Path) -> tuple[Journal, str]:
     return journal, ""
 
 
-class Workspace:
-    """A processes folder plus a journal file."""
+def open_reader(path: Path) -> Journal:
+    """Another connection to an existing journal, for one thread's slow reads (a connection
+    is bound to the thread that opened it); it waits like a command and never creates it."""
+    journal, _ = open_journal(path, interactive=False, create=False)
+    return journal
 
-    def __init__(self, paths: Paths, journal: Journal | None = None) -> None:
+
+def load_folder(folder: Path) -> Catalog:
+    """Every process in ``folder`` (an empty catalog when there is no such folder)."""
+    from procedo.model import Catalog, load_catalog
+
+    return load_catalog([folder]) if folder.exists() else Catalog()
+
+
+class Workspace:
+    """A processes folder plus a journal file.
+
+    ``Workspace(paths)`` (the app) opens the journal and loads the catalog at once;
+    :meth:`for_command` (the CLI) opens each only when first used.
+    """
+
+    def __init__(
+        self,
+        paths: Paths,
+        journal: Journal | None = None,
+        *,
+        interactive: bool = True,
+        create: bool = True,
+        eager: bool = True,
+    ) -> None:
         self.paths = paths
+        self.interactive = interactive
+        """The app's short busy timeout (True) or a command's long one."""
+        self.create = create
+        """Whether a missing journal file is created (False: an error says there is none)."""
         self.read_only_reason = ""
         """Why the journal can only be read ("" when it can be written)."""
-        if journal is None:
-            journal, self.read_only_reason = open_journal(paths.db)
-        self.journal = journal
-        self.catalog: Catalog = Catalog()
-        self.reload()
+        self._journal = journal
+        self._catalog: Catalog | None = None
+        if eager:
+            self.journal  # noqa: B018 (open it now: the app shows a failure before anything else)
+            self.reload()
+
+    @classmethod
+    def for_command(cls, paths: Paths, *, create: bool = False) -> Workspace:
+        """The workspace of one CLI command: the journal (never created unless ``create``;
+        a busy one is waited for 15 s) and the catalog are opened on first use."""
+        return cls(paths, interactive=False, create=create, eager=False)
+
+    @property
+    def journal(self) -> Journal:
+        """The journal (opened on first use)."""
+        if self._journal is None:
+            self._journal, self.read_only_reason = open_journal(
+                self.paths.db, interactive=self.interactive, create=self.create
+            )
+        return self._journal
+
+    @property
+    def has_journal(self) -> bool:
+        """Whether the journal file exists (nothing has been run when it does not)."""
+        return self._journal is not None or self.paths.db.exists()
+
+    @property
+    def catalog(self) -> Catalog:
+        """The processes folder's catalog (loaded on first use; :meth:`reload` reads again)."""
+        if self._catalog is None:
+            return self.reload()
+        return self._catalog
+
+    @property
+    def settings_path(self) -> Path:
+        """The operator's settings file: ``$PROCEDO_CONFIG``, else the user config dir."""
+        return default_settings_path()
+
+    def load_settings(self) -> tuple[Settings, str]:
+        """The settings and a notice to show ("" when all is well); never raises."""
+        from procedo.settings import load_settings
+
+        return load_settings(self.settings_path)
+
+    def reader(self) -> Journal:
+        """A connection of its own to this journal, for a worker thread (close it after)."""
+        return open_reader(self.paths.db)
 
     def close(self) -> None:
-        """Close the journal."""
-        self.journal.close()
+        """Close the journal (if it was opened)."""
+        if self._journal is not None:
+            self._journal.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def reload(self) -> Catalog:
         """Read the processes folder again."""
-        folder: Path = self.paths.processes
-        self.catalog = load_catalog([folder]) if folder.exists() else Catalog()
-        return self.catalog
+        self._catalog = load_folder(self.paths.processes)
+        return self._catalog
 
     def process(self, process_id: str) -> LoadedProcess | None:
         """A loaded process by id."""
@@ -117,46 +194,22 @@ class Workspace:
 
         ``figures=False`` reads only the catalog (no journal query): the figures are empty.
         """
+        from procedo.journal.home import process_figures
+
         result = []
         for loaded in sorted(self.catalog.processes, key=lambda p: p.definition.title.casefold()):
-            last_run_at, finished, succeeded = self._figures(loaded.id) if figures else (None, 0, 0)
+            last_run_at, finished, succeeded = (
+                process_figures(self.journal, loaded.id) if figures else (None, 0, 0)
+            )
             result.append(ProcessSummary(loaded, last_run_at, finished, succeeded))
         return result
 
-    def _figures(self, process_id: str) -> tuple[str | None, int, int]:
-        """A process's last non-practice run start, finished runs and successful runs.
-
-        Index-only reads: the counts walk one range of the covering index ``runs_figures``
-        (process, status, practice, ..., success): the finished, non-practice runs of this
-        process and no others; the last run is one step back along ``runs_process_started``.
-        (One GROUP BY with MAX(started_at) beside the counts has no covering index and reads
-        every row of the table: about 15x slower at 100,000 runs.)
-        """
-        counts = self.journal.rows(
-            "SELECT COUNT(*) AS finished, SUM(success = 1) AS succeeded FROM runs "
-            "WHERE process_id = ? AND status IN ('completed', 'aborted') AND practice = 0",
-            (process_id,),
-        )[0]
-        last = self.journal.rows(
-            "SELECT started_at FROM runs WHERE process_id = ? AND practice = 0 "
-            "ORDER BY started_at DESC LIMIT 1",
-            (process_id,),
-        )
-        return (
-            last[0]["started_at"] if last else None,
-            int(counts["finished"] or 0),
-            int(counts["succeeded"] or 0),
-        )
-
     def unfinished(self, limit: int = 50) -> list[UnfinishedRun]:
         """Active and paused runs, most recently touched first (at most ``limit``)."""
+        from procedo.journal.home import unfinished_rows
+
         result = []
-        for row in self.journal.rows(
-            "SELECT id, process_id, definition_hash, operator, status, current_node, updated_at, "
-            "practice FROM runs WHERE status IN ('active', 'paused') "
-            "ORDER BY updated_at DESC LIMIT ?",
-            (limit,),
-        ):
+        for row in unfinished_rows(self.journal, limit):
             current = self.catalog.get(row["process_id"])
             if current is not None and current.sha256 == row["definition_hash"]:
                 definition = current.definition  # the same text: no need to parse it again
@@ -190,6 +243,8 @@ class Workspace:
         Never the last run's operator: on a shared workstation that may be someone else (a
         hand-over recipient), and work would be journaled under the wrong name.
         """
+        from procedo.journal import default_operator
+
         return default_operator()
 
     def start_run(
@@ -208,6 +263,10 @@ class Workspace:
         """``Read-only journal: review only (the folder cannot be written)``, or ""."""
         reason = self.read_only_reason
         return f"Read-only journal: review only ({reason})" if reason else ""
+
+    def resolve_run_id(self, run_id: str) -> str:
+        """The full id of the run whose id starts with ``run_id`` (it must be unique)."""
+        return self.journal.resolve_run_id(run_id)
 
     def open_run(self, run_id: str) -> OpenedRun:
         """Open a run to drive it (read-only when another session holds it, or the journal

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -15,6 +15,9 @@ from click.core import ParameterSource
 from procedo.cli.terminal_text import shown
 from procedo.config import ENV_DB, ENV_PROCESSES, Paths
 from procedo.safe_text import json_text, visible
+
+if TYPE_CHECKING:
+    from procedo.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +33,12 @@ class ProcedoContext:
     def paths(self) -> Paths:
         """The resolved folders and files."""
         return Paths.resolve(self.processes, self.db)
+
+    def workspace(self, *, create: bool = False) -> Workspace:
+        """The command's workspace: how every command opens the journal and the catalog."""
+        from procedo.workspace import Workspace
+
+        return Workspace.for_command(self.paths, create=create)
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

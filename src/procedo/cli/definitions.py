@@ -67,8 +67,8 @@ def validate_command(obj: ProcedoContext, paths: tuple[str, ...], as_json: bool)
 @pass_procedo
 def list_command(obj: ProcedoContext, as_json: bool) -> None:
     """List the processes found in the processes folder."""
-    folder = obj.paths.processes
-    catalog = load_catalog([folder]) if folder.exists() else load_catalog([])
+    workspace = obj.workspace()
+    folder, catalog = workspace.paths.processes, workspace.catalog
     rows = []
     for loaded in catalog.processes:
         d = loaded.definition

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
-from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, load_catalog, load_file
+from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, load_file
 from procedo.render.map_figures import MapFigures
 
 FORMATS = ["mermaid", "dot", "text"]
@@ -20,8 +20,9 @@ def load_process(obj: ProcedoContext, process: str) -> LoadedProcess:
             return load_file(process)
         except DefinitionError as error:
             fail(f"{process} is not a valid process:\n" + str(error))
-    folder = obj.paths.processes
-    catalog = load_catalog([folder]) if folder.exists() else None
+    workspace = obj.workspace()
+    folder = workspace.paths.processes
+    catalog = workspace.catalog if folder.exists() else None
     loaded = catalog.get(process) if catalog else None
     if loaded is not None:
         return loaded

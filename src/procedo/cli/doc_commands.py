@@ -8,7 +8,6 @@ import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
 from procedo.cli.files import write_file
-from procedo.model import load_catalog
 
 INDEX_NAME = "README.md"
 
@@ -59,7 +58,7 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
     folder = obj.paths.processes
     if not folder.exists():
         fail(f"no processes folder at {folder} (create one, or use --processes)")
-    catalog = load_catalog([folder])
+    catalog = obj.workspace().catalog
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

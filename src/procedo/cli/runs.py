@@ -28,9 +28,11 @@ from procedo.journal.verify import Breach, verify_journal
 
 @contextlib.contextmanager
 def journal_for(obj: ProcedoContext, *, create: bool = False) -> Iterator[Journal]:
-    """Open the journal for a command; a clear message and exit 1 when it cannot be used."""
+    """Open the journal for a command (through its workspace); a clear message and exit 1
+    when it cannot be used."""
+    workspace = obj.workspace(create=create)
     try:
-        journal = Journal(obj.paths.db, create=create)
+        journal = workspace.journal
     except JournalError as error:
         fail(str(error))
     try:
@@ -38,7 +40,7 @@ def journal_for(obj: ProcedoContext, *, create: bool = False) -> Iterator[Journa
     except JournalError as error:
         fail(str(error))
     finally:
-        journal.close()
+        workspace.close()
 
 
 def short_time(iso: str | None) -> str:

@@ -46,10 +46,10 @@ def run_command(
     practice: bool,
 ) -> None:
     """Start a run of PROCESS_ID straight away."""
-    from procedo.model import load_catalog
     from procedo.tui import StartRequest
 
-    catalog = load_catalog([obj.paths.processes]) if obj.paths.processes.exists() else None
+    workspace = obj.workspace()
+    catalog = workspace.catalog if workspace.paths.processes.exists() else None
     loaded = catalog.get(process_id) if catalog else None
     if loaded is None:
         known = ", ".join(p.id for p in catalog.processes) if catalog else ""
@@ -69,11 +69,11 @@ def run_command(
 @pass_procedo
 def resume_command(obj: ProcedoContext, run: str) -> None:
     """Reopen a run (RUN may be a unique prefix of its id)."""
-    from procedo.journal import Journal, JournalError
+    from procedo.journal import JournalError
 
     try:
-        with Journal(obj.paths.db, create=False) as journal:
-            run_id = journal.resolve_run_id(run)
+        with obj.workspace() as workspace:
+            run_id = workspace.resolve_run_id(run)
     except JournalError as error:
         fail(str(error))
     _launch(obj, resume=run_id)

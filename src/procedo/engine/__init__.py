@@ -2,6 +2,7 @@
 
 from procedo.engine.errors import InvalidValue, Refused, ReplayError, RunError
 from procedo.engine.events import EVENT_KINDS, Event, chain_seed, iso_from_ms, ms_from_iso, now_ms
+from procedo.engine.fold import apply_event, replay
 from procedo.engine.run import EventSink, MemorySink, Run
 from procedo.engine.state import (
     ABORTED,
@@ -13,8 +14,6 @@ from procedo.engine.state import (
     Note,
     RunState,
     Visit,
-    apply_event,
-    replay,
 )
 
 __all__ = [

@@ -1,18 +1,19 @@
-"""The state of a run, rebuilt by folding its events over its definition.
+"""The state of a run: what folding its events over its definition has built (the data).
 
-``RunState`` is never changed except by :func:`apply_event`; the engine applies an event to a
-copy and keeps the copy only after the journal has made the event durable.
+``RunState`` is never changed except by :func:`procedo.engine.fold.apply_event`; the engine
+applies an event to a copy and keeps the copy only after the journal has made it durable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from procedo.engine.errors import ReplayError
-from procedo.engine.events import Event, chain_seed
-from procedo.engine.stints import Act, Stint, leave
-from procedo.model import ProcessDefinition
+from procedo.engine.events import chain_seed
+from procedo.engine.stints import Stint
+
+if TYPE_CHECKING:
+    from procedo.model import ProcessDefinition
 
 ACTIVE, PAUSED, COMPLETED, ABORTED = "active", "paused", "completed", "aborted"
 STATUSES = (ACTIVE, PAUSED, COMPLETED, ABORTED)
@@ -104,7 +105,6 @@ class RunState:
     last_ms: int = 0
     acting_role: str | None = None
     awaiting_role: str | None = None
-    changed_visits: set[int] = field(default_factory=set)
 
     @classmethod
     def blank(
@@ -163,256 +163,3 @@ def node_role(definition: ProcessDefinition, node: str | None) -> str | None:
     """The role that does a step or makes a decision (None for an end or a node without one)."""
     found = definition.steps.get(node or "") or definition.decisions.get(node or "")
     return found.role if found is not None else None
-
-
-def _await_role(state: RunState, definition: ProcessDefinition, node: str) -> None:
-    """Moving to ``node``: a hand-over point opens when its role is not the one acting.
-
-    A node without a role is done by whoever has the run and changes nothing.
-    """
-    role = node_role(definition, node)
-    state.awaiting_role = role if role is not None and role != state.acting_role else None
-
-
-def _enter(
-    state: RunState, definition: ProcessDefinition, node: str, event: Event, move: bool = True
-) -> None:
-    try:
-        kind = definition.kind_of(node)
-    except KeyError:
-        raise ReplayError(f"event {event.seq} moves to {node!r}, which is not a node") from None
-    if move:
-        _await_role(state, definition, node)
-    visit = Visit(len(state.visits), node, kind, event.seq, state.last_ms)
-    state.visits.append(visit)
-    state.path.append(visit.index)
-    state.stints.append(Stint(visit.index, node, state.last_ms))
-    state.changed_visits.add(visit.index)
-
-
-def _leave(state: RunState, outcome: str, next_node: str | None = None) -> Visit:
-    visit = state.current
-    if visit is None:
-        raise ReplayError("the run has no current node")
-    visit.left_ms = state.last_ms
-    visit.outcome = outcome
-    visit.next_node = next_node
-    leave(state.stints, state.last_ms, outcome, next_node)
-    state.changed_visits.add(visit.index)
-    return visit
-
-
-def _item_visit(state: RunState, definition: ProcessDefinition, event: Event) -> Visit:
-    visit = state.current
-    if visit is None or event.item is None or visit.node != event.node:
-        raise ReplayError(f"event {event.seq} ({event.kind}) is not about the current node")
-    step = definition.steps.get(visit.node)
-    if step is None or not 0 <= event.item < len(step.items):
-        raise ReplayError(
-            f"event {event.seq} ({event.kind}) names item {event.item}, not in the step"
-        )
-    state.changed_visits.add(visit.index)
-    state.stints[-1].acts.append(Act(event.kind, event.item, event.value, event.reason))
-    return visit
-
-
-def _close_pause(state: RunState) -> None:
-    if state.pause_started_ms is not None:
-        gap = max(0, state.last_ms - state.pause_started_ms)
-        state.paused_ms += gap
-        if state.current is not None:
-            state.current.paused_ms += gap
-            state.stints[-1].paused_ms += gap
-            state.changed_visits.add(state.current.index)
-        state.pause_started_ms = None
-
-
-def apply_event(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    """Fold one event into ``state`` (in place). Raises :class:`ReplayError` if it cannot apply."""
-    if event.seq != state.last_seq + 1:
-        raise ReplayError(f"event {event.seq} follows event {state.last_seq}")
-    if event.kind != "start" and not state.status:
-        raise ReplayError("the first event of a run must be 'start'")
-    if event.item is not None and not isinstance(event.item, int):
-        raise ReplayError(f"event {event.seq} has an item that is not a number: {event.item!r}")
-    try:
-        moment = event.ts_ms
-    except (TypeError, ValueError):
-        raise ReplayError(f"event {event.seq} has an unreadable time {event.ts!r}") from None
-    state.last_seq = event.seq
-    state.last_hash = event.hash
-    state.last_ms = max(state.last_ms, moment)
-    handler = _HANDLERS.get(event.kind)
-    if handler is None:
-        raise ReplayError(f"event {event.seq} has an unknown kind {event.kind!r}")
-    handler(state, definition, event)
-    if event.actor and event.actor not in state.operators and event.kind != "handover":
-        state.operators.append(event.actor)
-
-
-def _on_start(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    if state.status:
-        raise ReplayError("a run can start only once")
-    state.status = ACTIVE
-    state.operator = event.actor
-    state.trigger = event.value
-    state.practice = event.reason == "practice"
-    state.started_ms = state.last_ms
-    state.acting_role = node_role(definition, event.node)  # the starting operator acts as it
-    _enter(state, definition, event.node or "", event, move=False)
-
-
-def _on_check(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    visit = _item_visit(state, definition, event)
-    visit.items[event.item] = ItemMark(checked=True, by=event.actor, at=event.ts)  # type: ignore[index]
-
-
-def _on_uncheck(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    visit = _item_visit(state, definition, event)
-    visit.items.pop(event.item, None)  # type: ignore[arg-type]
-
-
-def _on_record(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    visit = _item_visit(state, definition, event)
-    mark = ItemMark(checked=True, value=event.value, by=event.actor, at=event.ts)
-    visit.items[event.item] = mark  # type: ignore[index]
-
-
-def _on_na(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    visit = _item_visit(state, definition, event)
-    mark = ItemMark(na_reason=event.reason or "", by=event.actor, at=event.ts)
-    visit.items[event.item] = mark  # type: ignore[index]
-
-
-def _on_note(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    visit = state.current if event.node is not None else None
-    state.notes.append(
-        Note(
-            event.seq,
-            event.ts,
-            event.actor,
-            event.value or "",
-            event.node,
-            event.item,
-            visit.index if visit else None,
-        )
-    )
-
-
-def _on_complete(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    _leave(state, "completed", event.value)
-    _enter(state, definition, event.value or "", event)
-
-
-def _on_choose(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    visit = state.current
-    if visit is None or visit.node not in definition.decisions or event.item is None:
-        raise ReplayError(f"event {event.seq} chooses an option outside a decision")
-    options = definition.decisions[visit.node].options
-    if not 0 <= event.item < len(options):
-        raise ReplayError(f"event {event.seq} chooses option {event.item}, which does not exist")
-    target = options[event.item].next
-    _leave(state, "chosen", target).choice = event.item
-    state.stints[-1].choice = event.item
-    _enter(state, definition, target, event)
-
-
-def _on_back(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    if len(state.path) < 2:
-        raise ReplayError(f"event {event.seq} goes back from the first node")
-    left = _leave(state, "back", event.value)
-    state.path.pop()
-    previous = state.current
-    assert previous is not None
-    previous.left_ms = None
-    previous.outcome = None
-    previous.next_node = None
-    previous.choice = None
-    state.stints.append(Stint(previous.index, previous.node, state.last_ms, returned=True))
-    state.changed_visits.update({left.index, previous.index})
-    _await_role(state, definition, previous.node)
-
-
-def _on_handover(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    state.operator = event.value or state.operator
-    if state.awaiting_role is not None:  # handing over at a hand-over point answers it
-        state.acting_role, state.awaiting_role = state.awaiting_role, None
-    if state.operator not in state.operators:
-        state.operators.append(state.operator)
-
-
-def _on_accept_role(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    if state.awaiting_role is None or event.value != state.awaiting_role:
-        raise ReplayError(f"event {event.seq} accepts a role the run was not waiting for")
-    if event.node != state.current_node:
-        raise ReplayError(f"event {event.seq} accepts a role at a node the run is not at")
-    state.acting_role, state.awaiting_role = state.awaiting_role, None
-
-
-def _on_pause(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    state.status = PAUSED
-    state.pause_started_ms = state.last_ms
-
-
-def _on_resume(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    _close_pause(state)
-    state.status = ACTIVE
-
-
-def _on_takeover(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    state.operator = event.actor
-
-
-def _on_abort(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    _close_pause(state)
-    state.status = ABORTED
-    state.abort_reason = event.reason
-    state.ended_ms = state.last_ms
-    state.success = False
-    if state.current is not None:
-        _leave(state, "aborted")
-
-
-def _on_finish(state: RunState, definition: ProcessDefinition, event: Event) -> None:
-    node = event.node or ""
-    if node not in definition.ends:
-        raise ReplayError(f"event {event.seq} finishes at {node!r}, which is not an end")
-    state.status = COMPLETED
-    state.end_node = node
-    state.success = definition.ends[node].success
-    state.ended_ms = state.last_ms
-    _leave(state, "finished")
-
-
-_HANDLERS = {
-    "start": _on_start,
-    "check": _on_check,
-    "uncheck": _on_uncheck,
-    "record": _on_record,
-    "na": _on_na,
-    "note": _on_note,
-    "complete": _on_complete,
-    "choose": _on_choose,
-    "back": _on_back,
-    "handover": _on_handover,
-    "accept_role": _on_accept_role,
-    "pause": _on_pause,
-    "resume": _on_resume,
-    "takeover": _on_takeover,
-    "abort": _on_abort,
-    "finish": _on_finish,
-}
-
-
-def replay(
-    definition: ProcessDefinition,
-    definition_hash: str,
-    run_id: str,
-    events: Iterable[Event],
-) -> RunState:
-    """Rebuild a run's state from its events."""
-    state = RunState.blank(run_id, definition.id, definition.version, definition_hash)
-    for event in events:
-        apply_event(state, definition, event)
-    state.changed_visits.clear()
-    return state

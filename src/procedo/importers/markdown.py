@@ -27,8 +27,8 @@ from procedo.importers.markdown_preamble import (
     read_preamble,
     toml_number,
 )
+from procedo.markdown_text import parse_field, unescape
 from procedo.model import DefinitionError, ProcessDefinition, is_valid_id, parse_definition
-from procedo.render.markdown_text import parse_field, unescape
 
 __all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from procedo.render.markdown_text import (
+from procedo.markdown_text import (
     CRITICAL_SIGN,
     find_arrow,
     find_unescaped,

@@ -16,8 +16,8 @@ from procedo.importers.markdown_items import (
     slug,
     split_anchor,
 )
+from procedo.markdown_text import ROLE_ANCHOR, TRIGGER_ANCHOR, parse_field, unescape
 from procedo.model import is_valid_id
-from procedo.render.markdown_text import ROLE_ANCHOR, TRIGGER_ANCHOR, parse_field, unescape
 
 
 @dataclass

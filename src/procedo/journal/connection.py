@@ -123,14 +123,14 @@ def use_wal(conn: sqlite3.Connection) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    db: sqlite_utils.Database, what: str, guard: FileGuard | None = None
+    db: sqlite_utils.Database | sqlite3.Connection, what: str, guard: FileGuard | None = None
 ) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; on any failure roll back and raise StorageError.
 
     With a ``guard``, the path must still name the file opened, before and after the commit
     (JournalGoneError otherwise), and a grown WAL is checkpointed after it.
     """
-    conn = db.conn
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
     if guard is not None:
         guard.check(what)
     try:

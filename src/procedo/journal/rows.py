@@ -9,7 +9,8 @@ from collections import Counter
 from typing import Any
 
 from procedo.engine import RunState, Visit, iso_from_ms
-from procedo.model import ProcessDefinition
+from procedo.engine.targets import target_ms
+from procedo.model import ProcessDefinition, parse_definition
 
 
 def run_row(state: RunState) -> dict[str, Any]:
@@ -100,6 +101,34 @@ _DEFINITION_ROW_SQL = {
     "options": "INSERT OR IGNORE INTO options (definition_hash, node, option, label, next) "
     "VALUES (?, ?, ?, ?, ?)",
 }
+
+
+def insert_definition(
+    conn: sqlite3.Connection,
+    digest: str,
+    process_id: str,
+    text: str,
+    source_path: str | None,
+    now_ms: int,
+) -> None:
+    """Store a definition's text once, with its rows (inside the caller's transaction)."""
+    definition = parse_definition(text, default_id=process_id)
+    conn.execute(
+        "INSERT OR IGNORE INTO definitions "
+        "(hash, process_id, version, title, toml, source_path, first_seen, target_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            digest,
+            process_id,
+            definition.version,
+            definition.title,
+            text,
+            source_path,
+            iso_from_ms(now_ms),
+            target_ms(definition),
+        ),
+    )
+    write_definition_rows(conn, digest, definition)
 
 
 def write_definition_rows(

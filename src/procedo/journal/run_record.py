@@ -1,51 +1,12 @@
-"""Everything the journal holds about one run, gathered for an export or a detail view."""
+"""Gathering one run from the journal into a :class:`~procedo.engine.run_record.RunRecord`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
-from procedo.engine import Event, RunState
+from procedo.engine.run_record import RunRecord
 from procedo.journal.errors import JournalError
 from procedo.journal.store import Journal
-from procedo.model import ProcessDefinition
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """One run: its ``runs`` row, stored definition, replayed state, events and last hash.
-
-    ``run`` is the ``runs`` row with ``operators`` decoded to a list; ``definition_row`` the
-    ``definitions`` row (hash, process id, version, title, TOML text, source path, first seen).
-    ``last_hash`` is the hash of the run's newest event: it anchors a printed copy.
-    """
-
-    run: dict[str, Any]
-    definition: ProcessDefinition
-    definition_row: dict[str, Any]
-    state: RunState
-    events: tuple[Event, ...]
-
-    @property
-    def run_id(self) -> str:
-        """The run's id."""
-        return str(self.run["id"])
-
-    @property
-    def definition_hash(self) -> str:
-        """The hash of the definition the run ran against."""
-        return str(self.run["definition_hash"])
-
-    @property
-    def last_hash(self) -> str:
-        """The hash of the newest event (empty for a run with no events)."""
-        return self.events[-1].hash if self.events else ""
-
-    @property
-    def last_seq(self) -> int:
-        """The sequence number of the newest event."""
-        return self.events[-1].seq if self.events else 0
 
 
 def load_run_record(journal: Journal, run_id: str) -> RunRecord:
@@ -68,3 +29,6 @@ def load_run_record(journal: Journal, run_id: str) -> RunRecord:
         state=state,
         events=tuple(journal.events(run_id)),
     )
+
+
+__all__ = ["RunRecord", "load_run_record"]

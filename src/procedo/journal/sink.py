@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
-from procedo.engine import Event, Refused, RunState
+from procedo.engine import Event, Refused, RunState, now_ms
 from procedo.journal.connection import write_transaction
 from procedo.journal.errors import (
     JournalGoneError,
@@ -14,11 +13,16 @@ from procedo.journal.errors import (
     StaleRunError,
     StorageError,
 )
+from procedo.journal.file_guard import FileGuard
 from procedo.journal.lease import is_live, read_lease, rename_lease, write_lease
-from procedo.journal.rows import run_row, upsert_sql, visit_row, write_marks, write_operators
-
-if TYPE_CHECKING:
-    from procedo.journal.store import Journal
+from procedo.journal.rows import (
+    insert_definition,
+    run_row,
+    upsert_sql,
+    visit_row,
+    write_marks,
+    write_operators,
+)
 
 _EVENT_SQL = (
     "INSERT INTO events (run_id, seq, ts, actor, kind, node, item, value, reason, hash) "
@@ -27,23 +31,37 @@ _EVENT_SQL = (
 
 
 class JournalSink:
-    """Commits a run's events durably, holding the run's lease."""
+    """Commits a run's events durably, holding the run's lease.
 
-    def __init__(self, journal: Journal, definition_text: str | None = None) -> None:
-        self.journal = journal
+    It needs only the journal's connection, the guard of its file and this session's lease
+    token (and, for a new run, the definition's text and where it came from).
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        guard: FileGuard | None,
+        token: str,
+        *,
+        definition_text: str | None = None,
+        source_path: str | None = None,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.conn = conn
+        self.guard = guard
+        self.token = token
+        self.clock = clock
         self._definition_text = definition_text
-        self._source_path: str | None = None
-
-    def with_source(self, source_path: str | None) -> JournalSink:
-        """Remember where a new run's definition came from."""
         self._source_path = source_path
-        return self
 
-    def commit(self, events: Sequence[Event], state: RunState) -> None:
-        """Write everything in one ``BEGIN IMMEDIATE`` transaction, or nothing."""
+    def commit(self, events: Sequence[Event], state: RunState, visits: frozenset[int]) -> None:
+        """Write everything in one ``BEGIN IMMEDIATE`` transaction, or nothing.
+
+        ``visits``: the visits the events touched; their rows (and marks) are rewritten.
+        """
         what = f"'{events[0].kind}'" if len(events) == 1 else f"'{events[0].kind}' and what follows"
         try:
-            self._write(events, state, what)
+            self._write(events, state, visits, what)
         except JournalGoneError:
             raise  # what landed, landed in a file the path no longer names
         except StorageError:
@@ -54,7 +72,7 @@ class JournalSink:
     def _landed(self, state: RunState) -> bool:
         """Whether the runs row already ends with this state's last event (a failed COMMIT
         can still have committed, e.g. when interrupted after the commit itself)."""
-        conn = self.journal.db.conn
+        conn = self.conn
         if conn.in_transaction:
             return False  # the rollback failed: what we would read is our own uncommitted write
         try:
@@ -65,8 +83,10 @@ class JournalSink:
             return False
         return row is not None and tuple(row) == (state.last_seq, state.last_hash)
 
-    def _write(self, events: Sequence[Event], state: RunState, what: str) -> None:
-        with write_transaction(self.journal.db, f"the action {what}", self.journal.guard) as conn:
+    def _write(
+        self, events: Sequence[Event], state: RunState, visits: frozenset[int], what: str
+    ) -> None:
+        with write_transaction(self.conn, f"the action {what}", self.guard) as conn:
             if events[0].kind == "start":
                 self._insert_start(conn, state)
             else:
@@ -75,21 +95,26 @@ class JournalSink:
                 conn.execute(_EVENT_SQL, event.to_row())
             conn.execute(*upsert_sql("runs", run_row(state), ("id",)))
             write_operators(conn, state)
-            for index in sorted(state.changed_visits):
+            for index in sorted(visits):
                 row = visit_row(state, state.visits[index])
                 conn.execute(*upsert_sql("visits", row, ("run_id", "visit")))
                 write_marks(conn, state, state.visits[index])
             if state.finished:
                 conn.execute(
                     "DELETE FROM leases WHERE run_id = ? AND token = ?",
-                    (state.run_id, self.journal.token),
+                    (state.run_id, self.token),
                 )
 
     def _insert_start(self, conn: sqlite3.Connection, state: RunState) -> None:
         if self._definition_text is None:
             raise Refused("a new run needs its definition text")
-        self.journal.insert_definition(
-            conn, state.definition_hash, state.process_id, self._definition_text, self._source_path
+        insert_definition(
+            conn,
+            state.definition_hash,
+            state.process_id,
+            self._definition_text,
+            self._source_path,
+            self.clock(),
         )
         conn.execute(*upsert_sql("runs", run_row(state), ("id",)))
         conn.execute(
@@ -97,9 +122,7 @@ class JournalSink:
             "WHERE id = ?",
             (state.definition_hash, state.run_id),
         )
-        write_lease(
-            conn, state.run_id, self.journal.token, state.operator, run_row(state)["updated_at"]
-        )
+        write_lease(conn, state.run_id, self.token, state.operator, run_row(state)["updated_at"])
 
     def _check_position(self, conn: sqlite3.Connection, first: Event, state: RunState) -> None:
         row = conn.execute(
@@ -109,8 +132,8 @@ class JournalSink:
             raise StaleRunError("this run is no longer in the journal")
         lease = read_lease(conn, first.run_id)
         taking_over = first.kind == "takeover"
-        held_elsewhere = lease is not None and lease.token != self.journal.token
-        if held_elsewhere and not taking_over and is_live(lease, self.journal.token):
+        held_elsewhere = lease is not None and lease.token != self.token
+        if held_elsewhere and not taking_over and is_live(lease, self.token):
             raise RunLockedError(
                 f"this run is now driven by {lease.describe()}; it is read-only here"
             )
@@ -119,10 +142,10 @@ class JournalSink:
                 "this run was changed in another session since it was opened here; "
                 "reopen it to see the latest state"
             )
-        if lease is None or lease.token != self.journal.token:
-            write_lease(conn, first.run_id, self.journal.token, state.operator, first.ts)
+        if lease is None or lease.token != self.token:
+            write_lease(conn, first.run_id, self.token, state.operator, first.ts)
         elif lease.operator != state.operator:  # a hand-over: others must see who drives now
-            rename_lease(conn, first.run_id, self.journal.token, state.operator)
+            rename_lease(conn, first.run_id, self.token, state.operator)
 
 
 class ReadOnlySink:
@@ -131,6 +154,6 @@ class ReadOnlySink:
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
-    def commit(self, events: Sequence[Event], state: RunState) -> None:
+    def commit(self, events: Sequence[Event], state: RunState, visits: frozenset[int]) -> None:
         """Refuse."""
         raise RunLockedError(self.reason)

@@ -15,7 +15,6 @@ from typing import Any
 
 from procedo.engine import Event, Run, RunState, iso_from_ms, now_ms, replay
 from procedo.engine.errors import ReplayError
-from procedo.engine.targets import target_ms
 from procedo.journal.connection import (
     BUSY_TIMEOUT_MS,
     describe_sqlite_error,
@@ -25,7 +24,7 @@ from procedo.journal.connection import (
 from procedo.journal.errors import JournalError, RunLockedError, SchemaError, UnknownRunError
 from procedo.journal.file_guard import FileGuard
 from procedo.journal.lease import Lease, is_live, read_lease
-from procedo.journal.rows import write_definition_rows
+from procedo.journal.rows import insert_definition
 from procedo.journal.schema import ensure_schema
 from procedo.journal.sink import JournalSink, ReadOnlySink
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, parse_definition
@@ -121,23 +120,19 @@ class Journal:
         source_path: str | None,
     ) -> None:
         """Store a definition's text once (inside the caller's transaction)."""
-        definition = parse_definition(text, default_id=process_id)
-        conn.execute(
-            "INSERT OR IGNORE INTO definitions "
-            "(hash, process_id, version, title, toml, source_path, first_seen, target_ms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                digest,
-                process_id,
-                definition.version,
-                definition.title,
-                text,
-                source_path,
-                iso_from_ms(self.clock()),
-                target_ms(definition),
-            ),
+        insert_definition(conn, digest, process_id, text, source_path, self.clock())
+
+    def sink(self, loaded: LoadedProcess | None = None) -> JournalSink:
+        """A sink that writes a run's events through this journal's connection and lease
+        token (``loaded``: the definition of a run about to start)."""
+        return JournalSink(
+            self.db.conn,
+            self.guard,
+            self.token,
+            definition_text=loaded.text if loaded else None,
+            source_path=str(loaded.path) if loaded else None,
+            clock=self.clock,
         )
-        write_definition_rows(conn, digest, definition)
 
     def definition(self, digest: str) -> ProcessDefinition:
         """The stored definition with that hash, parsed (cached)."""
@@ -168,11 +163,10 @@ class Journal:
         practice: bool = False,
     ) -> Run:
         """Start and durably record a new run of ``loaded``; this session holds it."""
-        sink = JournalSink(self, loaded.text).with_source(str(loaded.path))
         return Run.start(
             loaded.definition,
             loaded.sha256,
-            sink,
+            self.sink(loaded),
             operator,
             trigger,
             practice=practice,
@@ -244,7 +238,7 @@ class Journal:
             )
             return OpenedRun(Run(definition, state, ReadOnlySink(reason), self.clock), True, holder)
         abandoned = self._claim(run_id, state.operator)
-        run = Run(definition, state, JournalSink(self), self.clock)
+        run = Run(definition, state, self.sink(), self.clock)
         if abandoned is not None and state.status == "active":
             # The session that drove it died without leaving it: say so in the record.
             run.take_over(
@@ -256,7 +250,7 @@ class Journal:
     def take_over(self, run_id: str, operator: str, reason: str | None = None) -> Run:
         """Take a run over from another session (journaled as a ``takeover`` event)."""
         definition, state = self.load_state(run_id)
-        run = Run(definition, state, JournalSink(self), self.clock)
+        run = Run(definition, state, self.sink(), self.clock)
         run.take_over(operator, reason)
         return run
 

@@ -19,8 +19,8 @@ import re
 from typing import Any
 
 from procedo.engine import Event, iso_from_ms
+from procedo.engine.run_record import RunRecord
 from procedo.engine.targets import target_ms, within_target
-from procedo.journal.run_record import RunRecord
 from procedo.model import ProcessDefinition
 from procedo.render.durations import duration
 from procedo.render.run_path import path_entries

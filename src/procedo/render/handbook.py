@@ -5,7 +5,7 @@ resources, its Mermaid map, then one ``##`` section per step, decision and end i
 run meets them. It follows the conventions of docs/import.md exactly, so ``procedo import``
 reads a page back to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which
 are also the targets of the page's own links), every text is escaped with
-:mod:`procedo.render.markdown_text`, and a line of text that would read as a convention is
+:mod:`procedo.markdown_text`, and a line of text that would read as a convention is
 guarded. A control or bidi character (which definitions refuse, but an older file may hold) is
 written visibly as ``\\x1b`` or ``\\u202e`` (:func:`procedo.safe_text.visible`), never raw.
 """
@@ -16,8 +16,7 @@ import html
 from collections.abc import Iterable
 
 from procedo.engine.values import format_number
-from procedo.model import Decision, End, Item, ProcessDefinition, Step
-from procedo.render.markdown_text import (
+from procedo.markdown_text import (
     BLANK,
     CRITICAL_SIGN,
     ROLE_ANCHOR,
@@ -26,21 +25,22 @@ from procedo.render.markdown_text import (
     guard_arrows,
     guard_field,
 )
-from procedo.render.markdown_text import (
+from procedo.markdown_text import (
     escape_block as _escape_block,
 )
-from procedo.render.markdown_text import escape_line as _escape_line
+from procedo.markdown_text import escape_line as _escape_line
+from procedo.model import Decision, End, Item, ProcessDefinition, Step
 from procedo.render.mermaid import render_mermaid
 from procedo.safe_text import visible
 
 
 def escape_line(text: str, *, also: str = "", start: bool = True) -> str:
-    """:func:`~procedo.render.markdown_text.escape_line` of the text made visible."""
+    """:func:`~procedo.markdown_text.escape_line` of the text made visible."""
     return _escape_line(visible(text), also=also, start=start)
 
 
 def escape_block(text: str) -> list[str]:
-    """:func:`~procedo.render.markdown_text.escape_block` of the text made visible."""
+    """:func:`~procedo.markdown_text.escape_block` of the text made visible."""
     return _escape_block(visible(text, multiline=True))
 
 

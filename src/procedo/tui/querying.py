@@ -30,9 +30,11 @@ def query_in_thread(
     db = app.paths.db  # type: ignore[attr-defined]
 
     def job() -> None:
+        from procedo.workspace import open_reader
+
         worker = get_current_worker()
         try:
-            with Journal(db, create=False) as journal:
+            with open_reader(db) as journal:
                 result = compute(journal)
         except (JournalError, ValueError) as error:
             if not worker.is_cancelled:

@@ -10,13 +10,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from procedo.engine.run import MAX_NAME
+from procedo.tui.ago import ago
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.screens.process_detail import process_detail
 from procedo.tui.text import cell, lit, percent
 from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
-from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
+from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace
 
 
 class HomeScreen(Screen[None]):
