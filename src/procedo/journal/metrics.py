@@ -2,8 +2,9 @@
 
 Nothing loads all runs or all events into memory: counts are aggregate queries over covering
 indexes, and each median or percentile is an ``ORDER BY ... LIMIT 1 OFFSET k`` query that walks
-one index (the stored views of :mod:`procedo.journal.views` compute the same order statistics
-with window functions). Practice runs are left out unless asked for.
+one index. The SQL of each figure is :mod:`procedo.journal.figure_sql`'s and the ranks are
+:mod:`procedo.journal.order_stats`', as in the stored views of :mod:`procedo.journal.views`.
+Practice runs are left out unless asked for.
 
 Definitions:
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from procedo.journal import views as sql
+from procedo.journal import figure_sql as sql
 from procedo.journal.figures import (
     DurationPoint,
     LoopCount,
@@ -37,6 +38,7 @@ from procedo.journal.figures import (
     StepTime,
     Tally,
 )
+from procedo.journal.order_stats import median_offsets, p90_offset
 from procedo.journal.store import Journal
 
 RECENT_DURATIONS = 200
@@ -76,30 +78,11 @@ def compute_metrics(
     """Every figure of the metrics screen for one process (None: all), maybe one version."""
     scope = Scope(process_id, version, include_practice)
     where = scope.where("r")
-    statuses = {
-        row["status"]: row["n"]
-        for row in journal.rows(
-            f"SELECT r.status, COUNT(*) AS n FROM runs r {where} GROUP BY r.status", scope.params
-        )
-    }
-    done = f"FROM runs r {where} AND r.status = 'completed'"
-    targets = journal.rows(
-        f"SELECT COUNT(*) AS n, TOTAL(r.duration_ms <= r.target_ms) AS within {done} "
-        "AND r.target_ms IS NOT NULL",
+    n = journal.rows(
+        f"SELECT *, {sql.SUCCESS_RATE} AS success_rate, {sql.ON_TARGET_SHARE} AS on_target_share "
+        f"FROM (SELECT {sql.run_counts()} FROM runs r {where})",
         scope.params,
     )[0]
-    n = {
-        "started": sum(statuses.values()),
-        "completed": statuses.get("completed", 0),
-        "aborted": statuses.get("aborted", 0),
-        "unfinished": statuses.get("active", 0) + statuses.get("paused", 0),
-        "succeeded": int(
-            _scalar(journal, f"SELECT COUNT(*) {done} AND r.success = 1", scope.params)
-        ),
-        "with_target": int(targets["n"]),
-        "within_target": int(targets["within"]),
-    }
-    finished = n["completed"] + n["aborted"]
     median_ms, p90_ms = _order_stats(
         journal,
         f"SELECT r.duration_ms FROM runs r {where} AND r.status = 'completed' "
@@ -112,10 +95,8 @@ def compute_metrics(
         version=version,
         include_practice=include_practice,
         **n,
-        success_rate=n["succeeded"] / finished if finished else None,
         median_ms=median_ms,
         p90_ms=None if p90_ms is None else int(p90_ms),
-        on_target_share=n["within_target"] / n["with_target"] if n["with_target"] else None,
         durations=_durations(journal, scope),
         steps=_steps(journal, scope),
         decisions=_decisions(journal, scope),
@@ -158,9 +139,10 @@ def _order_stats(
     if n <= 0:
         return None, None
     query = f"{ordered} LIMIT :limit OFFSET :offset"
-    middle = journal.rows(query, {**params, "limit": 2 - n % 2, "offset": (n - 1) // 2})
+    limit, offset = median_offsets(n)
+    middle = journal.rows(query, {**params, "limit": limit, "offset": offset})
     values = [next(iter(row.values())) for row in middle]
-    p90 = _scalar(journal, query, {**params, "limit": 1, "offset": (9 * n + 9) // 10 - 1})
+    p90 = _scalar(journal, query, {**params, "limit": 1, "offset": p90_offset(n)})
     return sum(values) / len(values), p90
 
 
