@@ -167,12 +167,15 @@ def labels_source(select: str, where: str) -> str:
 
 
 def na_source(select: str, where: str) -> str:
-    """Items marked not applicable, as they stand in each visit, counted (alias m)."""
-    groups = ", ".join(str(i + 1) for i in range(select.count(",") + 1))
+    """Items marked not applicable, as they stand in each visit, counted (alias m).
+
+    ``select`` starts with ``m.process_id``; the groups follow ``marks_na`` in its order.
+    """
+    more = "".join(f", {i + 1}" for i in range(1, select.count(",") + 1))
     return (
         f"SELECT {select}, m.node, m.text, m.na_reason AS reason, m.item, COUNT(*) AS n "
         f"FROM marks m {where} AND m.na_reason IS NOT NULL "
-        f"GROUP BY {groups}, m.node, m.text, m.na_reason, m.item"
+        f"GROUP BY m.process_id, m.node, m.text, m.na_reason, m.item, m.practice{more}"
     )
 
 

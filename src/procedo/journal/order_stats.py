@@ -40,14 +40,17 @@ def p90_offset(n: int) -> int:
     return (9 * n + 9) // 10 - 1
 
 
-def kth_smallest(column: str, source: str, k: str, n: str | None = None) -> str:
+def kth_smallest(
+    column: str, source: str, k: str, n: str | None = None, *, and_next: str | None = None
+) -> str:
     """An SQL expression: the ``k``-th smallest (1-based) ``column`` of ``source``.
 
     ``source`` is ``FROM ... WHERE ...`` (it may refer to the outer query's row); ``k`` is an
     SQL expression evaluated once, and ``n`` the number of rows of ``source`` if known (else it
-    is counted); NULL when there are fewer than k rows. ``column`` should be
-    the next column of an index after the equality terms of ``source``, so that each count and
-    each step is a range of that index.
+    is counted); NULL when there are fewer than k rows. With ``and_next`` (an SQL condition),
+    the mean of the values at ranks k and k + 1 where it holds (a REAL either way). ``column``
+    should be the next column of an index after the equality terms of ``source``, so that each
+    count and each step is a range of that index.
     """
     of = f"{source} AND {column}"
     first = f"(SELECT {column} {source} ORDER BY {column} LIMIT 1)"
@@ -64,6 +67,13 @@ def kth_smallest(column: str, source: str, k: str, n: str | None = None) -> str:
         f"ELSE s.n - (SELECT COUNT(*) {of} > {split} AND {column} <= s.hi) END"
     )
     goes_left = "s.below + s.left >= s.k"
+    value = "lo"  # at the end, below rows are under lo and n rows equal it
+    if and_next is not None:
+        following = f"(SELECT {column} {of} > s.lo ORDER BY {column} LIMIT 1)"
+        value = (
+            f"CASE WHEN {and_next} THEN (lo + CASE WHEN s.k < s.below + s.n THEN lo "
+            f"ELSE {following} END) / 2.0 ELSE 1.0 * lo END"
+        )
     return f"""(WITH RECURSIVE s(lo, hi, below, n, k, step, mid, left) AS (
         SELECT {first}, {last}, 0, {n or f"(SELECT COUNT(*) {source})"}, {k}, 0, NULL, NULL
         UNION ALL
@@ -81,14 +91,13 @@ def kth_smallest(column: str, source: str, k: str, n: str | None = None) -> str:
             CASE WHEN s.mid IS NULL THEN {left} END
         FROM s WHERE s.lo < s.hi
     )
-    SELECT lo FROM s WHERE lo = hi AND s.k BETWEEN s.below + 1 AND s.below + s.n LIMIT 1)"""
+    SELECT {value} FROM s WHERE lo = hi AND s.k BETWEEN s.below + 1 AND s.below + s.n LIMIT 1)"""
 
 
 def median_of(column: str, source: str, n: str) -> str:
     """An SQL expression: the median of ``column`` over the ``n`` rows of ``source`` (REAL)."""
-    low, high = median_ranks(n)
-    one, two = kth_smallest(column, source, low, n), kth_smallest(column, source, high, n)
-    return f"(CASE WHEN ({n}) % 2 = 1 THEN 1.0 * {one} ELSE ({one} + {two}) / 2.0 END)"
+    low, _ = median_ranks(n)  # the next rank too when n is even
+    return kth_smallest(column, source, low, n, and_next=f"({n}) % 2 = 0")
 
 
 def p90_of(column: str, source: str, n: str) -> str:

@@ -46,15 +46,15 @@ _DONE = "r.status = 'completed' AND r.practice = 0"
 Stat = Callable[[str, str, str], str]
 
 
-def _duration(of: Stat, where: str) -> str:
-    source = f"FROM runs r WHERE {where}"
+def _duration(of: Stat, where: str, index: str = "runs_figures") -> str:
+    source = f"FROM runs r INDEXED BY {index} WHERE {where}"
     return of("r.duration_ms", source, "c.completed")
 
 
 def _by_scope(of: Stat) -> str:
     """Median or p90 of the row's scope: a version, a process, or every process."""
     process = f"r.process_id = c.process_id AND {_DONE}"
-    return f"""CASE WHEN c.process_id = '*' THEN {_duration(of, _DONE)}
+    return f"""CASE WHEN c.process_id = '*' THEN {_duration(of, _DONE, "runs_durations")}
         WHEN c.version = '*' THEN {_duration(of, process)}
         ELSE {_duration(of, f"{process} AND r.process_version = c.version")} END"""
 
@@ -80,28 +80,41 @@ FROM counted c
 
 
 def _spread_view(
-    name: str, table: str, group: list[str], value: str, where: str, extra: str, columns: str
+    name: str,
+    table: tuple[str, str, str],
+    group: list[str],
+    value: str,
+    where: str,
+    extra: str,
+    columns: str,
 ) -> str:
     """A view of count, median, min and max of ``value`` per process, version and ``group``.
 
-    ``where`` picks the rows (alias ``x``); ``extra`` is more aggregates of the version rows
+    ``table`` is the table and its two indexes, ordered by ``value`` after the process and
+    ``group`` (then practice), and after the version too; ``where`` picks the rows (alias
+    ``x``, the practice term last: it is written ``+x.practice = 0`` for the grouping pass, so
+    that SQLite streams the groups in index order); ``extra`` is more aggregates of the rows
     (``MIN(x.item) AS item``, say) that the all-versions row takes the MIN of; ``columns`` is
     the final select list over ``g`` (with ``g.version``).
     """
+    table, by_value, by_version = table
     keys = ", ".join(f"x.{k}" for k in group)
     same = " AND ".join(f"x.{k} = g.{k}" for k in ["process_id", *group])
+    streamed = where.replace("x.practice = 0", "+x.practice = 0")
     extra_names = [e.rsplit(" AS ", 1)[1] for e in extra.split(", ")] if extra else []
     extra_min = "".join(f", MIN({e}) AS {e}" for e in extra_names)
-    star = f"FROM {table} x WHERE {same} AND {where}"
+    star = f"FROM {table} x INDEXED BY {by_value} WHERE {same} AND {where}"
+    one = f"FROM {table} x INDEXED BY {by_version} WHERE {same} AND {where}"
     return f"""
 CREATE VIEW {name} AS
 WITH per_version AS MATERIALIZED (
     SELECT x.process_id, x.process_version AS version, {keys}, COUNT(*) AS count,
         MIN(x.{value}) AS min, MAX(x.{value}) AS max{", " + extra if extra else ""}
-    FROM {table} x WHERE {where} GROUP BY x.process_id, {keys}, x.process_version
+    FROM {table} x INDEXED BY {by_version} WHERE {streamed}
+    GROUP BY x.process_id, {keys}, x.practice, x.process_version
 ),
 versions AS MATERIALIZED (
-    SELECT g.*, {median_of(f"x.{value}", f"{star} AND x.process_version = g.version", "g.count")}
+    SELECT g.*, {median_of(f"x.{value}", f"{one} AND x.process_version = g.version", "g.count")}
         AS median
     FROM per_version g
 ),
@@ -125,10 +138,10 @@ SELECT {columns} FROM (
 
 STEP_DURATIONS = _spread_view(
     "step_durations",
-    "visits",
+    ("visits", "visits_steps", "visits_step_versions"),
     ["node"],
     "duration_ms",
-    f"x.practice = 0 AND x.{STEP_VISITS.replace(' AND ', ' AND x.')}",
+    f"x.{STEP_VISITS.replace(' AND ', ' AND x.')} AND x.practice = 0",
     "",
     "g.process_id, g.version, g.node, g.count AS visits, g.median AS median_ms, "
     f"g.min AS min_ms, g.max AS max_ms, {_TITLE} AS title",
@@ -136,10 +149,10 @@ STEP_DURATIONS = _spread_view(
 
 RECORDED_NUMBERS = _spread_view(
     "recorded_numbers",
-    "marks",
+    ("marks", "marks_numbers", "marks_number_versions"),
     ["node", "text"],
     "number",
-    "x.practice = 0 AND x.number IS NOT NULL",
+    "x.number IS NOT NULL AND x.practice = 0",
     "MIN(x.item) AS item",
     "g.process_id, g.version, g.node, g.item, g.text, g.count, g.median, g.min, g.max, "
     f"{f.item_unit('g.process_id', 'g.node', 'g.text')} AS unit",
@@ -169,7 +182,7 @@ SELECT g.*, {_TITLE} AS question FROM ({
 NA_ITEMS = f"""
 CREATE VIEW na_items AS
 WITH marked AS MATERIALIZED (
-    {f.na_source("m.process_id, m.process_version AS version", "WHERE m.practice = 0")}
+    {f.na_source("m.process_id, m.process_version AS version", "WHERE +m.practice = 0")}
 )
 {
     f.na_figures(
@@ -202,7 +215,8 @@ def _tally_view(name: str, table: str, column: str) -> str:
 CREATE VIEW {name} AS
 WITH counted AS MATERIALIZED (
     SELECT x.process_id, x.process_version AS version, x.{column}, COUNT(*) AS runs
-    FROM {table} x WHERE x.practice = 0 GROUP BY x.{column}, x.process_id, x.process_version
+    FROM {table} x WHERE x.practice = 0
+    GROUP BY x.{column}, x.practice, x.process_id, x.process_version
 )
 SELECT * FROM counted
 UNION ALL SELECT process_id, '*', {column}, SUM(runs) FROM counted GROUP BY process_id, {column}
