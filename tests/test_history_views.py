@@ -15,11 +15,11 @@ import sqlite_utils
 from fixtures_journal import DAY0, MINUTE, RUNS, Clock, build_history_journal, definitions
 from procedo.engine import MemorySink, Run, iso_from_ms
 from procedo.journal import SCHEMA_VERSION, Journal
-from procedo.journal.figures import Metrics
 from procedo.journal.metrics import compute_metrics
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.schema import MIGRATIONS
 from procedo.journal.verify import verify_journal
+from procedo.model.figures import Metrics
 
 VIEWS = [
     "run_summary", "process_metrics", "step_durations", "decision_choices", "na_items",

@@ -14,8 +14,8 @@ from fixtures_journal import build_history_journal
 from procedo.cli import cli
 from procedo.cli.stats_text import metrics_lines
 from procedo.journal import Journal
-from procedo.journal.figures import Metrics
 from procedo.journal.metrics import compute_metrics
+from procedo.model.figures import Metrics
 from procedo.render import metrics_text as t
 from procedo.tui.screens.metrics import metrics_content
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from procedo.journal.figures import Metrics
+from procedo.model.figures import Metrics
 from procedo.render import metrics_text as t
 
 BAR = 24

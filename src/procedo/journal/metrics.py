@@ -27,7 +27,9 @@ from __future__ import annotations
 from typing import Any
 
 from procedo.journal import figure_sql as sql
-from procedo.journal.figures import (
+from procedo.journal.order_stats import median_offsets, p90_offset
+from procedo.journal.store import Journal
+from procedo.model.figures import (
     DurationPoint,
     LoopCount,
     Metrics,
@@ -38,8 +40,6 @@ from procedo.journal.figures import (
     StepTime,
     Tally,
 )
-from procedo.journal.order_stats import median_offsets, p90_offset
-from procedo.journal.store import Journal
 
 RECENT_DURATIONS = 200
 TOP_NOT_APPLICABLE = 10

@@ -7,7 +7,7 @@ A new figure needs its query (:mod:`procedo.journal.metrics`, from
 
 from __future__ import annotations
 
-from procedo.journal.figures import (
+from procedo.model.figures import (
     LoopCount,
     Metrics,
     NotApplicable,

@@ -10,10 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
-from procedo.journal.figures import Metrics
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.model import ProcessDefinition
+from procedo.model.figures import Metrics
 from procedo.render import metrics_text as t
 from procedo.render.map_figures import MapFigures
 from procedo.render.words import plural
