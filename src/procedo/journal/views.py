@@ -90,8 +90,8 @@ def _spread_view(
 ) -> str:
     """A view of count, median, min and max of ``value`` per process, version and ``group``.
 
-    ``table`` is the table and its two indexes, ordered by ``value`` after the process and
-    ``group`` (then practice), and after the version too; ``where`` picks the rows (alias
+    ``table`` is the table and its two indexes, ordered by ``value`` after the process,
+    ``group`` and practice, and after the version, the process, ``group`` and practice; ``where`` picks the rows (alias
     ``x``, the practice term last: it is written ``+x.practice = 0`` for the grouping pass, so
     that SQLite streams the groups in index order); ``extra`` is more aggregates of the rows
     (``MIN(x.item) AS item``, say) that the all-versions row takes the MIN of; ``columns`` is
@@ -111,7 +111,7 @@ WITH per_version AS MATERIALIZED (
     SELECT x.process_id, x.process_version AS version, {keys}, COUNT(*) AS count,
         MIN(x.{value}) AS min, MAX(x.{value}) AS max{", " + extra if extra else ""}
     FROM {table} x INDEXED BY {by_version} WHERE {streamed}
-    GROUP BY x.process_id, {keys}, x.practice, x.process_version
+    GROUP BY x.process_version, x.process_id, {keys}, x.practice
 ),
 versions AS MATERIALIZED (
     SELECT g.*, {median_of(f"x.{value}", f"{one} AND x.process_version = g.version", "g.count")}
