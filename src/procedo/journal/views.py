@@ -91,9 +91,10 @@ def _spread_view(
     """A view of count, median, min and max of ``value`` per process, version and ``group``.
 
     ``table`` is the table and its two indexes, ordered by ``value`` after the process,
-    ``group`` and practice, and after the version, the process, ``group`` and practice; ``where`` picks the rows (alias
-    ``x``, the practice term last: it is written ``+x.practice = 0`` for the grouping pass, so
-    that SQLite streams the groups in index order); ``extra`` is more aggregates of the rows
+    ``group`` and practice, and after the version, the process, ``group`` and practice.
+    ``where`` picks the rows (alias ``x``, the practice term last: it is written
+    ``+x.practice = 0`` for the grouping pass, so that SQLite streams the groups in index
+    order); ``extra`` is more aggregates of the rows
     (``MIN(x.item) AS item``, say) that the all-versions row takes the MIN of; ``columns`` is
     the final select list over ``g`` (with ``g.version``).
     """
