@@ -31,9 +31,6 @@ SUCCESS_RATE = "1.0 * succeeded / NULLIF(completed + aborted, 0)"
 ON_TARGET_SHARE = "1.0 * within_target / NULLIF(with_target, 0)"
 """Completed runs within their target over the completed runs with a target."""
 
-OUTCOME = f"CASE WHEN {DONE} THEN CASE success WHEN 1 THEN 'success' ELSE 'failure' END END"
-ON_TARGET = f"CASE WHEN {DONE} AND target_ms IS NOT NULL THEN duration_ms <= target_ms END"
-
 STEP_VISITS = "kind = 'step' AND outcome = 'completed'"
 DECISION_VISITS = "kind = 'decision' AND outcome = 'chosen'"
 

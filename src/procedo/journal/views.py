@@ -204,7 +204,7 @@ CREATE VIEW loop_repeats AS
 SELECT g.*, {_TITLE} AS title FROM ({
     f.loop_figures(
         ["process_id", "version"],
-        f"{_loop_rows('r.process_version')} UNION ALL {_loop_rows(chr(39) + '*' + chr(39))}",
+        _loop_rows("r.process_version") + " UNION ALL " + _loop_rows("'*'"),
     )
 }) g
 """
