@@ -128,18 +128,19 @@ def test_stats_text(built: tuple[Path, dict[str, str]]) -> None:
     text = result.output
     assert text.startswith("Mini check (mini), all versions (practice runs left out)")
     for expected in [
-        "8 started: 5 completed, 1 aborted, 2 unfinished",
-        "67% (4 of 6 finished runs ended at a success outcome)",
-        "median 9 min, 90th percentile 15 min (of 5 completed runs)",
-        "60% (3 of 5 completed runs within the target)",
-        "Put on gloves (prep): 3 times: Not needed (2); Visual check only (1)",
+        "8 started · 5 completed · 1 aborted · 2 unfinished",
+        "67 % (4 of 6 finished runs ended at a success)",
+        "median 9 min · 90th percentile 15 min",
+        "60 % (3 of 5 completed runs with a target)",
+        "3× Put on gloves (prep) — Not needed (2); Visual check only (1)",
         "Measure the sample (measure): repeated in 1 run, up to 3 visits",
-        "Room temperature (prep): median 20.5 °C, range 18 to 25 °C, 6 values",
+        "Room temperature (prep): median 20.5 °C · range 18–25 °C (6 values)",
         "Runs per operator: Ann 2, Bob 2, Cat 2, Eve 2, Dan 1",
-        "Runs per trigger:  call 5, visit 3",
+        "Runs per trigger: call 5, visit 3",
     ]:
         assert expected in text, expected
-    assert "Prepare (prep)" in text.split("Steps by median time")[1].splitlines()[1]
+    steps = text.split("Where the time goes (median per step)")[1]
+    assert "Prepare (prep)" in steps.splitlines()[1]
 
 
 def test_stats_json_matches_the_metrics(built: tuple[Path, dict[str, str]]) -> None:

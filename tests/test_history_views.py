@@ -1,4 +1,4 @@
-"""The SQL views give procedo's figures; a schema-1 journal upgrades in place to schema 2."""
+"""The SQL views give procedo's figures; a schema-1 journal upgrades in place to the newest."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import sqlite_utils
 from fixtures_journal import DAY0, MINUTE, RUNS, Clock, build_history_journal, definitions
 from procedo.engine import MemorySink, Run, iso_from_ms
 from procedo.journal import SCHEMA_VERSION, Journal
-from procedo.journal.figures import Metrics
 from procedo.journal.metrics import compute_metrics
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.schema import MIGRATIONS
 from procedo.journal.verify import verify_journal
+from procedo.model.figures import Metrics
 
 VIEWS = [
     "run_summary", "process_metrics", "step_durations", "decision_choices", "na_items",
@@ -191,7 +191,7 @@ def test_a_schema_1_journal_upgrades_in_place(tmp_path: Path) -> None:
     assert sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0] == 1
     with Journal(old) as journal:
         version = journal.rows("PRAGMA user_version")[0]["user_version"]
-        assert version == SCHEMA_VERSION == 2
+        assert version == SCHEMA_VERSION == 3
         assert verify_journal(journal).intact  # the events were not touched
         migrated = {pid: compute_metrics(journal, pid) for pid in ("mini", "incident-response")}
         row = journal.run_row("r2-run")

@@ -13,8 +13,8 @@ import pytest
 
 from fixtures_journal import build_history_journal
 from procedo.journal import Journal
-from procedo.journal.figures import LoopCount, NotApplicable, ReasonCount, Tally
 from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.model.figures import LoopCount, NotApplicable, ReasonCount, Tally
 
 MIN = 60_000
 

@@ -1,26 +1,17 @@
-"""The metrics of ``procedo stats`` as readable text lines."""
+"""The metrics of ``procedo stats`` as readable text lines, in the words of the metrics screen
+(:mod:`procedo.render.metrics_text`), laid out for a terminal."""
 
 from __future__ import annotations
 
-from procedo.journal.figures import Metrics
-from procedo.render.export import duration
-from procedo.render.words import plural
+from procedo.model.figures import Metrics
+from procedo.render import metrics_text as t
 
 BAR = 24
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "-"
+LABEL = 14  # the width of "Success rate  "
 
 
 def _bar(value: float, top: float) -> str:
     return "#" * max(1, round(BAR * value / top)) if top > 0 and value > 0 else ""
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}"
 
 
 def _where(process_id: str, node: str, many: bool) -> str:
@@ -29,83 +20,58 @@ def _where(process_id: str, node: str, many: bool) -> str:
 
 def metrics_lines(m: Metrics, title: str) -> list[str]:
     """The figures of ``m``, headed by ``title``."""
-    scope = f", version {m.version}" if m.version else ", all versions" if m.process_id else ""
-    practice = "practice runs included" if m.include_practice else "practice runs left out"
-    lines = [f"{title}{scope} ({practice})", ""]
-    lines.append(
-        f"Runs        {m.started} started: {m.completed} completed, {m.aborted} aborted, "
-        f"{m.unfinished} unfinished"
-    )
-    lines.append(
-        f"Success     {_share(m.succeeded, m.finished)} "
-        f"({m.succeeded} of {m.finished} finished runs ended at a success outcome)"
-    )
-    if m.median_ms is not None:
-        lines.append(
-            f"Duration    median {duration(round(m.median_ms))}, 90th percentile "
-            f"{duration(m.p90_ms)} (of {m.completed} completed runs)"
-        )
-    if m.with_target:
-        lines.append(
-            f"On target   {_share(m.within_target, m.with_target)} "
-            f"({m.within_target} of {m.with_target} completed runs within the target)"
-        )
+    scope = f", {t.scope(m)}" if t.scope(m) else ""
+    lines = [f"{title}{scope} ({t.practice(m)})", ""]
+    rate, of_finished = t.success(m)
+    share, of_targeted = t.on_target(m)
+    lines.append(f"{t.RUNS:<{LABEL}}{t.runs(m)}")
+    lines.append(f"{t.SUCCESS:<{LABEL}}{rate} ({of_finished})")
+    lines.append(f"{t.DURATION:<{LABEL}}{t.durations(m)}")
+    lines.append(f"{t.ON_TARGET:<{LABEL}}{share} ({of_targeted})")
     many = m.process_id is None
     if m.steps:
-        lines += ["", "Steps by median time"]
+        lines += ["", t.STEPS]
         top = max(s.median_ms for s in m.steps)
         for s in m.steps:
-            name = f"{s.title} ({_where(s.process_id, s.node, many)})"
-            lines.append(
-                f"  {name[:44]:<44} {duration(round(s.median_ms)):>12}  "
-                f"{s.visits:>5} {'visit ' if s.visits == 1 else 'visits'}  {_bar(s.median_ms, top)}"
-            )
+            median, title_, visits = t.step(s)
+            name = f"{title_} ({_where(s.process_id, s.node, many)})"
+            lines.append(f"  {name[:44]:<44} {median:>12}  {visits:>11}  {_bar(s.median_ms, top)}")
     if m.decisions:
-        lines += ["", "Decisions"]
+        lines += ["", t.DECISIONS]
         last = None
         for d in m.decisions:
             if (d.process_id, d.node) != last:
                 lines.append(f"  {d.question} ({_where(d.process_id, d.node, many)})")
                 last = (d.process_id, d.node)
-            share = "-" if d.share is None else f"{round(100 * d.share)}%"
-            lines.append(
-                f"    {d.label[:40]:<40} {d.count:>6}  {share:>4}  {_bar(d.share or 0, 1)}"
-            )
+            chosen, label, count = t.option(d)
+            lines.append(f"    {label[:40]:<40} {count:>6}  {chosen:>5}  {_bar(d.share or 0, 1)}")
     if m.not_applicable:
-        lines += ["", "Most often not applicable"]
+        lines += ["", t.NOT_APPLICABLE]
         for n in m.not_applicable:
-            reasons = "; ".join(f"{r.reason} ({r.count})" for r in n.reasons)
-            times = "time" if n.count == 1 else "times"
-            lines.append(
-                f"  {n.text} ({_where(n.process_id, n.node, many)}): {n.count} {times}: {reasons}"
-            )
+            times, text, reasons = t.not_applicable(n)
+            lines.append(f"  {times:>5} {text} ({_where(n.process_id, n.node, many)}) — {reasons}")
     if m.loops:
-        lines += ["", "Loops"]
+        lines += ["", t.LOOPS]
         for lp in m.loops:
-            lines.append(
-                f"  {lp.title} ({_where(lp.process_id, lp.node, many)}): repeated in "
-                f"{plural(lp.runs_with_repeats, 'run')}, up to {plural(lp.max_visits, 'visit')}"
-            )
+            name, repeated = t.loop(lp)
+            lines.append(f"  {name} ({_where(lp.process_id, lp.node, many)}): {repeated}")
     if m.numbers:
-        lines += ["", "Recorded numbers"]
+        lines += ["", t.NUMBERS]
         for n in m.numbers:
-            unit = f" {n.unit}" if n.unit else ""
-            lines.append(
-                f"  {n.text} ({_where(n.process_id, n.node, many)}): median "
-                f"{_number(n.median)}{unit}, range {_number(n.min)} to {_number(n.max)}{unit}, "
-                f"{plural(n.count, 'value')}"
-            )
-    if m.operators:
-        lines += ["", "Runs per operator: " + ", ".join(f"{t.name} {t.runs}" for t in m.operators)]
-    if m.triggers:
-        lines.append(
-            "Runs per trigger:  " + ", ".join(f"{t.name or '(none)'} {t.runs}" for t in m.triggers)
-        )
+            text, median, spread, values = t.recorded(n)
+            where = _where(n.process_id, n.node, many)
+            lines.append(f"  {text} ({where}): {median} · {spread} ({values})")
+    tallies = [
+        f"{label}: " + ", ".join(f"{name} {count}" for count, name in map(t.tally, found))
+        for label, found in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers))
+        if found
+    ]
+    lines += ["", *tallies] if tallies else []
     if m.durations:
         lines += [
             "",
             f"Durations of the last {len(m.durations)} completed runs (oldest first): "
-            + ", ".join(duration(p.duration_ms) for p in m.durations[-10:])
+            + ", ".join(t.duration_text(p.duration_ms) for p in m.durations[-10:])
             + (" ..." if len(m.durations) > 10 else ""),
         ]
     return lines

@@ -2,8 +2,9 @@
 
 Nothing loads all runs or all events into memory: counts are aggregate queries over covering
 indexes, and each median or percentile is an ``ORDER BY ... LIMIT 1 OFFSET k`` query that walks
-one index (the stored views of :mod:`procedo.journal.views` compute the same order statistics
-with window functions). Practice runs are left out unless asked for.
+one index. The SQL of each figure is :mod:`procedo.journal.figure_sql`'s and the ranks are
+:mod:`procedo.journal.order_stats`', as in the stored views of :mod:`procedo.journal.views`.
+Practice runs are left out unless asked for.
 
 Definitions:
 
@@ -25,8 +26,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from procedo.journal import views as sql
-from procedo.journal.figures import (
+from procedo.journal import figure_sql as sql
+from procedo.journal.order_stats import median_offsets, p90_offset
+from procedo.journal.store import Journal
+from procedo.model.figures import (
     DurationPoint,
     LoopCount,
     Metrics,
@@ -37,7 +40,6 @@ from procedo.journal.figures import (
     StepTime,
     Tally,
 )
-from procedo.journal.store import Journal
 
 RECENT_DURATIONS = 200
 TOP_NOT_APPLICABLE = 10
@@ -76,30 +78,11 @@ def compute_metrics(
     """Every figure of the metrics screen for one process (None: all), maybe one version."""
     scope = Scope(process_id, version, include_practice)
     where = scope.where("r")
-    statuses = {
-        row["status"]: row["n"]
-        for row in journal.rows(
-            f"SELECT r.status, COUNT(*) AS n FROM runs r {where} GROUP BY r.status", scope.params
-        )
-    }
-    done = f"FROM runs r {where} AND r.status = 'completed'"
-    targets = journal.rows(
-        f"SELECT COUNT(*) AS n, TOTAL(r.duration_ms <= r.target_ms) AS within {done} "
-        "AND r.target_ms IS NOT NULL",
+    n = journal.rows(
+        f"SELECT *, {sql.SUCCESS_RATE} AS success_rate, {sql.ON_TARGET_SHARE} AS on_target_share "
+        f"FROM (SELECT {sql.run_counts()} FROM runs r {where})",
         scope.params,
     )[0]
-    n = {
-        "started": sum(statuses.values()),
-        "completed": statuses.get("completed", 0),
-        "aborted": statuses.get("aborted", 0),
-        "unfinished": statuses.get("active", 0) + statuses.get("paused", 0),
-        "succeeded": int(
-            _scalar(journal, f"SELECT COUNT(*) {done} AND r.success = 1", scope.params)
-        ),
-        "with_target": int(targets["n"]),
-        "within_target": int(targets["within"]),
-    }
-    finished = n["completed"] + n["aborted"]
     median_ms, p90_ms = _order_stats(
         journal,
         f"SELECT r.duration_ms FROM runs r {where} AND r.status = 'completed' "
@@ -112,10 +95,8 @@ def compute_metrics(
         version=version,
         include_practice=include_practice,
         **n,
-        success_rate=n["succeeded"] / finished if finished else None,
         median_ms=median_ms,
         p90_ms=None if p90_ms is None else int(p90_ms),
-        on_target_share=n["within_target"] / n["with_target"] if n["with_target"] else None,
         durations=_durations(journal, scope),
         steps=_steps(journal, scope),
         decisions=_decisions(journal, scope),
@@ -158,10 +139,17 @@ def _order_stats(
     if n <= 0:
         return None, None
     query = f"{ordered} LIMIT :limit OFFSET :offset"
-    middle = journal.rows(query, {**params, "limit": 2 - n % 2, "offset": (n - 1) // 2})
+    p90 = _scalar(journal, query, {**params, "limit": 1, "offset": p90_offset(n)})
+    return _median(journal, ordered, params, n), p90
+
+
+def _median(journal: Journal, ordered: str, params: dict[str, Any], n: int) -> float:
+    """The median of the ``n`` (> 0) values ``ordered`` yields in order."""
+    limit, offset = median_offsets(n)
+    query = f"{ordered} LIMIT :limit OFFSET :offset"
+    middle = journal.rows(query, {**params, "limit": limit, "offset": offset})
     values = [next(iter(row.values())) for row in middle]
-    p90 = _scalar(journal, query, {**params, "limit": 1, "offset": (9 * n + 9) // 10 - 1})
-    return sum(values) / len(values), p90
+    return sum(values) / len(values)
 
 
 def _spread(
@@ -172,7 +160,7 @@ def _spread(
     count = int(_scalar(journal, f"SELECT COUNT(*) {source}", params) or 0)
     if not count:
         return 0, None, None, None
-    median, _ = _order_stats(journal, f"{values} ORDER BY {column}", params, count)
+    median = _median(journal, f"{values} ORDER BY {column}", params, count)
     low = _scalar(journal, f"{values} ORDER BY {column} LIMIT 1", params)
     high = _scalar(journal, f"{values} ORDER BY {column} DESC LIMIT 1", params)
     return count, median, low, high

@@ -23,10 +23,10 @@ from procedo.journal.rows import (
     write_marks,
     write_operators,
 )
-from procedo.journal.views import VIEWS
+from procedo.journal.views import VIEW_NAMES, VIEWS
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -264,7 +264,25 @@ _V2: list[str | Callable[[sqlite3.Connection], None]] = [
     *VIEWS,
 ]
 
-MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {1: _V1, 2: _V2}
+# Schema 3: the stored views answer as Datasette asks (under 0.5 s each on 100,000 runs, from
+# 1.8 to 4.6 s): two covering indexes led by the version, so that each version's counts stream
+# in order and its median walks its own range. The version comes first so that a query that
+# does not name one (procedo's figures of all versions) never picks these over the indexes of
+# schema 2, which are in the value's order without a sort. Then the views are recreated.
+_V3: list[str | Callable[[sqlite3.Connection], None]] = [
+    "CREATE INDEX visits_step_versions ON visits(process_version, process_id, node, practice, "
+    "duration_ms, kind, outcome) WHERE kind = 'step' AND outcome = 'completed'",
+    "CREATE INDEX marks_number_versions ON marks(process_version, process_id, node, text, "
+    "practice, number, item) WHERE number IS NOT NULL",
+    *(f"DROP VIEW IF EXISTS {name}" for name in VIEW_NAMES),
+    *VIEWS,
+]
+
+MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
+    1: _V1,
+    2: _V2,
+    3: _V3,
+}
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:

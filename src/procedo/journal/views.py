@@ -1,280 +1,28 @@
-"""The SQL of history and metrics figures, shared by the stored views and :mod:`metrics`.
+"""The stored views: procedo's figures (:mod:`figure_sql`) over every non-practice run.
 
-Each builder takes ``keys`` (the grouping columns) and ``source`` (a SELECT giving those keys
-and the columns the figure needs) and returns one SELECT. The views of schema 2 are these
-builders over every non-practice run, grouped by process and version (``'*'`` stands for all
-versions, and for all processes in ``process_metrics``); :mod:`metrics` runs the same builders
-over one scope. Percentiles: the median is the middle value (the mean of the two middle values
-for an even count); the 90th percentile is nearest-rank (the value at rank ceil(0.9 n)).
+Each view gives one row per process and version, and rows with ``version = '*'`` for all
+versions together (``process_metrics`` also ``process_id = '*'``, every process). They are
+built to answer as Datasette asks (``select * from VIEW limit 101``, ``count(*)``) in well
+under a second on 100,000 runs: counts stream through a covering index in its order, each
+group's all-versions row sums its versions' rows (a count of a union is the sum of the
+counts), and each median walks one index range (:func:`order_stats.median_of`). A process
+node with runs of one version only takes its all-versions median from that version's row.
 
-The views are stored by migration 2: a change to a builder needs a migration that recreates
-them, or the views and procedo would disagree.
+The views are stored by migration 3: a change here needs a migration that recreates them,
+or the views and procedo would disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
+from procedo.journal import figure_sql as f
+from procedo.journal.figure_sql import STEP_VISITS
+from procedo.journal.order_stats import median_of, p90_of
 
-def _k(keys: Sequence[str], prefix: str = "") -> str:
-    return ", ".join(prefix + k for k in keys)
+__all__ = ["STEP_VISITS", "VIEWS", "VIEW_NAMES"]
 
-
-def median(value: str, rn: str = "rn", n: str = "n") -> str:
-    """The median of ``value`` over rows ranked ``rn`` of ``n`` (ascending)."""
-    return f"AVG(CASE WHEN {rn} IN (({n} + 1) / 2, ({n} + 2) / 2) THEN {value} END)"
-
-
-def p90(value: str, rn: str = "rn", n: str = "n") -> str:
-    """The nearest-rank 90th percentile: the value at rank ceil(0.9 n)."""
-    return f"MAX(CASE WHEN {rn} = (9 * {n} + 9) / 10 THEN {value} END)"
-
-
-OUTCOME = (
-    "CASE WHEN status = 'completed' THEN CASE success WHEN 1 THEN 'success' ELSE 'failure' END END"
-)
-ON_TARGET = (
-    "CASE WHEN status = 'completed' AND target_ms IS NOT NULL THEN duration_ms <= target_ms END"
-)
-
-
-def run_figures(keys: Sequence[str], source: str) -> str:
-    """Counts, success rate, median/p90 duration and on-target share of runs.
-
-    ``source`` gives ``keys``, status, success, duration_ms, target_ms.
-    """
-    k = _k(keys)
-    done = "status = 'completed'"
-    return f"""
-    WITH ranked AS (
-        SELECT *,
-            ROW_NUMBER() OVER (PARTITION BY {k}, {done} ORDER BY duration_ms) AS rn,
-            SUM({done}) OVER (PARTITION BY {k}) AS n
-        FROM ({source})
-    )
-    SELECT {k},
-        COUNT(*) AS started,
-        SUM({done}) AS completed,
-        SUM(status = 'aborted') AS aborted,
-        SUM(status IN ('active', 'paused')) AS unfinished,
-        SUM({done} AND success = 1) AS succeeded,
-        1.0 * SUM({done} AND success = 1)
-            / NULLIF(SUM(status IN ('completed', 'aborted')), 0) AS success_rate,
-        {median(f"CASE WHEN {done} THEN duration_ms END")} AS median_ms,
-        {p90(f"CASE WHEN {done} THEN duration_ms END")} AS p90_ms,
-        SUM({done} AND target_ms IS NOT NULL) AS with_target,
-        SUM({done} AND duration_ms <= target_ms) AS within_target,
-        1.0 * SUM({done} AND duration_ms <= target_ms)
-            / NULLIF(SUM({done} AND target_ms IS NOT NULL), 0) AS on_target_share
-    FROM ranked
-    GROUP BY {k}
-    """
-
-
-def node_field(field: str, process: str, node: str, version: str) -> str:
-    """A column of ``nodes`` (title, kind, position) in the newest stored definition that has
-    the node; ``version`` is an SQL expression: a version, or ``'*'`` for any version."""
-    return f"""(
-        SELECT t.{field} FROM nodes t JOIN definitions d ON d.hash = t.definition_hash
-        WHERE d.process_id = {process} AND t.node = {node}
-            AND ({version} = '*' OR d.version = {version})
-        ORDER BY d.first_seen DESC, d.hash LIMIT 1
-    )"""
-
-
-def node_title(process: str, node: str, version: str) -> str:
-    """The title (or question) of a node, as :func:`node_field`."""
-    return node_field("title", process, node, version)
-
-
-def step_figures(keys: Sequence[str], source: str) -> str:
-    """Per step: completed visits and their median, min and max duration.
-
-    ``source`` gives ``keys``, node, duration_ms (one row per completed step visit).
-    """
-    k = _k(keys)
-    return f"""
-    WITH ranked AS (
-        SELECT *,
-            ROW_NUMBER() OVER (PARTITION BY {k}, node ORDER BY duration_ms) AS rn,
-            COUNT(*) OVER (PARTITION BY {k}, node) AS n
-        FROM ({source})
-    )
-    SELECT {k}, node, COUNT(*) AS visits, {median("duration_ms")} AS median_ms,
-        MIN(duration_ms) AS min_ms, MAX(duration_ms) AS max_ms
-    FROM ranked
-    GROUP BY {k}, node
-    """
-
-
-def decision_figures(keys: Sequence[str], source: str, labels: str) -> str:
-    """Per decision option: how often it was chosen and its share of the decision's choices.
-
-    ``source`` gives ``keys``, node, label, n (n choices of that option);
-    ``labels`` gives ``keys``, node, label, pos (every option, so untaken ones show 0).
-    """
-    k = _k(keys)
-    return f"""
-    WITH chosen AS (
-        SELECT {k}, node, label, SUM(n) AS count FROM ({source}) GROUP BY {k}, node, label
-    ),
-    labels AS (
-        SELECT {k}, node, label, MIN(pos) AS pos FROM (
-            SELECT {k}, node, label, pos FROM ({labels})
-            UNION ALL SELECT {k}, node, label, 1000000 FROM chosen
-        ) GROUP BY {k}, node, label
-    )
-    SELECT {_k(keys, "l.")}, l.node, l.label, l.pos AS option,
-        COALESCE(c.count, 0) AS count,
-        1.0 * COALESCE(c.count, 0)
-            / NULLIF(SUM(COALESCE(c.count, 0)) OVER (PARTITION BY {_k(keys, "l.")}, l.node), 0)
-            AS share
-    FROM labels l LEFT JOIN chosen c USING ({k}, node, label)
-    """
-
-
-def na_figures(keys: Sequence[str], source: str) -> str:
-    """Per item marked not applicable and reason: how often, with the item's total.
-
-    ``source`` gives ``keys``, node, item, text, reason. One row per (item, reason);
-    ``count`` is the item's total and ``reason_rank`` 1 its commonest reason.
-    """
-    k = _k(keys)
-    item = f"PARTITION BY {k}, node, text"
-    return f"""
-    SELECT {k}, node, MIN(item) OVER ({item}) AS item, text,
-        SUM(reason_count) OVER ({item}) AS count, reason, reason_count,
-        ROW_NUMBER() OVER ({item} ORDER BY reason_count DESC, reason) AS reason_rank
-    FROM (
-        SELECT {k}, node, text, MIN(item) AS item, reason, COUNT(*) AS reason_count
-        FROM ({source}) GROUP BY {k}, node, text, reason
-    )
-    """
-
-
-def number_figures(keys: Sequence[str], source: str) -> str:
-    """Per number item: count, median, min and max of the values recorded, and the unit.
-
-    ``source`` gives ``keys`` (with process_id), node, item, text, v (the value as REAL).
-    The unit is the item's in the newest stored definition that has it.
-    """
-    k = _k(keys)
-    return f"""
-    WITH ranked AS (
-        SELECT *,
-            ROW_NUMBER() OVER (PARTITION BY {k}, node, text ORDER BY v) AS rn,
-            COUNT(*) OVER (PARTITION BY {k}, node, text) AS n
-        FROM ({source})
-    )
-    SELECT g.*, (
-        SELECT i.unit FROM items i JOIN definitions d ON d.hash = i.definition_hash
-        WHERE d.process_id = g.process_id AND i.node = g.node AND i.text = g.text
-        ORDER BY d.first_seen DESC, d.hash LIMIT 1
-    ) AS unit
-    FROM (
-        SELECT {k}, node, MIN(item) AS item, text, COUNT(*) AS count,
-            {median("v")} AS median, MIN(v) AS min, MAX(v) AS max
-        FROM ranked
-        GROUP BY {k}, node, text
-    ) g
-    """
-
-
-def loop_figures(keys: Sequence[str], source: str) -> str:
-    """Per node visited more than once in a run: in how many runs, the most visits, repeats.
-
-    ``source`` gives ``keys``, node, n (one row per run and node it visited n > 1 times).
-    """
-    k = _k(keys)
-    return f"""
-    SELECT {k}, node, COUNT(*) AS runs_with_repeats, MAX(n) AS max_visits,
-        SUM(n - 1) AS repeats
-    FROM ({source}) GROUP BY {k}, node
-    """
-
-
-def count_figures(keys: Sequence[str], source: str, column: str) -> str:
-    """Runs per value of ``column`` (``source`` gives ``keys`` and ``column``)."""
-    k = _k(keys)
-    return f"SELECT {k}, {column}, COUNT(*) AS runs FROM ({source}) GROUP BY {k}, {column}"
-
-
-# -- sources: the rows each figure reads ---------------------------------------------------
-
-STEP_VISITS = "kind = 'step' AND outcome = 'completed'"
-DECISION_VISITS = "kind = 'decision' AND outcome = 'chosen'"
-
-
-def runs_source(select: str, where: str) -> str:
-    """Rows of ``runs`` (alias r)."""
-    return f"SELECT {select}, r.status, r.success, r.duration_ms, r.target_ms FROM runs r {where}"
-
-
-def step_source(select: str, where: str) -> str:
-    """Completed step visits (alias v)."""
-    return f"SELECT {select}, v.node, v.duration_ms FROM visits v {where} AND {STEP_VISITS}"
-
-
-def decision_source(select: str, where: str) -> str:
-    """Choices counted per definition and option, then labelled (alias v).
-
-    The counts come first so that each (definition, option) pair is looked up once.
-    """
-    groups = ", ".join(str(i + 1) for i in range(select.count(",") + 1))
-    return f"""
-    SELECT c.*, o.label FROM (
-        SELECT {select}, v.node, v.definition_hash, v.choice, COUNT(*) AS n FROM visits v
-        {where} AND {DECISION_VISITS} GROUP BY {groups}, v.node, v.definition_hash, v.choice
-    ) c JOIN options o
-        ON o.definition_hash = c.definition_hash AND o.node = c.node AND o.option = c.choice
-    """
-
-
-def labels_source(select: str, where: str) -> str:
-    """Every option of the stored definitions (alias d for definitions)."""
-    return (
-        f"SELECT {select}, o.node, o.label, o.option AS pos FROM options o "
-        f"JOIN definitions d ON d.hash = o.definition_hash {where}"
-    )
-
-
-def na_source(select: str, where: str) -> str:
-    """Items marked not applicable, as they stand in each visit (alias m)."""
-    return (
-        f"SELECT {select}, m.node, m.item, m.text, m.na_reason AS reason "
-        f"FROM marks m {where} AND m.na_reason IS NOT NULL"
-    )
-
-
-def number_source(select: str, where: str) -> str:
-    """Values recorded for number items, as they stand in each visit (alias m)."""
-    return (
-        f"SELECT {select}, m.node, m.item, m.text, m.number AS v "
-        f"FROM marks m {where} AND m.number IS NOT NULL"
-    )
-
-
-def loop_source(select: str, where: str) -> str:
-    """Runs with loops and, per looped node, its visits (alias r)."""
-    return (
-        f"SELECT {select}, j.key AS node, j.value AS n FROM runs r, json_each(r.repeats) j "
-        f"{where} AND r.repeats IS NOT NULL"
-    )
-
-
-# -- the stored views -----------------------------------------------------------------------
-
-
-def _by_version(make: Callable[[str, str], str], alias: str) -> str:
-    """``make(select, where)`` twice: per version, and with ``'*'`` for all versions."""
-    where = f"WHERE {alias}.practice = 0"
-    per_version = make(f"{alias}.process_id, {alias}.process_version AS version", where)
-    every = make(f"{alias}.process_id, '*' AS version", where)
-    return f"{per_version} UNION ALL {every}"
-
-
-_KEYS = ("process_id", "version")
-_TITLE = node_title("g.process_id", "g.node", "g.version")
+_TITLE = f.node_title("g.process_id", "g.node", "g.version")
 
 RUN_SUMMARY = """
 CREATE VIEW run_summary AS
@@ -290,36 +38,202 @@ SELECT r.id AS run_id, r.process_id, d.title AS process_title, r.process_version
 FROM runs r LEFT JOIN definitions d ON d.hash = r.definition_hash
 """
 
-_ALL_RUNS = runs_source("'*' AS process_id, '*' AS version", "WHERE r.practice = 0")
+_COUNTS = list(f.RUN_COUNTS)
+_SUMS = ", ".join(f"SUM({name}) AS {name}" for name in _COUNTS)
+_DONE = "r.status = 'completed' AND r.practice = 0"
+
+
+Stat = Callable[[str, str, str], str]
+
+
+def _duration(of: Stat, where: str, index: str = "runs_figures") -> str:
+    source = f"FROM runs r INDEXED BY {index} WHERE {where}"
+    return of("r.duration_ms", source, "c.completed")
+
+
+def _by_scope(of: Stat) -> str:
+    """Median or p90 of the row's scope: a version, a process, or every process."""
+    process = f"r.process_id = c.process_id AND {_DONE}"
+    return f"""CASE WHEN c.process_id = '*' THEN {_duration(of, _DONE, "runs_durations")}
+        WHEN c.version = '*' THEN {_duration(of, process)}
+        ELSE {_duration(of, f"{process} AND r.process_version = c.version")} END"""
+
+
+PROCESS_METRICS = f"""
+CREATE VIEW process_metrics AS
+WITH per_version AS MATERIALIZED (
+    SELECT process_id, process_version AS version, {f.run_counts()}
+    FROM runs WHERE practice = 0 GROUP BY process_id, process_version
+),
+counted AS (
+    SELECT * FROM per_version
+    UNION ALL SELECT process_id, '*', {_SUMS} FROM per_version GROUP BY process_id
+    UNION ALL SELECT '*', '*', {_SUMS} FROM per_version HAVING COUNT(*) > 0
+)
+SELECT c.process_id, c.version, {", ".join(f"c.{name}" for name in _COUNTS[:5])},
+    {f.SUCCESS_RATE} AS success_rate,
+    {_by_scope(median_of)} AS median_ms,
+    {_by_scope(p90_of)} AS p90_ms,
+    c.with_target, c.within_target, {f.ON_TARGET_SHARE} AS on_target_share
+FROM counted c
+"""
+
+
+def _spread_view(
+    name: str,
+    table: tuple[str, str, str],
+    group: list[str],
+    value: str,
+    where: str,
+    extra: str,
+    columns: str,
+) -> str:
+    """A view of count, median, min and max of ``value`` per process, version and ``group``.
+
+    ``table`` is the table and its two indexes, ordered by ``value`` after the process,
+    ``group`` and practice, and after the version, the process, ``group`` and practice.
+    ``where`` picks the rows (alias ``x``, the practice term last: it is written
+    ``+x.practice = 0`` for the grouping pass, so that SQLite streams the groups in index
+    order); ``extra`` is more aggregates of the rows
+    (``MIN(x.item) AS item``, say) that the all-versions row takes the MIN of; ``columns`` is
+    the final select list over ``g`` (with ``g.version``).
+    """
+    table, by_value, by_version = table
+    keys = ", ".join(f"x.{k}" for k in group)
+    same = " AND ".join(f"x.{k} = g.{k}" for k in ["process_id", *group])
+    streamed = where.replace("x.practice = 0", "+x.practice = 0")
+    extra_names = [e.rsplit(" AS ", 1)[1] for e in extra.split(", ")] if extra else []
+    extra_min = "".join(f", MIN({e}) AS {e}" for e in extra_names)
+    star = f"FROM {table} x INDEXED BY {by_value} WHERE {same} AND {where}"
+    one = f"FROM {table} x INDEXED BY {by_version} WHERE {same} AND {where}"
+    return f"""
+CREATE VIEW {name} AS
+WITH per_version AS MATERIALIZED (
+    SELECT x.process_id, x.process_version AS version, {keys}, COUNT(*) AS count,
+        MIN(x.{value}) AS min, MAX(x.{value}) AS max{", " + extra if extra else ""}
+    FROM {table} x INDEXED BY {by_version} WHERE {streamed}
+    GROUP BY x.process_version, x.process_id, {keys}, x.practice
+),
+versions AS MATERIALIZED (
+    SELECT g.*, {median_of(f"x.{value}", f"{one} AND x.process_version = g.version", "g.count")}
+        AS median
+    FROM per_version g
+),
+every AS (
+    SELECT g.process_id, '*' AS version, {", ".join(f"g.{k}" for k in group)},
+        SUM(g.count) AS count, MIN(g.min) AS min, MAX(g.max) AS max{extra_min},
+        COUNT(*) AS versions, MAX(g.median) AS median
+    FROM versions g GROUP BY g.process_id, {", ".join(f"g.{k}" for k in group)}
+)
+SELECT {columns} FROM (
+    SELECT * FROM versions
+    UNION ALL
+    SELECT g.process_id, g.version, {", ".join(f"g.{k}" for k in group)}, g.count, g.min, g.max
+        {"".join(f", g.{e}" for e in extra_names)},
+        CASE WHEN g.versions = 1 THEN g.median
+            ELSE {median_of(f"x.{value}", star, "g.count")} END
+    FROM every g
+) g
+"""
+
+
+STEP_DURATIONS = _spread_view(
+    "step_durations",
+    ("visits", "visits_steps", "visits_step_versions"),
+    ["node"],
+    "duration_ms",
+    f"x.{STEP_VISITS.replace(' AND ', ' AND x.')} AND x.practice = 0",
+    "",
+    "g.process_id, g.version, g.node, g.count AS visits, g.median AS median_ms, "
+    f"g.min AS min_ms, g.max AS max_ms, {_TITLE} AS title",
+)
+
+RECORDED_NUMBERS = _spread_view(
+    "recorded_numbers",
+    ("marks", "marks_numbers", "marks_number_versions"),
+    ["node", "text"],
+    "number",
+    "x.number IS NOT NULL AND x.practice = 0",
+    "MIN(x.item) AS item",
+    "g.process_id, g.version, g.node, g.item, g.text, g.count, g.median, g.min, g.max, "
+    f"{f.item_unit('g.process_id', 'g.node', 'g.text')} AS unit",
+)
+
+_LABELLED = (
+    "SELECT d.process_id, d.version, c.node, o.label, c.n FROM choice_counts c "
+    "JOIN definitions d ON d.hash = c.definition_hash JOIN options o "
+    "ON o.definition_hash = c.definition_hash AND o.node = c.node AND o.option = c.choice"
+)
+
+DECISION_CHOICES = f"""
+CREATE VIEW decision_choices AS
+WITH choice_counts AS MATERIALIZED ({f.choice_counts("v.process_id", "WHERE v.practice = 0")}),
+labelled AS MATERIALIZED ({_LABELLED})
+SELECT g.*, {_TITLE} AS question FROM ({
+    f.decision_figures(
+        ["process_id", "version"],
+        "SELECT * FROM labelled UNION ALL SELECT process_id, '*', node, label, n FROM labelled",
+        f.labels_source("d.process_id, d.version", "")
+        + " UNION ALL "
+        + f.labels_source("d.process_id, '*' AS version", ""),
+    )
+}) g
+"""
+
+NA_ITEMS = f"""
+CREATE VIEW na_items AS
+WITH marked AS MATERIALIZED (
+    {f.na_source("m.process_id, m.process_version AS version", "WHERE +m.practice = 0")}
+)
+{
+    f.na_figures(
+        ["process_id", "version"],
+        "SELECT * FROM marked UNION ALL SELECT process_id, '*', node, text, reason, item, "
+        "SUM(n) FROM marked GROUP BY process_id, node, text, reason, item",
+    )
+}
+"""
+
+
+def _loop_rows(version: str) -> str:
+    return f.loop_source(f"r.process_id, {version} AS version", "WHERE r.practice = 0")
+
+
+LOOP_REPEATS = f"""
+CREATE VIEW loop_repeats AS
+SELECT g.*, {_TITLE} AS title FROM ({
+    f.loop_figures(
+        ["process_id", "version"],
+        _loop_rows("r.process_version") + " UNION ALL " + _loop_rows("'*'"),
+    )
+}) g
+"""
+
+
+def _tally_view(name: str, table: str, column: str) -> str:
+    """Runs per value of ``column``, per version and summed over the versions."""
+    return f"""
+CREATE VIEW {name} AS
+WITH counted AS MATERIALIZED (
+    SELECT x.process_id, x.process_version AS version, x.{column}, COUNT(*) AS runs
+    FROM {table} x WHERE x.practice = 0
+    GROUP BY x.{column}, x.practice, x.process_id, x.process_version
+)
+SELECT * FROM counted
+UNION ALL SELECT process_id, '*', {column}, SUM(runs) FROM counted GROUP BY process_id, {column}
+"""
+
 
 VIEWS: list[str] = [
     RUN_SUMMARY,
-    "CREATE VIEW process_metrics AS "
-    + run_figures(_KEYS, f"{_by_version(runs_source, 'r')} UNION ALL {_ALL_RUNS}"),
-    "CREATE VIEW step_durations AS "
-    f"SELECT g.*, {_TITLE} AS title FROM ({step_figures(_KEYS, _by_version(step_source, 'v'))}) g",
-    "CREATE VIEW decision_choices AS "
-    f"SELECT g.*, {_TITLE} AS question FROM ("
-    + decision_figures(
-        _KEYS,
-        _by_version(decision_source, "v"),
-        labels_source("d.process_id, d.version", "")
-        + " UNION ALL "
-        + labels_source("d.process_id, '*' AS version", ""),
-    )
-    + ") g",
-    f"CREATE VIEW na_items AS {na_figures(_KEYS, _by_version(na_source, 'm'))}",
-    f"CREATE VIEW recorded_numbers AS {number_figures(_KEYS, _by_version(number_source, 'm'))}",
-    "CREATE VIEW loop_repeats AS "
-    f"SELECT g.*, {_TITLE} AS title FROM ({loop_figures(_KEYS, _by_version(loop_source, 'r'))}) g",
-    "CREATE VIEW operator_runs AS "
-    + count_figures(
-        _KEYS,
-        _by_version(lambda s, w: f"SELECT {s}, o.operator FROM run_operators o {w}", "o"),
-        "operator",
-    ),
-    "CREATE VIEW trigger_runs AS "
-    + count_figures(
-        _KEYS, _by_version(lambda s, w: f"SELECT {s}, r.trigger FROM runs r {w}", "r"), "trigger"
-    ),
+    PROCESS_METRICS,
+    STEP_DURATIONS,
+    DECISION_CHOICES,
+    NA_ITEMS,
+    RECORDED_NUMBERS,
+    LOOP_REPEATS,
+    _tally_view("operator_runs", "run_operators", "operator"),
+    _tally_view("trigger_runs", "runs", "trigger"),
 ]
+
+VIEW_NAMES = [sql.split("CREATE VIEW ", 1)[1].split()[0] for sql in VIEWS]

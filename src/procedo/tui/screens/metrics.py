@@ -10,14 +10,15 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
-from procedo.journal.figures import Metrics
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.model import ProcessDefinition
+from procedo.model.figures import Metrics
+from procedo.render import metrics_text as t
 from procedo.render.map_figures import MapFigures
 from procedo.render.words import plural
 from procedo.tui.querying import query_in_thread
-from procedo.tui.text import duration, line, lit, percent
+from procedo.tui.text import line, lit
 from procedo.tui.widgets.flow_map import lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
 
@@ -34,107 +35,55 @@ MUTED = "$text-muted"
 
 
 def metrics_content(m: Metrics, title: str) -> Content:
-    """Every figure of one scope as literal text with styles."""
+    """Every figure of one scope as literal text with styles (words from render.metrics_text)."""
     p: Parts = [(title, "bold")]
     if m.version:
-        p.append((f"  version {m.version}", "$accent"))
-    p.append(
-        (
-            "  (practice runs included)" if m.include_practice else "  (practice runs left out)",
-            "$text-muted",
-        )
-    )
-    p += [
-        "\n\n",
-        ("Runs  ", "bold"),
-        f"{m.started} started · {m.completed} completed · ",
-        f"{m.aborted} aborted · {m.unfinished} unfinished",
-    ]
-    p += [
-        "\n",
-        ("Success rate  ", "bold"),
-        percent(m.success_rate),
-        (f"  ({m.succeeded} of {plural(m.finished, 'finished run')} ended at a success)", MUTED),
-    ]
-    p += [
-        "\n",
-        ("Duration  ", "bold"),
-        "median ",
-        duration(_int(m.median_ms)),
-        " · 90th percentile ",
-        duration(m.p90_ms),
-    ]
-    p += [
-        "\n",
-        ("On target  ", "bold"),
-        percent(m.on_target_share),
-        (f"  ({m.within_target} of {plural(m.with_target, 'completed run')} with a target)", MUTED),
-    ]
+        p.append((f"  {t.scope(m)}", "$accent"))
+    p.append((f"  ({t.practice(m)})", MUTED))
+    rate, of_finished = t.success(m)
+    share, of_targeted = t.on_target(m)
+    p += ["\n\n", (f"{t.RUNS}  ", "bold"), t.runs(m)]
+    p += ["\n", (f"{t.SUCCESS}  ", "bold"), rate, (f"  ({of_finished})", MUTED)]
+    p += ["\n", (f"{t.DURATION}  ", "bold"), t.durations(m)]
+    p += ["\n", (f"{t.ON_TARGET}  ", "bold"), share, (f"  ({of_targeted})", MUTED)]
     if m.steps:
-        p += ["\n\n", ("Where the time goes (median per step)", "bold")]
+        p += ["\n\n", (t.STEPS, "bold")]
         largest = max(s.median_ms for s in m.steps)
         for step in m.steps[:10]:
-            p += [
-                "\n  ",
-                (_bar(step.median_ms, largest), "$accent"),
-                " ",
-                f"{duration(_int(step.median_ms)):>10}  ",
-                step.title,
-                (f"  ({plural(step.visits, 'visit')})", "$text-muted"),
-            ]
+            median, name, visits = t.step(step)
+            bar = (_bar(step.median_ms, largest), "$accent")
+            p += ["\n  ", bar, " ", f"{median:>10}  ", name, (f"  ({visits})", MUTED)]
     if m.decisions:
-        p += ["\n\n", ("Decisions", "bold")]
+        p += ["\n\n", (t.DECISIONS, "bold")]
         question = None
         for option in m.decisions:
             if option.question != question:
                 question = option.question
                 p += ["\n  ", (question, "italic")]
-            p += [
-                "\n    ",
-                f"{percent(option.share):>6}  ",
-                option.label,
-                (f"  ({option.count})", "$text-muted"),
-            ]
+            chosen, label, count = t.option(option)
+            p += ["\n    ", f"{chosen:>6}  ", label, (f"  ({count})", MUTED)]
     if m.not_applicable:
-        p += ["\n\n", ("Most often not applicable", "bold")]
+        p += ["\n\n", (t.NOT_APPLICABLE, "bold")]
         for na in m.not_applicable[:8]:
-            reasons = "; ".join(f"{r.reason} ({r.count})" for r in na.reasons[:3])
-            p += ["\n  ", f"{na.count:>4}× ", na.text, ("  — ", "$text-muted"), (reasons, "italic")]
+            times, text, reasons = t.not_applicable(na)
+            p += ["\n  ", f"{times:>5} ", text, ("  — ", MUTED), (reasons, "italic")]
     if m.loops:
-        p += ["\n\n", ("Loops", "bold")]
+        p += ["\n\n", (t.LOOPS, "bold")]
         for loop in m.loops:
-            p += [
-                "\n  ",
-                loop.title,
-                (
-                    f"  repeated in {plural(loop.runs_with_repeats, 'run')}, "
-                    f"up to {plural(loop.max_visits, 'visit')}",
-                    "$text-muted",
-                ),
-            ]
+            name, repeated = t.loop(loop)
+            p += ["\n  ", name, (f"  {repeated}", MUTED)]
     if m.numbers:
-        p += ["\n\n", ("Recorded numbers", "bold")]
+        p += ["\n\n", (t.NUMBERS, "bold")]
         for number in m.numbers:
-            unit = f" {number.unit}" if number.unit else ""
-            p += [
-                "\n  ",
-                number.text,
-                ("  median ", "$text-muted"),
-                f"{number.median:g}{unit}",
-                ("  range ", "$text-muted"),
-                f"{number.min:g}–{number.max:g}{unit}",
-                (f"  ({plural(number.count, 'value')})", "$text-muted"),
-            ]
-    for label, tallies in (("Runs per operator", m.operators), ("Runs per trigger", m.triggers)):
+            text, median, spread, values = t.recorded(number)
+            p += ["\n  ", text, "  ", median, ("  · ", MUTED), spread, (f"  ({values})", MUTED)]
+    for label, tallies in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers)):
         if tallies:
             p += ["\n\n", (label, "bold")]
             for tally in tallies[:10]:
-                p += ["\n  ", f"{tally.runs:>5}  ", tally.name or "(none)"]
+                count, name = t.tally(tally)
+                p += ["\n  ", f"{count:>5}  ", name]
     return line(*p)
-
-
-def _int(value: float | None) -> int | None:
-    return None if value is None else int(value)
 
 
 class MetricsScreen(Screen[None]):

@@ -1,5 +1,6 @@
-"""The figures :func:`procedo.journal.metrics.compute_metrics` returns: frozen dataclasses,
-JSON-ready through ``Metrics.to_dict()``. Durations are in milliseconds of active time."""
+"""The figures of the metrics (:func:`procedo.journal.metrics.compute_metrics` makes them; the
+metrics screen and ``procedo stats`` draw them): frozen dataclasses, JSON-ready through
+``Metrics.to_dict()``. Durations are in milliseconds of active time."""
 
 from __future__ import annotations
 
