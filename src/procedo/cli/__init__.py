@@ -10,17 +10,38 @@ import sys
 import click
 
 from procedo import __version__
-from procedo.cli.anchor_command import anchor_command
 from procedo.cli.common import ProcedoContext, add_path_options, fail
-from procedo.cli.definitions import list_command, new_command, validate_command
-from procedo.cli.diagram_command import diagram_command
-from procedo.cli.doc_commands import docs_command, import_command
-from procedo.cli.history_commands import COMMANDS as HISTORY_COMMANDS
-from procedo.cli.runs import COMMANDS as RUN_COMMANDS
-from procedo.cli.serve_command import serve_command
+from procedo.cli.lazy_group import LazyGroup
+
+# Each command's module is imported only when that command runs (or --help lists them all):
+# the bare ``procedo`` opens the app without importing any of them.
+COMMANDS = {
+    "anchor": "procedo.cli.anchor_command:anchor_command",
+    "diagram": "procedo.cli.diagram_command:diagram_command",
+    "docs": "procedo.cli.doc_commands:docs_command",
+    "export": "procedo.cli.history_commands:export_command",
+    "history": "procedo.cli.history_commands:history_command",
+    "import": "procedo.cli.doc_commands:import_command",
+    "list": "procedo.cli.definitions:list_command",
+    "new": "procedo.cli.definitions:new_command",
+    "paths": "procedo.cli.runs:paths_command",
+    "resume": "procedo.cli.tui_commands:resume_command",
+    "run": "procedo.cli.tui_commands:run_command",
+    "runs": "procedo.cli.runs:runs_command",
+    "serve": "procedo.cli.serve_command:serve_command",
+    "show": "procedo.cli.runs:show_command",
+    "stats": "procedo.cli.history_commands:stats_command",
+    "validate": "procedo.cli.definitions:validate_command",
+    "verify": "procedo.cli.runs:verify_command",
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", prog_name="procedo")
 @add_path_options
 @click.pass_context
@@ -36,29 +57,6 @@ def cli(ctx: click.Context, **_: object) -> None:
         open_home(ctx.obj)
 
 
-cli.add_command(validate_command)
-cli.add_command(list_command)
-cli.add_command(new_command)
-cli.add_command(serve_command)
-cli.add_command(diagram_command)
-cli.add_command(docs_command)
-cli.add_command(import_command)
-cli.add_command(anchor_command)
-for _command in RUN_COMMANDS:
-    cli.add_command(_command)
-for _command in HISTORY_COMMANDS:
-    cli.add_command(_command)
-
-
-def _register_optional() -> None:
-    from procedo.cli import tui_commands
-
-    tui_commands.register(cli)
-
-
-_register_optional()
-
-
 def main() -> None:
     """Console-script entry point."""
     try:
@@ -69,4 +67,4 @@ def main() -> None:
         sys.exit(0)
 
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]

@@ -77,9 +77,3 @@ def resume_command(obj: ProcedoContext, run: str) -> None:
     except JournalError as error:
         fail(str(error))
     _launch(obj, resume=run_id)
-
-
-def register(group: click.Group) -> None:
-    """Add the TUI commands to the CLI group."""
-    group.add_command(run_command)
-    group.add_command(resume_command)

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 
 from procedo.config import Paths, default_settings_path
-from procedo.engine import Refused, Run, RunError, RunState, now_ms
-from procedo.journal import JournalError
-from procedo.model import ProcessDefinition
 from procedo.settings import Settings, load_settings, save_settings
 from procedo.tui.commands import ProcedoCommands
-from procedo.tui.screens.fatal import FatalScreen
 from procedo.tui.text import shown
-from procedo.workspace import Workspace
+
+if TYPE_CHECKING:  # the domain is imported just after the first frame (see on_mount)
+    from procedo.engine import Run, RunState
+    from procedo.model import ProcessDefinition
+    from procedo.workspace import Workspace
+
+
+def now_ms() -> int:
+    """The wall clock in ms (the engine's, imported when first asked)."""
+    from procedo.engine.events import now_ms as engine_now_ms
+
+    return engine_now_ms()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +68,11 @@ class ProcedoApp(App[None]):
         start: StartRequest | None = None,
         resume: str | None = None,
         clock: Callable[[], int] = now_ms,
+        defer_load: bool | None = None,
     ) -> None:
         super().__init__()
+        self.defer_load = defer_load
+        """Open the workspace after the first frame (None: on a terminal, not headless)."""
         self.paths = paths
         self.start_request = start
         self.resume_request = resume
@@ -103,16 +113,39 @@ class ProcedoApp(App[None]):
             self.remember(theme=theme)
 
     def on_mount(self) -> None:
+        """On a terminal, draw the home screen (saying it is loading) first, then open the
+        journal and read the processes: the domain's imports and the catalog cost more than
+        Textual's start. Headless (the tests' Pilot) the workspace is opened first, so that a
+        test's first key finds the lists; ``defer_load`` chooses either way."""
+        from procedo.tui.screens.home import HomeScreen
+
         self._load_settings()
+        defer = self.defer_load if self.defer_load is not None else not self.is_headless
+        if defer:
+            self.push_screen(HomeScreen())
+            self.call_after_refresh(self._open_workspace)
+        else:
+            self._open_workspace()
+
+    def _open_workspace(self) -> None:
+        """Open the journal and the catalog, show them on the home screen, then do what the
+        command line asked (start or resume a run)."""
+        from procedo.journal import JournalError
+        from procedo.tui.screens.fatal import FatalScreen
+        from procedo.tui.screens.home import HomeScreen
+        from procedo.workspace import Workspace
+
         try:
             self.workspace = Workspace(self.paths)
         except JournalError as error:
             self.push_screen(FatalScreen(f"procedo cannot use its journal.\n\n{error}"))
             return
         self.workspace.journal.clock = self.clock
-        from procedo.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
+        home = self.screen_stack[1] if len(self.screen_stack) > 1 else None
+        if isinstance(home, HomeScreen):
+            home.show_workspace()
+        else:
+            self.push_screen(HomeScreen())  # it shows the workspace as it mounts
         if self.start_request is not None:
             self._handle_start_request(self.start_request)
         elif self.resume_request is not None:
@@ -178,6 +211,9 @@ class ProcedoApp(App[None]):
         self, process_id: str, operator: str, trigger: str | None, *, practice: bool = False
     ) -> bool:
         """Start a run and show it; False (with a message) if it could not start."""
+        from procedo.engine import RunError
+        from procedo.journal import JournalError
+
         assert self.workspace is not None
         if self.refuse_if_read_only("No run can be started"):
             return False
@@ -191,6 +227,9 @@ class ProcedoApp(App[None]):
 
     def resume_run(self, run_id: str) -> None:
         """Open a run (read-only if another session drives it) and show it."""
+        from procedo.engine import RunError
+        from procedo.journal import JournalError
+
         assert self.workspace is not None
         try:
             opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
@@ -347,9 +386,10 @@ def make_app(
     start: StartRequest | None = None,
     resume: str | None = None,
     clock: Callable[[], int] = now_ms,
+    defer_load: bool | None = None,
 ) -> ProcedoApp:
     """Build the app (the CLI, tests and screenshot script all call this)."""
-    return ProcedoApp(paths, start=start, resume=resume, clock=clock)
+    return ProcedoApp(paths, start=start, resume=resume, clock=clock, defer_load=defer_load)
 
 
-__all__ = ["ProcedoApp", "Refused", "StartRequest", "make_app"]
+__all__ = ["ProcedoApp", "StartRequest", "make_app"]

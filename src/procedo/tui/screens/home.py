@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +11,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from procedo.engine.run import MAX_NAME
 from procedo.tui.ago import ago
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.screens.process_detail import process_detail
@@ -17,7 +18,13 @@ from procedo.tui.text import cell, lit, percent
 from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
-from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace
+
+if TYPE_CHECKING:  # imported just after the first frame, with the journal and the catalog
+    from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace
+
+FILTER_LENGTH = 120
+"""The longest filter (it is never journaled: a bound, not the engine's rule)."""
+LOADING = "Reading the processes and the journal…"
 
 
 class HomeScreen(Screen[None]):
@@ -66,7 +73,7 @@ class HomeScreen(Screen[None]):
             placeholder="/ filter processes and runs",
             id="filter",
             compact=True,
-            max_length=MAX_NAME,
+            max_length=FILTER_LENGTH,
             what="filter",
         )
         yield Static("", id="broken-files")
@@ -87,8 +94,21 @@ class HomeScreen(Screen[None]):
         processes.add_columns("Process", "Version", "Steps")
         processes.add_column("Last run", key="last-run")
         processes.add_column("Success", key="success")
-        # The first frame shows both lists (the catalog and a short indexed query); the
-        # per-process figures walk an index over every run, so they fill in just after it.
+        if getattr(self.app, "workspace", None) is None:
+            # The first frame says the lists are coming (never an empty list that looks
+            # final); the app opens the workspace just after it and calls show_workspace.
+            self.query_one("#processes-label", Static).update(lit(LOADING))
+            self.query_one("#process-detail", Static).update(lit(""))
+            unfinished.display = False
+            processes.focus()
+            return
+        self.show_workspace()
+
+    def show_workspace(self) -> None:
+        """Fill both lists (the catalog and a short indexed query); the per-process figures
+        walk an index over every run, so they fill in just after that frame."""
+        unfinished = self.query_one("#unfinished", DataTable)
+        processes = self.query_one("#processes", DataTable)
         self._unfinished = self.workspace.unfinished()
         self._summaries = self.workspace.summaries(figures=False)
         self._fill_tables()
@@ -97,6 +117,7 @@ class HomeScreen(Screen[None]):
         banner.update(lit(self.workspace.read_only_message))
         banner.display = bool(self.workspace.read_only_message)
         (unfinished if unfinished.row_count else processes).focus()
+        self.refresh_bindings()
         self.call_after_refresh(self.call_after_refresh, self._load_figures)
 
     def _load_figures(self) -> None:
@@ -159,6 +180,8 @@ class HomeScreen(Screen[None]):
 
     def _fill_tables(self) -> None:
         """Redraw both lists, each keeping its highlighted row, and the focus where it was."""
+        if getattr(self.app, "workspace", None) is None:
+            return  # still loading: the lists keep saying so
         tables = [self.query_one("#unfinished", RowTable), self.query_one("#processes", RowTable)]
         kept = [(t.cursor_key(), t.cursor_row) for t in tables]
         focused = self.focused
@@ -172,6 +195,7 @@ class HomeScreen(Screen[None]):
         self._show_detail()
 
     def _fill_rows(self) -> None:
+
         now = self.app_clock()
         run_title, process_title = self._title_widths()
         unfinished = self.query_one("#unfinished", DataTable)
@@ -219,6 +243,7 @@ class HomeScreen(Screen[None]):
 
     def _figure_cells(self, summary: ProcessSummary, now: int) -> tuple[Text, Text]:
         """The Last run and Success cells of a process ("…" until the figures are read)."""
+
         if not self._figures:
             return cell("…"), cell("…")
         last_run = ago(summary.last_run_at, now) if summary.last_run_at else "never"
@@ -350,6 +375,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(ProblemsScreen(catalog))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if getattr(self.app, "workspace", None) is None:  # still loading: shown, dimmed
+            return action in ("cursor", "cursor_edge", "clear_filter") or None
         if action == "problems":
             workspace = getattr(self.app, "workspace", None)
             return bool(workspace is not None and workspace.catalog.problems)

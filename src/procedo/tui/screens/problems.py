@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,9 +12,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from procedo.model import Catalog
 from procedo.safe_text import visible
 from procedo.tui.text import line
+
+if TYPE_CHECKING:
+    from procedo.model import Catalog
 
 SHOWN_NAMES = 4
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
 from procedo.render.words import plural
 from procedo.tui.text import duration, line, percent
-from procedo.workspace import ProcessSummary
+
+if TYPE_CHECKING:
+    from procedo.workspace import ProcessSummary
 
 
 def process_detail(summary: ProcessSummary) -> Content:

@@ -285,13 +285,15 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         step = self.run.current_step
         index = self._highlighted()
         visit = self.run.state.current
+        # Shown on every step, blank or not, with room for two lines (run.tcss): a tick or a
+        # move that changes the text seldom changes its height, so the screen is not laid out
+        # again (a layout re-renders every widget: most of a tick's time).
         if step is None or index is None or visit is None or index >= len(step.items):
-            detail.display = False
+            detail.set_class(True, "-hidden")
             return
+        detail.set_class(False, "-hidden")
         notes = item_notes(self.run.state, visit.node, index)
-        content = item_detail(step, index, visit.mark(index), notes)
-        update_static(detail, content)
-        detail.display = bool(content.plain)
+        update_static(detail, item_detail(step, index, visit.mark(index), notes))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_detail()

@@ -16,7 +16,13 @@ from textual import events
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult, Location
 
-from procedo.engine.run import MAX_NAME, MAX_TEXT
+
+def _limits() -> tuple[int, int]:
+    """The engine's (MAX_NAME, MAX_TEXT), imported when a field is made: the home screen's
+    first frame comes before the domain is imported."""
+    from procedo.engine.values import MAX_NAME, MAX_TEXT
+
+    return MAX_NAME, MAX_TEXT
 
 
 def limit_message(what: str, limit: int) -> str:
@@ -59,8 +65,14 @@ class BoundedInput(Input):
     """An Input of at most ``max_length`` characters (default MAX_TEXT)."""
 
     def __init__(
-        self, value: str = "", *, max_length: int = MAX_TEXT, what: str = "text", **kwargs: Any
+        self,
+        value: str = "",
+        *,
+        max_length: int | None = None,
+        what: str = "text",
+        **kwargs: Any,
     ) -> None:
+        max_length = _limits()[1] if max_length is None else max_length
         self.what = what
         self._teller = _Teller()
         self._cells: tuple[str, int, int] = ("", 0, 0)  # value, position, cells before it
@@ -126,8 +138,14 @@ class BoundedTextArea(TextArea):
     """
 
     def __init__(
-        self, text: str = "", *, max_length: int = MAX_TEXT, what: str = "text", **kwargs: Any
+        self,
+        text: str = "",
+        *,
+        max_length: int | None = None,
+        what: str = "text",
+        **kwargs: Any,
     ) -> None:
+        max_length = _limits()[1] if max_length is None else max_length
         self.max_length = max(max_length, len(text))
         self.what = what
         self._teller = _Teller()
@@ -194,12 +212,12 @@ class BoundedTextArea(TextArea):
 
 def name_input(value: str = "", *, what: str = "name", **kwargs: Any) -> BoundedInput:
     """A one-line field for a person's name (MAX_NAME)."""
-    return BoundedInput(value, max_length=MAX_NAME, what=what, **kwargs)
+    return BoundedInput(value, max_length=_limits()[0], what=what, **kwargs)
 
 
 def text_input(value: str = "", *, what: str = "text", **kwargs: Any) -> BoundedInput:
     """A one-line field for a reason, a value or a note (MAX_TEXT)."""
-    return BoundedInput(value, max_length=MAX_TEXT, what=what, **kwargs)
+    return BoundedInput(value, max_length=_limits()[1], what=what, **kwargs)
 
 
 __all__ = [

@@ -30,10 +30,23 @@ def update_static(widget: Static, content: Content, *, fixed_height: bool = Fals
     if layout and isinstance(old, Content):
         width = widget.content_region.width
         if width > 0:
-            styles = widget.styles
-            layout = old.get_height(styles, width) != content.get_height(styles, width)
+            layout = shown_height(widget, old, width) != shown_height(widget, content, width)
     widget.update(content, layout=layout)
     return True
+
+
+def shown_height(widget: Static, content: Content, width: int) -> int:
+    """The lines ``content`` takes in ``widget`` at ``width``, within the widget's CSS
+    ``min-height`` and ``max-height`` when they are counted in lines."""
+    styles = widget.styles
+    height = content.get_height(styles, width)
+    gutter = styles.gutter.height
+    low, high = styles.min_height, styles.max_height
+    if low is not None and low.is_cells:
+        height = max(height, int(low.value) - gutter)
+    if high is not None and high.is_cells:
+        height = min(height, int(high.value) - gutter)
+    return height
 
 
 def set_only_class(widget: Static, name: str) -> None:
