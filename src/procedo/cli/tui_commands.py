@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
 
+if TYPE_CHECKING:
+    from textual.app import App
+
 
 def _launch(obj: ProcedoContext, **kwargs: object) -> None:
+    from procedo.journal import JournalError
     from procedo.tui import make_app
+    from procedo.tui.screens.fatal import FatalApp
 
     paths = obj.paths
     if not paths.processes.exists():
@@ -19,7 +25,10 @@ def _launch(obj: ProcedoContext, **kwargs: object) -> None:
             "create one with `procedo new ID` or pass --processes DIR",
             err=True,
         )
-    app = make_app(paths, **kwargs)  # type: ignore[arg-type]
+    try:
+        app: App[None] = make_app(paths, **kwargs)  # type: ignore[arg-type]
+    except JournalError as error:
+        app = FatalApp(f"procedo cannot use its journal.\n\n{error}")
     # Everything imported so far lives as long as the process: leave it out of the cyclic
     # garbage collector's full passes, which otherwise stall a keypress by ~100 ms now and then.
     gc.freeze()

@@ -290,12 +290,17 @@ class Run:
         At a hand-over point this also answers it: the new operator acts as the next role.
         """
         self._require_status(ACTIVE, PAUSED)
+        name = self.hand_over_name(operator)
+        self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
+
+    def hand_over_name(self, operator: str) -> str:
+        """The name the run would be handed over to, cleaned; :class:`Refused` if it has it."""
         name = clean_name(operator)
         if name == self._state.operator:
             if self._state.awaiting_role is not None:
                 raise Refused(f"{name} already has this run: act as the next role instead")
             raise Refused(f"{name} already has this run")
-        self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
+        return name
 
     def take_over(self, operator: str, reason: str | None = None) -> None:
         """Record that another session (and operator) takes the run over."""

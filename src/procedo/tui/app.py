@@ -1,8 +1,9 @@
 """The procedo app: navigation between screens, over one :class:`Workspace`.
 
-Screens call the engine directly (method calls down) and the app only routes: start a run,
-open a run, show a summary. ``make_app`` is the one factory used by the CLI, the tests and the
-screenshot script, so all three see the same app.
+Screens call the engine directly (method calls down) and the app only routes, by typed
+methods: start a run, open a run, show a summary. ``make_app`` is the one factory used by the
+CLI, the tests and the screenshot script: it opens the workspace first and hands it to the
+app, so no screen ever sees an app without one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from procedo.journal import JournalError
 from procedo.model import ProcessDefinition
 from procedo.settings import Settings, load_settings, save_settings
 from procedo.tui.commands import ProcedoCommands
-from procedo.tui.screens.fatal import FatalScreen
 from procedo.tui.text import shown
 from procedo.workspace import Workspace
 
@@ -56,18 +56,19 @@ class ProcedoApp(App[None]):
 
     def __init__(
         self,
-        paths: Paths,
+        workspace: Workspace,
         *,
         start: StartRequest | None = None,
         resume: str | None = None,
         clock: Callable[[], int] = now_ms,
     ) -> None:
         super().__init__()
-        self.paths = paths
+        self.workspace = workspace
+        self.paths: Paths = workspace.paths
         self.start_request = start
         self.resume_request = resume
         self.clock = clock
-        self.workspace: Workspace | None = None
+        workspace.journal.clock = clock
         self.settings_path = default_settings_path()
         self.settings = Settings()
         self._settings_ready = False
@@ -104,12 +105,6 @@ class ProcedoApp(App[None]):
 
     def on_mount(self) -> None:
         self._load_settings()
-        try:
-            self.workspace = Workspace(self.paths)
-        except JournalError as error:
-            self.push_screen(FatalScreen(f"procedo cannot use its journal.\n\n{error}"))
-            return
-        self.workspace.journal.clock = self.clock
         from procedo.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
@@ -120,7 +115,6 @@ class ProcedoApp(App[None]):
 
     def _handle_start_request(self, request: StartRequest) -> None:
         """Start straight away when nothing is missing, else ask on the start screen."""
-        assert self.workspace is not None
         loaded = self.workspace.process(request.process_id)
         trigger = request.trigger
         if loaded is not None and trigger is None and len(loaded.definition.triggers) == 1:
@@ -137,8 +131,7 @@ class ProcedoApp(App[None]):
             )
 
     def on_unmount(self) -> None:
-        if self.workspace is not None:
-            self.workspace.close()
+        self.workspace.close()
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """A toast; every screen's ``notify`` comes here, so no message (often an error that
@@ -158,7 +151,6 @@ class ProcedoApp(App[None]):
         """Ask for the operator and trigger, then start a run."""
         from procedo.tui.screens.start import StartScreen
 
-        assert self.workspace is not None
         if self.refuse_if_read_only("No run can be started"):
             return
         loaded = self.workspace.process(process_id)
@@ -178,7 +170,6 @@ class ProcedoApp(App[None]):
         self, process_id: str, operator: str, trigger: str | None, *, practice: bool = False
     ) -> bool:
         """Start a run and show it; False (with a message) if it could not start."""
-        assert self.workspace is not None
         if self.refuse_if_read_only("No run can be started"):
             return False
         try:
@@ -191,7 +182,6 @@ class ProcedoApp(App[None]):
 
     def resume_run(self, run_id: str) -> None:
         """Open a run (read-only if another session drives it) and show it."""
-        assert self.workspace is not None
         try:
             opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
         except (RunError, JournalError) as error:
@@ -226,16 +216,19 @@ class ProcedoApp(App[None]):
         if not here or here == last:
             return False
 
-        def submit(name: str) -> None:
-            who = clean_name(name)
-            if run.state.status == "paused":
-                run.resume()
-            if who != run.state.operator:
-                run.hand_over(who, "resumed at the keyboard by another operator")
-
         def after(result: object) -> None:
-            if result is not None:
-                self.show_run(run, read_only=False)
+            if result is None:
+                return
+            who = clean_name(str(result))
+            try:
+                if run.state.status == "paused":
+                    run.resume()
+                if who != run.state.operator:
+                    run.hand_over(who, "resumed at the keyboard by another operator")
+            except (RunError, JournalError) as error:
+                self.notify(str(error), title="Not resumed", severity="error", markup=False)
+                return
+            self.show_run(run, read_only=False)
 
         self.push_screen(
             TextPrompt(
@@ -243,7 +236,7 @@ class ProcedoApp(App[None]):
                 hint=f"Last worked by {shown(last)}. Work from here on is journaled under the "
                 "name below; keep the last operator's name only if that is you.",
                 value=here,
-                submit=submit,
+                check=clean_name,
                 max_length=MAX_NAME,
                 what="operator name",
             ),
@@ -253,7 +246,7 @@ class ProcedoApp(App[None]):
 
     def refuse_if_read_only(self, what: str) -> bool:
         """True (and say why) when the journal can only be read."""
-        message = self.workspace.read_only_message if self.workspace else ""
+        message = self.workspace.read_only_message
         if message:
             self.notify(f"{what}: {message}.", severity="warning", markup=False)
         return bool(message)
@@ -262,7 +255,7 @@ class ProcedoApp(App[None]):
         """Show the run screen for ``run``."""
         from procedo.tui.screens.run import RunScreen
 
-        if self.workspace is not None and self.workspace.read_only_reason:
+        if self.workspace.read_only_reason:
             from procedo.tui.screens.run_review import ReviewRunScreen
 
             self.push_screen(ReviewRunScreen(run, read_only=True, read_only_reason=reason))
@@ -313,14 +306,16 @@ class ProcedoApp(App[None]):
             group="export",
         )
 
-    def go_home(self) -> None:
-        """Pop back to the home screen and refresh it."""
+    def go_home(self, *, show_run: str | None = None) -> None:
+        """Pop back to the home screen and refresh it (with the cursor on ``show_run``)."""
         from procedo.tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_data()
+            if show_run is not None:
+                self.screen.show_run(show_run)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -348,8 +343,9 @@ def make_app(
     resume: str | None = None,
     clock: Callable[[], int] = now_ms,
 ) -> ProcedoApp:
-    """Build the app (the CLI, tests and screenshot script all call this)."""
-    return ProcedoApp(paths, start=start, resume=resume, clock=clock)
+    """Open the workspace, then build the app over it (the CLI, tests and screenshot script
+    all call this). :class:`JournalError` when the journal cannot be used."""
+    return ProcedoApp(Workspace(paths), start=start, resume=resume, clock=clock)
 
 
 __all__ = ["ProcedoApp", "Refused", "StartRequest", "make_app"]

@@ -1,8 +1,8 @@
-"""A screen for problems that stop procedo from working at all (an unusable journal)."""
+"""For problems that stop procedo from working at all (an unusable journal): say why, quit."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
@@ -23,3 +23,16 @@ class FatalScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(lit(self.message), id="fatal-message")
         yield FittedFooter(compact=True)
+
+
+class FatalApp(App[None]):
+    """What opens instead of procedo when its journal cannot be used: why, and q to quit."""
+
+    CSS_PATH = ["../app.tcss"]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def on_mount(self) -> None:
+        self.push_screen(FatalScreen(self.message))

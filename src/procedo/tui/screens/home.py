@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from procedo.engine.run import MAX_NAME
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.screens.process_detail import process_detail
 from procedo.tui.text import cell, lit, percent
@@ -19,7 +19,7 @@ from procedo.tui.widgets.row_table import RowTable
 from procedo.workspace import ProcessSummary, UnfinishedRun, Workspace, ago
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(ProcedoScreen):
     """The first screen: resume, start, or look around."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -54,9 +54,7 @@ class HomeScreen(Screen[None]):
     @property
     def workspace(self) -> Workspace:
         """The app's workspace."""
-        workspace = getattr(self.app, "workspace", None)
-        assert workspace is not None
-        return workspace
+        return self.app.workspace
 
     def compose(self) -> ComposeResult:
         yield Static(lit("procedo"), id="home-title")
@@ -225,7 +223,7 @@ class HomeScreen(Screen[None]):
 
     def app_clock(self) -> int:
         """The app's clock (fixed in tests)."""
-        return int(getattr(self.app, "clock", lambda: 0)())
+        return int(self.app.clock())
 
     def _highlighted_process(self) -> ProcessSummary | None:
         table = self.query_one("#processes", DataTable)
@@ -266,9 +264,9 @@ class HomeScreen(Screen[None]):
         if key is None:
             return
         if table.id == "unfinished":
-            self.app.resume_run(key)  # type: ignore[attr-defined]
+            self.app.resume_run(key)
         else:
-            self.app.open_start(key, practice=practice)  # type: ignore[attr-defined]
+            self.app.open_start(key, practice=practice)
 
     def on_descendant_focus(self, event: object) -> None:
         widget = getattr(event, "widget", None)
@@ -350,21 +348,20 @@ class HomeScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "problems":
-            workspace = getattr(self.app, "workspace", None)
-            return bool(workspace is not None and workspace.catalog.problems)
+            return bool(self.app.workspace.catalog.problems)
         return True
 
     def action_history(self) -> None:
         """Open the history of runs."""
-        self.app.open_history()  # type: ignore[attr-defined]
+        self.app.open_history()
 
     def action_metrics(self) -> None:
         """Open the metrics of the highlighted process."""
         summary = self._highlighted_process()
-        self.app.open_metrics(summary.loaded.id if summary else None)  # type: ignore[attr-defined]
+        self.app.open_metrics(summary.loaded.id if summary else None)
 
     def action_diagram(self) -> None:
         """Show the map of the highlighted process."""
         summary = self._highlighted_process()
         if summary is not None:
-            self.app.open_map(summary.loaded.definition)  # type: ignore[attr-defined]
+            self.app.open_map(summary.loaded.definition)

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
@@ -17,6 +16,7 @@ from procedo.model import ProcessDefinition
 from procedo.render.map_figures import MapFigures
 from procedo.render.words import plural
 from procedo.tui.querying import query_in_thread
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import duration, line, lit, percent
 from procedo.tui.widgets.flow_map import lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
@@ -137,7 +137,7 @@ def _int(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
-class MetricsScreen(Screen[None]):
+class MetricsScreen(ProcedoScreen):
     """The figures for one process, or all of them."""
 
     BINDINGS = [
@@ -167,8 +167,8 @@ class MetricsScreen(Screen[None]):
         self.reload()
 
     def _definition(self) -> ProcessDefinition | None:
-        workspace = getattr(self.app, "workspace", None)
-        loaded = workspace.process(self.process_id) if workspace and self.process_id else None
+        workspace = self.app.workspace
+        loaded = workspace.process(self.process_id) if self.process_id else None
         return loaded.definition if loaded is not None else None
 
     def _title(self) -> str:
@@ -251,7 +251,7 @@ class MetricsScreen(Screen[None]):
 
     def action_history(self) -> None:
         """Open the history of this process."""
-        self.app.open_history(self.process_id)  # type: ignore[attr-defined]
+        self.app.open_history(self.process_id)
 
     def action_close(self) -> None:
         """Back."""

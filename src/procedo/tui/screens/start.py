@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -14,11 +13,12 @@ from procedo.engine import Refused
 from procedo.engine.run import clean_name
 from procedo.model import LoadedProcess
 from procedo.safe_text import visible
+from procedo.tui.screens.base import ProcedoModal
 from procedo.tui.text import duration, editable, line, lit
 from procedo.tui.widgets.bounded import name_input
 
 
-class StartScreen(ModalScreen[None]):
+class StartScreen(ProcedoModal):
     """Ask for the operator and the trigger, then start the run."""
 
     BINDINGS = [
@@ -148,4 +148,4 @@ class StartScreen(ModalScreen[None]):
         practice = self.query_one("#practice", Checkbox).value
         app = self.app
         self.dismiss(None)
-        app.start_run(self.loaded.id, operator, trigger, practice=practice)  # type: ignore[attr-defined]
+        app.start_run(self.loaded.id, operator, trigger, practice=practice)
