@@ -80,7 +80,7 @@ class RunScreen(ProcedoScreen):
     @property
     def panel(self) -> NodePanel:
         """The current node's pane."""
-        return self.query_one(NodePanel)
+        return self.query_one("#node", NodePanel)
 
     def on_mount(self) -> None:
         self.refresh_view()
