@@ -16,14 +16,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
 
-from procedo.engine import Refused, Run, RunError
-from procedo.engine.allowed import Verdict
+from procedo.engine import Refused, Run, RunError, RunState
+from procedo.engine.allowed import Allowed, Verdict
 from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
 from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.dialogs import Dialog
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
-from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, hinted
+from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, hinted, key_applies
 from procedo.tui.text import line
 from procedo.tui.widgets.flow_map import FlowMap
 from procedo.tui.widgets.footer import FittedFooter
@@ -38,13 +38,6 @@ Failure = RunError | JournalError
 POINT_GUARD_S = 0.5
 """At a hand-over point, enter and o count only this long after the point was shown, so keys
 typed for the previous node (``2 2``, one enter too many) never answer it."""
-
-
-_EDITING = {
-    *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
-    *("choose", "hand_over", "abort", "note", "back"),
-}
-"""The actions a read-only screen leaves out of its footer."""
 
 
 class RunScreen(ProcedoScreen):
@@ -63,6 +56,7 @@ class RunScreen(ProcedoScreen):
         self._map_key: tuple[object, ...] | None = None
         self._point: tuple[int, str] | None = None
         self._point_shown = 0.0
+        self._verdicts: tuple[RunState, Allowed] | None = None  # for the footer's keys
         self._released = False  # paused and released on the way out (q, or as it unmounts)
         self.changes: ChangeWatch | None = None  # another session's commits (run_follow.py)
 
@@ -175,12 +169,10 @@ class RunScreen(ProcedoScreen):
     # -- which keys apply -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("take_over", "leave_read_only"):
-            return self.read_only
-        if self.read_only and action in _EDITING:  # q leaves read-only without pausing
-            return False
-        verdict = getattr(self.run.allowed(), action, None)
-        return verdict.applies if isinstance(verdict, Verdict) else True
+        state = self.run.state
+        if self._verdicts is None or self._verdicts[0] is not state:  # once per saved state
+            self._verdicts = (state, self.run.allowed())
+        return key_applies(action, self.read_only, self._verdicts[1])
 
     def on_key(self, event: events.Key) -> None:
         # Read-only, the editing keys leave the footer (check_action) but still say why.
@@ -366,30 +358,7 @@ class RunScreen(ProcedoScreen):
     def action_take_over(self) -> None:
         """Take over a run that another session drives."""
         if self.read_only:
-            reason = self.read_only_reason
-            self.ask(
-                lambda name: asks.take_over_dialog(reason, name),
-                self.take_over_as,
-                asks.default_operator(),
-            )
-
-    def take_over_as(self, name: str) -> Failure | None:
-        """Take the run over here under ``name``, and go on with it (resumed if paused)."""
-        try:
-            self.run = self.app.workspace.journal.take_over(self.run.run_id, name)
-        except (RunError, JournalError) as error:
-            self.failed(error)
-            return error
-        self.read_only = False
-        self.read_only_reason = ""
-        self.panel.forget_cursor()  # as on opening: the cursor on the first open item
-        operator = self.run.state.operator
-        if self.run.state.status == "paused":
-            self.act(self.run.resume, lambda: f"taken over by {operator} and resumed")
-            return None
-        self.refresh_view()
-        self.show_status(f"taken over by {operator}")
-        return None
+            asks.take_over(self)
 
     def action_map(self) -> None:
         """Show the whole map of the process."""

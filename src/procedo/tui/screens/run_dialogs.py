@@ -195,6 +195,30 @@ def abort(screen: RunScreen) -> None:
     )
 
 
+def take_over(screen: RunScreen) -> None:
+    """Ask who takes over the run another session drives, then take it over here (resumed
+    if it was paused)."""
+    reason = screen.read_only_reason
+
+    def take(name: str) -> Failure | None:
+        try:
+            screen.run = screen.app.workspace.journal.take_over(screen.run.run_id, name)
+        except (RunError, JournalError) as error:
+            screen.failed(error)
+            return error
+        screen.read_only = False
+        screen.read_only_reason = ""
+        screen.panel.forget_cursor()  # as on opening: the cursor on the first open item
+        operator = screen.run.state.operator
+        if screen.run.state.status == "paused":
+            screen.act(screen.run.resume, lambda: f"taken over by {operator} and resumed")
+        else:
+            screen.saved(f"taken over by {operator}")
+        return None
+
+    screen.ask(lambda name: take_over_dialog(reason, name), take, default_operator())
+
+
 __all__ = [
     "abort",
     "abort_confirm",
@@ -208,6 +232,7 @@ __all__ = [
     "note_targets",
     "reason_dialog",
     "record_value",
+    "take_over",
     "take_over_dialog",
     "value_dialog",
 ]

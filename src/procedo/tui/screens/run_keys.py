@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from procedo.engine.allowed import Allowed, Verdict
+
 EDIT_KEYS = {"space", "x", "c", "delete", *(str(n) for n in range(1, 10))}
 """The keys that change the run (read-only, they say why they do nothing)."""
 
@@ -63,4 +65,22 @@ RUN_BINDINGS: list[BindingType] = [
 ]
 """The run screen's keys (check_action says which apply here)."""
 
-__all__ = ["EDIT_KEYS", "RUN_BINDINGS", "hinted"]
+_EDITING = {
+    *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
+    *("choose", "hand_over", "abort", "note", "back"),
+}
+"""The actions a read-only screen leaves out of its footer (q leaves it without pausing)."""
+
+
+def key_applies(action: str, read_only: bool, allowed: Allowed) -> bool:
+    """Whether the key of ``action`` belongs in the footer here: the engine says which
+    actions apply at this node; read-only, only taking over and leaving do."""
+    if action in ("take_over", "leave_read_only"):
+        return read_only
+    if read_only and action in _EDITING:
+        return False
+    verdict = getattr(allowed, action, None)
+    return verdict.applies if isinstance(verdict, Verdict) else True
+
+
+__all__ = ["EDIT_KEYS", "RUN_BINDINGS", "hinted", "key_applies"]
