@@ -9,7 +9,6 @@ app, so no screen ever sees an app without one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from textual.app import App
@@ -21,18 +20,9 @@ from procedo.journal import JournalError
 from procedo.model import ProcessDefinition
 from procedo.settings import Settings, load_settings, save_settings
 from procedo.tui.commands import ProcedoCommands
+from procedo.tui.start_request import StartRequest
 from procedo.tui.text import shown
 from procedo.workspace import Workspace
-
-
-@dataclass(frozen=True, slots=True)
-class StartRequest:
-    """Start a run as soon as the app opens (``procedo run``)."""
-
-    process_id: str
-    operator: str | None = None
-    trigger: str | None = None
-    practice: bool = False
 
 
 class ProcedoApp(App[None]):
@@ -157,13 +147,24 @@ class ProcedoApp(App[None]):
         if loaded is None:
             self.notify(f"No valid process {process_id!r}.", severity="error", markup=False)
             return
+
+        def start(request: StartRequest | None) -> None:
+            if request is not None:
+                self.start_run(
+                    request.process_id,
+                    request.operator or "",
+                    request.trigger,
+                    practice=request.practice,
+                )
+
         self.push_screen(
             StartScreen(
                 loaded,
                 operator or self.workspace.suggested_operator(),
                 practice=practice,
                 trigger=trigger,
-            )
+            ),
+            start,
         )
 
     def start_run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.app import App
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from procedo.tui.app import ProcedoApp
@@ -20,18 +20,9 @@ class ProcedoScreen(Screen[None]):
     """A screen of the procedo app: its ``app`` is typed, with the workspace and navigation."""
 
     @property
-    def app(self) -> ProcedoApp:  # type: ignore[override]
+    def app(self) -> ProcedoApp:  # type: ignore[override]  # narrower, read-only
         """The running app."""
         return procedo_app(super().app)
 
 
-class ProcedoModal(ModalScreen[None]):
-    """A modal screen of the procedo app, its ``app`` typed as on :class:`ProcedoScreen`."""
-
-    @property
-    def app(self) -> ProcedoApp:  # type: ignore[override]
-        """The running app."""
-        return procedo_app(super().app)
-
-
-__all__ = ["ProcedoModal", "ProcedoScreen", "procedo_app"]
+__all__ = ["ProcedoScreen", "procedo_app"]
