@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class StartRequest:
-    """Start a run as soon as the app opens (``procedo run``)."""
+    """A run to start: as the app opens (``procedo run``), or as the start screen returns it."""
 
     process_id: str
     operator: str | None = None
