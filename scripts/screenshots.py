@@ -21,7 +21,9 @@ from pathlib import Path
 from unittest import mock
 
 from screenshot_journal import fill_journal
+from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from procedo.config import Paths
 from procedo.tui import StartRequest, make_app
@@ -43,16 +45,16 @@ class _Clock:
 async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
     saved: list[Path] = []
 
-    def save(app: object, name: str) -> None:
+    def save(app: App[None], name: str) -> None:
         target = OUT / f"{name}.svg"
-        app.save_screenshot(str(target))  # type: ignore[attr-defined]
+        app.save_screenshot(str(target))
         saved.append(target)
 
     app = make_app(paths, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#processes")
-        table.move_cursor(row=table.get_row_index("incident-response"))  # type: ignore[attr-defined]
+        table = app.screen.query_one("#processes", DataTable)
+        table.move_cursor(row=table.get_row_index("incident-response"))
         await pilot.pause()
         save(app, "home")
 
@@ -104,8 +106,8 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         save(app, "history")
         await pilot.press("escape")
         await pilot.pause()
-        table = app.screen.query_one("#processes")
-        table.move_cursor(row=table.get_row_index("incident-response"))  # type: ignore[attr-defined]
+        table = app.screen.query_one("#processes", DataTable)
+        table.move_cursor(row=table.get_row_index("incident-response"))
         await pilot.press("m")
         await pilot.pause(0.5)
         save(app, "metrics")

@@ -32,12 +32,12 @@ async def test_home_says_it_is_loading_then_shows_the_lists(tmp_path: Path) -> N
         screen = app.screen
         label = screen.query_one("#processes-label", Static)
         table = screen.query_one("#processes", DataTable)
-        seen.append((_text(label), table.row_count, app.workspace is None))
+        seen.append((_text(label), table.row_count, not app.workspace_ready))
         original()
 
     app._open_workspace = open_workspace  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
-        while app.workspace is None or not app.screen.query_one("#processes", DataTable).rows:
+        while not app.workspace_ready or not app.screen.query_one("#processes", DataTable).rows:
             await pilot.pause()
         assert seen == [("Reading the processes and the journal…", 0, True)]
         label = app.screen.query_one("#processes-label", Static)
@@ -61,7 +61,7 @@ async def test_a_key_while_loading_does_nothing_wrong(tmp_path: Path) -> None:
 
     app._open_workspace = open_workspace  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
-        while app.workspace is None:
+        while not app.workspace_ready:
             await pilot.pause()
     assert refused == [None, True]
 

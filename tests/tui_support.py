@@ -104,7 +104,7 @@ async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
             if item.record:
                 await pilot.pause()
                 dialog = pilot.app.screen
-                dialog.attempt(dialog.submit, value_for(item))  # type: ignore[attr-defined]
+                dialog.attempt(dialog.check, value_for(item))  # type: ignore[attr-defined]
                 await pilot.pause()
             assert screen.run.state.current.mark(index).done, f"item {index} not done"  # type: ignore[union-attr]
         screen.action_complete()

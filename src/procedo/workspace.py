@@ -124,8 +124,7 @@ class Workspace:
         self._journal = journal
         self._catalog: Catalog | None = None
         if eager:
-            self.journal  # noqa: B018 (open it now: the app shows a failure before anything else)
-            self.reload()
+            self.open()
 
     @classmethod
     def for_command(cls, paths: Paths, *, create: bool = False) -> Workspace:
@@ -141,6 +140,18 @@ class Workspace:
                 self.paths.db, interactive=self.interactive, create=self.create
             )
         return self._journal
+
+    def open(self) -> None:
+        """Open the journal and read the catalog now (:class:`JournalError` if it cannot be
+        used): the app does this before its screens need them."""
+        self.journal  # noqa: B018
+        if self._catalog is None:
+            self.reload()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the journal is open and the catalog read."""
+        return self._journal is not None and self._catalog is not None
 
     @property
     def has_journal(self) -> bool:

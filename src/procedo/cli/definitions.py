@@ -15,7 +15,6 @@ from procedo.cli.common import (
     print_json,
     print_table,
 )
-from procedo.model import load_catalog
 from procedo.model.catalog_check import check_catalog
 from procedo.model.problems import is_valid_id
 from procedo.model.starter import starter_toml

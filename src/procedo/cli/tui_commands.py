@@ -19,7 +19,9 @@ def _launch(obj: ProcedoContext, **kwargs: object) -> None:
             "create one with `procedo new ID` or pass --processes DIR",
             err=True,
         )
-    app = make_app(paths, **kwargs)  # type: ignore[arg-type]
+    # The journal and the catalog are opened just after the home's first frame (a journal
+    # that cannot be used is said on a screen of its own, with q to quit).
+    app = make_app(paths, defer_load=True, **kwargs)  # type: ignore[arg-type]
     # Everything imported so far lives as long as the process: leave it out of the cyclic
     # garbage collector's full passes, which otherwise stall a keypress by ~100 ms now and then.
     gc.freeze()

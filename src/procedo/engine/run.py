@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from procedo.engine import allowed as rules
 from procedo.engine import stints
 from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
@@ -182,6 +183,14 @@ class Run:
             return []
         return [i for i in range(len(step.items)) if not visit.mark(i).done]
 
+    def allowed(self, item: int | None = None) -> rules.Allowed:
+        """What each action may do now, with the reason when not (item actions: on ``item``)."""
+        return rules.allowed(self.definition, self._state, item)
+
+    def toggle(self, item: int | None) -> rules.Toggle:
+        """What the toggle key does on ``item``: tick, record, choose or nothing (and why)."""
+        return rules.toggle(self.definition, self._state, item)
+
     # -- operations -----------------------------------------------------------------------
 
     def check(self, item: int) -> None:
@@ -285,12 +294,17 @@ class Run:
         At a hand-over point this also answers it: the new operator acts as the next role.
         """
         self._require_status(ACTIVE, PAUSED)
+        name = self.hand_over_name(operator)
+        self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
+
+    def hand_over_name(self, operator: str) -> str:
+        """The name the run would be handed over to, cleaned; :class:`Refused` if it has it."""
         name = clean_name(operator)
         if name == self._state.operator:
             if self._state.awaiting_role is not None:
                 raise Refused(f"{name} already has this run: act as the next role instead")
             raise Refused(f"{name} already has this run")
-        self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
+        return name
 
     def take_over(self, operator: str, reason: str | None = None) -> None:
         """Record that another session (and operator) takes the run over."""
@@ -316,22 +330,15 @@ class Run:
     # -- internals ------------------------------------------------------------------------
 
     def _require_status(self, *allowed: str) -> None:
-        status = self._state.status
-        if status in allowed:
-            return
-        if status == PAUSED:
-            raise Refused("the run is paused: resume it first")
-        if status in ("completed", "aborted"):
-            raise Refused(f"the run is {status}: nothing more can be done in it")
-        raise Refused(f"not allowed while the run is {status or 'not started'}")
+        refusal = rules.status_refusal(self._state, *allowed)
+        if refusal:
+            raise Refused(refusal)
 
     def _require_role_accepted(self) -> None:
         """Refuse work at a hand-over point until someone acts as the next role."""
-        role = self._state.awaiting_role
-        if role is None:
-            return
-        name = self.definition.role_name(role)
-        raise Refused(f"{name} is next: hand the run over, or act as {name}, before going on")
+        refusal = rules.role_refusal(self.definition, self._state)
+        if refusal:
+            raise Refused(refusal)
 
     def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> tuple[Visit, Item]:
         self._require_status(*statuses)

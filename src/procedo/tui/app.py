@@ -1,14 +1,15 @@
 """The procedo app: navigation between screens, over one :class:`Workspace`.
 
-Screens call the engine directly (method calls down) and the app only routes: start a run,
-open a run, show a summary. ``make_app`` is the one factory used by the CLI, the tests and the
-screenshot script, so all three see the same app.
+Screens call the engine directly (method calls down) and the app only routes, by typed
+methods: start a run, open a run, show a summary. ``make_app`` is the one factory used by the
+CLI, the tests and the screenshot script: it builds the workspace first and hands it to the
+app, so no screen ever sees an app without one (the terminal launch opens its journal and
+catalog just after the first frame; ``workspace_ready`` says when).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -17,6 +18,7 @@ from textual.binding import Binding
 from procedo.config import Paths, default_settings_path
 from procedo.settings import Settings, load_settings, save_settings
 from procedo.tui.commands import ProcedoCommands
+from procedo.tui.start_request import StartRequest
 from procedo.tui.text import shown
 
 if TYPE_CHECKING:  # the domain is imported just after the first frame (see on_mount)
@@ -30,16 +32,6 @@ def now_ms() -> int:
     from procedo.engine.events import now_ms as engine_now_ms
 
     return engine_now_ms()
-
-
-@dataclass(frozen=True, slots=True)
-class StartRequest:
-    """Start a run as soon as the app opens (``procedo run``)."""
-
-    process_id: str
-    operator: str | None = None
-    trigger: str | None = None
-    practice: bool = False
 
 
 class ProcedoApp(App[None]):
@@ -63,21 +55,23 @@ class ProcedoApp(App[None]):
 
     def __init__(
         self,
-        paths: Paths,
+        workspace: Workspace,
         *,
         start: StartRequest | None = None,
         resume: str | None = None,
         clock: Callable[[], int] = now_ms,
-        defer_load: bool | None = None,
     ) -> None:
         super().__init__()
-        self.defer_load = defer_load
-        """Open the workspace after the first frame (None: on a terminal, not headless)."""
-        self.paths = paths
+        self.workspace = workspace
+        self.paths: Paths = workspace.paths
+        self.workspace_ready = False
+        """Whether the journal is open and the catalog read (until then the home says it is
+        loading)."""
         self.start_request = start
         self.resume_request = resume
         self.clock = clock
-        self.workspace: Workspace | None = None
+        if workspace.is_open:
+            workspace.journal.clock = clock
         self.settings_path = default_settings_path()
         self.settings = Settings()
         self._settings_ready = False
@@ -113,34 +107,37 @@ class ProcedoApp(App[None]):
             self.remember(theme=theme)
 
     def on_mount(self) -> None:
-        """On a terminal, draw the home screen (saying it is loading) first, then open the
-        journal and read the processes: the domain's imports and the catalog cost more than
-        Textual's start. Headless (the tests' Pilot) the workspace is opened first, so that a
-        test's first key finds the lists; ``defer_load`` chooses either way."""
+        """Show the home screen. A workspace not yet open (``make_app(defer_load=True)``, as
+        the terminal launch does) is opened just after the home's first frame, which says it is
+        loading: the domain's imports and the catalog cost more than Textual's start."""
         from procedo.tui.screens.home import HomeScreen
 
         self._load_settings()
-        defer = self.defer_load if self.defer_load is not None else not self.is_headless
-        if defer:
+        if self.workspace.is_open:
+            self._workspace_opened()
+        else:  # a terminal: the home's first frame, then the journal and the catalog
             self.push_screen(HomeScreen())
             self.call_after_refresh(self._open_workspace)
-        else:
-            self._open_workspace()
 
     def _open_workspace(self) -> None:
-        """Open the journal and the catalog, show them on the home screen, then do what the
-        command line asked (start or resume a run)."""
+        """Open the journal and read the processes (after the first frame)."""
         from procedo.journal import JournalError
         from procedo.tui.screens.fatal import FatalScreen
-        from procedo.tui.screens.home import HomeScreen
-        from procedo.workspace import Workspace
 
         try:
-            self.workspace = Workspace(self.paths)
+            self.workspace.open()
         except JournalError as error:
             self.push_screen(FatalScreen(f"procedo cannot use its journal.\n\n{error}"))
             return
+        self._workspace_opened()
+
+    def _workspace_opened(self) -> None:
+        """Show the open workspace on the home screen, then do what the command line asked
+        (start or resume a run)."""
+        from procedo.tui.screens.home import HomeScreen
+
         self.workspace.journal.clock = self.clock
+        self.workspace_ready = True
         home = self.screen_stack[1] if len(self.screen_stack) > 1 else None
         if isinstance(home, HomeScreen):
             home.show_workspace()
@@ -153,7 +150,6 @@ class ProcedoApp(App[None]):
 
     def _handle_start_request(self, request: StartRequest) -> None:
         """Start straight away when nothing is missing, else ask on the start screen."""
-        assert self.workspace is not None
         loaded = self.workspace.process(request.process_id)
         trigger = request.trigger
         if loaded is not None and trigger is None and len(loaded.definition.triggers) == 1:
@@ -170,8 +166,7 @@ class ProcedoApp(App[None]):
             )
 
     def on_unmount(self) -> None:
-        if self.workspace is not None:
-            self.workspace.close()
+        self.workspace.close()
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """A toast; every screen's ``notify`` comes here, so no message (often an error that
@@ -191,20 +186,30 @@ class ProcedoApp(App[None]):
         """Ask for the operator and trigger, then start a run."""
         from procedo.tui.screens.start import StartScreen
 
-        assert self.workspace is not None
         if self.refuse_if_read_only("No run can be started"):
             return
         loaded = self.workspace.process(process_id)
         if loaded is None:
             self.notify(f"No valid process {process_id!r}.", severity="error", markup=False)
             return
+
+        def start(request: StartRequest | None) -> None:
+            if request is not None:
+                self.start_run(
+                    request.process_id,
+                    request.operator or "",
+                    request.trigger,
+                    practice=request.practice,
+                )
+
         self.push_screen(
             StartScreen(
                 loaded,
                 operator or self.workspace.suggested_operator(),
                 practice=practice,
                 trigger=trigger,
-            )
+            ),
+            start,
         )
 
     def start_run(
@@ -214,7 +219,6 @@ class ProcedoApp(App[None]):
         from procedo.engine import RunError
         from procedo.journal import JournalError
 
-        assert self.workspace is not None
         if self.refuse_if_read_only("No run can be started"):
             return False
         try:
@@ -230,7 +234,6 @@ class ProcedoApp(App[None]):
         from procedo.engine import RunError
         from procedo.journal import JournalError
 
-        assert self.workspace is not None
         try:
             opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
         except (RunError, JournalError) as error:
@@ -257,7 +260,9 @@ class ProcedoApp(App[None]):
         """When the person at the keyboard (login name or PROCEDO_OPERATOR) is not the run's
         last operator, ask who is going on with it, so work on a shared workstation is never
         journaled under the last name by default. True when the dialog was shown."""
+        from procedo.engine import RunError
         from procedo.engine.run import MAX_NAME, clean_name
+        from procedo.journal import JournalError
         from procedo.journal.store import default_operator
         from procedo.tui.screens.dialogs import TextPrompt
 
@@ -265,16 +270,19 @@ class ProcedoApp(App[None]):
         if not here or here == last:
             return False
 
-        def submit(name: str) -> None:
-            who = clean_name(name)
-            if run.state.status == "paused":
-                run.resume()
-            if who != run.state.operator:
-                run.hand_over(who, "resumed at the keyboard by another operator")
-
         def after(result: object) -> None:
-            if result is not None:
-                self.show_run(run, read_only=False)
+            if result is None:
+                return
+            who = clean_name(str(result))
+            try:
+                if run.state.status == "paused":
+                    run.resume()
+                if who != run.state.operator:
+                    run.hand_over(who, "resumed at the keyboard by another operator")
+            except (RunError, JournalError) as error:
+                self.notify(str(error), title="Not resumed", severity="error", markup=False)
+                return
+            self.show_run(run, read_only=False)
 
         self.push_screen(
             TextPrompt(
@@ -282,7 +290,7 @@ class ProcedoApp(App[None]):
                 hint=f"Last worked by {shown(last)}. Work from here on is journaled under the "
                 "name below; keep the last operator's name only if that is you.",
                 value=here,
-                submit=submit,
+                check=clean_name,
                 max_length=MAX_NAME,
                 what="operator name",
             ),
@@ -292,7 +300,7 @@ class ProcedoApp(App[None]):
 
     def refuse_if_read_only(self, what: str) -> bool:
         """True (and say why) when the journal can only be read."""
-        message = self.workspace.read_only_message if self.workspace else ""
+        message = self.workspace.read_only_message
         if message:
             self.notify(f"{what}: {message}.", severity="warning", markup=False)
         return bool(message)
@@ -301,7 +309,7 @@ class ProcedoApp(App[None]):
         """Show the run screen for ``run``."""
         from procedo.tui.screens.run import RunScreen
 
-        if self.workspace is not None and self.workspace.read_only_reason:
+        if self.workspace.read_only_reason:
             from procedo.tui.screens.run_review import ReviewRunScreen
 
             self.push_screen(ReviewRunScreen(run, read_only=True, read_only_reason=reason))
@@ -352,14 +360,16 @@ class ProcedoApp(App[None]):
             group="export",
         )
 
-    def go_home(self) -> None:
-        """Pop back to the home screen and refresh it."""
+    def go_home(self, *, show_run: str | None = None) -> None:
+        """Pop back to the home screen and refresh it (with the cursor on ``show_run``)."""
         from procedo.tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_data()
+            if show_run is not None:
+                self.screen.show_run(show_run)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -386,10 +396,16 @@ def make_app(
     start: StartRequest | None = None,
     resume: str | None = None,
     clock: Callable[[], int] = now_ms,
-    defer_load: bool | None = None,
+    defer_load: bool = False,
 ) -> ProcedoApp:
-    """Build the app (the CLI, tests and screenshot script all call this)."""
-    return ProcedoApp(paths, start=start, resume=resume, clock=clock, defer_load=defer_load)
+    """Build the workspace, then the app over it (the CLI, tests and screenshot script all
+    call this). The workspace is opened here (:class:`JournalError` when the journal cannot
+    be used), or with ``defer_load`` by the app just after its first frame (a failure then
+    shows on a screen of its own)."""
+    from procedo.workspace import Workspace
+
+    workspace = Workspace(paths, eager=not defer_load)
+    return ProcedoApp(workspace, start=start, resume=resume, clock=clock)
 
 
 __all__ = ["ProcedoApp", "StartRequest", "make_app"]

@@ -14,6 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from procedo.tui.screens.base import procedo_app
 from procedo.tui.text import shown
 
 
@@ -33,17 +34,15 @@ class ProcedoCommands(Provider):
     """Commands built from the workspace: one per process and one per unfinished run."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = self.app
-        workspace = getattr(app, "workspace", None)
-        if workspace is None:
-            return []
+        app = procedo_app(self.app)
+        workspace = app.workspace
         commands: list[tuple[str, Callable[[], object], str]] = []
         for summary in workspace.summaries(figures=False):  # titles only: no journal figures
             loaded = summary.loaded
             commands.append(
                 (
                     f"Start: {shown(loaded.definition.title)}",
-                    partial(app.open_start, loaded.id),  # type: ignore[attr-defined]
+                    partial(app.open_start, loaded.id),
                     f"Start a run of the process {loaded.id}",
                 )
             )
@@ -51,16 +50,12 @@ class ProcedoCommands(Provider):
             commands.append(
                 (
                     shown(f"Resume: {run.title} ({run.operator}, at {run.node_title})"),
-                    partial(app.resume_run, run.run_id),  # type: ignore[attr-defined]
+                    partial(app.resume_run, run.run_id),
                     f"Run {run.run_id[:8]}, {run.status}",
                 )
             )
-        history = getattr(app, "open_history", None)
-        if history is not None:
-            commands.append(("Open history", history, "Every run, newest first"))
-        metrics = getattr(app, "open_metrics", None)
-        if metrics is not None:
-            commands.append(("Open metrics", partial(metrics, None), "Completion figures"))
+        commands.append(("Open history", app.open_history, "Every run, newest first"))
+        commands.append(("Open metrics", partial(app.open_metrics, None), "Completion figures"))
         return commands
 
     async def startup(self) -> None:

@@ -14,6 +14,7 @@ from textual.dom import DOMNode
 from textual.worker import get_current_worker
 
 from procedo.journal import Journal, JournalError
+from procedo.tui.screens.base import procedo_app
 
 T = TypeVar("T")
 
@@ -26,8 +27,8 @@ def query_in_thread(
     group: str,
 ) -> None:
     """Run ``compute(journal)`` in a thread worker, then ``apply(result)`` on the UI thread."""
-    app = node.app
-    db = app.paths.db  # type: ignore[attr-defined]
+    app = procedo_app(node.app)
+    db = app.paths.db
 
     def job() -> None:
         from procedo.workspace import open_reader
@@ -49,4 +50,4 @@ def query_in_thread(
         if not worker.is_cancelled:
             app.call_from_thread(apply, result)
 
-    node.run_worker(job, thread=True, exclusive=True, group=group)  # type: ignore[attr-defined]
+    node.run_worker(job, thread=True, exclusive=True, group=group)

@@ -18,10 +18,11 @@ from procedo.journal import JournalError
 from procedo.tui.text import editable, lit
 from procedo.tui.widgets.bounded import BoundedInput
 
-Submit = Callable[[str], object]
+Check = Callable[[str], object]
+"""Looks at a typed value and raises (RunError, ValueError...) to refuse it; writes nothing."""
 
 
-class _Dialog(ModalScreen[object]):
+class Dialog(ModalScreen[object]):
     """Shared frame: a title, a body, an error line; escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -30,6 +31,13 @@ class _Dialog(ModalScreen[object]):
         super().__init__()
         self.dialog_title = title
         self.hint = hint
+        self.error = ""
+        """Shown when the dialog opens: why the last answer could not be saved."""
+
+    def with_error(self, message: str) -> Dialog:
+        """This dialog, opening with ``message`` (an answer that could not be saved)."""
+        self.error = message
+        return self
 
     def compose_frame(self) -> ComposeResult:
         yield Static(lit(self.dialog_title), classes="dialog-title")
@@ -46,20 +54,23 @@ class _Dialog(ModalScreen[object]):
         """Close without doing anything."""
         self.dismiss(None)
 
-    def attempt(self, submit: Submit | None, value: str) -> None:
-        """Run ``submit`` (which may refuse); close on success, show the reason otherwise."""
-        if submit is None:
+    def attempt(self, check: Check | None, value: str) -> None:
+        """Close with ``value`` once ``check`` (if any) accepts it; else show why, and stay.
+
+        A dialog only returns a value: the screen that opened it writes it.
+        """
+        if check is None:
             self.dismiss(value)
             return
         try:
-            submit(value)
+            check(value)
         except (RunError, JournalError, ValueError, OSError) as error:
             self.show_error(str(error))
             return
         self.dismiss(value)
 
 
-class TextPrompt(_Dialog):
+class TextPrompt(Dialog):
     """Ask for one line of text (a reason, a note, a name, a value)."""
 
     def __init__(
@@ -69,7 +80,7 @@ class TextPrompt(_Dialog):
         hint: str = "",
         value: str = "",
         placeholder: str = "",
-        submit: Submit | None = None,
+        check: Check | None = None,
         allow_empty: bool = False,
         max_length: int = MAX_TEXT,
         what: str = "text",
@@ -77,7 +88,7 @@ class TextPrompt(_Dialog):
         super().__init__(title, hint)
         self.initial = value
         self.placeholder = placeholder
-        self.submit = submit
+        self.check = check
         self.allow_empty = allow_empty
         self.max_length = max_length
         self.what = what
@@ -97,7 +108,7 @@ class TextPrompt(_Dialog):
             yield Static(lit("enter: save   escape: cancel"), classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog-error").display = False
+        self.show_error(self.error)
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -105,7 +116,7 @@ class TextPrompt(_Dialog):
         if not event.value.strip() and not self.allow_empty:
             self.show_error("Type something first (or press escape to cancel).")
             return
-        self.attempt(self.submit, event.value)
+        self.attempt(self.check, event.value)
 
 
 ENTER_GUARD_S = 0.5
@@ -113,7 +124,7 @@ ENTER_GUARD_S = 0.5
 before it was seen (space, enter) must not record a value for someone."""
 
 
-class ChoicePrompt(_Dialog):
+class ChoicePrompt(Dialog):
     """Pick one of several values (a record item with choices, a note target)."""
 
     def __init__(
@@ -123,12 +134,12 @@ class ChoicePrompt(_Dialog):
         *,
         hint: str = "",
         current: str | None = None,
-        submit: Submit | None = None,
+        check: Check | None = None,
     ) -> None:
         super().__init__(title, hint)
         self.choices = list(choices)
         self.current = current
-        self.submit = submit
+        self.check = check
         self.opened = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -144,7 +155,7 @@ class ChoicePrompt(_Dialog):
 
     def on_mount(self) -> None:
         self.opened = time.monotonic()
-        self.query_one("#dialog-error").display = False
+        self.show_error(self.error)
         choices = self.query_one(OptionList)
         if self.current in self.choices:
             choices.highlighted = self.choices.index(self.current)
@@ -154,17 +165,17 @@ class ChoicePrompt(_Dialog):
         key = getattr(event, "character", None)
         if key and key.isdigit() and 1 <= int(key) <= min(9, len(self.choices)):
             getattr(event, "stop", lambda: None)()
-            self.attempt(self.submit, self.choices[int(key) - 1])
+            self.attempt(self.check, self.choices[int(key) - 1])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if time.monotonic() - self.opened < ENTER_GUARD_S:
             self.show_error("Pick a choice with ↑↓ and enter, or its number.")
             return
-        self.attempt(self.submit, self.choices[event.option_index])
+        self.attempt(self.check, self.choices[event.option_index])
 
 
-class Confirm(_Dialog):
+class Confirm(Dialog):
     """Ask yes or no; dismisses with True or False."""
 
     BINDINGS = [
@@ -186,7 +197,7 @@ class Confirm(_Dialog):
             yield Static("", id="dialog-error", classes="dialog-error")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog-error").display = False
+        self.show_error(self.error)
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -198,7 +209,7 @@ class Confirm(_Dialog):
         self.dismiss(answer)
 
 
-class Message(_Dialog):
+class Message(Dialog):
     """Show a message until a key is pressed."""
 
     BINDINGS = [Binding("escape,enter,q", "cancel", "Close", id="message.close")]

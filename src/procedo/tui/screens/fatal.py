@@ -1,4 +1,4 @@
-"""A screen for problems that stop procedo from working at all (an unusable journal)."""
+"""For problems that stop procedo from working at all (an unusable journal): say why, quit."""
 
 from __future__ import annotations
 

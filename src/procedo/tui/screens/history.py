@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from procedo.engine import STATUSES
@@ -13,6 +12,7 @@ from procedo.engine.run import MAX_NAME
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.tui.querying import query_in_thread
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import cell, duration, lit
 from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.footer import FittedFooter
@@ -21,7 +21,7 @@ from procedo.tui.widgets.row_table import RowTable
 PAGE = 100
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ProcedoScreen):
     """A filterable table of runs."""
 
     BINDINGS = [
@@ -92,14 +92,12 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#runs", DataTable)
-        workspace = getattr(self.app, "workspace", None)
-        if workspace is not None:
-            summaries = workspace.summaries(figures=False)  # titles only
-            options = [(lit(p.loaded.definition.title), p.loaded.id) for p in summaries]
-            select = self.query_one("#process", Select)
-            select.set_options(options)
-            if self.initial_process in {pid for _, pid in options}:
-                select.value = self.initial_process
+        summaries = self.app.workspace.summaries(figures=False)  # titles only
+        options = [(lit(p.loaded.definition.title), p.loaded.id) for p in summaries]
+        select = self.query_one("#process", Select)
+        select.set_options(options)
+        if self.initial_process in {pid for _, pid in options}:
+            select.value = self.initial_process
         table.focus()
         self.reload()
 
@@ -220,7 +218,7 @@ class HistoryScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.app.open_run_detail(event.row_key.value)  # type: ignore[attr-defined]
+            self.app.open_run_detail(event.row_key.value)
 
     def action_cursor(self, delta: int) -> None:
         """Move the highlight (j, k), so enter opens the run that is highlighted."""
@@ -253,7 +251,7 @@ class HistoryScreen(Screen[None]):
     def action_metrics(self) -> None:
         """Open the metrics for the chosen process (or all)."""
         value = self.query_one("#process", Select).value
-        self.app.open_metrics(None if value is Select.NULL else str(value))  # type: ignore[attr-defined]
+        self.app.open_metrics(None if value is Select.NULL else str(value))
 
     def action_close(self) -> None:
         """Back to where the history was opened from."""

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from procedo.tui.ago import ago
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.screens.process_detail import process_detail
 from procedo.tui.text import cell, lit, percent
@@ -27,7 +27,7 @@ FILTER_LENGTH = 120
 LOADING = "Reading the processes and the journal…"
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(ProcedoScreen):
     """The first screen: resume, start, or look around."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -62,9 +62,7 @@ class HomeScreen(Screen[None]):
     @property
     def workspace(self) -> Workspace:
         """The app's workspace."""
-        workspace = getattr(self.app, "workspace", None)
-        assert workspace is not None
-        return workspace
+        return self.app.workspace
 
     def compose(self) -> ComposeResult:
         yield Static(lit("procedo"), id="home-title")
@@ -94,7 +92,7 @@ class HomeScreen(Screen[None]):
         processes.add_columns("Process", "Version", "Steps")
         processes.add_column("Last run", key="last-run")
         processes.add_column("Success", key="success")
-        if getattr(self.app, "workspace", None) is None:
+        if not self.app.workspace_ready:
             # The first frame says the lists are coming (never an empty list that looks
             # final); the app opens the workspace just after it and calls show_workspace.
             self.query_one("#processes-label", Static).update(lit(LOADING))
@@ -180,7 +178,7 @@ class HomeScreen(Screen[None]):
 
     def _fill_tables(self) -> None:
         """Redraw both lists, each keeping its highlighted row, and the focus where it was."""
-        if getattr(self.app, "workspace", None) is None:
+        if not self.app.workspace_ready:
             return  # still loading: the lists keep saying so
         tables = [self.query_one("#unfinished", RowTable), self.query_one("#processes", RowTable)]
         kept = [(t.cursor_key(), t.cursor_row) for t in tables]
@@ -251,7 +249,7 @@ class HomeScreen(Screen[None]):
 
     def app_clock(self) -> int:
         """The app's clock (fixed in tests)."""
-        return int(getattr(self.app, "clock", lambda: 0)())
+        return int(self.app.clock())
 
     def _highlighted_process(self) -> ProcessSummary | None:
         table = self.query_one("#processes", DataTable)
@@ -292,9 +290,9 @@ class HomeScreen(Screen[None]):
         if key is None:
             return
         if table.id == "unfinished":
-            self.app.resume_run(key)  # type: ignore[attr-defined]
+            self.app.resume_run(key)
         else:
-            self.app.open_start(key, practice=practice)  # type: ignore[attr-defined]
+            self.app.open_start(key, practice=practice)
 
     def on_descendant_focus(self, event: object) -> None:
         widget = getattr(event, "widget", None)
@@ -375,24 +373,23 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(ProblemsScreen(catalog))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if getattr(self.app, "workspace", None) is None:  # still loading: shown, dimmed
+        if not self.app.workspace_ready:  # still loading: shown, dimmed
             return action in ("cursor", "cursor_edge", "clear_filter") or None
         if action == "problems":
-            workspace = getattr(self.app, "workspace", None)
-            return bool(workspace is not None and workspace.catalog.problems)
+            return bool(self.app.workspace.catalog.problems)
         return True
 
     def action_history(self) -> None:
         """Open the history of runs."""
-        self.app.open_history()  # type: ignore[attr-defined]
+        self.app.open_history()
 
     def action_metrics(self) -> None:
         """Open the metrics of the highlighted process."""
         summary = self._highlighted_process()
-        self.app.open_metrics(summary.loaded.id if summary else None)  # type: ignore[attr-defined]
+        self.app.open_metrics(summary.loaded.id if summary else None)
 
     def action_diagram(self) -> None:
         """Show the map of the highlighted process."""
         summary = self._highlighted_process()
         if summary is not None:
-            self.app.open_map(summary.loaded.definition)  # type: ignore[attr-defined]
+            self.app.open_map(summary.loaded.definition)

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
@@ -18,6 +17,7 @@ from procedo.render import metrics_text as t
 from procedo.render.map_figures import MapFigures
 from procedo.render.words import plural
 from procedo.tui.querying import query_in_thread
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.flow_map import lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
@@ -86,7 +86,7 @@ def metrics_content(m: Metrics, title: str) -> Content:
     return line(*p)
 
 
-class MetricsScreen(Screen[None]):
+class MetricsScreen(ProcedoScreen):
     """The figures for one process, or all of them."""
 
     BINDINGS = [
@@ -116,8 +116,8 @@ class MetricsScreen(Screen[None]):
         self.reload()
 
     def _definition(self) -> ProcessDefinition | None:
-        workspace = getattr(self.app, "workspace", None)
-        loaded = workspace.process(self.process_id) if workspace and self.process_id else None
+        workspace = self.app.workspace
+        loaded = workspace.process(self.process_id) if self.process_id else None
         return loaded.definition if loaded is not None else None
 
     def _title(self) -> str:
@@ -200,7 +200,7 @@ class MetricsScreen(Screen[None]):
 
     def action_history(self) -> None:
         """Open the history of this process."""
-        self.app.open_history(self.process_id)  # type: ignore[attr-defined]
+        self.app.open_history(self.process_id)
 
     def action_close(self) -> None:
         """Back."""

@@ -8,22 +8,22 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TextArea
 
 from procedo.engine.run import MAX_TEXT
-from procedo.tui.screens.dialogs import Submit, _Dialog
+from procedo.tui.screens.dialogs import Check, Dialog
 from procedo.tui.text import lit
 from procedo.tui.widgets.bounded import BoundedTextArea
 
 
-class NotePrompt(_Dialog):
-    """Ask for a note; ``hint`` says what it is about. Dismisses with the text once saved."""
+class NotePrompt(Dialog):
+    """Ask for a note; ``hint`` says what it is about. Dismisses with the text to save."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
     ]
 
-    def __init__(self, hint: str, *, submit: Submit | None = None, value: str = "") -> None:
+    def __init__(self, hint: str, *, check: Check | None = None, value: str = "") -> None:
         super().__init__("Note", hint)
-        self.submit = submit
+        self.check = check
         self.initial = value
 
     def compose(self) -> ComposeResult:
@@ -40,7 +40,7 @@ class NotePrompt(_Dialog):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#dialog-error").display = False
+        self.show_error(self.error)
         self.query_one(TextArea).focus()
 
     @property
@@ -49,7 +49,7 @@ class NotePrompt(_Dialog):
         return self.query_one(TextArea).text
 
     def action_save(self) -> None:
-        """Save the note (the engine may refuse it; the text stays for another try)."""
+        """Close with the note, once ``check`` accepts it (else the text stays for another try)."""
         text = self.text
         if not text.strip():
             self.show_error("Type something first (or press escape to cancel).")
@@ -58,7 +58,7 @@ class NotePrompt(_Dialog):
             over = len(text.strip()) - MAX_TEXT
             self.show_error(f"A note holds at most {MAX_TEXT:,} characters: {over:,} too many.")
             return
-        self.attempt(self.submit, text)
+        self.attempt(self.check, text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

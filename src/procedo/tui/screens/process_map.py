@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
-from textual.screen import Screen
 from textual.widgets import Static
 
 from procedo.engine import RunState
@@ -14,6 +13,7 @@ from procedo.journal.map_figures import map_figures
 from procedo.model import ProcessDefinition
 from procedo.render.map_figures import MapFigures
 from procedo.tui.querying import query_in_thread
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import line
 from procedo.tui.widgets.flow_map import current_line, lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
@@ -21,7 +21,7 @@ from procedo.tui.widgets.footer import FittedFooter
 LEGEND = "✓ done  ▶ here  ◇ decision  ↺ loop back  ↪ joins another branch  ● success  ✗ failure"
 
 
-class MapScreen(Screen[None]):
+class MapScreen(ProcedoScreen):
     """The whole flow of one process, drawn once, scrollable."""
 
     BINDINGS = [
@@ -49,8 +49,7 @@ class MapScreen(Screen[None]):
     def on_mount(self) -> None:
         self.redraw()
         self.query_one("#map-scroll").focus()
-        settings = getattr(self.app, "settings", None)
-        if settings is not None and settings.map_figures:
+        if self.app.settings.map_figures:
             self._read_figures()  # shown last time: shown again
 
     def redraw(self) -> None:
@@ -75,9 +74,7 @@ class MapScreen(Screen[None]):
         self._read_figures()
 
     def _remember(self, shown: bool) -> None:
-        remember = getattr(self.app, "remember", None)
-        if remember is not None:
-            remember(map_figures=shown)
+        self.app.remember(map_figures=shown)
 
     def _read_figures(self) -> None:
         process_id = self.definition.id

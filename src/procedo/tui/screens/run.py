@@ -1,106 +1,64 @@
-"""Run: walk one process, node by node. Every action is durable before it shows."""
+"""Run: walk one process, node by node. Every action is durable before it shows.
+
+The screen asks the engine what each key may do here (``Run.allowed()``, ``Run.toggle(i)``)
+and writes through the engine; every refused or failed action lands in :meth:`RunScreen.failed`.
+The dialogs (run_dialogs.py) only return what was typed; the screen writes it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal
+from textual.widgets import OptionList, Static
 
-from procedo.engine import Refused, Run, RunError
-from procedo.journal import JournalError
-from procedo.tui.screens.run_actions import RunActions
-from procedo.tui.screens.run_follow import RunFollow
-from procedo.tui.text import line, lit
-from procedo.tui.widgets.checklist import (
-    Checklist,
-    item_detail,
-    item_notes,
-    item_prompt,
-    node_notes,
-    option_prompt,
-)
+from procedo.engine import Refused, Run, RunError, RunState
+from procedo.engine.allowed import Allowed, Verdict
+from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
+from procedo.tui.screens import run_dialogs as asks
+from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.dialogs import Dialog
+from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
+from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, hinted, key_applies
+from procedo.tui.text import line
 from procedo.tui.widgets.flow_map import FlowMap
 from procedo.tui.widgets.footer import FittedFooter
+from procedo.tui.widgets.node_panel import NodePanel
 from procedo.tui.widgets.role_point import point_content
 from procedo.tui.widgets.run_header import RunHeader, header_content
-from procedo.tui.widgets.updates import same_content, set_only_class, update_static
+from procedo.tui.widgets.updates import set_only_class, update_static
 
-_EDIT_KEYS = {"space", "x", "c", "delete", *(str(n) for n in range(1, 10))}
+Failure = RunError | JournalError
+"""What an action can fail with: the engine refused it, or the journal did not save it."""
 
 POINT_GUARD_S = 0.5
 """At a hand-over point, enter and o count only this long after the point was shown, so keys
 typed for the previous node (``2 2``, one enter too many) never answer it."""
 
-# One footer entry, "1-9 Choose", stands for the nine option keys.
-_DIGITS = [
-    Binding(
-        str(n),
-        f"choose({n - 1})",
-        "Choose" if n == 1 else f"Option {n}",
-        show=n == 1,
-        key_display="1-9" if n == 1 else None,
-        id=f"run.choose{n}",
-    )
-    for n in range(1, 10)
-]
 
-
-class RunScreen(RunFollow, RunActions, Screen[None]):
-    """The current node of one run, with the flow map beside it.
-
-    The editing actions (tick, record, not applicable, note, hand over, abort, take over)
-    come from RunActions, in run_actions.py.
-    """
+class RunScreen(ProcedoScreen):
+    """The current node of one run, with the flow map beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    BINDINGS = [
-        *_DIGITS,
-        Binding("space", "toggle", "Tick", id="run.toggle"),
-        Binding("x", "not_applicable", "N/A", id="run.na"),
-        Binding("c", "complete", "Done", id="run.complete"),
-        Binding("n", "note", "Note", id="run.note"),
-        Binding("b", "back", "Back", id="run.back"),
-        Binding("o", "hand_over", "Handover", id="run.handover", show=False),
-        Binding(
-            "enter",
-            "accept_role",
-            "I act as next role",
-            id="run.accept_role",
-            priority=True,
-            show=False,  # the hand-over point itself says what enter and o do
-        ),
-        Binding("a", "abort", "Abort", id="run.abort"),
-        Binding("t", "take_over", "Take over", id="run.takeover"),
-        Binding("d", "map", "Map", id="run.map"),
-        Binding("q", "leave", "Pause", id="run.leave"),
-        Binding("q", "leave_read_only", "Leave", id="run.leave_read_only"),
-        Binding("delete", "clear", "Clear item", id="run.clear", show=False),
-        Binding("j", "cursor(1)", "Down", id="run.down", show=False),
-        Binding("k", "cursor(-1)", "Up", id="run.up", show=False),
-    ]
+    BINDINGS = RUN_BINDINGS
 
     def __init__(self, run: Run, *, read_only: bool = False, read_only_reason: str = "") -> None:
         super().__init__()
         self.run = run
         self.read_only = read_only
         self.read_only_reason = read_only_reason
-        self._shown_node: int | None = None
-        self._key_state: tuple[bool, bool] | None = None
+        self._key_state: tuple[bool, bool, bool] | None = None
         self._map_key: tuple[object, ...] | None = None
-        self._listed_visit: int | None = None
-        self._prompts: list[Content] = []
         self._point: tuple[int, str] | None = None
         self._point_shown = 0.0
+        self._verdicts: tuple[RunState, Allowed] | None = None  # for the footer's keys
         self._released = False  # paused and released on the way out (q, or as it unmounts)
+        self.changes: ChangeWatch | None = None  # another session's commits (run_follow.py)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -109,42 +67,40 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         yield Static("", id="readonly-banner")
         with Horizontal(id="run-body"):
             yield FlowMap(id="flow-map")
-            with Vertical(id="node"):
-                yield Static("", id="node-title")
-                yield Static("", id="node-meta")
-                yield Static("", id="role-point")
-                yield Static("", id="node-instructions")
-                yield Checklist(id="choices")
-                yield Static("", id="item-detail")
-                with Horizontal(id="progress-row"):
-                    yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
-                    yield Static("", id="progress-label")
+            yield NodePanel(id="node")
         yield Static("", id="status")
         yield FittedFooter(compact=True)
+
+    @property
+    def panel(self) -> NodePanel:
+        """The current node's pane."""
+        return self.query_one("#node", NodePanel)
 
     def on_mount(self) -> None:
         self.refresh_view()
         self.set_interval(1.0, self._tick)
-        self.start_following()  # read-only, it shows what the driving window does
-        self.query_one("#choices", OptionList).focus()
+        # Read-only, follow what the driving window does; driving, notice being taken over.
+        self.changes = ChangeWatch(self.app.paths.db)
+        self.set_interval(FOLLOW_SECONDS, self._follow_tick)
+        self.panel.choices.focus()
 
     def on_unmount(self) -> None:
         # However the screen goes away (q, ctrl+q, the terminal closing), the run is left
         # paused and released, so its clock stops and any session can resume it.
         self.leave_paused()
-        self.stop_following()
+        if self.changes is not None:
+            self.changes.close()
+            self.changes = None
 
     def on_resize(self) -> None:
         self.query_one(FlowMap).fit()
         self.call_after_refresh(self._tick)
 
-    def _now(self) -> int:
-        return int(self.app.clock())
-
     def _tick(self) -> None:
         header = self.query_one(RunHeader)
+        now = int(self.app.clock())
         content = header_content(
-            self.run.definition, self.run.state, self._now(), self.read_only, header.size.width - 2
+            self.run.definition, self.run.state, now, self.read_only, header.size.width - 2
         )
         update_static(header, content, fixed_height=True)  # one docked line
 
@@ -169,56 +125,10 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         if map_key != self._map_key:
             self._map_key = map_key
             self.query_one(FlowMap).show(definition, state)
-        node = state.current_node or ""
-        choices = self.query_one("#choices", Checklist)
-        visit_index = state.current.index if state.current else None
-        opened = self.run.open_items()
-        keep = choices.highlighted if self._shown_node == visit_index else None
-        if keep is None:  # a new visit (or the screen just opened): the first open item
-            keep = opened[0] if opened else 0
-        self._shown_node = visit_index
-        title = self.query_one("#node-title", Static)
-        meta = self.query_one("#node-meta", Static)
-        instructions = self.query_one("#node-instructions", Static)
-        progress_row = self.query_one("#progress-row")
-        if node in definition.steps:
-            step = definition.steps[node]
-            visit = state.current
-            assert visit is not None
-            update_static(title, line(("Step  ", "$text-muted"), (step.title, "bold")))
-            update_static(meta, self._meta(step.role))
-            self._show_text(instructions, step.instructions)
-            prompts = [
-                item_prompt(definition, step, item, visit.mark(i), len(item_notes(state, node, i)))
-                for i, item in enumerate(step.items)
-            ]
-            self._show_prompts(choices, prompts, same_visit=visit_index == self._listed_visit)
-            done = sum(1 for i in range(len(step.items)) if visit.mark(i).done)
-            bar = self.query_one("#progress", ProgressBar)
-            bar.update(total=max(1, len(step.items)), progress=done if step.items else 1)
-            update_static(
-                self.query_one("#progress-label", Static),
-                lit(
-                    f"{done}/{len(step.items)} done"
-                    + ("  · c to complete" if done == len(step.items) else "")
-                ),
-                fixed_height=True,  # the progress row is one line
-            )
-            progress_row.display = True
-        elif node in definition.decisions:
-            decision = definition.decisions[node]
-            update_static(title, line(("Decide  ", "$text-muted"), (decision.question, "bold")))
-            update_static(meta, self._meta(decision.role))
-            self._show_text(instructions, decision.details)
-            prompts = [option_prompt(definition, decision, i) for i in range(len(decision.options))]
-            self._show_prompts(choices, prompts, same_visit=visit_index == self._listed_visit)
-            progress_row.display = False
-        self._listed_visit = visit_index
-        if choices.option_count:
-            choices.highlighted = min(keep or 0, choices.option_count - 1)
-        self._show_detail()
+        self.panel.show(self.run)
         self._show_point()
         # The footer rebuilds itself on refresh_bindings(): only when the keys that apply change.
+        node = state.current_node or ""
         key_state = (node in definition.steps, self.read_only, state.awaiting_role is not None)
         if key_state != self._key_state:
             self._key_state = key_state
@@ -242,6 +152,94 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         update_static(panel, shown)
         panel.display = True
 
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.panel.show_detail(self.run)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter (or a click) on a row never ticks, chooses or signs: space, x and 1-9 do.
+        event.stop()
+
+    def show_status(self, message: str, kind: str = "ok") -> None:
+        """Show the outcome of the last action (ok, refused or error)."""
+        status = self.query_one("#status", Static)
+        set_only_class(status, f"status-{kind}")
+        marks = {"ok": "✓ ", "refused": "✗ ", "error": "⚠ NOT SAVED: "}
+        update_static(status, line((marks.get(kind, ""), "bold"), message))
+
+    # -- which keys apply -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.run.state
+        if self._verdicts is None or self._verdicts[0] is not state:  # once per saved state
+            self._verdicts = (state, self.run.allowed())
+        return key_applies(action, self.read_only, self._verdicts[1])
+
+    def on_key(self, event: events.Key) -> None:
+        # Read-only, the editing keys leave the footer (check_action) but still say why.
+        if self.read_only and event.key in EDIT_KEYS:
+            event.stop()
+            self.writable()
+
+    # -- the one way an action is done, and fails -----------------------------------------
+
+    def failed(self, error: Exception) -> None:
+        """Tell the operator why an action was refused or not saved; the screen shows only
+        what is saved. A lost lease turns the screen read-only."""
+        if isinstance(error, StorageError):
+            self.show_status(f"{error}. The screen shows only what is saved.", "error")
+            self.notify(str(error), title="Not saved", severity="error", timeout=8, markup=False)
+        elif isinstance(error, RunLockedError | StaleRunError):
+            self.become_read_only(str(error))
+            return
+        else:
+            self.show_status(str(error), "refused")
+        self.refresh_view()
+
+    def become_read_only(self, reason: str) -> None:
+        self.read_only = True
+        self.read_only_reason = reason
+        self.show_status(reason, "refused")
+        self.refresh_view()
+
+    def act(
+        self, write: Callable[[], object], done: Callable[[], str], *, moved: int | None = None
+    ) -> Failure | None:
+        """Write through the engine, then redraw and say what was saved (``done()``); after
+        an item, the cursor goes on to the next open one. A refusal goes to ``failed`` and is
+        returned (None once saved)."""
+        try:
+            write()
+        except (RunError, JournalError) as error:
+            self.failed(error)
+            return error
+        self.saved(done(), moved=moved)
+        return None
+
+    def saved(self, message: str, *, moved: int | None = None) -> None:
+        """Show what was just saved (the summary, once the run is over)."""
+        self.refresh_view()
+        if moved is not None:
+            self.panel.move_to_next_open(self.run, moved)
+        self.show_status(message)
+        if self.run.state.finished:
+            self.app.pop_screen()
+            self.app.show_summary(self.run)
+
+    def may(self, verdict: Verdict) -> bool:
+        """True when the run is writable here and ``verdict`` lets the action go ahead."""
+        if not self.writable():
+            return False
+        if not verdict.ok:
+            self.failed(Refused(verdict.reason))
+            return False
+        return True
+
+    def writable(self) -> bool:
+        if self.read_only:
+            self.show_status("this run is read-only here: press t to take it over", "refused")
+            return False
+        return True
+
     def point_ready(self) -> bool:
         """True once the hand-over point has been on screen long enough to answer it."""
         if time.monotonic() - self._point_shown >= POINT_GUARD_S:
@@ -251,121 +249,136 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         )
         return False
 
-    def _show_prompts(self, choices: Checklist, prompts: list[Content], same_visit: bool) -> None:
-        """Replace only the rows that changed (a full rebuild re-renders every row)."""
-        if same_visit and len(prompts) == len(self._prompts) == choices.option_count:
-            for index, (old, new) in enumerate(zip(self._prompts, prompts, strict=True)):
-                if not same_content(old, new):
-                    choices.set_prompt(index, new)
-        else:
-            choices.set_options([Option(p, id=str(i)) for i, p in enumerate(prompts)])
-        self._prompts = prompts
+    def ask(
+        self, make: Callable[[str], Dialog], then: Callable[[str], Failure | None], value: str = ""
+    ) -> None:
+        """Open the dialog ``make(value)``; go on with what it returns (not a cancel). When
+        that cannot be saved, the dialog opens again with the reason and what was typed."""
 
-    def _meta(self, role: str | None) -> Content:
-        definition, state = self.run.definition, self.run.state
-        parts: list[object] = []
-        if role:
-            parts += [("Role ", "$text-muted"), (definition.role_name(role), "bold $accent"), "   "]
-        visit = state.current
-        if visit is not None:  # how often this node was entered in this run, this time included
-            count = sum(1 for v in state.visits[: visit.index + 1] if v.node == visit.node)
-            parts += [("Visit ", "$text-muted"), str(count)]
-        notes = node_notes(state)
-        if notes:
-            parts += [("   ✎ ", "$accent"), "; ".join(f"{n.actor}: {n.text}" for n in notes[-2:])]
-        return line(*parts)  # type: ignore[arg-type]
+        def answered(answer: object) -> None:
+            if answer is None:
+                return
+            error = then(str(answer))
+            if error is not None:
+                self.app.push_screen(make(str(answer)).with_error(str(error)), answered)
 
-    @staticmethod
-    def _show_text(widget: Static, text: str) -> None:
-        update_static(widget, lit(text))
-        widget.display = bool(text)
-
-    def _show_detail(self) -> None:
-        detail = self.query_one("#item-detail", Static)
-        step = self.run.current_step
-        index = self._highlighted()
-        visit = self.run.state.current
-        # Shown on every step, blank or not, with room for two lines (run.tcss): a tick or a
-        # move that changes the text seldom changes its height, so the screen is not laid out
-        # again (a layout re-renders every widget: most of a tick's time).
-        if step is None or index is None or visit is None or index >= len(step.items):
-            detail.set_class(True, "-hidden")
-            return
-        detail.set_class(False, "-hidden")
-        notes = item_notes(self.run.state, visit.node, index)
-        update_static(detail, item_detail(step, index, visit.mark(index), notes))
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show_detail()
-
-    def show_status(self, message: str, kind: str = "ok") -> None:
-        """Show the outcome of the last action (ok, refused or error)."""
-        status = self.query_one("#status", Static)
-        set_only_class(status, f"status-{kind}")
-        marks = {"ok": "✓ ", "refused": "✗ ", "error": "⚠ NOT SAVED: "}
-        update_static(status, line((marks.get(kind, ""), "bold"), message))
-
-    # -- helpers --------------------------------------------------------------------------
-
-    def _highlighted(self) -> int | None:
-        return self.query_one("#choices", OptionList).highlighted
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        node = self.run.state.current_node or ""
-        at_step = node in self.run.definition.steps
-        if action == "accept_role":
-            return self.run.state.awaiting_role is not None and not self.read_only
-        if action in ("toggle", "not_applicable", "complete", "clear"):
-            return at_step and not self.read_only
-        if action == "choose":
-            return not at_step and not self.read_only
-        if action in ("take_over", "leave_read_only"):
-            return self.read_only
-        if action == "leave":  # read-only, q leaves without pausing: another window has the run
-            return not self.read_only
-        if action in ("hand_over", "abort", "note", "back"):
-            return not self.read_only
-        return True
-
-    def on_key(self, event: events.Key) -> None:
-        # Read-only, the editing keys leave the footer (check_action) but still say why.
-        if self.read_only and event.key in _EDIT_KEYS:
-            event.stop()
-            self._writable()
+        self.app.push_screen(make(value), answered)
 
     # -- actions --------------------------------------------------------------------------
 
     def action_cursor(self, delta: int) -> None:
         """Move the highlight."""
-        choices = self.query_one("#choices", OptionList)
+        choices = self.panel.choices
         choices.action_cursor_down() if delta > 0 else choices.action_cursor_up()
 
-    def move_to_next_open(self, index: int) -> None:
-        """Highlight the next open item after ``index`` (wrapping round); stay when none is."""
-        opened = self.run.open_items()
-        if not opened:
+    def action_toggle(self) -> None:
+        """What space means on this row, as the engine says: tick it, ask for its value, or
+        say why nothing (a tick or a not-applicable mark is cleared only with ``delete``)."""
+        if not self.writable():
             return
-        after = [i for i in opened if i > index]
-        self.query_one("#choices", OptionList).highlighted = after[0] if after else opened[0]
+        index = self.panel.highlighted
+        toggle = self.run.toggle(index)
+        if toggle.does == "nothing" or index is None:
+            self.failed(Refused(hinted(toggle.reason, toggle.why)))
+        elif toggle.does == "tick":
+            text = self.run.definition.steps[self.run.state.current_node or ""].items[index].text
+            self.act(lambda: self.run.check(index), lambda: f"{text!r} ticked", moved=index)
+        else:
+            asks.record_value(self, index)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        # Enter (or a click) on a row never ticks, chooses or signs: space, x and 1-9 do.
-        event.stop()
+    def action_clear(self) -> None:
+        """Clear the highlighted item's tick, value or not-applicable mark."""
+        index = self.panel.highlighted
+        if not self.may(self.item_verdict(self.run.allowed(index).clear)) or index is None:
+            return
+        text = self.run.definition.steps[self.run.state.current_node or ""].items[index].text
+        self.act(lambda: self.run.uncheck(index), lambda: f"{text!r} cleared")
+
+    def action_not_applicable(self) -> None:
+        """Mark the highlighted item not applicable, asking why."""
+        index = self.panel.highlighted
+        verdict = self.item_verdict(self.run.allowed(index).not_applicable)
+        if self.may(verdict) and index is not None:
+            asks.not_applicable(self, index)
+
+    def item_verdict(self, verdict: Verdict) -> Verdict:
+        """An item action's verdict, with the key that helps when there is no item to act on."""
+        toggle = self.run.toggle(self.panel.highlighted)
+        if toggle.why in ("no_checklist", "no_items"):
+            return Verdict(True, hinted(toggle.reason, toggle.why))
+        return verdict
+
+    def action_note(self) -> None:
+        """Add a note (it may span lines) about the highlighted item, this node or the run."""
+        if self.may(self.run.allowed().note):
+            asks.note(self)
+
+    def action_accept_role(self) -> None:
+        """At a hand-over point: the current operator acts as the next role."""
+        verdict = self.run.allowed().accept_role
+        if not verdict.applies or not self.may(verdict) or not self.point_ready():
+            return
+        name = self.run.definition.role_name(self.run.state.awaiting_role or "")
+        operator = self.run.state.operator
+        self.act(self.run.accept_role, lambda: f"{operator} acts as {name}")
+
+    def action_complete(self) -> None:
+        """Complete the step (or say what is still open)."""
+        if self.writable():
+            title = self.run.current_step.title if self.run.current_step else ""
+            self.act(self.run.complete, lambda: f"step {title!r} completed")
+
+    def action_choose(self, option: int) -> None:
+        """Choose a decision option."""
+        if not self.writable():
+            return
+        decision = self.run.definition.decisions.get(self.run.state.current_node or "")
+        if decision is None:
+            return
+        label = decision.options[option].label if option < len(decision.options) else ""
+        self.act(lambda: self.run.choose(option), lambda: f"chose {label!r}")
+
+    def action_back(self) -> None:
+        """Return to the previous node."""
+        if self.writable():
+            self.act(self.run.back, lambda: "went back; what was done here stays in the record")
+
+    def action_hand_over(self) -> None:
+        """Hand the run to another operator (at a hand-over point, to the next role)."""
+        if not self.may(self.run.allowed().hand_over):
+            return
+        if self.run.state.awaiting_role is None or self.point_ready():
+            asks.hand_over(self)
+
+    def action_abort(self) -> None:
+        """Abort the run after asking the reason and a confirmation."""
+        if self.may(self.run.allowed().abort):
+            asks.abort(self)
+
+    def action_take_over(self) -> None:
+        """Take over a run that another session drives."""
+        if self.read_only:
+            asks.take_over(self)
 
     def action_map(self) -> None:
         """Show the whole map of the process."""
-        self.app.open_map(self.run.definition, self.run.state)  # type: ignore[attr-defined]
+        self.app.open_map(self.run.definition, self.run.state)
+
+    # -- following the journal ------------------------------------------------------------
+
+    def _follow_tick(self) -> None:
+        follow_tick(self)
+
+    # -- leaving --------------------------------------------------------------------------
 
     def leave_paused(self) -> None:
         """Pause the run and release it, so it can be resumed later (here or elsewhere)."""
         if self.read_only or self.run.state.finished or self._released:
             return
-        workspace = getattr(self.app, "workspace", None)
         try:
             if self.run.state.status == "active":
                 self.run.pause()
-            if workspace is not None:
-                workspace.journal.release(self.run.run_id)
+            self.app.workspace.journal.release(self.run.run_id)
             self._released = True
         except (RunError, JournalError) as error:
             with contextlib.suppress(Exception):  # the app may be shutting down
@@ -381,14 +394,11 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         """
         self.leave_paused()
         self.app.pop_screen()
-        self.app.go_home()  # type: ignore[attr-defined]
-        home = self.app.screen
-        if hasattr(home, "show_run"):
-            home.show_run(self.run.run_id)
+        self.app.go_home(show_run=self.run.run_id)
 
     def action_leave_read_only(self) -> None:
         """Leave a run another window drives, as it is (nothing is paused)."""
         self.action_leave()
 
 
-__all__ = ["Refused", "RunScreen"]
+__all__ = ["POINT_GUARD_S", "Refused", "RunScreen"]

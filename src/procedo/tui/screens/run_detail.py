@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from procedo.engine import Event
@@ -15,6 +14,7 @@ from procedo.journal.run_record import RunRecord, load_run_record
 from procedo.model import ProcessDefinition
 from procedo.render.export import describe, unit_of, with_unit
 from procedo.tui.querying import query_in_thread
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.export_dialog import ask_export
 from procedo.tui.screens.summary import summary_parts
 from procedo.tui.text import cell, line, lit
@@ -33,7 +33,7 @@ def event_values(
     return [text for text in (value, event.reason or "") if text]
 
 
-class RunDetailScreen(Screen[None]):
+class RunDetailScreen(ProcedoScreen):
     """One run from the journal, read-only."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
@@ -180,7 +180,7 @@ class RunDetailScreen(Screen[None]):
 
     def action_resume(self) -> None:
         """Resume this (unfinished) run."""
-        self.app.resume_run(self.run_id)  # type: ignore[attr-defined]
+        self.app.resume_run(self.run_id)
 
     def action_export(self) -> None:
         """Export as Markdown, JSON or CSV (see :mod:`procedo.tui.screens.export_dialog`)."""

@@ -24,6 +24,9 @@ from procedo.journal.lease import is_live, read_lease
 from procedo.model import ProcessDefinition
 from procedo.tui.querying import query_in_thread
 
+if TYPE_CHECKING:
+    from procedo.tui.screens.run import RunScreen
+
 FOLLOW_SECONDS = 0.5
 """How often a read-only run screen looks for changes."""
 
@@ -87,75 +90,47 @@ class ChangeWatch:
             self.conn = None
 
 
-class RunFollow:
-    """Mixin for RunScreen: follow the run in the journal while read-only, and turn read-only
-    as soon as another session takes it over."""
-
-    _watch: ChangeWatch | None = None
-
-    if TYPE_CHECKING:
-        run: Run
-        read_only: bool
-
-        def refresh_view(self) -> None: ...
-        def _become_read_only(self, reason: str) -> None: ...
-        def notify(self, message: str, **kwargs: object) -> None: ...
-        def show_status(self, message: str, kind: str = "ok") -> None: ...
-        def set_interval(self, interval: float, callback: object) -> object: ...
-        @property
-        def app(self) -> object: ...
-
-    def start_following(self) -> None:
-        """Poll the journal for changes (only acts while the screen is read-only)."""
-        db = getattr(self.app, "paths", None)
-        if db is None:
+def follow_tick(screen: RunScreen) -> None:
+    """When another connection committed: is a driving screen still driving? Then, if the
+    screen is (now) read-only, replay the run in a thread and show what the journal holds."""
+    watch = screen.changes
+    if watch is None or not watch.changed():
+        return
+    run_id = screen.run.run_id
+    if not screen.read_only:  # a driving screen shows its own writes: is it still driving?
+        if screen.run.state.finished:
             return
-        self._watch = ChangeWatch(db.db)
-        self.set_interval(FOLLOW_SECONDS, self._follow_tick)
-
-    def stop_following(self) -> None:
-        """Close the watching connection."""
-        if self._watch is not None:
-            self._watch.close()
-            self._watch = None
-
-    def _follow_tick(self) -> None:
-        if self._watch is None or not self._watch.changed():
+        token = screen.app.workspace.journal.token
+        reason = watch.moved_away(run_id, token, screen.run.state.last_seq)
+        if reason is None:
             return
-        run_id = self.run.run_id
-        if not self.read_only:  # a driving screen shows its own writes: is it still driving?
-            journal = getattr(getattr(self.app, "workspace", None), "journal", None)
-            if journal is None or self.run.state.finished:
-                return
-            reason = self._watch.moved_away(run_id, journal.token, self.run.state.last_seq)
-            if reason is None:
-                return
-            self._become_read_only(reason)
-            self.notify(reason[:1].upper() + reason[1:] + ".", severity="warning", markup=False)
+        screen.become_read_only(reason)
+        screen.notify(reason[:1].upper() + reason[1:] + ".", severity="warning", markup=False)
 
-        def compute(journal: Journal) -> tuple[ProcessDefinition, RunState]:
-            return journal.load_state(run_id)
+    def compute(journal: Journal) -> tuple[ProcessDefinition, RunState]:
+        return journal.load_state(run_id)
 
-        query_in_thread(self, compute, self._followed, group="run-follow")  # type: ignore[arg-type]
-
-    def _followed(self, loaded: tuple[ProcessDefinition, RunState]) -> None:
-        """Show the state the journal now holds."""
-        _, state = loaded
-        if not self.read_only or state.last_seq == self.run.state.last_seq:
-            return  # taken over here meanwhile, or nothing new for this run
-        self.run = Run(self.run.definition, state, self.run.sink, self.run.clock)
-        if not state.finished:
-            self.refresh_view()
-            return
-        message = f"The run was {state.status} in the other window."
-        app = self.app
-        if app.screen is self:  # as in the driving window: the summary
-            app.pop_screen()  # type: ignore[attr-defined]
-            app.show_summary(self.run)  # type: ignore[attr-defined]
-            app.notify(message, markup=False)  # type: ignore[attr-defined]
-        else:
-            self.refresh_view()
-            self.show_status(message, "refused")
+    query_in_thread(screen, compute, lambda loaded: followed(screen, loaded[1]), group="run-follow")
 
 
-__all__ = ["FOLLOW_SECONDS", "ChangeWatch", "RunFollow"]
+def followed(screen: RunScreen, state: RunState) -> None:
+    """Show the state the journal now holds (the summary, when the run ended elsewhere)."""
+    if not screen.read_only or state.last_seq == screen.run.state.last_seq:
+        return  # taken over here meanwhile, or nothing new for this run
+    run = screen.run
+    screen.run = Run(run.definition, state, run.sink, run.clock)
+    if not state.finished:
+        screen.refresh_view()
+        return
+    message = f"The run was {state.status} in the other window."
+    app = screen.app
+    if app.screen is screen:  # as in the driving window: the summary
+        app.pop_screen()
+        app.show_summary(screen.run)
+        app.notify(message, markup=False)
+    else:
+        screen.refresh_view()
+        screen.show_status(message, "refused")
+
+
+__all__ = ["FOLLOW_SECONDS", "ChangeWatch", "follow_tick", "followed"]

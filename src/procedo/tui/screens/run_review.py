@@ -25,7 +25,7 @@ class ReviewRunScreen(RunScreen):
             return False
         return super().check_action(action, parameters)
 
-    def _writable(self) -> bool:
+    def writable(self) -> bool:
         self.show_status(f"{self.read_only_reason}: nothing can be changed", "refused")
         return False
 
@@ -33,7 +33,7 @@ class ReviewRunScreen(RunScreen):
         # Their bindings are off here (check_action): without this they would do nothing.
         if event.key in _MORE_EDIT_KEYS:
             event.stop()
-            self._writable()
+            self.writable()
             return
         super().on_key(event)
 

@@ -14,12 +14,13 @@ from procedo.engine import Refused
 from procedo.engine.run import clean_name
 from procedo.model import LoadedProcess
 from procedo.safe_text import visible
+from procedo.tui.start_request import StartRequest
 from procedo.tui.text import duration, editable, line, lit
 from procedo.tui.widgets.bounded import name_input
 
 
-class StartScreen(ModalScreen[None]):
-    """Ask for the operator and the trigger, then start the run."""
+class StartScreen(ModalScreen[StartRequest | None]):
+    """Ask for the operator and the trigger; dismisses with the run to start (None: cancel)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="start.cancel"),
@@ -131,7 +132,7 @@ class StartScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_start(self) -> None:
-        """Start the run with what was entered."""
+        """Close with the run to start, as entered (the app starts it)."""
         try:
             operator = clean_name(self.query_one("#operator", Input).value)
         except Refused as error:
@@ -146,6 +147,4 @@ class StartScreen(ModalScreen[None]):
                 return
             trigger = highlighted.id
         practice = self.query_one("#practice", Checkbox).value
-        app = self.app
-        self.dismiss(None)
-        app.start_run(self.loaded.id, operator, trigger, practice=practice)  # type: ignore[attr-defined]
+        self.dismiss(StartRequest(self.loaded.id, operator, trigger, practice))

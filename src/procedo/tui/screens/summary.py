@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from procedo.engine import ABORTED, PAUSED, Run, RunState, now_ms
@@ -14,6 +13,7 @@ from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
 from procedo.render.export import item_text, node_title
 from procedo.render.run_path import path_entries
+from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import duration, line
 from procedo.tui.widgets.footer import FittedFooter
 
@@ -108,7 +108,7 @@ def summary_parts(
     return parts
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(ProcedoScreen):
     """Shown when a run reaches an end or is aborted (and when a finished run is opened)."""
 
     BINDINGS = [
@@ -129,12 +129,12 @@ class SummaryScreen(Screen[None]):
     def action_home(self) -> None:
         """Back to the home screen."""
         self.app.pop_screen()
-        self.app.go_home()  # type: ignore[attr-defined]
+        self.app.go_home()
 
     def action_export(self) -> None:
         """Export the run's record."""
-        self.app.export_run(self.run.run_id)  # type: ignore[attr-defined]
+        self.app.export_run(self.run.run_id)
 
     def action_history(self) -> None:
         """Open the history."""
-        self.app.open_history()  # type: ignore[attr-defined]
+        self.app.open_history()

@@ -1,0 +1,198 @@
+"""What each action may do in a run's current state, and why not: the rules a screen asks for.
+
+:func:`allowed` answers for every action at once (a :class:`Verdict` each) and
+:func:`toggle` says what the one "do this item" key means on an item: tick it, record a
+value, choose a value, or nothing (with the reason). The operations in run.py refuse with the
+same messages, so a screen that asks first and a screen that just tries agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from procedo.engine.state import ACTIVE, PAUSED, RunState
+from procedo.model import ProcessDefinition
+
+Does = Literal["tick", "record", "choose", "nothing"]
+"""What the toggle key does on an item."""
+
+Why = Literal["", "status", "role", "no_checklist", "no_items", "ticked", "not_applicable"]
+"""Why the toggle key does nothing on an item (a code a screen may add its key hint to)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One action here: ``applies`` when it belongs at this kind of node (a screen shows its
+    key), ``reason`` why it would be refused now ("" when it may go ahead)."""
+
+    applies: bool
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the action may go ahead now."""
+        return self.applies and not self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """Every action of a run, judged in its current state (item actions: on one item)."""
+
+    toggle: Verdict
+    not_applicable: Verdict
+    clear: Verdict
+    complete: Verdict
+    choose: Verdict
+    note: Verdict
+    back: Verdict
+    accept_role: Verdict
+    hand_over: Verdict
+    abort: Verdict
+    pause: Verdict
+    resume: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle:
+    """What the toggle key does on one item; ``reason`` (with its code ``why``) when nothing."""
+
+    does: Does
+    reason: str = ""
+    why: Why = ""
+
+
+def status_refusal(state: RunState, *allowed: str) -> str:
+    """Why nothing can be done while the run has its status ("" when the status is allowed)."""
+    status = state.status
+    if status in allowed:
+        return ""
+    if status == PAUSED:
+        return "the run is paused: resume it first"
+    if status in ("completed", "aborted"):
+        return f"the run is {status}: nothing more can be done in it"
+    return f"not allowed while the run is {status or 'not started'}"
+
+
+def role_refusal(definition: ProcessDefinition, state: RunState) -> str:
+    """Why work waits at a hand-over point ("" when no role is awaited)."""
+    role = state.awaiting_role
+    if role is None:
+        return ""
+    name = definition.role_name(role)
+    return f"{name} is next: hand the run over, or act as {name}, before going on"
+
+
+def _work_refusal(definition: ProcessDefinition, state: RunState) -> str:
+    """Why the checklist or a decision cannot be worked now ("" when it can)."""
+    return status_refusal(state, ACTIVE) or role_refusal(definition, state)
+
+
+def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> Toggle:
+    """What the toggle key does on ``item`` of the current step (None: no item highlighted)."""
+    node = state.current_node or ""
+    step, visit = definition.steps.get(node), state.current
+    if step is None or visit is None:
+        return Toggle("nothing", "there is no checklist here", "no_checklist")
+    if item is None or not step.items:
+        return Toggle("nothing", "this step has no items", "no_items")
+    if not 0 <= item < len(step.items):
+        return Toggle("nothing", f"this step has no item {item + 1}", "no_items")
+    refusal = status_refusal(state, ACTIVE)
+    if refusal:
+        return Toggle("nothing", refusal, "status")
+    refusal = role_refusal(definition, state)
+    if refusal:
+        return Toggle("nothing", refusal, "role")
+    spec, mark = step.items[item], visit.mark(item)
+    if mark.na_reason is not None:
+        return Toggle("nothing", f"{spec.text!r} is marked not applicable", "not_applicable")
+    if spec.record == "choice":
+        return Toggle("choose")
+    if spec.record:
+        return Toggle("record")
+    if mark.checked:
+        return Toggle("nothing", f"{spec.text!r} is already ticked", "ticked")
+    return Toggle("tick")
+
+
+def _item_verdicts(
+    definition: ProcessDefinition, state: RunState, item: int | None
+) -> tuple[Verdict, Verdict]:
+    """Not applicable and clear, on ``item`` of the current step."""
+    step, visit = definition.steps.get(state.current_node or ""), state.current
+    if step is None or visit is None:
+        gone = Verdict(False, "there is no checklist here")
+        return gone, gone
+    if item is None or not 0 <= item < len(step.items):
+        none = Verdict(True, "this step has no items" if not step.items else "no item chosen")
+        return none, none
+    refusal = _work_refusal(definition, state)
+    spec, mark = step.items[item], visit.mark(item)
+    na = refusal
+    if not na and spec.critical:
+        na = f"{spec.text!r} is critical: it cannot be marked not applicable"
+    if not na and mark.na_reason is not None:
+        na = f"{spec.text!r} is already marked not applicable"
+    clear = refusal or ("" if mark.done else f"{spec.text!r} is not ticked")
+    return Verdict(True, na), Verdict(True, clear)
+
+
+def _complete(definition: ProcessDefinition, state: RunState) -> Verdict:
+    step, visit = definition.steps.get(state.current_node or ""), state.current
+    if step is None or visit is None:
+        return Verdict(False, "only a step can be completed; at a decision, choose an option")
+    refusal = _work_refusal(definition, state)
+    if refusal:
+        return Verdict(True, refusal)
+    missing = [i for i in range(len(step.items)) if not visit.mark(i).done]
+    if not missing:
+        return Verdict(True)
+    names = "; ".join(repr(step.items[i].text) for i in missing[:3])
+    more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+    count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
+    return Verdict(True, f"{count} still open: {names}{more}")
+
+
+def allowed(definition: ProcessDefinition, state: RunState, item: int | None = None) -> Allowed:
+    """Every action judged in ``state`` (the item actions on ``item`` of the current step)."""
+    node = state.current_node or ""
+    at_step, at_decision = node in definition.steps, node in definition.decisions
+    work = _work_refusal(definition, state)
+    either = status_refusal(state, ACTIVE, PAUSED)
+    active = status_refusal(state, ACTIVE)
+    not_applicable, clear = _item_verdicts(definition, state, item)
+    back = active or (
+        "" if len(state.path) >= 2 else "this is the first node: there is nothing to go back to"
+    )
+    awaiting = state.awaiting_role is not None
+    return Allowed(
+        toggle=Verdict(at_step, toggle(definition, state, item).reason),
+        not_applicable=not_applicable,
+        clear=clear,
+        complete=_complete(definition, state),
+        choose=Verdict(at_decision, work if at_decision else "there is no decision to make here"),
+        note=Verdict(True, either),
+        back=Verdict(True, back),
+        accept_role=Verdict(
+            awaiting,
+            active or ("" if awaiting else "no hand-over is waiting: the run goes on"),
+        ),
+        hand_over=Verdict(True, either),
+        abort=Verdict(True, either),
+        pause=Verdict(True, active),
+        resume=Verdict(True, status_refusal(state, PAUSED)),
+    )
+
+
+__all__ = [
+    "Allowed",
+    "Does",
+    "Toggle",
+    "Verdict",
+    "Why",
+    "allowed",
+    "role_refusal",
+    "status_refusal",
+    "toggle",
+]

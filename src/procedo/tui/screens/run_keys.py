@@ -1,0 +1,86 @@
+"""The run screen's keys: its bindings, and the key hint after a refusal."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+from procedo.engine.allowed import Allowed, Verdict
+
+EDIT_KEYS = {"space", "x", "c", "delete", *(str(n) for n in range(1, 10))}
+"""The keys that change the run (read-only, they say why they do nothing)."""
+
+_HINTS: dict[str, str] = {
+    "ticked": "delete clears it",
+    "not_applicable": "delete clears it",
+    "no_checklist": "choose an option (1–9)",
+    "no_items": "press c to complete it",
+}
+"""The key that helps, after the engine's reason why space does nothing on a row."""
+
+
+def hinted(reason: str, why: str) -> str:
+    """The engine's reason, with the key that helps (when one does)."""
+    hint = _HINTS.get(why)
+    return f"{reason}: {hint}" if hint else reason
+
+
+# One footer entry, "1-9 Choose", stands for the nine option keys.
+_DIGITS = [
+    Binding(
+        str(n),
+        f"choose({n - 1})",
+        "Choose" if n == 1 else f"Option {n}",
+        show=n == 1,
+        key_display="1-9" if n == 1 else None,
+        id=f"run.choose{n}",
+    )
+    for n in range(1, 10)
+]
+
+
+RUN_BINDINGS: list[BindingType] = [
+    *_DIGITS,
+    Binding("space", "toggle", "Tick", id="run.toggle"),
+    Binding("x", "not_applicable", "N/A", id="run.na"),
+    Binding("c", "complete", "Done", id="run.complete"),
+    Binding("n", "note", "Note", id="run.note"),
+    Binding("b", "back", "Back", id="run.back"),
+    Binding("o", "hand_over", "Handover", id="run.handover", show=False),
+    Binding(
+        "enter",
+        "accept_role",
+        "I act as next role",
+        id="run.accept_role",
+        priority=True,
+        show=False,  # the hand-over point itself says what enter and o do
+    ),
+    Binding("a", "abort", "Abort", id="run.abort"),
+    Binding("t", "take_over", "Take over", id="run.takeover"),
+    Binding("d", "map", "Map", id="run.map"),
+    Binding("q", "leave", "Pause", id="run.leave"),
+    Binding("q", "leave_read_only", "Leave", id="run.leave_read_only"),
+    Binding("delete", "clear", "Clear item", id="run.clear", show=False),
+    Binding("j", "cursor(1)", "Down", id="run.down", show=False),
+    Binding("k", "cursor(-1)", "Up", id="run.up", show=False),
+]
+"""The run screen's keys (check_action says which apply here)."""
+
+_EDITING = {
+    *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
+    *("choose", "hand_over", "abort", "note", "back"),
+}
+"""The actions a read-only screen leaves out of its footer (q leaves it without pausing)."""
+
+
+def key_applies(action: str, read_only: bool, allowed: Allowed) -> bool:
+    """Whether the key of ``action`` belongs in the footer here: the engine says which
+    actions apply at this node; read-only, only taking over and leaving do."""
+    if action in ("take_over", "leave_read_only"):
+        return read_only
+    if read_only and action in _EDITING:
+        return False
+    verdict = getattr(allowed, action, None)
+    return verdict.applies if isinstance(verdict, Verdict) else True
+
+
+__all__ = ["EDIT_KEYS", "RUN_BINDINGS", "hinted", "key_applies"]

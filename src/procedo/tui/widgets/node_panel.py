@@ -1,0 +1,172 @@
+"""The run screen's right-hand pane: the current node's title, text, checklist and progress.
+
+It only draws a run's (durable) state; the screen asks the engine and writes. Rows are
+replaced one by one when the same visit is redrawn (a full rebuild re-renders every row).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from procedo.engine import Run
+from procedo.tui.text import line, lit
+from procedo.tui.widgets.checklist import (
+    Checklist,
+    item_detail,
+    item_notes,
+    item_prompt,
+    node_notes,
+    option_prompt,
+)
+from procedo.tui.widgets.updates import same_content, update_static
+
+
+class NodePanel(Vertical):
+    """The current node of a run: what to do, the rows to do it on, how far it got."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown_node: int | None = None
+        self._listed_visit: int | None = None
+        self._prompts: list[Content] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="node-title")
+        yield Static("", id="node-meta")
+        yield Static("", id="role-point")
+        yield Static("", id="node-instructions")
+        yield Checklist(id="choices")
+        yield Static("", id="item-detail")
+        with Horizontal(id="progress-row"):
+            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+            yield Static("", id="progress-label")
+
+    @property
+    def choices(self) -> Checklist:
+        """The checklist (a step's items, a decision's options)."""
+        return self.query_one("#choices", Checklist)
+
+    @property
+    def highlighted(self) -> int | None:
+        """The highlighted row."""
+        return self.choices.highlighted
+
+    def forget_cursor(self) -> None:
+        """Put the cursor back on the first open item at the next redraw, as on opening."""
+        self._shown_node = None
+
+    def show(self, run: Run) -> None:
+        """Draw the current node of ``run``."""
+        state, definition = run.state, run.definition
+        node = state.current_node or ""
+        choices = self.choices
+        visit_index = state.current.index if state.current else None
+        opened = run.open_items()
+        keep = choices.highlighted if self._shown_node == visit_index else None
+        if keep is None:  # a new visit (or the screen just opened): the first open item
+            keep = opened[0] if opened else 0
+        self._shown_node = visit_index
+        title = self.query_one("#node-title", Static)
+        meta = self.query_one("#node-meta", Static)
+        instructions = self.query_one("#node-instructions", Static)
+        progress_row = self.query_one("#progress-row")
+        same_visit = visit_index == self._listed_visit
+        if node in definition.steps:
+            step = definition.steps[node]
+            visit = state.current
+            assert visit is not None
+            update_static(title, line(("Step  ", "$text-muted"), (step.title, "bold")))
+            update_static(meta, meta_content(run, step.role))
+            _show_text(instructions, step.instructions)
+            prompts = [
+                item_prompt(definition, step, item, visit.mark(i), len(item_notes(state, node, i)))
+                for i, item in enumerate(step.items)
+            ]
+            self._show_prompts(prompts, same_visit=same_visit)
+            done = sum(1 for i in range(len(step.items)) if visit.mark(i).done)
+            bar = self.query_one("#progress", ProgressBar)
+            bar.update(total=max(1, len(step.items)), progress=done if step.items else 1)
+            update_static(
+                self.query_one("#progress-label", Static),
+                lit(
+                    f"{done}/{len(step.items)} done"
+                    + ("  · c to complete" if done == len(step.items) else "")
+                ),
+                fixed_height=True,  # the progress row is one line
+            )
+            progress_row.display = True
+        elif node in definition.decisions:
+            decision = definition.decisions[node]
+            update_static(title, line(("Decide  ", "$text-muted"), (decision.question, "bold")))
+            update_static(meta, meta_content(run, decision.role))
+            _show_text(instructions, decision.details)
+            prompts = [option_prompt(definition, decision, i) for i in range(len(decision.options))]
+            self._show_prompts(prompts, same_visit=same_visit)
+            progress_row.display = False
+        self._listed_visit = visit_index
+        if choices.option_count:
+            choices.highlighted = min(keep or 0, choices.option_count - 1)
+        self.show_detail(run)
+
+    def show_detail(self, run: Run) -> None:
+        """The highlighted item's details, notes and recorded value."""
+        detail = self.query_one("#item-detail", Static)
+        step = run.current_step
+        index = self.highlighted
+        visit = run.state.current
+        # Shown on every step, blank or not, with room for two lines (run.tcss): a tick or a
+        # move that changes the text seldom changes its height, so the screen is not laid out
+        # again (a layout re-renders every widget: most of a tick's time).
+        if step is None or index is None or visit is None or index >= len(step.items):
+            detail.set_class(True, "-hidden")
+            return
+        detail.set_class(False, "-hidden")
+        notes = item_notes(run.state, visit.node, index)
+        update_static(detail, item_detail(step, index, visit.mark(index), notes))
+
+    def move_to_next_open(self, run: Run, index: int) -> None:
+        """Highlight the next open item after ``index`` (wrapping round); stay when none is."""
+        opened = run.open_items()
+        if not opened:
+            return
+        after = [i for i in opened if i > index]
+        self.choices.highlighted = after[0] if after else opened[0]
+
+    def _show_prompts(self, prompts: list[Content], same_visit: bool) -> None:
+        """Replace only the rows that changed (a full rebuild re-renders every row)."""
+        choices = self.choices
+        if same_visit and len(prompts) == len(self._prompts) == choices.option_count:
+            for index, (old, new) in enumerate(zip(self._prompts, prompts, strict=True)):
+                if not same_content(old, new):
+                    choices.set_prompt(index, new)
+        else:
+            choices.set_options([Option(p, id=str(i)) for i, p in enumerate(prompts)])
+        self._prompts = prompts
+
+
+def meta_content(run: Run, role: str | None) -> Content:
+    """The node's role, how often it was entered, and its last notes, on one line."""
+    definition, state = run.definition, run.state
+    parts: list[object] = []
+    if role:
+        parts += [("Role ", "$text-muted"), (definition.role_name(role), "bold $accent"), "   "]
+    visit = state.current
+    if visit is not None:  # how often this node was entered in this run, this time included
+        count = sum(1 for v in state.visits[: visit.index + 1] if v.node == visit.node)
+        parts += [("Visit ", "$text-muted"), str(count)]
+    notes = node_notes(state)
+    if notes:
+        parts += [("   ✎ ", "$accent"), "; ".join(f"{n.actor}: {n.text}" for n in notes[-2:])]
+    return line(*parts)  # type: ignore[arg-type]
+
+
+def _show_text(widget: Static, text: str) -> None:
+    update_static(widget, lit(text))
+    widget.display = bool(text)
+
+
+__all__ = ["NodePanel", "meta_content"]
