@@ -30,7 +30,7 @@ from typing import Any
 from procedo.journal import views as sql
 from procedo.journal.metrics import Scope
 from procedo.journal.store import Journal
-from procedo.render.map_figures import EdgeKey, MapFigures
+from procedo.model.figures import EdgeKey, MapFigures
 
 _KEPT = "(v.outcome IS NULL OR v.outcome != 'back')"
 _SEPARATOR = "char(31)"  # never in a node id

@@ -14,7 +14,7 @@ from procedo.journal.figures import Metrics
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.model import ProcessDefinition
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 from procedo.render.words import plural
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import duration, line, lit, percent

@@ -1,7 +1,8 @@
-"""Journal figures drawn on a process map: how often each edge was taken, time per step.
+"""The figures of a process map as plain data: how often each edge was taken, time per step.
 
-The renderers (Mermaid, DOT, terminal text) take a :class:`MapFigures` and never read the
-journal themselves; :mod:`procedo.journal.map_figures` computes one from the journal.
+:mod:`procedo.journal.map_figures` computes a :class:`MapFigures` from the journal; the
+renderers (Mermaid, DOT, terminal text) draw one and never read the journal themselves. Both
+import it from here, the domain, so that neither imports the other.
 """
 
 from __future__ import annotations
