@@ -202,6 +202,9 @@ def count_figures(keys: Sequence[str], source: str, column: str) -> str:
 # -- sources: the rows each figure reads ---------------------------------------------------
 
 STEP_VISITS = "kind = 'step' AND outcome = 'completed'"
+KEPT_VISITS = "outcome IS NULL OR outcome != 'back'"
+"""Visits not undone with *back*: the WHERE of the partial index ``visits_moves``, to be
+written exactly so (unqualified) in a query that means to use it."""
 DECISION_VISITS = "kind = 'decision' AND outcome = 'chosen'"
 
 
