@@ -4,6 +4,8 @@ them and made the metrics screen of one process several times slower)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from fixtures_journal import build_history_journal
@@ -14,13 +16,13 @@ from procedo.journal.metrics import compute_metrics, metrics_by_version
 MAP_INDEXES = ("visits_moves", "runs_paths")
 
 
-def plans_of(journal: Journal, compute: object) -> list[str]:
-    """The query plan lines of every SELECT that ``compute(journal)`` runs."""
+def plans_of(journal: Journal, compute: Callable[[], object]) -> list[str]:
+    """The query plan lines of every SELECT that ``compute()`` runs on the journal."""
     statements: list[str] = []
     conn = journal.db.conn
     conn.set_trace_callback(statements.append)
     try:
-        compute(journal)  # type: ignore[operator]
+        compute()
     finally:
         conn.set_trace_callback(None)
     lines: list[str] = []
@@ -36,13 +38,12 @@ def test_the_metrics_use_none_of_the_map_indexes_and_the_map_uses_both(tmp_path:
     with Journal(db) as journal:
         for process in ("mini", None):
             for practice in (False, True):
-                used = plans_of(
-                    journal, lambda j: compute_metrics(j, process, include_practice=practice)
-                )
+                compute = partial(compute_metrics, journal, process, include_practice=practice)
+                used = plans_of(journal, compute)
                 assert used and not [x for x in used if any(i in x for i in MAP_INDEXES)]
-        used = plans_of(journal, lambda j: metrics_by_version(j, "mini"))
+        used = plans_of(journal, partial(metrics_by_version, journal, "mini"))
         assert not [x for x in used if any(i in x for i in MAP_INDEXES)]
         for practice in (False, True):
-            used = plans_of(journal, lambda j: map_figures(j, "mini", practice=practice))
+            used = plans_of(journal, partial(map_figures, journal, "mini", practice=practice))
             for index in MAP_INDEXES:
                 assert [x for x in used if f"COVERING INDEX {index}" in x], (index, used)
