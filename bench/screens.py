@@ -57,7 +57,7 @@ def spawn(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes]
     return proc, master
 
 
-def read_until(master: int, needle: bytes, timeout: float = 60.0) -> float:
+def read_until(master: int, needle: bytes, timeout: float = 300.0) -> float:
     """Read the pty until ``needle`` shows; the time it appeared."""
     buffer = b""
     deadline = time.perf_counter() + timeout
