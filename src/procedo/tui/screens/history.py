@@ -121,9 +121,10 @@ class HistoryScreen(Screen[None]):
         return beside(self.app.paths.db, _page_query(flt, self.page_offset))  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        if self._asked[0].process is not None:
+        process = self._asked[0].process if self._asked is not None else None
+        if process is not None:
             with self.prevent(Select.Changed):  # the first query asked for this already
-                self.query_one("#process", Select).value = self._asked[0].process
+                self.query_one("#process", Select).value = process
         self.query_one("#runs", DataTable).focus()
         show_when_done(self, self._first_page, self._show, group="history")
 
