@@ -126,7 +126,11 @@ class HistoryScreen(Screen[None]):
             with self.prevent(Select.Changed):  # the first query asked for this already
                 self.query_one("#process", Select).value = process
         self.query_one("#runs", DataTable).focus()
-        show_when_done(self, self._first_page, self._show, group="history")
+        first = self._first_page
+        if first.done() and first.exception() is None:
+            self._show(first.result())  # read while the widgets mounted: in the first frame
+        else:
+            show_when_done(self, first, self._show, group="history")
 
     # -- data -----------------------------------------------------------------------------
 
