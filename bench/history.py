@@ -74,9 +74,9 @@ MARK_SQL = (
 RUN_COLUMNS = (
     "id, process_id, process_version, definition_hash, operator, operators, trigger, practice, "
     "status, current_node, end_node, success, abort_reason, started_at, ended_at, duration_ms, "
-    "updated_at, last_seq, last_hash, target_ms, repeats"
+    "updated_at, last_seq, last_hash, target_ms, repeats, path"
 )
-RUN_SQL = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * 21)})"
+RUN_SQL = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * 22)})"
 
 
 class Walk:
@@ -205,7 +205,8 @@ class Walk:
                 node if status == "completed" else None, success, abort_reason,
                 iso_from_ms(started), iso_from_ms(ended) if ended else None,
                 ended - started if ended else None, last[2], last[1], last[9],
-                round(target * 60_000) if target else None, self.repeats())  # fmt: skip
+                round(target * 60_000) if target else None, self.repeats(),
+                " ".join(v[3] for v in self.visits if v[8] != "back") or None)  # fmt: skip
 
     def repeats(self) -> str | None:
         counts = Counter(v[3] for v in self.visits)

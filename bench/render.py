@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import process_text
 
 from procedo.model import ProcessDefinition, parse_definition
+from procedo.model.figures import MapFigures
 from procedo.render.dot import render_dot
 from procedo.render.flow_graph import build_flow_graph
-from procedo.render.map_figures import MapFigures
 from procedo.render.mermaid import render_mermaid
 
 AIM_MS = 100.0

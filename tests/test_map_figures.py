@@ -14,7 +14,7 @@ import pytest
 from fixtures_journal import build_history_journal
 from procedo.journal import Journal
 from procedo.journal.map_figures import map_figures
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 
 AGAIN = "No, measure again"
 GIVE_UP = "No, give up"

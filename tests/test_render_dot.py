@@ -13,9 +13,9 @@ import pydot
 import pytest
 
 from procedo.model import ProcessDefinition, load_file
+from procedo.model.figures import MapFigures
 from procedo.render.dot import render_dot
 from procedo.render.flow_graph import START_NODE, build_flow_graph, trigger_node_id
-from procedo.render.map_figures import MapFigures
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((REPO / "processes").glob("*.toml"))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from procedo.model import ProcessDefinition, load_file
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 from procedo.render.mermaid import mermaid_text, render_mermaid
 from test_render_dot import BACKSLASHES, BUNDLED, MULTILINE, NASTY, REPO, nasty_definition
 

@@ -71,6 +71,9 @@ def test_a_schema_2_journal_upgrades_to_the_new_views(tmp_path: Path) -> None:
         conn.execute(f"DROP VIEW {name}")
     for index in NEW_INDEXES:
         conn.execute(f"DROP INDEX {index}")
+    conn.execute("DROP INDEX runs_paths")  # and schema 4's path with its indexes
+    conn.execute("DROP INDEX visits_moves")
+    conn.execute("ALTER TABLE runs DROP COLUMN path")
     for statement in old_views().values():
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 2")
@@ -78,7 +81,7 @@ def test_a_schema_2_journal_upgrades_to_the_new_views(tmp_path: Path) -> None:
     before = {name: rows(conn, name) for name in VIEW_NAMES}
     conn.close()
     with Journal(path) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 3
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 4
         assert verify_journal(journal).intact
         names = {r["name"] for r in journal.rows("SELECT name FROM sqlite_master")}
         assert {*NEW_INDEXES, *VIEW_NAMES} <= names

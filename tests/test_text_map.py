@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from procedo.model import ProcessDefinition, load_file, parse_definition
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 from procedo.render.text_map import reachable_from, render_text_map
 from tui_support import BUNDLED
 

@@ -8,7 +8,7 @@ import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, load_file
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 
 FORMATS = ["mermaid", "dot", "text"]
 

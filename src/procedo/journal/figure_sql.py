@@ -33,6 +33,9 @@ ON_TARGET_SHARE = "1.0 * within_target / NULLIF(with_target, 0)"
 
 STEP_VISITS = "kind = 'step' AND outcome = 'completed'"
 DECISION_VISITS = "kind = 'decision' AND outcome = 'chosen'"
+KEPT_VISITS = "outcome IS NULL OR outcome != 'back'"
+"""Visits not undone with *back*: the WHERE of the partial index ``visits_moves``, to be
+written exactly so (unqualified) in a query that means to use it."""
 
 
 def run_counts() -> str:

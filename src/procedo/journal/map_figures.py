@@ -15,11 +15,9 @@ left out unless asked for. Definitions:
   (undone visits left out); a tie goes to the path taken most recently, then the first in text
   order. Empty when no run in scope is completed.
 
-Cost: node visits and moves take one grouped pass over the process's visits (no index covers
-their outcome and move, so each row is read: about 0.4 s for 28,000 runs in bench/history.py's
-journal); the path reads each completed run's visits by primary key, in visit order (the
-ordered subquery is what ``group_concat`` follows: SQLite 3.40 has no ORDER BY inside an
-aggregate).
+Cost: node visits and moves walk the ``visits_moves`` index of the process once, its groups
+in order; the path groups the completed runs' stored paths (``runs.path``, written by the sink
+with each event) in one walk of the ``runs_paths`` index. Neither reads a table row.
 """
 
 from __future__ import annotations
@@ -27,13 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from procedo.journal import views as sql
+from procedo.journal import figure_sql as sql
 from procedo.journal.metrics import Scope
+from procedo.journal.rows import PATH_SEPARATOR
 from procedo.journal.store import Journal
-from procedo.render.map_figures import EdgeKey, MapFigures
+from procedo.model.figures import EdgeKey, MapFigures
 
-_KEPT = "(v.outcome IS NULL OR v.outcome != 'back')"
-_SEPARATOR = "char(31)"  # never in a node id
 _MOVES = ("completed", "chosen")
 
 
@@ -72,7 +69,7 @@ def _visits_and_moves(journal: Journal, scope: Scope) -> tuple[dict[str, int], d
         f"""
         WITH g AS (
             SELECT v.node, v.outcome, v.next_node, v.definition_hash, v.choice, COUNT(*) AS n
-            FROM visits v {scope.where("v")}
+            FROM visits v {scope.where("v")} AND ({sql.KEPT_VISITS})
             GROUP BY v.node, v.outcome, v.next_node, v.definition_hash, v.choice
         )
         SELECT g.node, g.outcome, g.next_node, COALESCE(o.label, '') AS label, SUM(g.n) AS n
@@ -86,8 +83,7 @@ def _visits_and_moves(journal: Journal, scope: Scope) -> tuple[dict[str, int], d
     moves: dict[EdgeKey, int] = {}
     for row in rows:
         n = int(row["n"])
-        if row["outcome"] != "back":
-            visits[row["node"]] = visits.get(row["node"], 0) + n
+        visits[row["node"]] = visits.get(row["node"], 0) + n
         if row["outcome"] in _MOVES and row["next_node"] is not None:
             key = (
                 row["node"],
@@ -123,21 +119,13 @@ def _medians(journal: Journal, scope: Scope) -> dict[str, float]:
 
 
 def _commonest_path(journal: Journal, scope: Scope) -> tuple[str, ...]:
-    """The node sequence most completed runs took: each run's visits walked in key order."""
+    """The node sequence most completed runs took: their stored paths grouped in one walk."""
     rows = journal.rows(
         f"""
-        WITH paths AS MATERIALIZED (
-            SELECT r.started_at, (
-                SELECT group_concat(node, {_SEPARATOR}) FROM (
-                    SELECT v.node FROM visits v WHERE v.run_id = r.id AND {_KEPT}
-                    ORDER BY v.visit
-                )
-            ) AS path
-            FROM runs r {scope.where("r")} AND r.status = 'completed'
-        )
-        SELECT path, COUNT(*) AS n, MAX(started_at) AS last FROM paths WHERE path IS NOT NULL
-        GROUP BY path ORDER BY n DESC, last DESC, path LIMIT 1
+        SELECT r.path, COUNT(*) AS n, MAX(r.started_at) AS last
+        FROM runs r {scope.where("r")} AND r.status = 'completed' AND r.path IS NOT NULL
+        GROUP BY r.path ORDER BY n DESC, last DESC, r.path LIMIT 1
         """,
         scope.params,
     )
-    return tuple(rows[0]["path"].split("\x1f")) if rows else ()
+    return tuple(rows[0]["path"].split(PATH_SEPARATOR)) if rows else ()

@@ -36,6 +36,7 @@ def run_row(state: RunState) -> dict[str, Any]:
         "last_seq": state.last_seq,
         "last_hash": state.last_hash,
         "repeats": repeats(state),
+        "path": path(state),
     }
 
 
@@ -145,6 +146,17 @@ def repeats(state: RunState) -> str | None:
     counts = Counter(visit.node for visit in state.visits if visit.outcome != "back")
     looped = {node: count for node, count in sorted(counts.items()) if count > 1}
     return json.dumps(looped, ensure_ascii=False) if looped else None
+
+
+PATH_SEPARATOR = " "
+"""Between the node ids of ``runs.path`` (a node id never holds a space)."""
+
+
+def path(state: RunState) -> str | None:
+    """The node ids of the run's visits in order, visits undone with *back* left out, joined
+    by :data:`PATH_SEPARATOR` (None before the first visit): what the commonest path groups."""
+    kept = [visit.node for visit in state.visits if visit.outcome != "back"]
+    return PATH_SEPARATOR.join(kept) if kept else None
 
 
 def mark_rows(state: RunState, visit: Visit) -> list[dict[str, Any]]:

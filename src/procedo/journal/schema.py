@@ -17,6 +17,7 @@ from procedo.engine.errors import ReplayError
 from procedo.engine.targets import target_ms
 from procedo.journal.connection import describe_sqlite_error, use_wal, write_transaction
 from procedo.journal.errors import SchemaError
+from procedo.journal.figure_sql import KEPT_VISITS
 from procedo.journal.rows import (
     repeats,
     write_definition_rows,
@@ -26,7 +27,7 @@ from procedo.journal.rows import (
 from procedo.journal.views import VIEW_NAMES, VIEWS
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -278,10 +279,40 @@ _V3: list[str | Callable[[sqlite3.Connection], None]] = [
     *VIEWS,
 ]
 
+
+def _backfill_v4(conn: sqlite3.Connection) -> None:
+    """Fill ``runs.path`` from each run's visits, in visit order (``group_concat`` follows the
+    ordered subquery), visits undone with *back* left out: what :func:`rows.path` gives."""
+    conn.execute(
+        "UPDATE runs SET path = (SELECT group_concat(node, ' ') FROM ("
+        "SELECT v.node FROM visits v WHERE v.run_id = runs.id "
+        f"AND ({KEPT_VISITS}) ORDER BY v.visit))"
+    )
+
+
+# Schema 4: what the map figures read without touching table rows. Each run's path is stored
+# (the commonest path is one grouped walk of ``runs_paths``), and ``visits_moves`` covers the
+# grouping of a process's visits by node, outcome and move (in index order, so the groups
+# stream). ``practice`` and the version come after the grouped columns: a practice-included
+# scope still streams, and the default one skips the few practice rows as it reads. Both
+# indexes are partial, so that only a query that states their condition uses them: with no
+# condition, SQLite chose ``visits_moves`` over ``visits_steps`` and ``visits_choices`` for the
+# medians and the decisions (0.4 s became 5 s), and ``runs_paths`` over
+# ``runs_process_status`` for the latest durations (0.1 s became 0.7 s).
+_V4: list[str | Callable[[sqlite3.Connection], None]] = [
+    "ALTER TABLE runs ADD COLUMN path TEXT",
+    _backfill_v4,
+    "CREATE INDEX visits_moves ON visits(process_id, node, outcome, next_node, definition_hash, "
+    f"choice, practice, process_version) WHERE {KEPT_VISITS}",
+    "CREATE INDEX runs_paths ON runs(process_id, path, started_at, practice, process_version, "
+    "status) WHERE status = 'completed' AND path IS NOT NULL",
+]
+
 MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
     1: _V1,
     2: _V2,
     3: _V3,
+    4: _V4,
 }
 
 

@@ -1,10 +1,18 @@
-"""The figures of the metrics (:func:`procedo.journal.metrics.compute_metrics` makes them; the
-metrics screen and ``procedo stats`` draw them): frozen dataclasses, JSON-ready through
-``Metrics.to_dict()``. Durations are in milliseconds of active time."""
+"""The figures read from the journal, as plain frozen records (the domain's, so that the
+journal that computes them and the faces and renderers that draw them never import each other).
+
+- :class:`Metrics` and its parts: :func:`procedo.journal.metrics.compute_metrics` makes them;
+  the metrics screen and ``procedo stats`` draw them (JSON-ready through ``Metrics.to_dict()``).
+  Durations are in milliseconds of active time.
+- :class:`MapFigures`: :mod:`procedo.journal.map_figures` computes one for a process map; the
+  renderers (Mermaid, DOT, terminal text) draw it and never read the journal themselves.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from typing import Any
 
 
@@ -132,3 +140,52 @@ class Metrics:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (tuples become lists)."""
         return asdict(self)
+
+
+EdgeKey = tuple[str, str, str]
+"""``(source node, target node, label)``: the option label at a decision, ``""`` after a step."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapFigures:
+    """What the journal says about one process's map (practice runs left out)."""
+
+    runs: int = 0
+    """Runs counted."""
+    node_visits: Mapping[str, int] = field(default_factory=dict)
+    """Node id -> visits (a loop's second visit counts again)."""
+    edge_counts: Mapping[EdgeKey, int] = field(default_factory=dict)
+    """Edge -> times taken."""
+    median_seconds: Mapping[str, float] = field(default_factory=dict)
+    """Step id -> median seconds of its completed visits."""
+    commonest_path: tuple[str, ...] = ()
+    """The node ids of the path most runs took, start to end (empty when no run)."""
+    departures: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    """Node id -> moves that left it (the sum of its edges' counts), computed once."""
+    commonest_moves: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
+    """The consecutive ``(source, target)`` pairs of the commonest path, computed once."""
+    commonest_nodes: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The node ids of the commonest path, computed once."""
+
+    def __post_init__(self) -> None:
+        left: dict[str, int] = {}
+        for (source, _, _), count in self.edge_counts.items():
+            left[source] = left.get(source, 0) + count
+        object.__setattr__(self, "departures", left)
+        object.__setattr__(self, "commonest_moves", frozenset(pairwise(self.commonest_path)))
+        object.__setattr__(self, "commonest_nodes", frozenset(self.commonest_path))
+
+    def edge_share(self, key: EdgeKey) -> float | None:
+        """The share of the source node's departures that took this edge (None if never left)."""
+        left = self.departures.get(key[0], 0)
+        if not left:
+            return None
+        return self.edge_counts.get(key, 0) / left
+
+    def reached(self, node_id: str) -> bool:
+        """Whether any counted run reached the node."""
+        return self.node_visits.get(node_id, 0) > 0
+
+    def on_commonest_path(self, source: str, target: str) -> bool:
+        """Whether ``source -> target`` is a consecutive pair of the commonest path."""
+        return (source, target) in self.commonest_moves

@@ -13,6 +13,7 @@ from __future__ import annotations
 from itertools import count
 
 from procedo.model import ProcessDefinition
+from procedo.model.figures import MapFigures
 from procedo.render.flow_graph import (
     FlowNode,
     build_flow_graph,
@@ -25,7 +26,6 @@ from procedo.render.flow_graph import (
     placed_nodes,
     title_text,
 )
-from procedo.render.map_figures import MapFigures
 from procedo.safe_text import visible
 
 FONT = "Helvetica"

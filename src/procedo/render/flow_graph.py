@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from procedo.model import Item, ProcessDefinition
+from procedo.model.figures import EdgeKey, MapFigures
 from procedo.render.durations import duration_of_seconds
-from procedo.render.map_figures import EdgeKey, MapFigures
 
 FlowKind = Literal["trigger", "start", "step", "decision", "end"]
 

@@ -14,6 +14,7 @@ import re
 from itertools import count
 
 from procedo.model import ProcessDefinition
+from procedo.model.figures import MapFigures
 from procedo.render.flow_graph import (
     FlowGraph,
     FlowNode,
@@ -27,7 +28,6 @@ from procedo.render.flow_graph import (
     placed_nodes,
     title_text,
 )
-from procedo.render.map_figures import MapFigures
 from procedo.safe_text import visible
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 .,:!?'\-_/()+=@]")

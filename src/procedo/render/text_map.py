@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from procedo.model import ProcessDefinition
+from procedo.model.figures import MapFigures
 from procedo.render.durations import duration_of_seconds
-from procedo.render.map_figures import MapFigures
 from procedo.safe_text import visible
 
 MapStyle = Literal["current", "visited", "possible", "unreachable"]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from procedo.engine import STATUSES
 from procedo.engine.run import MAX_NAME
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
-from procedo.tui.querying import query_in_thread
+from procedo.tui.querying import beside, query_in_thread, show_when_done
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import cell, duration, lit
 from procedo.tui.widgets.bounded import BoundedInput
@@ -19,6 +23,17 @@ from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
 
 PAGE = 100
+
+
+def _page_query(
+    flt: HistoryFilter, offset: int
+) -> Callable[[Journal], tuple[list[HistoryRow], int]]:
+    """The query of one page of runs and the count of all that match."""
+
+    def compute(journal: Journal) -> tuple[list[HistoryRow], int]:
+        return history_page(journal, flt, limit=PAGE, offset=offset), history_count(journal, flt)
+
+    return compute
 
 
 class HistoryScreen(ProcedoScreen):
@@ -44,8 +59,12 @@ class HistoryScreen(ProcedoScreen):
         self.total = 0
         self.rows: list[HistoryRow] = []
         self._filled_width = 0
+        self._asked: tuple[HistoryFilter, int] | None = None
+        """The filter and offset of the last query asked for (None after a bad filter)."""
+        self._process_options: list[tuple[Content, str]] = []
 
     def compose(self) -> ComposeResult:
+        self._first_page = self._start_first_query()
         yield Static(lit("History"), id="history-title")
         with Horizontal(classes="filters"):
             yield BoundedInput(
@@ -55,7 +74,7 @@ class HistoryScreen(ProcedoScreen):
                 max_length=MAX_NAME,
                 what="search",
             )
-            yield Select([], prompt="Any process", id="process", compact=True)
+            yield Select(self._process_options, prompt="Any process", id="process", compact=True)
             yield Select([(s, s) for s in STATUSES], prompt="Any status", id="status", compact=True)
             yield Select(
                 [("success", "success"), ("failure", "failure")],
@@ -90,16 +109,27 @@ class HistoryScreen(ProcedoScreen):
         yield Static("", id="history-status")
         yield FittedFooter(compact=True)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#runs", DataTable)
+    def _start_first_query(self) -> Future[tuple[list[HistoryRow], int]]:
+        """The first page's query, started before any widget is built so that it runs while
+        they mount: its filter is what the widgets will say (the initial process, if known)."""
         summaries = self.app.workspace.summaries(figures=False)  # titles only
-        options = [(lit(p.loaded.definition.title), p.loaded.id) for p in summaries]
-        select = self.query_one("#process", Select)
-        select.set_options(options)
-        if self.initial_process in {pid for _, pid in options}:
-            select.value = self.initial_process
-        table.focus()
-        self.reload()
+        self._process_options = [(lit(p.loaded.definition.title), p.loaded.id) for p in summaries]
+        known = self.initial_process in {pid for _, pid in self._process_options}
+        flt = HistoryFilter(process=self.initial_process if known else None)
+        self._asked = (flt, self.page_offset)
+        return beside(self.app.paths.db, _page_query(flt, self.page_offset))
+
+    def on_mount(self) -> None:
+        process = self._asked[0].process if self._asked is not None else None
+        if process is not None:
+            with self.prevent(Select.Changed):  # the first query asked for this already
+                self.query_one("#process", Select).value = process
+        self.query_one("#runs", DataTable).focus()
+        first = self._first_page
+        if first.done() and first.exception() is None:
+            self._show(first.result())  # read while the widgets mounted: in the first frame
+        else:
+            show_when_done(self, first, self._show, group="history")
 
     # -- data -----------------------------------------------------------------------------
 
@@ -125,25 +155,23 @@ class HistoryScreen(ProcedoScreen):
             include_practice=self.query_one("#practice", Checkbox).value,
         )
 
-    def reload(self) -> None:
-        """Query the page at the current offset."""
+    def reload(self, *, again: bool = False) -> None:
+        """Query the page at the current offset (unless it is the one asked for last and not
+        ``again``: a widget set to what it already said changes nothing)."""
         try:
             flt = self.current_filter()
         except ValueError as error:  # the rows of an older filter would mislead: none shown
+            self._asked = None
             self.rows, self.total = [], 0
             self._fill_table()
             self.query_one("#history-status", Static).update(
                 lit(f"{error}. No runs shown until the filter is fixed.")
             )
             return
-        offset = self.page_offset
-
-        def compute(journal: Journal) -> tuple[list[HistoryRow], int]:
-            return history_page(journal, flt, limit=PAGE, offset=offset), history_count(
-                journal, flt
-            )
-
-        query_in_thread(self, compute, self._show, group="history")
+        if (flt, self.page_offset) == self._asked and not again:
+            return
+        self._asked = (flt, self.page_offset)
+        query_in_thread(self, _page_query(flt, self.page_offset), self._show, group="history")
 
     def _show(self, result: tuple[list[HistoryRow], int]) -> None:
         self.rows, self.total = result
@@ -246,7 +274,7 @@ class HistoryScreen(ProcedoScreen):
 
     def action_reload(self) -> None:
         """Query again."""
-        self.reload()
+        self.reload(again=True)
 
     def action_metrics(self) -> None:
         """Open the metrics for the chosen process (or all)."""

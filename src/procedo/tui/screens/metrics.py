@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,11 +14,10 @@ from procedo.journal import Journal
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.model import ProcessDefinition
-from procedo.model.figures import Metrics
+from procedo.model.figures import MapFigures, Metrics
 from procedo.render import metrics_text as t
-from procedo.render.map_figures import MapFigures
 from procedo.render.words import plural
-from procedo.tui.querying import query_in_thread
+from procedo.tui.querying import beside, query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.flow_map import lines_content, map_lines
@@ -128,20 +129,27 @@ class MetricsScreen(ProcedoScreen):
         """Compute the figures (and the map's, for one process) in a thread and show them."""
         process, practice, split = self.process_id, self.include_practice, self.by_version
         mapped = process if self._definition() is not None else None
+        db = self.app.paths.db
 
         def compute(journal: Journal) -> tuple[list[Metrics], MapFigures | None]:
+            # The map's figures are read alongside the metrics, on a connection of their own;
+            # one scope's step medians come from the metrics (the map's are left to it).
+            mapping = None
+            if mapped:
+                medians = None if split else {}
+                mapping = beside(
+                    db, lambda j: map_figures(j, mapped, practice=practice, medians=medians)
+                )
             if split and process:
                 results = list(
                     metrics_by_version(journal, process, include_practice=practice).values()
                 )
             else:
                 results = [compute_metrics(journal, process, include_practice=practice)]
-            figures = None
-            if mapped:
-                medians = None
-                if len(results) == 1:  # the step medians are computed already: reuse them
-                    medians = {s.node: s.median_ms / 1000 for s in results[0].steps}
-                figures = map_figures(journal, mapped, practice=practice, medians=medians)
+            figures = mapping.result() if mapping is not None else None
+            if figures is not None and not split:
+                medians = {s.node: s.median_ms / 1000 for s in results[0].steps}
+                figures = replace(figures, median_seconds=medians)
             return results, figures
 
         query_in_thread(self, compute, self._show, group="metrics")

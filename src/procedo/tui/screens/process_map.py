@@ -11,7 +11,7 @@ from procedo.engine import RunState
 from procedo.journal import Journal
 from procedo.journal.map_figures import map_figures
 from procedo.model import ProcessDefinition
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 from procedo.tui.querying import query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import line

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from procedo.engine import RunState
 from procedo.model import ProcessDefinition
-from procedo.render.map_figures import MapFigures
+from procedo.model.figures import MapFigures
 from procedo.render.text_map import MapLine, render_text_map
 from procedo.tui.text import line
 
