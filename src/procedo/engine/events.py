@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Literal
 
 EventKind = Literal[
@@ -74,6 +76,27 @@ def chain_seed(run_id: str, definition_hash: str) -> str:
     return hashlib.sha256(f"procedo-run\x00{run_id}\x00{definition_hash}".encode()).hexdigest()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_bytes(fields: Sequence[object]) -> bytes:
+    """``json.dumps(fields, ensure_ascii=False, separators=(",", ":"))`` as UTF-8, byte for
+    byte, built about twice as fast for the str, int and None an event holds (any other value
+    goes through json itself)."""
+    parts = []
+    for value in fields:
+        kind = type(value)
+        if kind is str:
+            parts.append(encode_basestring(value))  # what json.dumps writes for a str
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        elif value is None:
+            parts.append("null")
+        else:
+            return _ENCODER.encode(list(fields)).encode("utf-8")
+    return ("[" + ",".join(parts) + "]").encode("utf-8")
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One journal entry of one run."""
@@ -108,7 +131,7 @@ class Event:
             self.reason,
             previous_hash,
         ]
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return canonical_bytes(fields)
 
     def compute_hash(self, previous_hash: str) -> str:
         """The SHA-256 of :meth:`canonical`."""

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from procedo.engine import Event, chain_seed, replay
 from procedo.engine.errors import ReplayError
-from procedo.engine.targets import target_ms
 from procedo.journal.errors import JournalError, SchemaError
-from procedo.journal.rows import run_row, visit_row
 from procedo.journal.store import Journal
-from procedo.journal.verify_derived import definition_problem, marks_problem, operators_problem
+from procedo.journal.verify_derived import definition_problem, derived_problem
+from procedo.journal.verify_rows import RunRows, all_runs, chosen_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,42 +64,30 @@ def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> Ve
 
 def _verify(journal: Journal, run_ids: Iterable[str] | None) -> VerifyReport:
     wanted = list(run_ids) if run_ids is not None else None
-    if wanted is None:
-        runs = journal.rows("SELECT id, definition_hash, last_seq, last_hash FROM runs ORDER BY id")
-    else:
-        runs = []
-        for run_id in wanted:
-            runs.extend(
-                journal.rows(
-                    "SELECT id, definition_hash, last_seq, last_hash FROM runs WHERE id = ?",
-                    (run_id,),
-                )
-            )
     _check_file(journal)
-    breaches: list[Breach] = []
-    events_checked = 0
     definition_problems = _definition_problems(journal)
-    for run in runs:
+    breaches: list[Breach] = []
+    orphans: list[Breach] = []
+    runs_checked = events_checked = 0
+    held = chosen_runs(journal, wanted) if wanted is not None else all_runs(journal)
+    for rows in held:
+        if rows.run is None:
+            orphans.append(Breach(rows.run_id, None, "events of a run with no run record"))
+            continue
+        runs_checked += 1
+        run = rows.run
         problem = definition_problems.get(run["definition_hash"], _LOST)
         if problem is not None:
             breaches.append(Breach(run["id"], None, problem))
-        events = list(_events_of(journal, run["id"]))  # one run's events, read once
-        breach, count = check_chain(run["id"], run["definition_hash"], events)
+        breach, count = check_chain(run["id"], run["definition_hash"], rows.events)
         events_checked += count
         if breach is None:
-            breach = _check_run_row(run, count, journal)
-        if breach is None and definition_problems.get(run["definition_hash"], _LOST) is None:
-            breach = check_derived_rows(journal, str(run["id"]), events)
+            breach = _check_run_row(run, count, rows.events)
+        if breach is None and problem is None:
+            breach = _check_derived(journal, rows)
         if breach is not None:
             breaches.append(breach)
-    orphans = journal.rows(
-        "SELECT DISTINCT run_id FROM events WHERE run_id NOT IN (SELECT id FROM runs)"
-    )
-    if wanted is None:
-        breaches.extend(
-            Breach(o["run_id"], None, "events of a run with no run record") for o in orphans
-        )
-    return VerifyReport(len(runs), events_checked, breaches)
+    return VerifyReport(runs_checked, events_checked, breaches + orphans)
 
 
 def _check_file(journal: Journal) -> None:
@@ -115,15 +103,6 @@ def _check_file(journal: Journal) -> None:
             f"the journal file {journal.path} is damaged (SQLite reports: {first}); "
             "it was left untouched: restore it from a backup"
         )
-
-
-def _events_of(journal: Journal, run_id: str) -> Iterator[Event]:
-    for row in journal.iter_rows(
-        "SELECT run_id, seq, ts, actor, kind, node, item, value, reason, hash "
-        "FROM events WHERE run_id = ? ORDER BY seq",
-        (run_id,),
-    ):
-        yield Event(*row)
 
 
 def check_chain(
@@ -148,7 +127,8 @@ def check_chain(
     return None, count
 
 
-def _check_run_row(run: dict[str, object], count: int, journal: Journal) -> Breach | None:
+def _check_run_row(run: dict[str, Any], count: int, events: list[Event]) -> Breach | None:
+    """The run record against its events (already known to be 1..count in order)."""
     if run["last_seq"] != count:
         last_seq = run["last_seq"]
         return Breach(
@@ -157,70 +137,22 @@ def _check_run_row(run: dict[str, object], count: int, journal: Journal) -> Brea
             min(last_seq, count) + 1 if isinstance(last_seq, int) else None,
             f"the run record expects {run['last_seq']} events but the journal holds {count}",
         )
-    last = journal.rows(
-        "SELECT hash FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1", (run["id"],)
-    )
-    if count and last and last[0]["hash"] != run["last_hash"]:
+    if count and events[-1].hash != run["last_hash"]:
         return Breach(str(run["id"]), count, "the run record's last hash does not match")
     return None
 
 
-RUN_KEY_COLUMNS = ("id", "definition_hash", "last_hash")
-"""The ``runs`` columns the chain itself checks (the seed and the last event)."""
-VISIT_KEY_COLUMNS = ("run_id",)
-
-
-def _compared(row: dict[str, object], keys: tuple[str, ...]) -> list[str]:
-    return [column for column in row if column not in keys]
-
-
-def check_derived_rows(
-    journal: Journal, run_id: str, events: list[Event] | None = None
-) -> Breach | None:
-    """A breach when the run's ``runs`` or ``visits`` rows disagree with its replayed events
-    (``events`` when the caller has read them already)."""
-    stored = journal.run_row(run_id)
-    digest = stored["definition_hash"]
+def _check_derived(journal: Journal, rows: RunRows) -> Breach | None:
+    """A breach when the run's ``runs``, ``visits``, ``marks`` or ``run_operators`` rows
+    disagree with its replayed events."""
+    run = rows.run or {}
+    run_id, digest = str(run["id"]), str(run["definition_hash"])
     try:
         definition = journal.definition(digest)
-        if events is None:
-            _, state = journal.load_state(run_id)
-        else:
-            state = replay(definition, digest, run_id, events)
+        state = replay(definition, digest, run_id, rows.events)
     except (JournalError, ReplayError) as error:
         return Breach(run_id, None, f"its events cannot be replayed: {error}")
-    expected = run_row(state)
-    expected["target_ms"] = target_ms(definition)
-    for column in _compared(expected, RUN_KEY_COLUMNS):
-        if stored.get(column) != expected[column]:
-            source = "its definition gives" if column == "target_ms" else "its events give"
-            return Breach(
-                run_id,
-                None,
-                f"the run record's {column} is {stored.get(column)!r}, "
-                f"{source} {expected[column]!r}",
-            )
-    replayed = [visit_row(state, visit) for visit in state.visits]
-    columns = _compared(replayed[0], VISIT_KEY_COLUMNS) if replayed else ["visit"]
-    rows = journal.rows(
-        f"SELECT {', '.join(columns)} FROM visits WHERE run_id = ? ORDER BY visit", (run_id,)
-    )
-    if len(rows) != len(replayed):
-        return Breach(
-            run_id,
-            None,
-            f"the journal holds {len(rows)} visit rows, its events give {len(replayed)}",
-        )
-    for row, visit in zip(rows, replayed, strict=True):
-        for column in columns:
-            if row[column] != visit[column]:
-                return Breach(
-                    run_id,
-                    None,
-                    f"visit {visit['visit']}'s {column} is {row[column]!r}, "
-                    f"its events give {visit[column]!r}",
-                )
-    problem = marks_problem(journal, state, definition) or operators_problem(journal, state)
+    problem = derived_problem(run, rows.visits, rows.marks, rows.operators, state, definition)
     return Breach(run_id, None, problem) if problem else None
 
 
