@@ -17,29 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from procedo.engine import Event, chain_seed, replay
-from procedo.engine.errors import ReplayError
 from procedo.journal.errors import JournalError, SchemaError
 from procedo.journal.store import Journal
-from procedo.journal.verify_derived import definition_problem, derived_problem
-from procedo.journal.verify_rows import RunRows, all_runs, chosen_runs
+from procedo.journal.verify_derived import definition_problem
+from procedo.journal.verify_parallel import check_in_parallel
+from procedo.journal.verify_rows import all_runs, chosen_runs
+from procedo.journal.verify_run import LOST, Breach, RunChecker
 
-
-@dataclass(frozen=True, slots=True)
-class Breach:
-    """The first place a run's journal stops being what was written."""
-
-    run_id: str
-    seq: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"event {self.seq}" if self.seq is not None else "run record"
-        return f"run {self.run_id}: {where}: {self.reason}"
+__all__ = ["Breach", "VerifyReport", "verify_journal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,99 +53,68 @@ def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> Ve
 
 def _verify(journal: Journal, run_ids: Iterable[str] | None) -> VerifyReport:
     wanted = list(run_ids) if run_ids is not None else None
-    _check_file(journal)
-    definition_problems = _definition_problems(journal)
-    breaches: list[Breach] = []
-    orphans: list[Breach] = []
-    runs_checked = events_checked = 0
-    held = chosen_runs(journal, wanted) if wanted is not None else all_runs(journal)
-    for rows in held:
-        if rows.run is None:
-            orphans.append(Breach(rows.run_id, None, "events of a run with no run record"))
-            continue
-        runs_checked += 1
-        run = rows.run
-        problem = definition_problems.get(run["definition_hash"], _LOST)
-        if problem is not None:
-            breaches.append(Breach(run["id"], None, problem))
-        breach, count = check_chain(run["id"], run["definition_hash"], rows.events)
-        events_checked += count
-        if breach is None:
-            breach = _check_run_row(run, count, rows.events)
-        if breach is None and problem is None:
-            breach = _check_derived(journal, rows)
-        if breach is not None:
-            breaches.append(breach)
-    return VerifyReport(runs_checked, events_checked, breaches + orphans)
-
-
-def _check_file(journal: Journal) -> None:
-    """SchemaError when SQLite finds the file itself damaged (pages no chain read touches)."""
+    file_check = FileCheck(journal)  # on its own connection when it can, meanwhile
     try:
-        problems = [str(row[0]) for row in journal.db.conn.execute("PRAGMA quick_check(5)")]
+        problems = _definition_problems(journal)
+        checker = RunChecker(problems, journal.definition)
+        if wanted is not None:
+            tally = checker.check_all(chosen_runs(journal, wanted))
+        else:
+            tally = check_in_parallel(journal, checker) or checker.check_all(all_runs(journal))
+    except JournalError:
+        file_check.result()  # the file's damage, rather than where a read first met it
+        raise
+    file_check.result()
+    return VerifyReport(tally.runs, tally.events, tally.breaches + tally.orphans)
+
+
+class FileCheck:
+    """SQLite's ``PRAGMA quick_check`` of the journal file (pages no chain read touches), run
+    in a thread on a read-only connection of its own while the runs are checked (SQLite lets
+    the thread run on another core), or on the journal's own connection when that cannot be
+    opened. :meth:`result` raises SchemaError when the file is damaged."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.problems: list[str] | None = None
+        self.thread = threading.Thread(target=self._run_apart, daemon=True)
+        self.thread.start()
+
+    def _run_apart(self) -> None:
+        try:
+            conn = sqlite3.connect(f"{self.journal.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return  # checked on the journal's connection instead
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            return  # cannot be read apart (a -shm file it cannot make): the same
+        try:
+            self.problems = _quick_check(conn)
+        finally:
+            conn.close()
+
+    def result(self) -> None:
+        """Wait for the check; SchemaError when SQLite finds the file damaged."""
+        self.thread.join()
+        problems = self.problems
+        if problems is None:
+            problems = _quick_check(self.journal.db.conn)
+        if problems != ["ok"]:
+            lines = [line.strip() for problem in problems for line in problem.splitlines()]
+            first = next((x for x in lines if x and not x.startswith("***")), problems[0])
+            raise SchemaError(
+                f"the journal file {self.journal.path} is damaged (SQLite reports: {first}); "
+                "it was left untouched: restore it from a backup"
+            )
+
+
+def _quick_check(conn: sqlite3.Connection) -> list[str]:
+    try:
+        return [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
     except sqlite3.DatabaseError as error:
-        problems = [str(error)]
-    if problems != ["ok"]:
-        lines = [line.strip() for problem in problems for line in problem.splitlines()]
-        first = next((x for x in lines if x and not x.startswith("***")), problems[0])
-        raise SchemaError(
-            f"the journal file {journal.path} is damaged (SQLite reports: {first}); "
-            "it was left untouched: restore it from a backup"
-        )
-
-
-def check_chain(
-    run_id: str, definition_hash: str, events: Iterable[Event]
-) -> tuple[Breach | None, int]:
-    """The first breach in a run's events (or None) and how many events were read."""
-    previous = chain_seed(run_id, definition_hash)
-    expected_seq = 1
-    count = 0
-    for event in events:
-        count += 1
-        if event.seq != expected_seq:
-            what = "missing" if event.seq > expected_seq else "out of order or inserted"
-            return Breach(run_id, expected_seq, f"event {expected_seq} is {what}"), count
-        if event.compute_hash(previous) != event.hash:
-            reason = "its content or hash was changed"
-            if event.seq > 1:  # or the one before was edited and given a hash that fits it
-                reason += f" (or event {event.seq - 1} was rewritten with a fresh hash)"
-            return Breach(run_id, event.seq, reason), count
-        previous = event.hash
-        expected_seq += 1
-    return None, count
-
-
-def _check_run_row(run: dict[str, Any], count: int, events: list[Event]) -> Breach | None:
-    """The run record against its events (already known to be 1..count in order)."""
-    if run["last_seq"] != count:
-        last_seq = run["last_seq"]
-        return Breach(
-            str(run["id"]),
-            # events missing from count + 1, or events added after last_seq
-            min(last_seq, count) + 1 if isinstance(last_seq, int) else None,
-            f"the run record expects {run['last_seq']} events but the journal holds {count}",
-        )
-    if count and events[-1].hash != run["last_hash"]:
-        return Breach(str(run["id"]), count, "the run record's last hash does not match")
-    return None
-
-
-def _check_derived(journal: Journal, rows: RunRows) -> Breach | None:
-    """A breach when the run's ``runs``, ``visits``, ``marks`` or ``run_operators`` rows
-    disagree with its replayed events."""
-    run = rows.run or {}
-    run_id, digest = str(run["id"]), str(run["definition_hash"])
-    try:
-        definition = journal.definition(digest)
-        state = replay(definition, digest, run_id, rows.events)
-    except (JournalError, ReplayError) as error:
-        return Breach(run_id, None, f"its events cannot be replayed: {error}")
-    problem = derived_problem(run, rows.visits, rows.marks, rows.operators, state, definition)
-    return Breach(run_id, None, problem) if problem else None
-
-
-_LOST = "its stored definition was altered or lost"
+        return [str(error)]
 
 
 def _definition_problems(journal: Journal) -> dict[str, str | None]:
@@ -168,7 +126,7 @@ def _definition_problems(journal: Journal) -> dict[str, str | None]:
     ):
         digest = stored["hash"]
         if hashlib.sha256(str(stored["toml"]).encode("utf-8")).hexdigest() != digest:
-            result[digest] = _LOST
+            result[digest] = LOST
             continue
         try:
             result[digest] = definition_problem(journal, digest, stored)

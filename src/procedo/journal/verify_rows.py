@@ -14,7 +14,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from procedo.engine import Event
 from procedo.journal.connection import describe_sqlite_error
 from procedo.journal.errors import JournalError
 from procedo.journal.store import Journal
@@ -31,12 +30,12 @@ _TABLES = {
 
 @dataclass(slots=True)
 class RunRows:
-    """One run as the journal holds it (``run`` is None for events of no run record); the
-    rows of the derived tables are tuples without their run id."""
+    """One run as the journal holds it (``run`` is None for events of no run record): event
+    rows as tuples, the rows of the derived tables as tuples without their run id."""
 
     run_id: Any
     run: dict[str, Any] | None
-    events: list[Event] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
     visits: list[tuple[Any, ...]] = field(default_factory=list)
     marks: list[tuple[Any, ...]] = field(default_factory=list)
     operators: list[tuple[Any, ...]] = field(default_factory=list)
@@ -87,7 +86,7 @@ def all_runs(journal: Journal) -> Iterator[RunRows]:
 
 def _fill(rows: RunRows, table: str, held: list[tuple[Any, ...]]) -> None:
     if table == "events":
-        rows.events = [Event(*row) for row in held]
+        rows.events = held
     else:
         tails = [row[1:] for row in held]
         if table == "visits":
