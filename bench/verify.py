@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from history import OUT, ROOT, bench_journal
@@ -32,8 +33,9 @@ AIM_RUNS = 100_000
 FLAT = 1.25  # the largest journal's peak memory at most 25 % over the smallest's
 
 
-def verify_once(path: Path) -> tuple[float, float, dict[str, object]]:
-    """(wall seconds, peak RSS in MB, the command's JSON) of one ``procedo verify``."""
+def verify_once(path: Path) -> tuple[float, float, float, dict[str, Any]]:
+    """(wall seconds, CPU seconds, peak RSS in MB, the command's JSON) of one ``procedo
+    verify`` (CPU: user and system time of the command and the process it waited for)."""
     command = [sys.executable, "-m", "procedo", "--processes", str(ROOT / "processes")]
     command += ["--db", str(path), "verify", "--json"]
     started = time.perf_counter()
@@ -47,7 +49,7 @@ def verify_once(path: Path) -> tuple[float, float, dict[str, object]]:
         report = json.loads(out)
     except ValueError:
         sys.exit(f"procedo verify failed (exit {child.returncode}): {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, report
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, report
 
 
 def main() -> None:
@@ -65,13 +67,14 @@ def main() -> None:
     peaks: dict[int, float] = {}
     for runs in sizes:
         path = bench_journal(runs, args.out)
-        walls, rss = [], []
+        walls, cpus, rss = [], [], []
         for _ in range(args.repeat):
-            wall, peak, report = verify_once(path)
+            wall, cpu, peak, report = verify_once(path)
             if not report["intact"]:
                 missed.append(f"the {runs:,}-run journal is not intact: {report['breaches']}")
                 break
             walls.append(wall)
+            cpus.append(cpu)
             rss.append(peak)
         if not walls:
             continue
@@ -80,7 +83,9 @@ def main() -> None:
         print(
             f"verify {runs:>9,} runs, {report['events']:>10,} events, "
             f"{path.stat().st_size / 1e6:,.0f} MB: median {median:5.1f} s "
-            f"(runs {', '.join(f'{w:.1f}' for w in walls)}), peak RSS {max(rss):.0f} MB"
+            f"(runs {', '.join(f'{w:.1f}' for w in walls)}), CPU median "
+            f"{statistics.median(cpus):.1f} s, peak RSS {max(rss):.0f} MB, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         if runs == AIM_RUNS and median >= AIM_S:
             missed.append(f"verify of {runs:,} runs took {median:.1f} s (aim: under {AIM_S:.0f} s)")
