@@ -18,8 +18,10 @@ from procedo.journal.verify_rows import RunRows, all_runs
 from procedo.journal.verify_run import RunChecker, Tally
 from procedo.model import parse_definition
 
-PARALLEL_FROM = 20_000
-"""Runs from which a second process pays for its start (about half a second)."""
+PARALLEL_FROM: int | None = None
+"""Runs from which a second process is used; None: never. Off: on the shared 2-core machine
+(load average 6 to 13) it did not pay (bench/README.md, "Verify"); set it (e.g. 20,000) to
+measure again on a quieter one."""
 CHUNK = 200
 """Runs in a chunk."""
 _Chunk = list[tuple[Any, ...]]
@@ -28,7 +30,7 @@ _Chunk = list[tuple[Any, ...]]
 def check_in_parallel(journal: Journal, checker: RunChecker) -> Tally | None:
     """Every run checked on two processes, or None when one is better (a small journal, one
     core) and the caller checks them itself."""
-    if (os.cpu_count() or 1) < 2:
+    if PARALLEL_FROM is None or (os.cpu_count() or 1) < 2:
         return None
     runs = journal.rows("SELECT count(*) AS n FROM runs")[0]["n"]
     if runs < PARALLEL_FROM:
