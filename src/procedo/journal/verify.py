@@ -59,8 +59,10 @@ def _verify(journal: Journal, run_ids: Iterable[str] | None) -> VerifyReport:
         checker = RunChecker(problems, journal.definition)
         if wanted is not None:
             tally = checker.check_all(chosen_runs(journal, wanted))
+        elif (parallel := check_in_parallel(journal, checker)) is not None:
+            tally = parallel
         else:
-            tally = check_in_parallel(journal, checker) or checker.check_all(all_runs(journal))
+            tally = checker.check_all(all_runs(journal))
     except JournalError:
         file_check.result()  # the file's damage, rather than where a read first met it
         raise

@@ -24,7 +24,6 @@ PARALLEL_FROM: int | None = None
 measure again on a quieter one."""
 CHUNK = 200
 """Runs in a chunk."""
-_Chunk = list[tuple[Any, ...]]
 
 
 def check_in_parallel(journal: Journal, checker: RunChecker) -> Tally | None:
