@@ -57,7 +57,8 @@ def chosen_runs(journal: Journal, run_ids: list[str]) -> Iterator[RunRows]:
 
 
 def all_runs(journal: Journal) -> Iterator[RunRows]:
-    """Every run in id order, then (among them, in id order) the events of no run record."""
+    """Every run in id order, and among them, where their ids fall, the events of no run
+    record (``run`` None)."""
     runs = _described(journal, "SELECT * FROM runs ORDER BY id")
     streams = {
         table: _Grouped(
@@ -74,7 +75,7 @@ def all_runs(journal: Journal) -> Iterator[RunRows]:
             yield orphan
         rows = RunRows(run_id, run)
         for table, stream in streams.items():
-            stream.skip_before(run_id, keep=table == "events")
+            stream.skip_before(run_id)  # rows of no run record (events: taken above)
             if stream.key == run_id:
                 _fill(rows, table, stream.take())
         yield rows
@@ -128,9 +129,9 @@ class _Grouped:
         """True when the next group belongs to a run before ``run_id``."""
         return not self.done and _sqlite_order(self.key) < _sqlite_order(run_id)
 
-    def skip_before(self, run_id: Any, *, keep: bool) -> None:
-        """Drop the groups before ``run_id`` (unless ``keep``: the caller takes them)."""
-        while not keep and self.key_before(run_id):
+    def skip_before(self, run_id: Any) -> None:
+        """Drop the groups before ``run_id``."""
+        while self.key_before(run_id):
             self.take()
 
     def take(self) -> list[tuple[Any, ...]]:
