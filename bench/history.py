@@ -2,18 +2,20 @@
 
 The journal is built with bulk SQL inserts into the real schema (runs, events, visits and marks
 rows shaped as the sink writes them, from random walks through the bundled processes: loops,
-aborts, unfinished and practice runs, hand-overs, items marked not applicable). Hash chains are
-not valid (nothing here verifies them). Building takes a minute or two, in a child process so
-its memory does not count; the file is cached in ``bench/out/`` under a name that carries the
-schema version and this generator's version.
+aborts, unfinished and practice runs, hand-overs, items marked not applicable), each event
+hashed into its run's chain exactly as the store does, so ``procedo verify`` finds it intact.
+Building takes a minute or two, in a child process so its memory does not count; the file is
+cached in ``bench/out/`` (or ``--out``) under a name that carries the schema version and this
+generator's version.
 
 Then prints the time to open the history at its first page (100 rows), to filter it (process
 and status, operator, text), to compute the metrics of one process and of all, the database
 size, and peak memory (tracemalloc peak and ru_maxrss). Each time is the first call on a fresh
 connection, and the median of 5 calls after it.
 
-Run: ``.venv/bin/python bench/history.py [--runs N] [--rebuild]``. Aims: first page under
-100 ms, one process's metrics under 200 ms, all under 500 ms, memory under 150 MB.
+Run: ``.venv/bin/python bench/history.py [--runs N] [--rebuild] [--out DIR]`` (``--out``: the
+folder of the cached journal). Aims: first page under 100 ms, one process's metrics under
+200 ms, all under 500 ms, memory under 150 MB.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from procedo.engine import iso_from_ms
+from procedo.engine import Event, chain_seed, iso_from_ms
 from procedo.engine.state import node_role
 from procedo.engine.values import format_number
 from procedo.journal import SCHEMA_VERSION, Journal
@@ -44,7 +46,7 @@ from procedo.journal.history import HistoryFilter, history_count, history_page
 from procedo.journal.metrics import compute_metrics
 from procedo.model import ProcessDefinition, load_catalog
 
-GENERATOR = 5
+GENERATOR = 6  # 6: valid hash chains
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DAY = 86_400_000
@@ -92,14 +94,17 @@ class Walk:
         self.events: list[tuple[Any, ...]] = []
         self.visits: list[list[Any]] = []
         self.marks: list[tuple[Any, ...]] = []
+        self.previous = chain_seed(self.run_id, digest)
 
     def emit(self, kind: str, node: str | None = None, item: int | None = None,
              value: str | None = None, reason: str | None = None) -> None:  # fmt: skip
         self.t += self.rng.randint(4_000, 80_000)
+        self.rng.getrandbits(256)  # the fake hash generator 5 drew: the same walks as before
         seq = len(self.events) + 1
-        row = (self.run_id, seq, iso_from_ms(self.t), self.operator, kind, node, item, value,
-               reason, f"{self.rng.getrandbits(256):064x}")  # fmt: skip
-        self.events.append(row)
+        event = Event(self.run_id, seq, iso_from_ms(self.t), self.operator, kind, node, item,
+                      value, reason)  # fmt: skip
+        self.previous = event.compute_hash(self.previous)  # the store's own hashing
+        self.events.append((*_fields(event)[:-1], self.previous))
 
     def enter(self, node: str) -> list[Any]:
         visit = [self.run_id, len(self.visits), self.d.id, node, self.d.kind_of(node),
@@ -212,6 +217,11 @@ class Walk:
         counts = Counter(v[3] for v in self.visits)
         looped = {node: n for node, n in sorted(counts.items()) if n > 1}
         return json.dumps(looped) if looped else None
+
+
+def _fields(event: Event) -> tuple[Any, ...]:
+    return (event.run_id, event.seq, event.ts, event.actor, event.kind, event.node, event.item,
+            event.value, event.reason, event.hash)  # fmt: skip
 
 
 def _ms(iso: str) -> int:
@@ -356,30 +366,36 @@ def measure(path: Path) -> None:
     print(f"peak memory: tracemalloc {peak / 1e6:.1f} MB, ru_maxrss {rss:.0f} MB")
 
 
+def bench_journal(runs: int, out: Path = OUT, *, rebuild: bool = False) -> Path:
+    """The path of the cached bench journal of ``runs`` runs in ``out``, built when missing."""
+    path = out / f"history-s{SCHEMA_VERSION}-g{GENERATOR}-{runs}.db"
+    if rebuild or not path.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        for stale in out.glob(partial.name + "*"):
+            stale.unlink()
+        started = time.perf_counter()
+        print(f"building {path} ...", file=sys.stderr)
+        subprocess.run(
+            [sys.executable, __file__, "--runs", str(runs), "--build-only", str(partial)],
+            check=True,
+        )
+        partial.rename(path)
+        print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT, help="the folder of the cached journal")
     parser.add_argument("--build-only", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_only:
         build(Path(args.build_only), args.runs)
         return
-    path = OUT / f"history-s{SCHEMA_VERSION}-g{GENERATOR}-{args.runs}.db"
-    if args.rebuild or not path.exists():
-        OUT.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        for stale in OUT.glob(partial.name + "*"):
-            stale.unlink()
-        started = time.perf_counter()
-        print(f"building {path.name} ...", file=sys.stderr)
-        subprocess.run(
-            [sys.executable, __file__, "--runs", str(args.runs), "--build-only", str(partial)],
-            check=True,
-        )
-        partial.rename(path)
-        print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    measure(path)
+    measure(bench_journal(args.runs, args.out, rebuild=args.rebuild))
 
 
 if __name__ == "__main__":

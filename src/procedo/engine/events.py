@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Literal
 
 EventKind = Literal[
@@ -74,6 +76,36 @@ def chain_seed(run_id: str, definition_hash: str) -> str:
     return hashlib.sha256(f"procedo-run\x00{run_id}\x00{definition_hash}".encode()).hexdigest()
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _reused_encoder() -> Callable[[Sequence[object], int], Sequence[str]] | None:
+    """The C encoder that ``json.dumps`` makes for each call, made once (None when this Python
+    has none, or it does not encode as ``json.dumps`` does)."""
+    try:
+        from json.encoder import c_make_encoder  # type: ignore[attr-defined]
+
+        encoder = c_make_encoder(None, _JSON.default, encode_basestring, None, ":", ",",
+                                 False, False, True)  # fmt: skip
+        probe = ['é"\n\x00', 1, None, -2, "\u2028"]
+        same = "".join(encoder(probe, 0)) == json.dumps(probe, ensure_ascii=False,
+                                                         separators=(",", ":"))  # fmt: skip
+    except (ImportError, TypeError):
+        return None
+    return encoder if same else None
+
+
+_ENCODE = _reused_encoder()
+
+
+def canonical_bytes(fields: Sequence[object]) -> bytes:
+    """``json.dumps(fields, ensure_ascii=False, separators=(",", ":"))`` as UTF-8, byte
+    for byte, without building a new encoder for each event (about twice as fast)."""
+    if _ENCODE is not None:
+        return "".join(_ENCODE(fields, 0)).encode("utf-8")
+    return _JSON.encode(fields).encode("utf-8")
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One journal entry of one run."""
@@ -108,7 +140,7 @@ class Event:
             self.reason,
             previous_hash,
         ]
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return canonical_bytes(fields)
 
     def compute_hash(self, previous_hash: str) -> str:
         """The SHA-256 of :meth:`canonical`."""

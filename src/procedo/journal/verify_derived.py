@@ -1,7 +1,8 @@
 """The derived tables that history and metrics read, compared with what the events and the
-stored definitions give: ``marks`` and ``run_operators`` of a run, and a definition's
-``process_id``, ``title``, ``version`` and ``target_ms`` columns and its ``nodes``, ``items``
-and ``options`` rows. An edit there changes history and figures without touching any chain."""
+stored definitions give: a run's ``runs`` row, its ``visits``, ``marks`` and ``run_operators``
+rows (as read by the caller), and a definition's ``process_id``, ``title``, ``version`` and
+``target_ms`` columns and its ``nodes``, ``items`` and ``options`` rows. An edit there changes
+history and figures without touching any chain."""
 
 from __future__ import annotations
 
@@ -9,9 +10,29 @@ from typing import Any
 
 from procedo.engine import RunState
 from procedo.engine.targets import target_ms
-from procedo.journal.rows import definition_rows, mark_rows
+from procedo.journal.rows import definition_rows, mark_rows, run_row, visit_row
 from procedo.journal.store import Journal
 from procedo.model import ProcessDefinition
+
+RUN_KEY_COLUMNS = ("id", "definition_hash", "last_hash")
+"""The ``runs`` columns the chain itself checks (the seed and the last event)."""
+VISIT_COLUMNS = (
+    "visit",
+    "process_id",
+    "node",
+    "kind",
+    "entered_at",
+    "left_at",
+    "duration_ms",
+    "outcome",
+    "choice",
+    "next_node",
+    "process_version",
+    "definition_hash",
+    "practice",
+)
+"""The columns of a ``visits`` row after its run id, as :func:`visit_row` gives them."""
+OPERATOR_COLUMNS = ("operator", "process_id", "process_version", "practice")
 
 MARK_COLUMNS = (
     "visit",
@@ -63,25 +84,70 @@ def definition_problem(journal: Journal, digest: str, stored: dict[str, Any]) ->
     return None
 
 
-def marks_problem(journal: Journal, state: RunState, definition: ProcessDefinition) -> str | None:
-    """Why a run's ``marks`` rows disagree with its replayed visits, or None."""
+def derived_problem(
+    stored: dict[str, Any],
+    visits: list[tuple[Any, ...]],
+    marks: list[tuple[Any, ...]],
+    operators: list[tuple[Any, ...]],
+    state: RunState,
+    definition: ProcessDefinition,
+) -> str | None:
+    """Why a run's ``runs`` row or its ``visits``, ``marks`` and ``run_operators`` rows
+    (without their run id, in key order) disagree with its replayed state, or None."""
+    return (
+        _run_problem(stored, state, definition)
+        or _visits_problem(visits, state)
+        or marks_problem(marks, state, definition)
+        or operators_problem(operators, state)
+    )
+
+
+def _run_problem(
+    stored: dict[str, Any], state: RunState, definition: ProcessDefinition
+) -> str | None:
+    expected = run_row(state)
+    expected["target_ms"] = target_ms(definition)
+    for column, value in expected.items():
+        if column not in RUN_KEY_COLUMNS and stored.get(column) != value:
+            source = "its definition gives" if column == "target_ms" else "its events give"
+            return f"the run record's {column} is {stored.get(column)!r}, {source} {value!r}"
+    return None
+
+
+def _visits_problem(held: list[tuple[Any, ...]], state: RunState) -> str | None:
+    if len(held) != len(state.visits):
+        return f"the journal holds {len(held)} visit rows, its events give {len(state.visits)}"
+    for row, visit in zip(held, state.visits, strict=True):
+        expected = visit_row(state, visit)
+        wanted = tuple(expected[column] for column in VISIT_COLUMNS)
+        if row != wanted:
+            for column, have, want in zip(VISIT_COLUMNS, row, wanted, strict=True):
+                if have != want:
+                    return (
+                        f"visit {expected['visit']}'s {column} is {have!r}, "
+                        f"its events give {want!r}"
+                    )
+    return None
+
+
+def marks_problem(
+    held: list[tuple[Any, ...]], state: RunState, definition: ProcessDefinition
+) -> str | None:
+    """Why a run's ``marks`` rows (``MARK_COLUMNS``, by visit and item) disagree with its
+    replayed visits, or None."""
     expected = [
         _expected_mark(row, definition) for visit in state.visits for row in mark_rows(state, visit)
     ]
-    held = journal.rows(
-        f"SELECT {', '.join(MARK_COLUMNS)} FROM marks WHERE run_id = ? ORDER BY visit, item",
-        (state.run_id,),
-    )
     if len(held) != len(expected):
         return f"the journal holds {len(held)} mark rows, its events give {len(expected)}"
     for row, mark in zip(held, expected, strict=True):
-        for column in MARK_COLUMNS:
-            if row[column] != mark[column]:
+        wanted = tuple(mark[column] for column in MARK_COLUMNS)
+        if row == wanted:
+            continue
+        for column, have, want in zip(MARK_COLUMNS, row, wanted, strict=True):
+            if have != want:
                 where = f"visit {mark['visit']} item {mark['item'] + 1}"
-                return (
-                    f"the mark of {where}: {column} is {row[column]!r}, "
-                    f"its events give {mark[column]!r}"
-                )
+                return f"the mark of {where}: {column} is {have!r}, its events give {want!r}"
     return None
 
 
@@ -97,16 +163,10 @@ def _expected_mark(row: dict[str, Any], definition: ProcessDefinition) -> dict[s
     return {**row, "text": item.text if item else None, "number": number}
 
 
-def operators_problem(journal: Journal, state: RunState) -> str | None:
-    """Why a run's ``run_operators`` rows disagree with its replayed operators, or None."""
-    held = {
-        tuple(row.values())
-        for row in journal.rows(
-            "SELECT operator, process_id, process_version, practice FROM run_operators "
-            "WHERE run_id = ?",
-            (state.run_id,),
-        )
-    }
+def operators_problem(held_rows: list[tuple[Any, ...]], state: RunState) -> str | None:
+    """Why a run's ``run_operators`` rows (``OPERATOR_COLUMNS``) disagree with its replayed
+    operators, or None."""
+    held = set(held_rows)
     expected = {
         (name, state.process_id, state.process_version, int(state.practice))
         for name in state.operators
