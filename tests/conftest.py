@@ -9,6 +9,9 @@ import pytest
 
 from procedo.config import ENV_CONFIG
 from procedo.model.parse_cache import ENV_CACHE_DIR
+from tui_marking import mark_tui_tests, refuse_unmarked_app
+
+pytest_plugins = ["pytester"]  # test_tui_marker runs a tiny suite through the real marking
 
 # Tests parse every file for real and never touch the user's cache; test_parse_cache turns it on.
 os.environ[ENV_CACHE_DIR] = "off"
@@ -17,12 +20,34 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROCESSES = REPO_ROOT / "processes"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs the Textual app ``tui`` (``-m "not tui"`` is the fast loop)."""
+    mark_tui_tests(items)
+
+
+@pytest.fixture(autouse=True)
+def _only_tui_tests_run_the_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """A test the marking missed fails at ``run_test``, saying to mark it, instead of slipping
+    into the fast loop."""
+    refuse_unmarked_app(request.node, monkeypatch)
+
+
 @pytest.fixture(autouse=True)
 def own_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Every test gets its own settings file: never the user's theme, never written there."""
     path = tmp_path_factory.mktemp("config") / "settings.toml"
     monkeypatch.setenv(ENV_CONFIG, str(path))
     return path
+
+
+@pytest.fixture
+def journal_paths(tmp_path: Path):
+    """A copy of the bundled processes and a journal of four incident runs (see build_journal)."""
+    from tui_support import FakeClock, build_journal, make_paths
+
+    paths = make_paths(tmp_path)
+    ids = build_journal(paths, FakeClock(step=1000))
+    return paths, ids
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Every screen's footer shows whole keys only: none is cut off by the docked ^p key, also
-right after the keys changed (a new screen, a dialog, a toggle)."""
+right after the keys changed (a new screen, a dialog, a toggle); and it offers the keys that
+apply there (the option keys at a decision, no editing keys when read-only)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from procedo.journal import Journal
+from procedo.model import load_file
+from procedo.tui import StartRequest
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.metrics import MetricsScreen
-from tui_support import app_for, make_paths
+from procedo.tui.screens.run import RunScreen
+from tui_support import app_for, fill_step, make_paths, settle, widget_text
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -66,3 +71,52 @@ async def test_home_footer_keeps_whole_keys_under_the_start_dialog(tmp_path: Pat
             if k is not palette and k.styles.visibility != "hidden"
         ]
         assert shown and all(k.region.right <= palette.region.x for k in shown)
+
+
+async def test_run_footer_fits_80_columns_and_offers_the_option_keys(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths, start=StartRequest("incident-response", "Alice", "pager"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = widget_text(app, "Footer")
+        for entry in ("space Tick", "c Done", "q Pause", "? Help"):
+            assert entry in footer, footer
+        await fill_step(pilot, keys=False)
+        await pilot.pause()
+        footer = widget_text(app, "Footer")
+        assert "1-9 Choose" in footer and "? Help" in footer, footer
+        assert "space Tick" not in footer
+
+
+async def test_metrics_offer_by_version_only_for_one_process(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    app = app_for(paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.open_metrics("incident-response")
+        await settle(pilot)
+        assert "v By version" in widget_text(app, "Footer")
+        await pilot.press("a")  # all processes
+        await settle(pilot)
+        assert "v By version" not in widget_text(app, "Footer")
+        await pilot.press("a")
+        await settle(pilot)
+        assert "v By version" in widget_text(app, "Footer")
+
+
+async def test_read_only_footer_lists_no_editing_keys(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    loaded = load_file(paths.processes / "incident-response.toml")
+    with Journal(paths.db) as holder:
+        run = holder.start_run(loaded, "Alice", "pager")
+        app = app_for(paths, resume=run.run_id)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, RunScreen) and app.screen.read_only
+            footer = widget_text(app, "Footer")
+            assert "t Take over" in footer
+            for entry in ("space Tick", "x N/A", "c Done"):
+                assert entry not in footer, footer
+            await pilot.press("space")
+            await pilot.pause()
+            assert "read-only" in widget_text(app, "#status")
