@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: run test lint fix screenshots docs bench soak browser-test clean
+.PHONY: run test test-fast test-tui lint fix screenshots docs bench soak browser-test clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,15 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n auto $(ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(ARGS)
+
+## The fast loop: every test but those that run the Textual app (marked tui by tests/conftest.py).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist worksteal -m "not tui" $(ARGS)
+
+## Only the tests that run the app (Pilot and snapshots).
+test-tui: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist worksteal -m tui $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -17,13 +18,38 @@ from procedo.tui import StartRequest
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.metrics import MetricsScreen
 from procedo.tui.screens.run import RunScreen
-from tui_support import app_for, fill_step, make_paths, settle, widget_text
+from tui_support import app_for, fill_step, make_paths, settle, wait_until, widget_text
+
+
+def _fitted(screen: Screen[object]) -> bool:
+    """Whether the screen's footer keys are laid out and each is shown or hidden as its width
+    says (the fit runs after a refresh, several under a dialog: a fixed number of pauses was
+    not always enough under load)."""
+    footer = screen.query_one(Footer)
+    keys = [k for k in footer.query(FooterKey) if k.display]
+    if not footer.size.width or not keys or any(not k.region.width for k in keys):
+        return False
+    docked = [k for k in keys if k.has_class("-command-palette")]
+    room = footer.size.width - sum(k.outer_size.width + k.styles.margin.width for k in docked)
+    x = 0
+    for key in keys:
+        if key in docked:
+            continue
+        x += key.styles.margin.left + key.outer_size.width
+        if (key.styles.visibility == "hidden") != (x > room):
+            return False
+        x += key.styles.margin.right
+    return True
 
 
 async def _settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
-    for _ in range(4):
-        await pilot.pause()
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: all(_fitted(s) for s in app.screen_stack if s.query(Footer)),
+        "the footers fitted",
+    )
 
 
 def _cut_keys(pilot: Pilot[None]) -> list[str]:
