@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from procedo.config import ENV_CONFIG
 from procedo.model.parse_cache import ENV_CACHE_DIR
@@ -15,6 +16,13 @@ pytest_plugins = ["pytester"]  # test_tui_marker runs a tiny suite through the r
 
 # Tests parse every file for real and never touch the user's cache; test_parse_cache turns it on.
 os.environ[ENV_CACHE_DIR] = "off"
+
+# Hypothesis: no per-example deadline (a loaded 2-core machine made 200 ms examples fail as
+# "flaky"), and a failure prints the blob that replays it. Each test sets its own max_examples.
+settings.register_profile(
+    "procedo", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "procedo"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROCESSES = REPO_ROOT / "processes"

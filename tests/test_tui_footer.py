@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -18,7 +19,7 @@ from procedo.tui import StartRequest
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.metrics import MetricsScreen
 from procedo.tui.screens.run import RunScreen
-from tui_support import app_for, fill_step, make_paths, settle, wait_until, widget_text
+from tui_support import app_for, fill_step, make_paths, wait_until, widget_text
 
 
 def _fitted(screen: Screen[object]) -> bool:
@@ -27,7 +28,7 @@ def _fitted(screen: Screen[object]) -> bool:
     not always enough under load)."""
     footer = screen.query_one(Footer)
     keys = [k for k in footer.query(FooterKey) if k.display]
-    if not footer.size.width or not keys or any(not k.region.width for k in keys):
+    if not footer.size.width or not keys or any(not k.outer_size.width for k in keys):
         return False
     docked = [k for k in keys if k.has_class("-command-palette")]
     room = footer.size.width - sum(k.outer_size.width + k.styles.margin.width for k in docked)
@@ -39,15 +40,26 @@ def _fitted(screen: Screen[object]) -> bool:
         if (key.styles.visibility == "hidden") != (x > room):
             return False
         x += key.styles.margin.right
-    return True
+    return all(k.region.width for k in keys if k.styles.visibility != "hidden")  # drawn
+
+
+def _shown_footers(app: App[object]) -> list[Screen[object]]:
+    """The screens whose footer is on screen: the top one, and those under dialogs."""
+    shown: list[Screen[object]] = []
+    for screen in reversed(app.screen_stack):
+        shown.append(screen)
+        if not isinstance(screen, ModalScreen):
+            break
+    return [s for s in shown if s.query(Footer)]
 
 
 async def _settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()  # a screen just pushed is mounted
     await pilot.app.workers.wait_for_complete()
     app = pilot.app
     await wait_until(
         pilot,
-        lambda: all(_fitted(s) for s in app.screen_stack if s.query(Footer)),
+        lambda: all(_fitted(s) for s in _shown_footers(app)),
         "the footers fitted",
     )
 
@@ -103,12 +115,12 @@ async def test_run_footer_fits_80_columns_and_offers_the_option_keys(tmp_path: P
     paths = make_paths(tmp_path)
     app = app_for(paths, start=StartRequest("incident-response", "Alice", "pager"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         footer = widget_text(app, "Footer")
         for entry in ("space Tick", "c Done", "q Pause", "? Help"):
             assert entry in footer, footer
         await fill_step(pilot, keys=False)
-        await pilot.pause()
+        await _settle(pilot)
         footer = widget_text(app, "Footer")
         assert "1-9 Choose" in footer and "? Help" in footer, footer
         assert "space Tick" not in footer
@@ -120,13 +132,13 @@ async def test_metrics_offer_by_version_only_for_one_process(tmp_path: Path) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.open_metrics("incident-response")
-        await settle(pilot)
+        await _settle(pilot)
         assert "v By version" in widget_text(app, "Footer")
         await pilot.press("a")  # all processes
-        await settle(pilot)
+        await _settle(pilot)
         assert "v By version" not in widget_text(app, "Footer")
         await pilot.press("a")
-        await settle(pilot)
+        await _settle(pilot)
         assert "v By version" in widget_text(app, "Footer")
 
 
@@ -137,7 +149,7 @@ async def test_read_only_footer_lists_no_editing_keys(tmp_path: Path) -> None:
         run = holder.start_run(loaded, "Alice", "pager")
         app = app_for(paths, resume=run.run_id)
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            await _settle(pilot)
             assert isinstance(app.screen, RunScreen) and app.screen.read_only
             footer = widget_text(app, "Footer")
             assert "t Take over" in footer

@@ -196,11 +196,32 @@ def static_text(screen: object, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
 
 
+FITTED_TABLES = {
+    "HomeScreen": "#home-lists",
+    "HistoryScreen": "#runs",
+    "RunDetailScreen": "#timeline",
+}
+"""The widget whose width a screen's tables are filled for (refitted after a refresh)."""
+
+
+def screen_settled(screen: object) -> bool:
+    """Whether the screen shows all it reads: the home figures (read two refreshes after the
+    first frame) and tables filled for their current width (refitted after a refresh)."""
+    if getattr(screen, "_loaded", True) is False:
+        return False
+    selector = FITTED_TABLES.get(type(screen).__name__)
+    if selector is None:
+        return True
+    width = screen.query_one(selector).size.width  # type: ignore[attr-defined]
+    return not width or width == screen._filled_width  # type: ignore[attr-defined]
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Let thread workers finish and their results show."""
+    """Let thread workers finish and their results show, the screen's tables fitted."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await wait_until(pilot, lambda: screen_settled(pilot.app.screen), "the screen settled")
 
 
 WAIT_SECONDS = 5.0
