@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
+from journal_cache import cached_journal
 from procedo.config import Paths
 from procedo.journal import Journal
 from procedo.model import Decision, Item, load_file
@@ -249,10 +250,20 @@ async def wait_until(
 
 
 def build_journal(paths: Paths, clock: FakeClock) -> list[str]:
-    """Three incident runs (success, success after a loop, aborted) and one practice run."""
+    """Three incident runs (success, success after a loop, aborted) and one practice run.
+
+    Built once per test process for each clock start and step, and copied (journal_cache).
+    """
+    source = (paths.processes / "incident-response.toml").read_text(encoding="utf-8")
+    key = ("incident-runs", source, clock.now, clock.step)
+    ids, clock.now = cached_journal(key, paths.db, lambda db: _build(paths, db, clock))
+    return ids
+
+
+def _build(paths: Paths, db: Path, clock: FakeClock) -> tuple[list[str], int]:
     loaded = load_file(paths.processes / "incident-response.toml")
     ids = []
-    with Journal(paths.db) as journal:
+    with Journal(db) as journal:
         journal.clock = clock
         for operator, branch, practice in (
             ("Alice", "closed", False),
@@ -285,4 +296,4 @@ def build_journal(paths: Paths, clock: FakeClock) -> list[str]:
                         run.choose(1 if _ == 0 else 0)
             ids.append(run.run_id)
             clock.advance(3_600_000)
-    return ids
+    return ids, clock.now
