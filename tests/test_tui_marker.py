@@ -4,6 +4,8 @@ fast loop that leaves none of them in, and a test the marking misses fails inste
 from __future__ import annotations
 
 import ast
+import inspect
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,22 @@ def test_every_test_in_the_suite_that_names_the_app_is_detected() -> None:
             f"{path.name}::{t.name}" for t in tests if not drives_app(getattr(module, t.name))
         ]
     assert missed == []
+
+
+def test_every_collected_test_that_names_the_app_carries_the_marker(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Over what this session collected (the whole suite under ``make test``): a test whose
+    own source names run_test or snap_compare is marked tui."""
+    unmarked = []
+    for item in request.session.items:
+        if not isinstance(item, pytest.Function) or item.get_closest_marker("tui"):
+            continue
+        function = inspect.unwrap(item.function)
+        try:
+            source = textwrap.dedent(inspect.getsource(function))
+        except (OSError, TypeError):
+            continue
+        if _names_the_app(ast.parse(source)) or "snap_compare" in item.fixturenames:
+            unmarked.append(item.nodeid)
+    assert unmarked == []
