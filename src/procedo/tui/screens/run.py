@@ -142,6 +142,8 @@ class RunScreen(RunFollow, RunActions, Screen[None]):
         return int(self.app.clock())
 
     def _tick(self) -> None:
+        if not self.query(RunHeader):  # the app is closing: the screen's widgets are gone
+            return
         header = self.query_one(RunHeader)
         content = header_content(
             self.run.definition, self.run.state, self._now(), self.read_only, header.size.width - 2
