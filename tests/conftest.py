@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from procedo.config import ENV_CONFIG
+from procedo.model.parse_cache import ENV_CACHE_DIR
+from tui_marking import mark_tui_tests, refuse_unmarked_app
+
+pytest_plugins = ["pytester"]  # test_tui_marker runs a tiny suite through the real marking
+
+# The parse cache (files of 100,000+ characters) stays on, but never in the user's folder: a
+# cache of this test session's own.
+os.environ[ENV_CACHE_DIR] = tempfile.mkdtemp(prefix="procedo-test-cache-")
+
+# Hypothesis: no per-example deadline (a loaded 2-core machine made 200 ms examples fail as
+# "flaky"), and a failure prints the blob that replays it. Each test sets its own max_examples.
+settings.register_profile(
+    "procedo", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "procedo"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROCESSES = REPO_ROOT / "processes"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs the Textual app ``tui`` (``-m "not tui"`` is the fast loop)."""
+    mark_tui_tests(items)
+
+
+@pytest.fixture(autouse=True)
+def _only_tui_tests_run_the_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """A test the marking missed fails at ``run_test``, saying to mark it, instead of slipping
+    into the fast loop."""
+    refuse_unmarked_app(request.node, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +48,16 @@ def own_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     path = tmp_path_factory.mktemp("config") / "settings.toml"
     monkeypatch.setenv(ENV_CONFIG, str(path))
     return path
+
+
+@pytest.fixture
+def journal_paths(tmp_path: Path):
+    """A copy of the bundled processes and a journal of four incident runs (see build_journal)."""
+    from tui_support import FakeClock, build_journal, make_paths
+
+    paths = make_paths(tmp_path)
+    ids = build_journal(paths, FakeClock(step=1000))
+    return paths, ids
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from journal_cache import cached_journal
 from procedo.engine import Run, ms_from_iso
 from procedo.journal import Journal
 from procedo.model import LoadedProcess, load_file
@@ -190,7 +191,16 @@ def definitions() -> dict[str, LoadedProcess]:
 
 
 def build_history_journal(path: Path, only: Collection[str] | None = None) -> dict[str, str]:
-    """Write the 14 runs (or ``only`` those) into a new journal; return their ids by label."""
+    """Write the 14 runs (or ``only`` those) into a new journal; return their ids by label.
+
+    Built once per test process and copied (tests/journal_cache.py): the runs are the same
+    every time, but for their random ids, which stay the same within one process.
+    """
+    key = ("history", None if only is None else frozenset(only))
+    return cached_journal(key, path, lambda target: _build(target, only))
+
+
+def _build(path: Path, only: Collection[str] | None) -> dict[str, str]:
     loaded = definitions()
     clock = Clock()
     ids: dict[str, str] = {}

@@ -18,7 +18,7 @@ from procedo.model import load_catalog
 from procedo.tui.widgets.checklist import Checklist
 from procedo.tui.widgets.updates import same_content, set_only_class, update_static
 from procedo.workspace import Workspace
-from tui_support import FakeClock, app_for, make_paths
+from tui_support import FakeClock, app_for, make_paths, wait_until
 
 
 def _fill(db: Path, processes: Path, runs: list[tuple[int, str, int, int | None]]) -> None:
@@ -156,7 +156,7 @@ async def test_home_shows_the_lists_first_and_the_figures_right_after(tmp_path: 
         patch.setattr(Workspace, "summaries", spy)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            await pilot.pause()
+            await wait_until(pilot, lambda: True in calls, "the figures read after the lists")
             table = app.screen.query_one("#processes", DataTable)
             assert calls[:2] == [False, True]
             first = app.workspace.catalog.processes[0]  # type: ignore[union-attr]

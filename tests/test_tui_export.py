@@ -15,13 +15,7 @@ from procedo.tui.screens import export_dialog
 from procedo.tui.screens.dialogs import Confirm
 from procedo.tui.screens.export_dialog import ExportPrompt
 from procedo.tui.screens.run_detail import RunDetailScreen
-from tui_support import FakeClock, app_for, make_paths
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tui_support import FakeClock, app_for, make_paths, settle
 
 
 @pytest.fixture
@@ -197,3 +191,33 @@ async def test_a_double_enter_writes_once_and_asks_once(finished) -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, ExportPrompt)
         assert written.read_text(encoding="utf-8") == "keep me"
+
+
+async def test_export_writes_a_new_file_and_never_overwrites(journal_paths, tmp_path, monkeypatch):
+    paths, ids = journal_paths
+    monkeypatch.setattr(export_dialog, "documents_folder", lambda: tmp_path)
+    app = app_for(paths)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.pause()
+        app.open_run_detail(ids[2])
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("1")  # md
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        (written,) = tmp_path.glob(f"incident-response-*-{ids[2][:8]}.md")
+        text = written.read_text(encoding="utf-8")
+        record = app.screen.record  # type: ignore[attr-defined]
+        assert text.rstrip().endswith(record.last_hash)
+        assert r"False alarm \[monitoring\]" in text  # Markdown-escaped
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm), "an existing file is replaced only when confirmed"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, export_dialog.ExportPrompt)
+        assert written.read_text(encoding="utf-8") == text

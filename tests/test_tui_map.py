@@ -9,7 +9,15 @@ from procedo.tui import StartRequest
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.process_map import MapScreen
 from procedo.tui.screens.run import RunScreen
-from tui_support import REPO, act_as_next_role, app_for, fill_step, make_paths, widget_text
+from tui_support import (
+    REPO,
+    act_as_next_role,
+    app_for,
+    fill_step,
+    make_paths,
+    settle,
+    widget_text,
+)
 
 BRACKETS = REPO / "tests" / "fixtures" / "brackets"
 
@@ -80,3 +88,22 @@ async def test_bracket_heavy_titles_are_drawn_literally_on_the_map(tmp_path: Pat
         ):
             assert shown in text
         assert app.is_running
+
+
+async def test_f_on_the_map_screen_adds_the_figures_and_removes_them(journal_paths) -> None:
+    paths, _ = journal_paths
+    app = app_for(paths)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        definition = app.workspace.process("incident-response").definition
+        app.open_map(definition)
+        await pilot.pause()
+        assert "(1×, 50%)" not in widget_text(app, "#map-text")
+        await pilot.press("f")
+        await settle(pilot)
+        shown = widget_text(app, "#map-text")
+        assert "├─ Yes (1×, 50%)" in shown
+        assert "Mitigate · On-call engineer · 2× median" in shown
+        await pilot.press("f")
+        await pilot.pause()
+        assert "(1×, 50%)" not in widget_text(app, "#map-text")

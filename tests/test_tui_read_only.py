@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from procedo.model import load_file
 from procedo.tui.screens.help import help_rows
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.run import RunScreen
+from procedo.tui.screens.summary import SummaryScreen
 from tui_support import app_for, make_paths
 
 
@@ -71,3 +74,33 @@ async def test_the_window_that_drives_the_run_still_pauses_and_offers_the_keys(
         assert [row for row in help_rows(screen) if row[0] == "q"] == [("q", "Pause", True)]
         text = str(screen.query_one("#role-point").render())
         assert "I act as Incident commander" in text and "hand the run over" in text
+
+
+async def test_a_read_only_window_follows_the_driving_one_within_two_seconds(
+    tmp_path: Path,
+) -> None:
+    paths = make_paths(tmp_path)
+    driver = Journal(paths.db)
+    loaded = load_file(paths.processes / "incident-response.toml")
+    run = driver.start_run(loaded, "Alice", "pager")
+    run.check(0)
+    app = app_for(paths, resume=run.run_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen) and screen.read_only
+        before = screen.run.state.last_seq
+        run.check(1)  # the driving window ticks the second item
+        started = time.monotonic()
+        while screen.run.state.last_seq == before and time.monotonic() - started < 2:
+            await asyncio.sleep(0.05)
+        assert time.monotonic() - started < 2, "the change did not show within 2 s"
+        assert screen.run.state.current.mark(1).checked  # type: ignore[union-attr]
+        await pilot.pause()
+        assert "✓" in str(screen.query_one("#choices").render_line(1))  # type: ignore[attr-defined]
+        run.abort("the driving window ends it")
+        started = time.monotonic()
+        while app.screen is screen and time.monotonic() - started < 2:
+            await asyncio.sleep(0.05)
+        assert isinstance(app.screen, SummaryScreen) and app.screen.run.state.status == "aborted"
+    driver.close()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
+from journal_cache import cached_journal
 from procedo.config import Paths
-from procedo.model import Decision, Item
+from procedo.journal import Journal
+from procedo.model import Decision, Item, load_file
 from procedo.tui import ProcedoApp, StartRequest, make_app
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
@@ -186,3 +190,110 @@ def folded(text: str) -> str:
 def squashed(text: str) -> str:
     """All whitespace removed: compares text that a narrow pane wrapped mid-word."""
     return "".join(text.split())
+
+
+def static_text(screen: object, selector: str) -> str:
+    """What the ``Static`` matching ``selector`` renders (all of it, scrolled out of view too)."""
+    return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+FITTED_TABLES = {
+    "HomeScreen": "#home-lists",
+    "HistoryScreen": "#runs",
+    "RunDetailScreen": "#timeline",
+}
+"""The widget whose width a screen's tables are filled for (refitted after a refresh)."""
+
+
+def screen_settled(screen: object) -> bool:
+    """Whether the screen shows all it reads: the home figures (read two refreshes after the
+    first frame) and tables filled for their current width (refitted after a refresh)."""
+    if getattr(screen, "_loaded", True) is False:
+        return False
+    selector = FITTED_TABLES.get(type(screen).__name__)
+    if selector is None:
+        return True
+    width = screen.query_one(selector).size.width  # type: ignore[attr-defined]
+    return not width or width == screen._filled_width  # type: ignore[attr-defined]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let thread workers finish and their results show, the screen's tables fitted."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await wait_until(pilot, lambda: screen_settled(pilot.app.screen), "the screen settled")
+
+
+WAIT_SECONDS = 5.0
+"""How long :func:`wait_until` waits: far over what any screen needs, even under load."""
+
+
+async def wait_until(
+    pilot: Pilot[None],
+    condition: Callable[[], object],
+    what: str = "",
+    timeout: float = WAIT_SECONDS,
+) -> None:
+    """Wait (frame by frame, workers included) until ``condition()`` holds; fail after ``timeout``.
+
+    Use it instead of a fixed number of ``pause()`` before asserting on something that happens
+    asynchronously (a worker's result, a refit after a refresh, a timer).
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:g} s: {what or condition}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await asyncio.sleep(0.01)
+
+
+def build_journal(paths: Paths, clock: FakeClock) -> list[str]:
+    """Three incident runs (success, success after a loop, aborted) and one practice run.
+
+    Built once per test process for each clock start and step, and copied (journal_cache).
+    """
+    source = (paths.processes / "incident-response.toml").read_text(encoding="utf-8")
+    key = ("incident-runs", source, clock.now, clock.step)
+    ids, clock.now = cached_journal(key, paths.db, lambda db: _build(paths, db, clock))
+    return ids
+
+
+def _build(paths: Paths, db: Path, clock: FakeClock) -> tuple[list[str], int]:
+    loaded = load_file(paths.processes / "incident-response.toml")
+    ids = []
+    with Journal(db) as journal:
+        journal.clock = clock
+        for operator, branch, practice in (
+            ("Alice", "closed", False),
+            ("Bob", "loop", False),
+            ("Cleo", "abort", False),
+            ("Dan", "closed", True),
+        ):
+            run = journal.start_run(loaded, operator, "pager", practice=practice)
+            for item in range(3):
+                run.check(item)
+            run.record(3, "09:00")
+            run.record(4, "20" if operator == "Alice" else "40")
+            run.record(5, "eu")
+            clock.advance(60_000)
+            if branch == "abort":
+                run.abort("False alarm [monitoring]")
+            else:
+                run.complete()
+                run.accept_role()
+                if branch == "closed":
+                    run.choose(1)
+                else:
+                    run.choose(0)
+                    run.accept_role()
+                    for _ in range(2):
+                        run.mark_not_applicable(0, "Nothing deployed")
+                        run.check(1)
+                        clock.advance(120_000)
+                        run.complete()
+                        run.choose(1 if _ == 0 else 0)
+            ids.append(run.run_id)
+            clock.advance(3_600_000)
+    return ids, clock.now

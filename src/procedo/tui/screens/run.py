@@ -97,6 +97,8 @@ class RunScreen(ProcedoScreen):
         self.call_after_refresh(self._tick)
 
     def _tick(self) -> None:
+        if not self.query(RunHeader):  # the app is closing: the screen's widgets are gone
+            return
         header = self.query_one(RunHeader)
         now = int(self.app.clock())
         content = header_content(
