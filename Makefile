@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 # The tests' journals in memory where the machine has /dev/shm: every write still syncs as it
 # does on disk, but a sync costs nothing there (a busy shared disk made journal tests 3-5x slower).
-TEST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm)
+# Only with room to spare (a container's /dev/shm is often 64 MB): at least 1 GB free.
+TEST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && \
+	test "$$(df -Pk /dev/shm | awk 'NR==2 {print $$4}')" -gt 1048576 2>/dev/null && echo /dev/shm)
 PYTEST   := $(if $(TEST_TMP),TMPDIR=$(TEST_TMP) )$(BIN)/python -m pytest -n auto --dist worksteal
 
 .PHONY: run test test-fast test-tui lint fix screenshots docs bench soak browser-test clean
