@@ -41,7 +41,8 @@ def timed(path: Path, query: str) -> tuple[float, float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = ROOT / "bench" / "out" / f"history-s{SCHEMA_VERSION}-g5-100000.db"
+    newest = sorted((ROOT / "bench" / "out").glob(f"history-s{SCHEMA_VERSION}-g*-100000.db"))
+    default = newest[-1] if newest else ROOT / "bench" / "out" / "history-missing.db"
     parser.add_argument("journal", nargs="?", type=Path, default=default)
     args = parser.parse_args()
     if not args.journal.exists():
