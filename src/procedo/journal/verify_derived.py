@@ -6,6 +6,9 @@ history and figures without touching any chain."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from functools import lru_cache
 from typing import Any
 
 from procedo.engine import RunState
@@ -151,15 +154,25 @@ def marks_problem(
     return None
 
 
+_CAST = sqlite3.connect(":memory:", check_same_thread=False)
+_CAST_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=65_536)
+def sqlite_real(text: str) -> float:
+    """``CAST(text AS REAL)`` exactly as SQLite computes it, which is how the sink writes
+    ``marks.number``. Python's ``float()`` differs by one unit in the last place for some
+    values (``'4.223350460356374e-305'``), and SQLite reads a leading number from any text."""
+    with _CAST_LOCK:
+        return _CAST.execute("SELECT CAST(? AS REAL)", (text,)).fetchone()[0]
+
+
 def _expected_mark(row: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
     step = definition.steps.get(row["node"])
     item = step.items[row["item"]] if step and row["item"] < len(step.items) else None
     number = None
     if item is not None and item.record == "number" and row["value"] is not None:
-        try:
-            number = float(row["value"])
-        except ValueError:
-            number = 0.0  # what SQLite's CAST gives for text that is not a number
+        number = sqlite_real(row["value"])
     return {**row, "text": item.text if item else None, "number": number}
 
 
