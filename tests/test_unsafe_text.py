@@ -36,7 +36,7 @@ from procedo.safe_text import first_unsafe, is_unsafe, json_text, visible
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.run_detail import RunDetailScreen
 from procedo.tui.text import cell, line, lit
-from tui_support import app_for, widget_text
+from tui_support import app_for, settle, widget_text
 
 RAW = ("\x1b", "\x07", "\x08", "\x9b", "\u202e")
 """Characters that must never reach a terminal."""
@@ -429,8 +429,7 @@ async def test_the_tui_shows_a_hostile_journal_as_escapes(
         await pilot.pause()
 
         app.open_run_detail(run_id)
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RunDetailScreen)
         detail = screen_text(app)
         assert_safe(detail)
@@ -450,8 +449,7 @@ async def test_the_tui_shows_a_hostile_journal_as_escapes(
         app.pop_screen()
         await pilot.pause()
         app.open_history()
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)  # the rows are in and the table fitted to its width
         assert_safe(screen_text(app))
         assert "Plain \\x1b]0;pwned\\x07 x" in widget_text(app, "#runs")
 
