@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlite_utils
 
@@ -319,6 +320,23 @@ MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
 def _tables(conn: sqlite3.Connection) -> set[str]:
     rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     return {name for (name,) in rows if not name.startswith("sqlite_")}
+
+
+def needs_upgrade(path: Path) -> bool:
+    """Whether the journal file at ``path`` is of an older schema that opening it will upgrade
+    (which takes a while on a large journal). Reads only; False for a missing or unreadable
+    file (opening it then says what is wrong)."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return 0 < version < SCHEMA_VERSION
 
 
 def ensure_schema(db: sqlite_utils.Database, label: str) -> None:

@@ -65,6 +65,7 @@ class ProcedoApp(App[None]):
         self.workspace = workspace
         self.paths: Paths = workspace.paths
         self.workspace_ready = False
+        self._upgrade_said = False
         """Whether the journal is open and the catalog read (until then the home says it is
         loading)."""
         self.start_request = start
@@ -122,8 +123,17 @@ class ProcedoApp(App[None]):
     def _open_workspace(self) -> None:
         """Open the journal and read the processes (after the first frame)."""
         from procedo.journal import JournalError
+        from procedo.journal.schema import needs_upgrade
         from procedo.tui.screens.fatal import FatalScreen
+        from procedo.tui.screens.home import UPGRADING, HomeScreen
 
+        home = self.screen_stack[-1]
+        if not self._upgrade_said and needs_upgrade(self.paths.db):
+            self._upgrade_said = True  # say so, let it paint, then upgrade (it blocks a while)
+            if isinstance(home, HomeScreen):
+                home.say_loading(UPGRADING)
+            self.call_after_refresh(self._open_workspace)
+            return
         try:
             self.workspace.open()
         except JournalError as error:

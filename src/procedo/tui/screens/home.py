@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # imported just after the first frame, with the journal and t
 FILTER_LENGTH = 120
 """The longest filter (it is never journaled: a bound, not the engine's rule)."""
 LOADING = "Reading the processes and the journal…"
+UPGRADING = (
+    "Upgrading the journal to this version of procedo (once; a large journal takes a minute)…"
+)
 
 
 class HomeScreen(ProcedoScreen):
@@ -101,6 +104,10 @@ class HomeScreen(ProcedoScreen):
             processes.focus()
             return
         self.show_workspace()
+
+    def say_loading(self, text: str) -> None:
+        """What the list's label says while the workspace is being opened."""
+        self.query_one("#processes-label", Static).update(lit(text))
 
     def show_workspace(self) -> None:
         """Fill both lists (the catalog and a short indexed query); the per-process figures
