@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 
-from procedo.config import Paths, default_settings_path
-from procedo.settings import Settings, load_settings, save_settings
+from procedo.config import Paths
+from procedo.settings import Settings, save_settings
 from procedo.tui.commands import ProcedoCommands
 from procedo.tui.start_request import StartRequest
 from procedo.tui.text import shown
@@ -65,21 +65,21 @@ class ProcedoApp(App[None]):
         self.workspace = workspace
         self.paths: Paths = workspace.paths
         self.workspace_ready = False
-        self._upgrade_said = False
         """Whether the journal is open and the catalog read (until then the home says it is
         loading)."""
+        self._upgrade_said = False
         self.start_request = start
         self.resume_request = resume
         self.clock = clock
         if workspace.is_open:
             workspace.journal.clock = clock
-        self.settings_path = default_settings_path()
+        self.settings_path = workspace.settings_path
         self.settings = Settings()
         self._settings_ready = False
 
     def _load_settings(self) -> None:
         """Apply the remembered preferences (a broken file is ignored, with a notice)."""
-        self.settings, notice = load_settings(self.settings_path)
+        self.settings, notice = self.workspace.load_settings()
         if notice:
             self.notify(notice, title="Settings", severity="warning", markup=False)
         if self.settings.theme and self.settings.theme in self.available_themes:
@@ -240,73 +240,11 @@ class ProcedoApp(App[None]):
         return True
 
     def resume_run(self, run_id: str) -> None:
-        """Open a run (read-only if another session drives it) and show it."""
-        from procedo.engine import RunError
-        from procedo.journal import JournalError
+        """Open a run (read-only if another session drives it) and show it; asks who goes on
+        when someone else is at the keyboard (:mod:`procedo.tui.resume_flow`)."""
+        from procedo.tui.resume_flow import resume_run
 
-        try:
-            opened = self.workspace.open_run(run_id)  # read-only, too, if the journal is
-        except (RunError, JournalError) as error:
-            self.notify(str(error), title="Cannot open the run", severity="error", markup=False)
-            return
-        if opened.run.state.finished:
-            self.show_summary(opened.run)
-            return
-        if not opened.read_only and self._ask_who_resumes(opened.run):
-            return  # the dialog goes on with it
-        if not opened.read_only and opened.run.state.status == "paused":
-            try:
-                opened.run.resume()
-            except (RunError, JournalError) as error:
-                self.notify(str(error), title="Not resumed", severity="error", markup=False)
-                return
-        reason = self.workspace.read_only_message
-        if opened.read_only and not reason:
-            sink_reason = getattr(opened.run.sink, "reason", "")
-            reason = str(sink_reason)
-        self.show_run(opened.run, read_only=opened.read_only, reason=reason)
-
-    def _ask_who_resumes(self, run: Run) -> bool:
-        """When the person at the keyboard (login name or PROCEDO_OPERATOR) is not the run's
-        last operator, ask who is going on with it, so work on a shared workstation is never
-        journaled under the last name by default. True when the dialog was shown."""
-        from procedo.engine import RunError
-        from procedo.engine.run import MAX_NAME, clean_name
-        from procedo.journal import JournalError
-        from procedo.journal.store import default_operator
-        from procedo.tui.screens.dialogs import TextPrompt
-
-        here, last = default_operator(), run.state.operator
-        if not here or here == last:
-            return False
-
-        def after(result: object) -> None:
-            if result is None:
-                return
-            who = clean_name(str(result))
-            try:
-                if run.state.status == "paused":
-                    run.resume()
-                if who != run.state.operator:
-                    run.hand_over(who, "resumed at the keyboard by another operator")
-            except (RunError, JournalError) as error:
-                self.notify(str(error), title="Not resumed", severity="error", markup=False)
-                return
-            self.show_run(run, read_only=False)
-
-        self.push_screen(
-            TextPrompt(
-                "Who is going on with this run?",
-                hint=f"Last worked by {shown(last)}. Work from here on is journaled under the "
-                "name below; keep the last operator's name only if that is you.",
-                value=here,
-                check=clean_name,
-                max_length=MAX_NAME,
-                what="operator name",
-            ),
-            after,
-        )
-        return True
+        resume_run(self, run_id)
 
     def refuse_if_read_only(self, what: str) -> bool:
         """True (and say why) when the journal can only be read."""

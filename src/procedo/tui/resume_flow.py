@@ -1,0 +1,82 @@
+"""Resuming a run in the app: open it, ask who goes on when someone else is at the keyboard,
+resume it if it was paused, and show it (read-only if another session drives it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from procedo.tui.text import shown
+
+if TYPE_CHECKING:
+    from procedo.engine import Run
+    from procedo.tui.app import ProcedoApp
+
+
+def resume_run(app: ProcedoApp, run_id: str) -> None:
+    """Open the run ``run_id`` and show it (its summary when it is over)."""
+    from procedo.engine import RunError
+    from procedo.journal import JournalError
+
+    try:
+        opened = app.workspace.open_run(run_id)  # read-only, too, if the journal is
+    except (RunError, JournalError) as error:
+        app.notify(str(error), title="Cannot open the run", severity="error", markup=False)
+        return
+    if opened.run.state.finished:
+        app.show_summary(opened.run)
+        return
+    if not opened.read_only and _ask_who_resumes(app, opened.run):
+        return  # the dialog goes on with it
+    if not opened.read_only and opened.run.state.status == "paused":
+        try:
+            opened.run.resume()
+        except (RunError, JournalError) as error:
+            app.notify(str(error), title="Not resumed", severity="error", markup=False)
+            return
+    reason = app.workspace.read_only_message
+    if opened.read_only and not reason:
+        reason = str(getattr(opened.run.sink, "reason", ""))
+    app.show_run(opened.run, read_only=opened.read_only, reason=reason)
+
+
+def _ask_who_resumes(app: ProcedoApp, run: Run) -> bool:
+    """When the person at the keyboard (login name or PROCEDO_OPERATOR) is not the run's
+    last operator, ask who is going on with it, so work on a shared workstation is never
+    journaled under the last name by default. True when the dialog was shown."""
+    from procedo.engine import RunError
+    from procedo.engine.run import MAX_NAME, clean_name
+    from procedo.journal import JournalError
+    from procedo.journal.store import default_operator
+    from procedo.tui.screens.dialogs import TextPrompt
+
+    here, last = default_operator(), run.state.operator
+    if not here or here == last:
+        return False
+
+    def after(result: object) -> None:
+        if result is None:
+            return
+        who = clean_name(str(result))
+        try:
+            if run.state.status == "paused":
+                run.resume()
+            if who != run.state.operator:
+                run.hand_over(who, "resumed at the keyboard by another operator")
+        except (RunError, JournalError) as error:
+            app.notify(str(error), title="Not resumed", severity="error", markup=False)
+            return
+        app.show_run(run, read_only=False)
+
+    app.push_screen(
+        TextPrompt(
+            "Who is going on with this run?",
+            hint=f"Last worked by {shown(last)}. Work from here on is journaled under the "
+            "name below; keep the last operator's name only if that is you.",
+            value=here,
+            check=clean_name,
+            max_length=MAX_NAME,
+            what="operator name",
+        ),
+        after,
+    )
+    return True
