@@ -176,10 +176,6 @@ class Workspace:
 
         return load_settings(self.settings_path)
 
-    def reader(self) -> Journal:
-        """A connection of its own to this journal, for a worker thread (close it after)."""
-        return open_reader(self.paths.db)
-
     def close(self) -> None:
         """Close the journal (if it was opened)."""
         if self._journal is not None:

@@ -133,11 +133,6 @@ def loop_figures(keys: Sequence[str], source: str) -> str:
 # -- sources: the rows each figure reads ---------------------------------------------------
 
 
-def step_source(select: str, where: str) -> str:
-    """Completed step visits (alias v)."""
-    return f"SELECT {select}, v.node, v.duration_ms FROM visits v {where} AND {STEP_VISITS}"
-
-
 def choice_counts(select: str, where: str) -> str:
     """Choices counted per definition and option (alias v), in the order of ``visits_choices``."""
     groups = ", ".join(str(i + 1) for i in range(select.count(",") + 1))

@@ -23,10 +23,9 @@ with each event) in one walk of the ``runs_paths`` index. Neither reads a table 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from procedo.journal import figure_sql as sql
-from procedo.journal.metrics import Scope
+from procedo.journal.metrics import Scope, ordered_median
 from procedo.journal.rows import PATH_SEPARATOR
 from procedo.journal.store import Journal
 from procedo.model.figures import EdgeKey, MapFigures
@@ -101,21 +100,15 @@ def _medians(journal: Journal, scope: Scope) -> dict[str, float]:
         f"SELECT v.node, COUNT(*) AS n FROM visits v {where} GROUP BY v.node", scope.params
     )
     ordered = (
-        f"SELECT v.duration_ms FROM visits v {where} AND v.node = :node "
-        "ORDER BY v.duration_ms LIMIT :limit OFFSET :offset"
+        f"SELECT v.duration_ms FROM visits v {where} AND v.node = :node ORDER BY v.duration_ms"
     )
-    medians: dict[str, float] = {}
-    for row in counts:
-        n = int(row["n"])
-        params: dict[str, Any] = {
-            **scope.params,
-            "node": row["node"],
-            "limit": 2 - n % 2,
-            "offset": (n - 1) // 2,
-        }
-        middle = [r["duration_ms"] for r in journal.rows(ordered, params)]
-        medians[row["node"]] = sum(middle) / len(middle) / 1000
-    return medians
+    return {  # a GROUP BY count is never 0
+        row["node"]: ordered_median(
+            journal, ordered, {**scope.params, "node": row["node"]}, int(row["n"])
+        )
+        / 1000
+        for row in counts
+    }
 
 
 def _commonest_path(journal: Journal, scope: Scope) -> tuple[str, ...]:

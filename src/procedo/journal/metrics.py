@@ -140,10 +140,10 @@ def _order_stats(
         return None, None
     query = f"{ordered} LIMIT :limit OFFSET :offset"
     p90 = _scalar(journal, query, {**params, "limit": 1, "offset": p90_offset(n)})
-    return _median(journal, ordered, params, n), p90
+    return ordered_median(journal, ordered, params, n), p90
 
 
-def _median(journal: Journal, ordered: str, params: dict[str, Any], n: int) -> float:
+def ordered_median(journal: Journal, ordered: str, params: dict[str, Any], n: int) -> float:
     """The median of the ``n`` (> 0) values ``ordered`` yields in order."""
     limit, offset = median_offsets(n)
     query = f"{ordered} LIMIT :limit OFFSET :offset"
@@ -160,7 +160,7 @@ def _spread(
     count = int(_scalar(journal, f"SELECT COUNT(*) {source}", params) or 0)
     if not count:
         return 0, None, None, None
-    median = _median(journal, f"{values} ORDER BY {column}", params, count)
+    median = ordered_median(journal, f"{values} ORDER BY {column}", params, count)
     low = _scalar(journal, f"{values} ORDER BY {column} LIMIT 1", params)
     high = _scalar(journal, f"{values} ORDER BY {column} DESC LIMIT 1", params)
     return count, median, low, high

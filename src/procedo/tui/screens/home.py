@@ -98,7 +98,7 @@ class HomeScreen(ProcedoScreen):
         if not self.app.workspace_ready:
             # The first frame says the lists are coming (never an empty list that looks
             # final); the app opens the workspace just after it and calls show_workspace.
-            self.query_one("#processes-label", Static).update(lit(LOADING))
+            self.say_loading(LOADING)
             self.query_one("#process-detail", Static).update(lit(""))
             unfinished.display = False
             processes.focus()

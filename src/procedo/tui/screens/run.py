@@ -190,12 +190,11 @@ class RunScreen(ProcedoScreen):
         if isinstance(error, StorageError):
             self.show_status(f"{error}. The screen shows only what is saved.", "error")
             self.notify(str(error), title="Not saved", severity="error", timeout=8, markup=False)
+            self.refresh_view()
         elif isinstance(error, RunLockedError | StaleRunError):
             self.become_read_only(str(error))
-            return
-        else:
+        else:  # refused: nothing changed (the engine keeps its state), only say why
             self.show_status(str(error), "refused")
-        self.refresh_view()
 
     def become_read_only(self, reason: str) -> None:
         self.read_only = True
