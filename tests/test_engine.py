@@ -888,6 +888,11 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "takeover",
         "abort",
         "finish",
+        "input",
+        "basis",
+        "auto_choose",
+        "deviation",
+        "inactive",
     }
 
 

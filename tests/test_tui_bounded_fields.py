@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from procedo.engine.run import MAX_NAME, MAX_TEXT
+from procedo.engine.cleaning import MAX_NAME, MAX_TEXT
 from procedo.tui.widgets.bounded import BoundedInput, BoundedTextArea
 from tui_support import (
     app_for,

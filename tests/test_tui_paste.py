@@ -9,7 +9,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList
 
-from procedo.engine.run import MAX_NAME
+from procedo.engine.cleaning import MAX_NAME
 from procedo.tui import StartRequest
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.widgets.bounded import BoundedInput, BoundedTextArea

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, TextArea
 
-from procedo.engine.run import MAX_TEXT
+from procedo.engine.cleaning import MAX_TEXT
 from procedo.journal import Journal
 from procedo.tui import StartRequest
 from procedo.tui.screens.note_dialog import NotePrompt

@@ -3,7 +3,8 @@
 from procedo.engine.errors import InvalidValue, Refused, ReplayError, RunError
 from procedo.engine.events import EVENT_KINDS, Event, chain_seed, iso_from_ms, ms_from_iso, now_ms
 from procedo.engine.fold import apply_event, replay
-from procedo.engine.run import EventSink, MemorySink, Run
+from procedo.engine.run import Run
+from procedo.engine.sinks import EventSink, MemorySink
 from procedo.engine.state import (
     ABORTED,
     ACTIVE,

@@ -32,6 +32,11 @@ EventKind = Literal[
     "takeover",
     "abort",
     "finish",
+    "input",
+    "basis",
+    "auto_choose",
+    "deviation",
+    "inactive",
 ]
 
 EVENT_KINDS: dict[str, str] = {
@@ -42,7 +47,8 @@ EVENT_KINDS: dict[str, str] = {
     "na": "an item is marked not applicable: node, item, reason",
     "note": "a note: value = text; node empty for the run, item empty for the node",
     "complete": "a step is completed: node = step, value = the next node",
-    "choose": "an option is chosen: node = decision, item = option index, value = its label",
+    "choose": "an option is chosen: node = decision, item = option index, value = its label, "
+    "reason = why, when it is not the suggested option",
     "back": "back to the previous node: node = node left, value = node returned to",
     "handover": "the run is handed to another operator: value = new operator, reason",
     "accept_role": "at a hand-over point, the operator acts as the next role: node, value = role",
@@ -51,6 +57,14 @@ EVENT_KINDS: dict[str, str] = {
     "takeover": "another procedo session takes the run over: actor = new operator, reason",
     "abort": "the run is abandoned: reason",
     "finish": "an end is reached: node = end, value = outcome (success or failure)",
+    "input": "a start input is given: node = the input's id, value = the value",
+    "basis": "what a decision's conditions read: node = decision, item = the suggested option "
+    "(empty when none), value = JSON of the values read by id",
+    "auto_choose": "the process chooses (auto): node = decision, item = option index, "
+    "value = its label",
+    "deviation": "a value misses its expect: node, item, value = the value, reason = why it is "
+    "accepted (empty when the flow routes it)",
+    "inactive": "a step completes with an item switched off by its when: node, item",
 }
 
 

@@ -6,6 +6,8 @@ journal rewrites those visit rows and no others; :func:`replay` folds a whole ru
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterable
 
 from procedo.engine.errors import ReplayError
@@ -15,6 +17,7 @@ from procedo.engine.state import (
     ACTIVE,
     COMPLETED,
     PAUSED,
+    Basis,
     ItemMark,
     Note,
     RunState,
@@ -188,6 +191,13 @@ def _on_complete(
     _enter(state, definition, event.value or "", event, touched)
 
 
+def _decision_visit(state: RunState, definition: ProcessDefinition, event: Event) -> Visit:
+    visit = state.current
+    if visit is None or visit.node not in definition.decisions or visit.node != event.node:
+        raise ReplayError(f"event {event.seq} ({event.kind}) is not about the current decision")
+    return visit
+
+
 def _on_choose(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
@@ -198,9 +208,60 @@ def _on_choose(
     if not 0 <= event.item < len(options):
         raise ReplayError(f"event {event.seq} chooses option {event.item}, which does not exist")
     target = options[event.item].next
-    _leave(state, touched, "chosen", target).choice = event.item
+    left = _leave(state, touched, "chosen", target)
+    left.choice = event.item
+    left.chosen_by = "process" if event.kind == "auto_choose" else "operator"
+    left.override_reason = event.reason if event.kind == "choose" else None
     state.stints[-1].choice = event.item
     _enter(state, definition, target, event, touched)
+
+
+def _on_basis(
+    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
+) -> None:
+    visit = _decision_visit(state, definition, event)
+    options = definition.decisions[visit.node].options
+    if event.item is not None and not 0 <= event.item < len(options):
+        raise ReplayError(f"event {event.seq} suggests option {event.item}, which does not exist")
+    try:
+        values = json.loads(event.value or "{}")
+    except ValueError:
+        raise ReplayError(f"event {event.seq} has values that are not JSON") from None
+    if not isinstance(values, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in values.items()
+    ):
+        raise ReplayError(f"event {event.seq} has values that are not text by id")
+    visit.basis = Basis(event.item, values)
+    touched.add(visit.index)
+
+
+def _on_input(
+    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
+) -> None:
+    if event.node not in definition.inputs:
+        raise ReplayError(f"event {event.seq} gives {event.node!r}, which is not an input")
+    if event.value is None:
+        raise ReplayError(f"event {event.seq} gives no value for {event.node!r}")
+    state.inputs[event.node] = event.value
+
+
+def _on_deviation(
+    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
+) -> None:
+    visit = _item_visit(state, definition, event, touched)
+    mark = visit.mark(event.item)  # type: ignore[arg-type]
+    if mark.value is None or mark.value != event.value:
+        raise ReplayError(f"event {event.seq} explains a value the item does not have")
+    explained = dataclasses.replace(mark, deviation=True, deviation_reason=event.reason)
+    visit.items[event.item] = explained  # type: ignore[index]
+
+
+def _on_inactive(
+    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
+) -> None:
+    visit = _item_visit(state, definition, event, touched)
+    mark = visit.mark(event.item)  # type: ignore[arg-type]
+    visit.items[event.item] = dataclasses.replace(mark, inactive=True)  # type: ignore[index]
 
 
 def _on_back(
@@ -216,6 +277,9 @@ def _on_back(
     previous.outcome = None
     previous.next_node = None
     previous.choice = None
+    previous.basis = None
+    previous.chosen_by = None
+    previous.override_reason = None
     state.stints.append(Stint(previous.index, previous.node, state.last_ms, returned=True))
     touched.update((left.index, previous.index))
     _await_role(state, definition, previous.node)
@@ -295,6 +359,11 @@ _HANDLERS = {
     "note": _on_note,
     "complete": _on_complete,
     "choose": _on_choose,
+    "auto_choose": _on_choose,
+    "basis": _on_basis,
+    "input": _on_input,
+    "deviation": _on_deviation,
+    "inactive": _on_inactive,
     "back": _on_back,
     "handover": _on_handover,
     "accept_role": _on_accept_role,

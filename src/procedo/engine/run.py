@@ -11,40 +11,24 @@ from __future__ import annotations
 import copy
 import dataclasses
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from procedo.engine import allowed as rules
-from procedo.engine import stints
+from procedo.engine import judge, stints
+from procedo.engine.cleaning import (
+    clean_inputs,
+    clean_name,
+    clean_text,
+    optional_reason,
+)
 from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.fold import apply_event
+from procedo.engine.sinks import EventSink
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
-from procedo.engine.values import MAX_NAME, MAX_TEXT, normalise_value
+from procedo.engine.values import normalise_value
 from procedo.model import Item, ProcessDefinition, Step
-from procedo.safe_text import describe_unsafe, first_unsafe
-
-
-class EventSink(Protocol):
-    """Where a run's events go: ``commit`` returns only once they are durable."""
-
-    def commit(self, events: Sequence[Event], state: RunState, visits: frozenset[int]) -> None:
-        """Store ``events`` and the run's new ``state`` atomically, or raise.
-
-        ``visits``: the indexes of the visits the events touched (as the fold said).
-        """
-
-
-class MemorySink:
-    """An in-memory sink for tests and previews: keeps the events in a list."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def commit(self, events: Sequence[Event], state: RunState, visits: frozenset[int]) -> None:
-        """Keep the events."""
-        self.events.extend(events)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,53 +39,6 @@ class _Draft:
     value: str | None = None
     reason: str | None = None
     actor: str | None = None
-
-
-def clean_name(name: str, what: str = "operator name") -> str:
-    """A trimmed, non-empty, single-line name, or :class:`Refused`.
-
-    Runs of spaces and tabs become one space; a control character (a line break, an escape
-    code) or a text-direction control is refused, not silently dropped.
-    """
-    trimmed = str(name).strip()
-    _refuse_unsafe(trimmed, what, multiline=False)
-    cleaned = " ".join(trimmed.split())
-    if not cleaned:
-        raise Refused(f"the {what} must not be empty")
-    if len(cleaned) > MAX_NAME:
-        raise Refused(f"the {what} is longer than {MAX_NAME} characters")
-    return cleaned
-
-
-def clean_text(text: str, what: str, *, multiline: bool = False) -> str:
-    """Trimmed, non-empty free text, or :class:`Refused`.
-
-    Only ``multiline`` text (a note) may hold line breaks (a Windows line end becomes one);
-    any other control character or a text-direction control is refused.
-    """
-    cleaned = str(text).strip()
-    if multiline:
-        cleaned = cleaned.replace("\r\n", "\n")
-    if not cleaned:
-        raise Refused(f"the {what} must not be empty")
-    if len(cleaned) > MAX_TEXT:
-        raise Refused(f"the {what} is longer than {MAX_TEXT} characters")
-    _refuse_unsafe(cleaned, what, multiline=multiline)
-    return cleaned
-
-
-def _optional_reason(reason: str | None) -> str | None:
-    """A reason that may be left out (pause, handover): None when blank, else cleaned."""
-    if reason is None or not str(reason).strip():
-        return None
-    return clean_text(reason, "reason")
-
-
-def _refuse_unsafe(text: str, what: str, *, multiline: bool) -> None:
-    char = first_unsafe(text, multiline=multiline)
-    if char is not None:
-        one_line = " (it is one line)" if char == "\n" else ""
-        raise Refused(f"the {what} must not contain {describe_unsafe(char)}{one_line}")
 
 
 class Run:
@@ -133,9 +70,14 @@ class Run:
         practice: bool = False,
         run_id: str | None = None,
         clock: Callable[[], int] = now_ms,
+        inputs: Mapping[str, str] | None = None,
     ) -> Run:
-        """Start a new run (the start event is committed before this returns)."""
+        """Start a new run (the start event and the inputs are committed before this returns).
+
+        ``inputs``: the raw text of every start input of the definition, by id.
+        """
         operator = clean_name(operator)
+        given = clean_inputs(definition, inputs or {})
         if definition.triggers and trigger is None:
             ids = ", ".join(t.id for t in definition.triggers)
             raise Refused(f"choose what triggered this run: {ids}")
@@ -154,7 +96,8 @@ class Run:
                 value=trigger,
                 reason="practice" if practice else None,
                 actor=operator,
-            )
+            ),
+            *(_Draft("input", key, value=value, actor=operator) for key, value in given.items()),
         )
         return run
 
@@ -181,7 +124,24 @@ class Run:
         step, visit = self.current_step, self._state.current
         if step is None or visit is None:
             return []
-        return [i for i in range(len(step.items)) if not visit.mark(i).done]
+        checks = judge.check_current_items(self.definition, self._state)
+        return [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
+
+    def item_checks(self) -> list[judge.ItemCheck]:
+        """What the conditions say of each item of the current step (empty elsewhere)."""
+        return judge.check_current_items(self.definition, self._state)
+
+    def suggestion(self) -> judge.Suggestion | None:
+        """The current decision's suggestion (None elsewhere or without conditions)."""
+        return judge.current_suggestion(self.definition, self._state)
+
+    def scope(self) -> dict[str, str]:
+        """The named values the run holds now (journal text by id), for placeholders."""
+        return judge.scope_texts(self.definition, self._state)
+
+    def previous_values(self) -> dict[int, str]:
+        """On a repeated visit of the step, the last visit's values by item."""
+        return judge.previous_values(self.definition, self._state)
 
     def allowed(self, item: int | None = None) -> rules.Allowed:
         """What each action may do now, with the reason when not (item actions: on ``item``)."""
@@ -196,6 +156,7 @@ class Run:
     def check(self, item: int) -> None:
         """Tick a plain item."""
         visit, spec = self._item(item)
+        self._refuse_inactive(item, spec)
         if spec.is_record:
             raise Refused(f"{spec.text!r} needs a value: record it instead of ticking it")
         mark = visit.mark(item)
@@ -215,6 +176,7 @@ class Run:
     def record(self, item: int, raw: str) -> str:
         """Record a value for a record item (this ticks it); returns the stored text."""
         visit, spec = self._item(item)
+        self._refuse_inactive(item, spec)
         value = normalise_value(spec, raw)
         if visit.mark(item).value == value:
             raise Unchanged(f"{spec.text!r} already has the value {value!r}")
@@ -224,6 +186,7 @@ class Run:
     def mark_not_applicable(self, item: int, reason: str) -> None:
         """Mark an item not applicable, with a reason (refused for critical items)."""
         visit, spec = self._item(item)
+        self._refuse_inactive(item, spec)
         if spec.critical:
             raise Refused(f"{spec.text!r} is critical: it cannot be marked not applicable")
         if visit.mark(item).na_reason is not None:
@@ -258,19 +221,63 @@ class Run:
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
             count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
             raise Refused(f"{count} still open: {names}{more}")
-        self._emit(_Draft("complete", visit.node, value=step.next))
+        drafts: list[_Draft] = []
+        for index, check in enumerate(self.item_checks()):
+            mark = visit.mark(index)
+            if not check.active:
+                drafts.append(_Draft("inactive", visit.node, index))
+            elif check.deviation and mark.deviation_reason is None:
+                if not check.routed:
+                    text = step.items[index].text
+                    raise Refused(
+                        f"{text!r} is a deviation ({check.why_deviation}): give a reason "
+                        "to accept it, or record the value again"
+                    )
+                drafts.append(_Draft("deviation", visit.node, index, value=mark.value))
+        self._emit(*drafts, _Draft("complete", visit.node, value=step.next))
 
-    def choose(self, option: int) -> None:
-        """Choose an option (0-based) at the current decision."""
+    def explain(self, item: int, reason: str) -> None:
+        """Accept a value that misses its item's ``expect``, with the reason (journaled)."""
+        visit, spec = self._item(item)
+        mark = visit.mark(item)
+        checks = self.item_checks()
+        if mark.value is None or not checks[item].deviation:
+            raise Refused(f"{spec.text!r} has no deviation to explain")
+        why = clean_text(reason, "reason")
+        self._emit(_Draft("deviation", visit.node, item, value=mark.value, reason=why))
+
+    def choose(self, option: int, reason: str | None = None) -> None:
+        """Choose an option (0-based) at the current decision.
+
+        Choosing another option than the suggested one needs ``reason`` (an override); the
+        values the conditions read are journaled with the choice.
+        """
         self._require_status(ACTIVE)
         self._require_role_accepted()
         node = self._state.current_node
         decision = self.definition.decisions.get(node or "")
-        if decision is None:
+        if decision is None or node is None:
             raise Refused("there is no decision to make here")
         if not 0 <= option < len(decision.options):
             raise Refused(f"choose an option from 1 to {len(decision.options)}")
-        self._emit(_Draft("choose", node, option, value=decision.options[option].label))
+        label = decision.options[option].label
+        suggestion = self.suggestion()
+        if suggestion is None:
+            self._emit(_Draft("choose", node, option, value=label))
+            return
+        why: str | None = None
+        if suggestion.option is not None and option != suggestion.option:
+            if reason is None or not reason.strip():
+                suggested = decision.options[suggestion.option].label
+                raise Refused(
+                    f"{suggested!r} is suggested ({suggestion.why}): "
+                    f"choosing {label!r} instead needs a reason"
+                )
+            why = clean_text(reason, "reason")
+        self._emit(
+            _Draft("basis", node, suggestion.option, value=suggestion.values_json()),
+            _Draft("choose", node, option, value=label, reason=why),
+        )
 
     def back(self) -> None:
         """Return to the previous node; what was done here stays in the record."""
@@ -295,7 +302,7 @@ class Run:
         """
         self._require_status(ACTIVE, PAUSED)
         name = self.hand_over_name(operator)
-        self._emit(_Draft("handover", value=name, reason=_optional_reason(reason)))
+        self._emit(_Draft("handover", value=name, reason=optional_reason(reason)))
 
     def hand_over_name(self, operator: str) -> str:
         """The name the run would be handed over to, cleaned; :class:`Refused` if it has it."""
@@ -309,13 +316,13 @@ class Run:
     def take_over(self, operator: str, reason: str | None = None) -> None:
         """Record that another session (and operator) takes the run over."""
         self._require_status(ACTIVE, PAUSED)
-        why = _optional_reason(reason)
+        why = optional_reason(reason)
         self._emit(_Draft("takeover", reason=why, actor=clean_name(operator)))
 
     def pause(self, reason: str | None = None) -> None:
         """Leave the run paused and resumable."""
         self._require_status(ACTIVE)
-        self._emit(_Draft("pause", reason=_optional_reason(reason)))
+        self._emit(_Draft("pause", reason=optional_reason(reason)))
 
     def resume(self) -> None:
         """Resume a paused run."""
@@ -328,6 +335,13 @@ class Run:
         self._emit(_Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
 
     # -- internals ------------------------------------------------------------------------
+
+    def _refuse_inactive(self, item: int, spec: Item) -> None:
+        if spec.when is None:
+            return
+        check = self.item_checks()[item]
+        if not check.active:
+            raise Refused(f"{spec.text!r} is not needed now: {check.why_inactive}")
 
     def _require_status(self, *allowed: str) -> None:
         refusal = rules.status_refusal(self._state, *allowed)
@@ -357,6 +371,12 @@ class Run:
         touched: set[int] = set()
         for draft in drafts:
             events.append(self._apply(state, draft, touched))
+        if drafts[-1].kind != "back":  # back to an auto decision lets the operator look again
+            for _ in range(MAX_AUTOMATIC):
+                automatic = _automatic_drafts(self.definition, state)
+                if not automatic:
+                    break
+                events.extend(self._apply(state, draft, touched) for draft in automatic)
         node = state.current_node
         if state.status == ACTIVE and node is not None and node in self.definition.ends:
             outcome = self.definition.ends[node].outcome
@@ -383,6 +403,25 @@ class Run:
         return event
 
 
+MAX_AUTOMATIC = 100
+"""Automatic choices in a row at most (a loop of auto decisions then waits for a person)."""
+
+
+def _automatic_drafts(definition: ProcessDefinition, state: RunState) -> tuple[_Draft, ...]:
+    """The ``basis`` and ``auto_choose`` of the auto decision the run is at (empty when the
+    decision must ask)."""
+    auto = judge.automatic(definition, state)
+    node = state.current_node
+    decision = definition.decisions.get(node or "")
+    if auto is None or auto.option is None or decision is None:
+        return ()
+    label = decision.options[auto.option].label
+    return (
+        _Draft("basis", node, auto.option, value=auto.values_json()),
+        _Draft("auto_choose", node, auto.option, value=label),
+    )
+
+
 def _working_copy(state: RunState) -> RunState:
     """A copy of ``state`` that :func:`apply_event` may change without touching ``state``.
 
@@ -395,6 +434,7 @@ def _working_copy(state: RunState) -> RunState:
     fork.path = list(state.path)
     fork.notes = list(state.notes)
     fork.stints = stints.copied(state.stints)
+    fork.inputs = dict(state.inputs)
     fork.visits = [dataclasses.replace(visit, items=dict(visit.items)) for visit in state.visits]
     return fork
 

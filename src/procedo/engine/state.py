@@ -28,11 +28,17 @@ class ItemMark:
     na_reason: str | None = None
     by: str | None = None
     at: str | None = None
+    deviation: bool = False
+    """The value misses its item's ``expect`` (journaled when explained or at completion)."""
+    deviation_reason: str | None = None
+    """Why the deviation is accepted (None: not explained, or routed by the flow)."""
+    inactive: bool = False
+    """The item's ``when`` was false when its step was completed: switched off."""
 
     @property
     def done(self) -> bool:
-        """Ticked, recorded or marked not applicable."""
-        return self.checked or self.na_reason is not None
+        """Ticked, recorded or marked not applicable (an inactive item is never open)."""
+        return self.checked or self.na_reason is not None or self.inactive
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,18 @@ class Note:
     node: str | None = None
     item: int | None = None
     visit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a decision's conditions said when it was taken (from a ``basis`` event).
+
+    ``suggested``: the option suggested (None when none held and there is no default);
+    ``values``: the recorded values the conditions read, as journal text by id.
+    """
+
+    suggested: int | None
+    values: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -63,6 +81,11 @@ class Visit:
     choice: int | None = None
     next_node: str | None = None
     items: dict[int, ItemMark] = field(default_factory=dict)
+    basis: Basis | None = None
+    chosen_by: str | None = None
+    """At a decision: "operator" or "process" (an automatic choice)."""
+    override_reason: str | None = None
+    """At a decision: why the operator chose another option than the suggestion."""
 
     def mark(self, item: int) -> ItemMark:
         """The mark of an item (a blank one when nothing was done yet)."""
@@ -105,6 +128,8 @@ class RunState:
     last_ms: int = 0
     acting_role: str | None = None
     awaiting_role: str | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+    """The start inputs, as journal text by input id."""
 
     @classmethod
     def blank(

@@ -6,7 +6,7 @@ import math
 import re
 
 from procedo.engine.errors import InvalidValue
-from procedo.model import Item
+from procedo.model.definition import RecordSpec
 from procedo.model.text_checks import MAX_MULTILINE as MAX_TEXT
 from procedo.model.text_checks import MAX_NAME
 from procedo.safe_text import describe_unsafe, first_unsafe
@@ -47,7 +47,7 @@ def parse_number(raw: str) -> float:
     return number
 
 
-def normalise_value(item: Item, raw: str) -> str:
+def normalise_value(item: RecordSpec, raw: str) -> str:
     """The canonical text of ``raw`` for ``item``, or :class:`InvalidValue` saying why not."""
     if item.record is None:
         raise InvalidValue("this item does not take a value; tick it instead")

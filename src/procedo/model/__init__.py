@@ -3,6 +3,7 @@
 from procedo.model.definition import (
     Decision,
     End,
+    Input,
     Item,
     Node,
     NodeKind,
@@ -28,6 +29,7 @@ __all__ = [
     "Decision",
     "DefinitionError",
     "End",
+    "Input",
     "Item",
     "LoadedProcess",
     "Node",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
 Text = Annotated[str, Field(min_length=1, strict=True)]
@@ -44,27 +44,22 @@ class Trigger(_Frozen):
     start: str | None = None
 
 
-class Item(_Frozen):
-    """One line of a checklist: a plain tick, or a value to record."""
+Condition = Annotated[str, Field(min_length=1, max_length=500, strict=True)]
+"""A condition in CEL (checked against the ids of the definition by the loader)."""
 
-    text: Text
-    role: str | None = None
-    critical: StrictBool = False
+
+class RecordSpec(_Frozen):
+    """What a recorded value may be: its kind, unit, bounds and choices."""
+
     record: RecordKind | None = None
     unit: str | None = None
     # strict: an int or a float, never a bool or a string ("5" in TOML is a typo to report)
     min: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
     max: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
     choices: tuple[Text, ...] = ()
-    details: str = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _record_keys_fit(self) -> Item:
+    def _record_keys_fit(self) -> RecordSpec:
         if (
             self.record is None
             and not self.choices
@@ -100,8 +95,50 @@ class Item(_Frozen):
 
     @property
     def is_record(self) -> bool:
-        """True when the item asks for a value."""
+        """True when it asks for a value."""
         return self.record is not None
+
+
+class Item(RecordSpec):
+    """One line of a checklist: a plain tick, or a value to record.
+
+    ``id`` names the recorded value for conditions and placeholders; ``expect`` is what the
+    value should satisfy (a deviation otherwise); ``when`` switches the item off when false.
+    """
+
+    text: Text
+    id: str | None = None
+    role: str | None = None
+    critical: StrictBool = False
+    details: str = ""
+    expect: Condition | None = None
+    when: Condition | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _expect_fits(self) -> Item:
+        if self.expect is not None and self.record is None:
+            raise PydanticCustomError(
+                "expect_unused", "'expect' is only used on an item that records a value"
+            )
+        if self.id is not None and self.record is None:
+            raise PydanticCustomError(
+                "id_unused",
+                "'id' names a recorded value: it is only used on an item with 'record'",
+            )
+        return self
+
+
+class Input(RecordSpec):
+    """A value asked when a run starts (``[inputs.<id>]``), like a record item."""
+
+    title: Text
+    record: RecordKind = "text"
+    details: str = ""
 
 
 class Step(_Frozen):
@@ -115,10 +152,16 @@ class Step(_Frozen):
 
 
 class Option(_Frozen):
-    """One answer at a decision and the node it leads to."""
+    """One answer at a decision and the node it leads to.
+
+    ``when`` makes the option the suggestion when it holds (the first that holds wins);
+    ``default`` marks the option suggested when none holds.
+    """
 
     label: Text
     next: str
+    when: Condition | None = None
+    default: StrictBool = False
 
 
 class Decision(_Frozen):
@@ -128,6 +171,12 @@ class Decision(_Frozen):
     role: str | None = None
     details: str = ""
     options: tuple[Option, ...]
+    auto: StrictBool = False
+
+    @property
+    def has_conditions(self) -> bool:
+        """True when an option has a ``when`` or is the default: the decision suggests."""
+        return any(o.when is not None or o.default for o in self.options)
 
 
 class End(_Frozen):
@@ -152,9 +201,41 @@ class ProcessDefinition(_Frozen):
     process: ProcessInfo
     roles: dict[str, Text] = Field(default_factory=dict)
     triggers: tuple[Trigger, ...] = ()
+    inputs: dict[str, Input] = Field(default_factory=dict)
     steps: dict[str, Step] = Field(default_factory=dict)
     decisions: dict[str, Decision] = Field(default_factory=dict)
     ends: dict[str, End] = Field(default_factory=dict)
+    _value_kinds: dict[str, RecordKind] | None = PrivateAttr(default=None)
+
+    def value_kinds(self) -> dict[str, RecordKind]:
+        """The kind of every named value: start inputs, then record items with an ``id``."""
+        if self._value_kinds is None:
+            kinds: dict[str, RecordKind] = {key: spec.record for key, spec in self.inputs.items()}
+            for step in self.steps.values():
+                for item in step.items:
+                    if item.id is not None and item.record is not None:
+                        kinds.setdefault(item.id, item.record)
+            self._value_kinds = kinds
+        return self._value_kinds
+
+    def value_spec(self, value_id: str) -> Input | Item | None:
+        """The input or record item that names ``value_id`` (the first, for a repeated id)."""
+        if value_id in self.inputs:
+            return self.inputs[value_id]
+        for step in self.steps.values():
+            for item in step.items:
+                if item.id == value_id:
+                    return item
+        return None
+
+    @property
+    def has_conditions(self) -> bool:
+        """True when any item or option has a condition (conditions need the CEL package)."""
+        return any(
+            item.expect is not None or item.when is not None
+            for step in self.steps.values()
+            for item in step.items
+        ) or any(d.has_conditions for d in self.decisions.values())
 
     @property
     def id(self) -> str:

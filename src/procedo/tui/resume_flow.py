@@ -44,7 +44,7 @@ def _ask_who_resumes(app: ProcedoApp, run: Run) -> bool:
     last operator, ask who is going on with it, so work on a shared workstation is never
     journaled under the last name by default. True when the dialog was shown."""
     from procedo.engine import RunError
-    from procedo.engine.run import MAX_NAME, clean_name
+    from procedo.engine.cleaning import MAX_NAME, clean_name
     from procedo.journal import JournalError
     from procedo.journal.store import default_operator
     from procedo.tui.screens.dialogs import TextPrompt

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import RunError
-from procedo.engine.run import MAX_TEXT
+from procedo.engine.cleaning import MAX_TEXT
 from procedo.journal import JournalError
 from procedo.tui.text import editable, lit
 from procedo.tui.widgets.bounded import BoundedInput

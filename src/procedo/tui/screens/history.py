@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from procedo.engine import STATUSES
-from procedo.engine.run import MAX_NAME
+from procedo.engine.cleaning import MAX_NAME
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.tui.querying import beside, query_in_thread, show_when_done

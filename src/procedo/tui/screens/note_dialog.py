@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TextArea
 
-from procedo.engine.run import MAX_TEXT
+from procedo.engine.cleaning import MAX_TEXT
 from procedo.tui.screens.dialogs import Check, Dialog
 from procedo.tui.text import lit
 from procedo.tui.widgets.bounded import BoundedTextArea

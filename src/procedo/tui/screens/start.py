@@ -11,7 +11,7 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import Refused
-from procedo.engine.run import clean_name
+from procedo.engine.cleaning import clean_name
 from procedo.model import LoadedProcess
 from procedo.safe_text import visible
 from procedo.tui.start_request import StartRequest
