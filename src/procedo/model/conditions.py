@@ -202,8 +202,13 @@ def _gives(type_name: str) -> str:
 
 
 def _error_of(text: str, known: tuple[str, ...]) -> ConditionError:
-    """The checker's first error, told for a person, with its position."""
-    match = _ERROR.search(text)
+    """The checker's most telling error, told for a person, with its position.
+
+    An unknown id first, then any other error, a ``(double, int)`` mismatch last (the
+    decimals rewrite may have been defeated by another error, which is then the one to fix).
+    """
+    matches = list(_ERROR.finditer(text))
+    match = min(matches, key=_rank, default=None)
     if match is None:
         first = text.splitlines()[0] if text else "?"
         return ConditionError(f"the condition cannot be read: {first}")
@@ -221,6 +226,17 @@ def _error_of(text: str, known: tuple[str, ...]) -> ConditionError:
         detail = detail.split(" expecting ", 1)[0]
         return ConditionError(f"the condition is not well formed here: {detail}", column, line)
     return ConditionError(detail, column, line)
+
+
+def _rank(match: re.Match[str]) -> int:
+    """0 for an unknown id, 2 for a ``double``/``int`` mismatch, 1 for anything else."""
+    detail = match.group(3)
+    if _UNDECLARED.search(detail):
+        return 0
+    overload = _OVERLOAD.search(detail)
+    if overload and {"double", "int"} <= {t.strip() for t in overload.group(2).split(",")}:
+        return 2
+    return 1
 
 
 def _overload_message(function: str, arguments: str) -> str:
