@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from procedo.model import condition_overlap
 from procedo.model.condition_overlap import number_candidates, witnesses_of_overlap
 from procedo.model.conditions import Condition, Kind, compile_condition
@@ -56,7 +58,9 @@ def test_bounds_keep_the_probes_inside() -> None:
     assert 5.0 in number_candidates([], (0.0, 5.0))
 
 
-def test_more_than_the_cap_is_sampled_the_same_way_each_time(monkeypatch) -> None:  # noqa: ANN001
+def test_more_than_the_cap_is_sampled_the_same_way_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(condition_overlap, "MAX_COMBINATIONS", 50)
     pools: list[list[float | str]] = [[float(i) for i in range(10)] for _ in range(3)]
     sample = list(condition_overlap._assignments(pools))
