@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,11 +86,18 @@ def tokens(source: str) -> Iterator[Token]:
         i += len(token.text)
 
 
+@functools.lru_cache(maxsize=8192)
+def token_tuple(source: str) -> tuple[Token, ...]:
+    """The tokens of ``source`` (cached: a condition is read several times while compiled)."""
+    return tuple(tokens(source))
+
+
 def _meaningful(source: str) -> list[Token]:
     """The tokens without spaces and comments."""
-    return [t for t in tokens(source) if t.kind not in ("space", "comment")]
+    return [t for t in token_tuple(source) if t.kind not in ("space", "comment")]
 
 
+@functools.lru_cache(maxsize=8192)
 def identifiers(source: str) -> tuple[str, ...]:
     """The ids ``source`` reads, in order of first appearance, without compiling it.
 
@@ -123,7 +131,7 @@ def with_decimals(source: str, only: frozenset[int] | None = None) -> str:
     """
     return "".join(
         f"{t.text}.0" if is_decimal_int(t) and (only is None or t.start in only) else t.text
-        for t in tokens(source)
+        for t in token_tuple(source)
     )
 
 
@@ -147,7 +155,7 @@ def numeric_literals(source: str) -> list[float]:
 def string_literals(source: str) -> list[str]:
     """The text of each string literal in ``source``, escapes decoded as far as they can be."""
     found: list[str] = []
-    for token in tokens(source):
+    for token in token_tuple(source):
         if token.kind != "string":
             continue
         match = _STRING_START.match(token.text)
