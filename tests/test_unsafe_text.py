@@ -358,7 +358,7 @@ def hostile_journal(db: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         old.setattr(run_module, "clean_name", lambda name, what="": name)
         old.setattr(run_module, "clean_text", lambda text, what, **_: text)
         old.setattr(run_module, "normalise_value", lambda item, raw: raw)
-        old.setattr(run_module, "_optional_reason", lambda reason: reason, raising=False)
+        old.setattr(run_module, "optional_reason", lambda reason: reason)
         with Journal(db) as journal:
             run = journal.start_run(loaded, OPERATOR)
             run.check(0)
