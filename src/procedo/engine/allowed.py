@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from procedo.engine.state import ACTIVE, PAUSED, RunState
-from procedo.model import ProcessDefinition
+from procedo.engine import judge
+from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
+from procedo.model import ProcessDefinition, Step
 
 Does = Literal["tick", "record", "choose", "nothing"]
 """What the toggle key does on an item."""
 
-Why = Literal["", "status", "role", "no_checklist", "no_items", "ticked", "not_applicable"]
+Why = Literal[
+    "", "status", "role", "no_checklist", "no_items", "ticked", "not_applicable", "inactive"
+]
 """Why the toggle key does nothing on an item (a code a screen may add its key hint to)."""
 
 
@@ -43,6 +46,7 @@ class Allowed:
     not_applicable: Verdict
     clear: Verdict
     complete: Verdict
+    explain: Verdict
     choose: Verdict
     note: Verdict
     back: Verdict
@@ -88,6 +92,51 @@ def _work_refusal(definition: ProcessDefinition, state: RunState) -> str:
     return status_refusal(state, ACTIVE) or role_refusal(definition, state)
 
 
+def inactive_refusal(definition: ProcessDefinition, state: RunState, item: int) -> str:
+    """Why ``item`` of the current step cannot be worked: its ``when`` switched it off."""
+    step = definition.steps.get(state.current_node or "")
+    if step is None or not 0 <= item < len(step.items) or step.items[item].when is None:
+        return ""
+    check = judge.check_current_items(definition, state)[item]
+    if check.active:
+        return ""
+    return f"{step.items[item].text!r} is not needed now: {check.why_inactive}"
+
+
+def complete_refusal(
+    definition: ProcessDefinition, state: RunState, step: Step, visit: Visit
+) -> str:
+    """Why the current step cannot be completed: open items, or an unexplained deviation."""
+    checks = judge.check_current_items(definition, state)
+    missing = [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
+    if missing:
+        names = "; ".join(repr(step.items[i].text) for i in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
+        return f"{count} still open: {names}{more}"
+    for index, check in enumerate(checks):
+        if check.needs_reason and visit.mark(index).deviation_reason is None:
+            return (
+                f"{step.items[index].text!r} is a deviation ({check.why_deviation}): give a "
+                "reason to accept it, or record the value again"
+            )
+    return ""
+
+
+def explain_refusal(definition: ProcessDefinition, state: RunState, item: int | None) -> str:
+    """Why a deviation cannot be explained on ``item`` now ("" when it can)."""
+    refusal = _work_refusal(definition, state)
+    if refusal:
+        return refusal
+    step, visit = definition.steps.get(state.current_node or ""), state.current
+    if step is None or visit is None or item is None or not 0 <= item < len(step.items):
+        return "there is no item with a deviation here"
+    checks = judge.check_current_items(definition, state)
+    if visit.mark(item).value is None or not checks[item].deviation:
+        return f"{step.items[item].text!r} has no deviation to explain"
+    return ""
+
+
 def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> Toggle:
     """What the toggle key does on ``item`` of the current step (None: no item highlighted)."""
     node = state.current_node or ""
@@ -105,6 +154,9 @@ def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> 
     if refusal:
         return Toggle("nothing", refusal, "role")
     spec, mark = step.items[item], visit.mark(item)
+    inactive = inactive_refusal(definition, state, item)
+    if inactive:
+        return Toggle("nothing", inactive, "inactive")
     if mark.na_reason is not None:
         return Toggle("nothing", f"{spec.text!r} is marked not applicable", "not_applicable")
     if spec.record == "choice":
@@ -129,7 +181,7 @@ def _item_verdicts(
         return none, none
     refusal = _work_refusal(definition, state)
     spec, mark = step.items[item], visit.mark(item)
-    na = refusal
+    na = refusal or inactive_refusal(definition, state, item)
     if not na and spec.critical:
         na = f"{spec.text!r} is critical: it cannot be marked not applicable"
     if not na and mark.na_reason is not None:
@@ -145,13 +197,7 @@ def _complete(definition: ProcessDefinition, state: RunState) -> Verdict:
     refusal = _work_refusal(definition, state)
     if refusal:
         return Verdict(True, refusal)
-    missing = [i for i in range(len(step.items)) if not visit.mark(i).done]
-    if not missing:
-        return Verdict(True)
-    names = "; ".join(repr(step.items[i].text) for i in missing[:3])
-    more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-    count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
-    return Verdict(True, f"{count} still open: {names}{more}")
+    return Verdict(True, complete_refusal(definition, state, step, visit))
 
 
 def allowed(definition: ProcessDefinition, state: RunState, item: int | None = None) -> Allowed:
@@ -171,6 +217,7 @@ def allowed(definition: ProcessDefinition, state: RunState, item: int | None = N
         not_applicable=not_applicable,
         clear=clear,
         complete=_complete(definition, state),
+        explain=Verdict(at_step, explain_refusal(definition, state, item)),
         choose=Verdict(at_decision, work if at_decision else "there is no decision to make here"),
         note=Verdict(True, either),
         back=Verdict(True, back),
@@ -192,6 +239,9 @@ __all__ = [
     "Verdict",
     "Why",
     "allowed",
+    "complete_refusal",
+    "explain_refusal",
+    "inactive_refusal",
     "role_refusal",
     "status_refusal",
     "toggle",

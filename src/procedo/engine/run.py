@@ -215,34 +215,25 @@ class Run:
         visit = self._state.current
         if step is None or visit is None:
             raise Refused("only a step can be completed; at a decision, choose an option")
-        missing = self.open_items()
-        if missing:
-            names = "; ".join(repr(step.items[i].text) for i in missing[:3])
-            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
-            raise Refused(f"{count} still open: {names}{more}")
+        refusal = rules.complete_refusal(self.definition, self._state, step, visit)
+        if refusal:
+            raise Refused(refusal)
         drafts: list[_Draft] = []
         for index, check in enumerate(self.item_checks()):
             mark = visit.mark(index)
             if not check.active:
                 drafts.append(_Draft("inactive", visit.node, index))
-            elif check.deviation and mark.deviation_reason is None:
-                if not check.routed:
-                    text = step.items[index].text
-                    raise Refused(
-                        f"{text!r} is a deviation ({check.why_deviation}): give a reason "
-                        "to accept it, or record the value again"
-                    )
+            elif check.deviation and mark.deviation_reason is None:  # routed: refused above if not
                 drafts.append(_Draft("deviation", visit.node, index, value=mark.value))
         self._emit(*drafts, _Draft("complete", visit.node, value=step.next))
 
     def explain(self, item: int, reason: str) -> None:
         """Accept a value that misses its item's ``expect``, with the reason (journaled)."""
-        visit, spec = self._item(item)
+        visit, _ = self._item(item)
+        refusal = rules.explain_refusal(self.definition, self._state, item)
+        if refusal:
+            raise Refused(refusal)
         mark = visit.mark(item)
-        checks = self.item_checks()
-        if mark.value is None or not checks[item].deviation:
-            raise Refused(f"{spec.text!r} has no deviation to explain")
         why = clean_text(reason, "reason")
         self._emit(_Draft("deviation", visit.node, item, value=mark.value, reason=why))
 
@@ -337,11 +328,9 @@ class Run:
     # -- internals ------------------------------------------------------------------------
 
     def _refuse_inactive(self, item: int, spec: Item) -> None:
-        if spec.when is None:
-            return
-        check = self.item_checks()[item]
-        if not check.active:
-            raise Refused(f"{spec.text!r} is not needed now: {check.why_inactive}")
+        refusal = rules.inactive_refusal(self.definition, self._state, item)
+        if refusal:
+            raise Refused(refusal)
 
     def _require_status(self, *allowed: str) -> None:
         refusal = rules.status_refusal(self._state, *allowed)
