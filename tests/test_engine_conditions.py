@@ -3,6 +3,7 @@ overrides and automatic choices, each on both sides of its boundary, and replaye
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -418,3 +419,33 @@ def test_any_run_with_conditions_replays_to_the_same_state(
             except Refused:
                 pass
         replayed(run, sink)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(actions=ACTIONS)
+def test_an_operation_never_changes_the_state_it_started_from(
+    actions: list[tuple[str, int, str]],
+) -> None:
+    """The engine changes a copy (sharing the visits the fold cannot touch) and adopts it
+    only once durable: the state an operation started from stays as it was."""
+    run, _ = start(ROUTED)
+    for action, index, value in actions:
+        before = run.state
+        frozen = copy.deepcopy(before)
+        try:
+            if action == "record":
+                run.record(0, value)
+            elif action == "complete":
+                run.complete()
+            elif action == "choose":
+                run.choose(index % 2, "a reason")
+            elif action == "back":
+                run.back()
+            elif action == "uncheck":
+                run.uncheck(0)
+            else:
+                run.note(f"note {value}", on="node")
+        except Refused:
+            pass
+        assert before == frozen
+        assert [v.items for v in before.visits] == [v.items for v in frozen.visits]

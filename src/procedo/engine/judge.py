@@ -36,13 +36,35 @@ def condition(definition: ProcessDefinition, source: str) -> Condition:
     return compile_condition(source, definition.value_kinds())
 
 
+def _remembered(state: RunState, key: str) -> object | None:
+    """What was worked out from ``state`` under ``key``, if it is still this state's."""
+    found = state.derived.get(key)
+    if isinstance(found, tuple) and found[0] == state.last_seq:
+        return found[1]
+    return None
+
+
+def _remember(state: RunState, key: str, answer: object) -> None:
+    state.derived[key] = (state.last_seq, answer)
+
+
 def scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str]:
     """Every named value the run holds now, as journal text: the start inputs, then the
     values recorded on the visits from the start to here (a later visit's value wins).
 
     Visits undone with *back* are off the path and do not count; nor do items that were
-    switched off (inactive) or whose value was cleared.
+    switched off (inactive) or whose value was cleared. Worked out once per state (a copy
+    is returned: the caller may change it).
     """
+    found = _remembered(state, "scope")
+    if isinstance(found, dict):
+        return dict(found)
+    texts = _scope_texts(definition, state)
+    _remember(state, "scope", texts)
+    return dict(texts)
+
+
+def _scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str]:
     texts = dict(state.inputs)
     for index in state.path:
         visit = state.visits[index]
@@ -171,11 +193,16 @@ def check_current_items(definition: ProcessDefinition, state: RunState) -> list[
         return []
     if not any(i.when is not None or i.expect is not None for i in step.items):
         return [FINE] * len(step.items)
+    found = _remembered(state, "items")
+    if isinstance(found, list):
+        return list(found)
     texts = scope_texts(definition, state)
-    return [
+    checks = [
         check_item(definition, visit.node, item, visit.mark(i).value, texts)
         for i, item in enumerate(step.items)
     ]
+    _remember(state, "items", checks)
+    return list(checks)
 
 
 # -- decisions ------------------------------------------------------------------------------

@@ -415,8 +415,10 @@ def _working_copy(state: RunState) -> RunState:
     """A copy of ``state`` that :func:`apply_event` may change without touching ``state``.
 
     Much cheaper than ``copy.deepcopy`` (which grew with every note and visit: 11 ms an
-    operation at 10,000 events): the lists and every visit with its marks dict are
-    copied; notes (frozen) and item marks (the fold replaces them, never changes one) are shared.
+    operation at 10,000 events): the lists are copied, and of the visits only those the fold
+    may change: the current one and the one before it on the path (*back* reopens it); a new
+    visit is appended. Earlier visits, notes (frozen) and item marks (the fold replaces them,
+    never changes one) are shared.
     """
     fork = copy.copy(state)
     fork.operators = list(state.operators)
@@ -424,7 +426,11 @@ def _working_copy(state: RunState) -> RunState:
     fork.notes = list(state.notes)
     fork.stints = stints.copied(state.stints)
     fork.inputs = dict(state.inputs)
-    fork.visits = [dataclasses.replace(visit, items=dict(visit.items)) for visit in state.visits]
+    fork.visits = list(state.visits)
+    for index in state.path[-2:]:
+        visit = state.visits[index]
+        fork.visits[index] = dataclasses.replace(visit, items=dict(visit.items))
+    fork.derived = {}
     return fork
 
 

@@ -130,6 +130,9 @@ class RunState:
     awaiting_role: str | None = None
     inputs: dict[str, str] = field(default_factory=dict)
     """The start inputs, as journal text by input id."""
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """Answers worked out from this state (the scope, the item checks), kept with the
+    ``last_seq`` they were worked out at; the engine starts a fresh one on each copy."""
 
     @classmethod
     def blank(
