@@ -449,3 +449,27 @@ def test_an_operation_never_changes_the_state_it_started_from(
             pass
         assert before == frozen
         assert [v.items for v in before.visits] == [v.items for v in frozen.visits]
+
+
+def test_a_condition_that_does_not_compile_is_never_judged() -> None:
+    """A definition stored with an old journal may hold a condition the loader now refuses:
+    the run neither crashes nor trusts it (the item stays on, nothing is automatic)."""
+    definition_ = definition(REFUND)
+    broken = definition_.model_copy(deep=True)
+    step = broken.steps["check"]
+    items = list(step.items)
+    items[1] = items[1].model_copy(update={"when": "amount >"})
+    object.__setattr__(step, "items", tuple(items))
+    options = list(broken.decisions["limit"].options)
+    options[0] = options[0].model_copy(update={"when": "amount > 'x'"})
+    object.__setattr__(broken.decisions["limit"], "options", tuple(options))
+    sink = MemorySink()
+    run = Run.start(broken, "hash", sink, "Ann", inputs={"amount": "100"})
+    assert run.item_checks()[1].active  # unknown keeps the item on
+    run.record(0, "0.1")
+    run.check(1)
+    run.check(2)
+    run.complete()
+    assert run.state.current_node == "limit"  # not automatic: a condition could not be judged
+    suggestion = run.suggestion()
+    assert suggestion is not None and suggestion.unknown == (0,)

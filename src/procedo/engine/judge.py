@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from procedo.engine.state import RunState
 from procedo.engine.values import format_number
 from procedo.model import Decision, Item, ProcessDefinition
-from procedo.model.conditions import Condition, compile_condition
+from procedo.model.conditions import Condition, ConditionError, compile_condition, identifiers
 
 Value = float | str
 """A value as a condition reads it: a number, or text."""
@@ -32,8 +32,17 @@ def typed(kind: str | None, text: str) -> Value:
 
 
 def condition(definition: ProcessDefinition, source: str) -> Condition:
-    """The compiled condition (cached by source and the definition's value kinds)."""
-    return compile_condition(source, definition.value_kinds())
+    """The compiled condition (cached by source and the definition's value kinds).
+
+    A condition that does not compile (the loader refuses such a file, but a definition
+    stored with an old journal may hold one) is never judged: it holds neither true nor
+    false, so an item stays on, a deviation is flagged and no choice is automatic.
+    """
+    try:
+        return compile_condition(source, definition.value_kinds())
+    except ConditionError:
+        known = definition.value_kinds()
+        return Condition(source, tuple(i for i in identifiers(source) if i in known))
 
 
 def _remembered(state: RunState, key: str) -> object | None:
