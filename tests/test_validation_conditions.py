@@ -3,6 +3,7 @@ that every id a condition or placeholder reads is recorded on every path that re
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import textwrap
@@ -193,16 +194,12 @@ def test_the_process_title_shows_only_start_inputs() -> None:
 
 
 def test_an_items_text_may_show_a_value_of_its_own_step() -> None:
-    body = step(
-        '  { text = "Twice {v}" },\n  { id = "v", text = "V is {v}", record = "number" },'
-    )
+    body = step('  { text = "Twice {v}" },\n  { id = "v", text = "V is {v}", record = "number" },')
     assert problems(body) == []
     titled = step('  { id = "v", text = "V", record = "number" },', title="Check {v}")
     problem = only(problems(titled))
     assert problem.key == "steps.s.title"
-    assert "'v', read by the placeholder, is not recorded on every path to 's'" in (
-        problem.message
-    )
+    assert "'v', read by the placeholder, is not recorded on every path to 's'" in (problem.message)
     assert "a run may begin at 's' with only the start inputs" in problem.message
 
 
@@ -250,9 +247,7 @@ def test_a_value_recorded_on_both_branches() -> None:
 
 
 def test_an_item_with_when_may_record_nothing() -> None:
-    body = step(
-        '  { id = "v", text = "V", record = "number", when = "limit > 1.0" },', next_="d"
-    )
+    body = step('  { id = "v", text = "V", record = "number", when = "limit > 1.0" },', next_="d")
     body += """
     [decisions.d]
     question = "Q"
@@ -386,9 +381,7 @@ def small_graphs(draw: st.DrawFn) -> dict[str, Any]:
             ]
             steps[node] = {"title": node, "next": draw(st.sampled_from(later)), "items": items}
         else:
-            options = [
-                {"label": f"o{j}", "next": draw(st.sampled_from(later))} for j in range(2)
-            ]
+            options = [{"label": f"o{j}", "next": draw(st.sampled_from(later))} for j in range(2)]
             decisions[node] = {"question": node, "options": options}
     data: dict[str, Any] = {
         "process": {"title": "P", "id": "p", "start": "n0"},
@@ -432,7 +425,7 @@ def test_the_dataflow_is_every_path(data: dict[str, Any]) -> None:
             assert (path is None) == (value_id in recorded)
             if path is not None:  # a real path, recording nothing of the id before the node
                 assert path[-1] == node
-                for here, there in zip(path, path[1:], strict=False):
+                for here, there in itertools.pairwise(path):
                     assert there in definition.successors(here)
                     if here in definition.steps:
                         assert value_id not in {

@@ -98,7 +98,8 @@ def _check_roles(definition: ProcessDefinition) -> Iterator[Finding]:
     for step_id, step in definition.steps.items():
         yield from unknown(step.role, ("steps", step_id, "role"))
         for index, item in enumerate(step.items):
-            yield from unknown(item.role, ("steps", step_id, "items", index, "role"))
+            if item.role is not None:  # most have none: no generator for them
+                yield from unknown(item.role, ("steps", step_id, "items", index, "role"))
     for decision_id, decision in definition.decisions.items():
         yield from unknown(decision.role, ("decisions", decision_id, "role"))
 

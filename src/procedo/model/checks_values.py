@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from procedo.model.definition import Decision, Item, ProcessDefinition
@@ -47,6 +48,37 @@ class _Use:
     later: frozenset[str] = frozenset()
 
 
+@dataclass(slots=True)
+class _Scan:
+    """What one pass over every item found: most items have none of it."""
+
+    named: list[tuple[str, int, Item]]  # items with an id
+    conditioned: list[str]  # steps with an item's when/expect, in order
+    braced: list[tuple[str, int]]  # items whose text or details hold a brace
+
+
+_ITEM_KEYS = attrgetter("id", "when", "expect", "text", "details")
+
+
+def _scan(definition: ProcessDefinition) -> _Scan:
+    """One pass over every item (a large catalog has 70,000: this loop is kept bare)."""
+    found = _Scan([], [], [])
+    for step_id, step in definition.steps.items():
+        conditioned = False
+        for index, (value_id, when, expect, text, details) in enumerate(
+            map(_ITEM_KEYS, step.items)
+        ):
+            if value_id is not None:
+                found.named.append((step_id, index, step.items[index]))
+            if when is not None or expect is not None:
+                conditioned = True
+            if "{" in text or "}" in text or (details and ("{" in details or "}" in details)):
+                found.braced.append((step_id, index))
+        if conditioned:
+            found.conditioned.append(step_id)
+    return found
+
+
 def check_values(
     definition: ProcessDefinition, *, names: bool = True, flow: bool = True
 ) -> list[Finding]:
@@ -56,14 +88,15 @@ def check_values(
     ``names=False`` leaves out the conditions and unknown ids too, for the stand-in of a
     broken file (its broken steps lost their items, so their ids look unknown).
     """
-    findings = list(_check_value_ids(definition))
+    scan = _scan(definition)
+    findings = list(_check_value_ids(definition, scan))
     if not names:
-        for path, text in _texts(definition):
+        for path, text, _node, _also in _placed_texts(definition, scan):
             findings.extend((path, problem) for problem in placeholder_problems(text))
         return findings
     uses: list[_Use] = []
-    findings.extend(_check_conditions(definition, uses))
-    findings.extend(_check_placeholders(definition, uses))
+    findings.extend(_check_conditions(definition, scan, uses))
+    findings.extend(_check_placeholders(definition, scan, uses))
     if flow:
         findings.extend(_check_recorded(definition, uses))
     return findings
@@ -81,27 +114,25 @@ def _id_rule(value_id: str) -> str:
     )
 
 
-def _check_value_ids(definition: ProcessDefinition) -> Iterator[Finding]:
+def _check_value_ids(definition: ProcessDefinition, scan: _Scan) -> Iterator[Finding]:
     owner: dict[str, str] = {}
     for input_id in definition.inputs:
         if not is_valid_value_id(input_id):
             yield (("inputs", input_id), _id_rule(input_id))
         owner[input_id] = f"the start input [inputs.{input_id}]"
-    for step_id, step in definition.steps.items():
-        for index, item in enumerate(step.items):
-            if item.id is None:
-                continue
-            path: KeyPath = ("steps", step_id, "items", index, "id")
-            if not is_valid_value_id(item.id):
-                yield (path, _id_rule(item.id))
-            if item.id in owner:
-                yield (
-                    path,
-                    f"id {item.id!r} is already used by {owner[item.id]}: an id names one "
-                    "value, on one item or input (a step visited again records it again)",
-                )
-            else:
-                owner[item.id] = f"steps.{step_id}.items.{index}"
+    for step_id, index, item in scan.named:
+        value_id = item.id or ""
+        path: KeyPath = ("steps", step_id, "items", index, "id")
+        if not is_valid_value_id(value_id):
+            yield (path, _id_rule(value_id))
+        if value_id in owner:
+            yield (
+                path,
+                f"id {value_id!r} is already used by {owner[value_id]}: an id names one "
+                "value, on one item or input (a step visited again records it again)",
+            )
+        else:
+            owner[value_id] = f"steps.{step_id}.items.{index}"
 
 
 # -- conditions -----------------------------------------------------------------------------
@@ -125,11 +156,12 @@ def _compile(
         return None
 
 
-def _check_conditions(definition: ProcessDefinition, uses: list[_Use]) -> list[Finding]:
+def _check_conditions(
+    definition: ProcessDefinition, scan: _Scan, uses: list[_Use]
+) -> list[Finding]:
     found: list[Finding] = []
-    for step_id, step in definition.steps.items():
-        if not any(i.when is not None or i.expect is not None for i in step.items):
-            continue
+    for step_id in scan.conditioned:
+        step = definition.steps[step_id]
         step_ids = [item.id for item in step.items]
         for index, item in enumerate(step.items):
             base: KeyPath = ("steps", step_id, "items", index)
@@ -246,14 +278,8 @@ def _said(value: float | str) -> str:
 # -- placeholders ---------------------------------------------------------------------------
 
 
-def _texts(definition: ProcessDefinition) -> Iterator[tuple[KeyPath, str]]:
-    """Every text that may hold placeholders, with its key path."""
-    for path, text, _node, _also in _placed_texts(definition):
-        yield path, text
-
-
 def _placed_texts(
-    definition: ProcessDefinition,
+    definition: ProcessDefinition, scan: _Scan
 ) -> Iterator[tuple[KeyPath, str, str | None, frozenset[str]]]:
     """Each text with a brace: its path, the text, its node (None: shown before a run has
     values) and the ids known there besides those recorded on entry."""
@@ -276,14 +302,13 @@ def _placed_texts(
             text = getattr(step, key)
             if "{" in text or "}" in text:
                 yield ("steps", step_id, key), text, step_id, none
-        step_ids: frozenset[str] | None = None
-        for index, item in enumerate(step.items):
-            for key in ("text", "details"):
-                text = getattr(item, key)
-                if "{" in text or "}" in text:
-                    if step_ids is None:  # an item's text may show the step's own values
-                        step_ids = frozenset(i.id for i in step.items if i.id is not None)
-                    yield ("steps", step_id, "items", index, key), text, step_id, step_ids
+    for step_id, index in scan.braced:
+        items = definition.steps[step_id].items
+        step_ids = frozenset(i.id for i in items if i.id is not None)  # shown in its texts
+        for key in ("text", "details"):
+            text = getattr(items[index], key)
+            if "{" in text or "}" in text:
+                yield ("steps", step_id, "items", index, key), text, step_id, step_ids
     for decision_id, decision in definition.decisions.items():
         for key in ("question", "details"):
             text = getattr(decision, key)
@@ -298,9 +323,11 @@ def _placed_texts(
             yield ("ends", end_id, "title"), end.title, end_id, none
 
 
-def _check_placeholders(definition: ProcessDefinition, uses: list[_Use]) -> Iterator[Finding]:
+def _check_placeholders(
+    definition: ProcessDefinition, scan: _Scan, uses: list[_Use]
+) -> Iterator[Finding]:
     known: dict[str, object] | None = None
-    for path, text, node, also in _placed_texts(definition):
+    for path, text, node, also in _placed_texts(definition, scan):
         for problem in placeholder_problems(text):
             yield path, problem
         ids = placeholder_ids(text)
