@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
+from procedo.model.checks_values import check_values
 from procedo.model.definition import ProcessDefinition
 from procedo.model.problems import did_you_mean, is_valid_id
 from procedo.model.toml_index import KeyPath
@@ -20,18 +21,20 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
 
     ``graph=False`` leaves out reachability and ways out (for a stand-in of a broken file).
     """
+    sound = _references_sound(definition)
     findings = [
         *_check_ids(definition),
         *_check_roles(definition),
         *_check_decisions(definition),
         *_check_references(definition),
+        *check_values(definition, names=graph, flow=graph and sound),
     ]
     if not definition.ends:
         findings.append((("ends",), "the process has no end: add at least one [ends.<id>] table"))
     if not definition.steps and not definition.decisions:
         findings.append((("steps",), "the process has no steps or decisions"))
     # graph messages would only echo a broken reference or an ambiguous id
-    if graph and definition.ends and _references_sound(definition):
+    if graph and definition.ends and sound:
         findings.extend(_check_graph(definition))
     return findings
 
@@ -95,7 +98,8 @@ def _check_roles(definition: ProcessDefinition) -> Iterator[Finding]:
     for step_id, step in definition.steps.items():
         yield from unknown(step.role, ("steps", step_id, "role"))
         for index, item in enumerate(step.items):
-            yield from unknown(item.role, ("steps", step_id, "items", index, "role"))
+            if item.role is not None:  # most have none: no generator for them
+                yield from unknown(item.role, ("steps", step_id, "items", index, "role"))
     for decision_id, decision in definition.decisions.items():
         yield from unknown(decision.role, ("decisions", decision_id, "role"))
 
