@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from procedo.importers.markdown import MarkdownImportError, import_markdown
 from procedo.markdown_text import escape_block, escape_line, unescape
 from procedo.model import ProcessDefinition, load_catalog, parse_definition
+from procedo.model.placeholders import fill
 from procedo.render.handbook import render_handbook
 
 BUNDLED = Path(__file__).resolve().parent.parent / "processes"
@@ -376,6 +377,11 @@ PAGE_TEXT = st.text(alphabet=st.one_of(SHOWN, st.just("\n")), max_size=40)
 PAGE_LINE = st.text(alphabet=SHOWN, min_size=1, max_size=40)
 
 
+def literal(text: str) -> str:
+    """``text`` as a process writes it to mean itself: braces doubled."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 @given(TEXT)
 @settings(max_examples=500)
 def test_escape_and_unescape_are_a_pair(text: str) -> None:
@@ -406,6 +412,11 @@ def test_any_text_comes_back_from_a_handbook_page(
     resource: str,
 ) -> None:
     assume(label.strip().casefold() != "other")
+    # a brace in a process's text is a placeholder's; the generated texts are literal text
+    title, question, item, details, instructions, label, end, summary, choice = (
+        literal(text)
+        for text in (title, question, item, details, instructions, label, end, summary, choice)
+    )
     data = {
         "process": {"id": "p", "title": title, "summary": summary, "owner": role,
                     "version": item, "resources": [resource]},
@@ -434,3 +445,16 @@ def test_any_text_comes_back_from_a_handbook_page(
     assume(choice != "other")
     definition = ProcessDefinition.model_validate(data)
     same_process(imported(render_handbook(definition), "p"), definition)
+
+
+def test_a_brace_in_an_imported_checklist_is_a_literal_brace() -> None:
+    """Markdown from elsewhere knows nothing of placeholders: its braces stay braces."""
+    page = "# Set {up}\n\n- [ ] Open the {panel\n- [ ] Note the {reading} in }} and {{ \n"
+    definition = import_markdown(page, source="t.md", process_id="braces").definition
+    texts = [item.text for step in definition.steps.values() for item in step.items]
+    assert texts == ["Open the {{panel", "Note the {{reading}} in }} and {{"]
+    assert fill(definition.title, {}) == "Set {up}"
+    assert [fill(text, {}) for text in texts] == [
+        "Open the {panel",
+        "Note the {reading} in } and {",
+    ]

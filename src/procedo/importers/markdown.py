@@ -29,6 +29,7 @@ from procedo.importers.markdown_preamble import (
 )
 from procedo.markdown_text import parse_field, unescape
 from procedo.model import DefinitionError, ProcessDefinition, is_valid_id, parse_definition
+from procedo.model.placeholders import as_literal
 
 __all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
 
@@ -149,7 +150,7 @@ def import_markdown(
             f"{source}: no checklist found: write list items ('- [ ] Do this'), under '## Step' "
             "headings for several steps"
         )
-    data = _definition_data(builder, process, read)
+    data = _literal_braces(_definition_data(builder, process, read))
     # TOML reads a line break in a multi-line string as "\n" even when written "\r\n"
     multiline = "\\r" not in repr(data)
     toml = f"# Imported from {source} by procedo import.\n" + tomli_w.dumps(
@@ -163,6 +164,27 @@ def import_markdown(
             f"{source}: the imported process would not be valid:\n{problems}"
         ) from None
     return ImportedProcess(definition, toml)
+
+
+_PLACED_KEYS = frozenset(
+    {"title", "summary", "instructions", "text", "details", "question", "label"}
+)
+"""The keys whose text may hold ``{id}`` placeholders: an imported brace is only a brace."""
+
+
+def _literal_braces(data: Any) -> Any:
+    """``data`` with the braces of every placed text written as literal braces."""
+    if isinstance(data, dict):
+        return {
+            key: as_literal(value) if key in _PLACED_KEYS and isinstance(value, str)
+            else [as_literal(i) if isinstance(i, str) else _literal_braces(i) for i in value]
+            if key == "items" and isinstance(value, list)
+            else _literal_braces(value)
+            for key, value in data.items()
+        }  # fmt: skip
+    if isinstance(data, list):
+        return [_literal_braces(value) for value in data]
+    return data
 
 
 def _definition_data(

@@ -130,3 +130,20 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         else:
             out.append(piece.text)
     return "".join(out)
+
+
+def as_literal(text: str, known: frozenset[str] = frozenset()) -> str:
+    """``text`` written so that it reads as itself: every brace doubled, except the ``{id}``
+    placeholders of ``known`` ids and braces already doubled (``{{``, ``}}``).
+
+    For text from elsewhere (an imported Markdown checklist), where a brace is only a brace.
+    """
+    out: list[str] = []
+    for piece in _pieces(text):
+        if piece.kind == "placeholder" and piece.text in known:
+            out.append("{" + piece.text + "}")
+        elif piece.kind == "placeholder":
+            out.append("{{" + piece.text + "}}")
+        else:
+            out.append(piece.text.replace("{", "{{").replace("}", "}}"))
+    return "".join(out)
