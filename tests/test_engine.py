@@ -376,6 +376,8 @@ def test_items_can_only_be_ticked_at_a_step() -> None:
         ("4e1", "40"),
         ("0.001", "0.001"),
         ("+7", "7"),
+        ("0,125", "0.125"),  # no thousands separator follows a lone 0: a decimal comma
+        ("-0,125", "-0.125"),
     ],
 )
 def test_record_parses_numbers_and_stores_them_canonically(raw: str, stored: str) -> None:

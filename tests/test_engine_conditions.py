@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tomllib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from procedo.engine import InvalidValue, MemorySink, Refused, Run, replay
 from procedo.engine.judge import scope_texts
-from procedo.model import ProcessDefinition, parse_definition
+from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
 T0 = 1_795_000_000_000
 
@@ -339,7 +340,12 @@ outcome = "success"
     [("5", True, 2), ("50", True, 0), ("500", False, 0)],
 )
 def test_auto_asks_when_more_than_one_option_holds(x: str, automatic: bool, suggested: int) -> None:
-    run, _ = start(AMBIGUOUS)
+    """The loader refuses an auto decision whose options can hold together when it can see
+    it; should one slip through (a stored definition), the engine still asks."""
+    unchecked = ProcessDefinition.model_validate(tomllib.loads(AMBIGUOUS))
+    with pytest.raises(DefinitionError, match="both 'Big' and 'Huge' hold when x = 101"):
+        definition(AMBIGUOUS)
+    run = Run.start(unchecked, "hash", MemorySink(), "Ann", clock=Clock())
     run.record(0, x)
     run.record(1, "n")
     run.complete()
@@ -354,7 +360,8 @@ def test_auto_asks_when_more_than_one_option_holds(x: str, automatic: bool, sugg
 
 
 def test_auto_asks_when_a_value_it_reads_is_missing() -> None:
-    run, _ = start(AMBIGUOUS)
+    unchecked = ProcessDefinition.model_validate(tomllib.loads(AMBIGUOUS))
+    run = Run.start(unchecked, "hash", MemorySink(), "Ann", clock=Clock())
     run.mark_not_applicable(0, "no reading")
     run.record(1, "n")
     run.complete()

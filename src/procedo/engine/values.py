@@ -23,7 +23,7 @@ def format_number(number: float) -> str:
 
 NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 """A plain decimal number, with a decimal point or comma and an optional exponent."""
-GROUPED = re.compile(r"[+-]?\d{1,3},\d{3}")
+GROUPED = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
 """``1,000``: a thousand with a separator, or one with a decimal comma."""
 
 
