@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from procedo.engine import Refused, Run, RunError, RunState
 from procedo.engine.allowed import Allowed, Verdict
 from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
+from procedo.model.placeholders import fill
 from procedo.tui.screens import run_conditions as conditions
 from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens.base import ProcedoScreen
@@ -349,7 +350,8 @@ class RunScreen(ProcedoScreen):
     def action_complete(self) -> None:
         """Complete the step (or say what is still open)."""
         if self.writable():
-            title = self.run.current_step.title if self.run.current_step else ""
+            step = self.run.current_step
+            title = fill(step.title, self.run.scope()) if step else ""
             self.act(self.run.complete, lambda: f"step {title!r} completed")
 
     def action_choose(self, option: int) -> None:

@@ -97,6 +97,17 @@ def confirm(screen: RunScreen) -> None:
 def explain(screen: RunScreen) -> None:
     """Ask why the highlighted item's deviation is accepted, then journal it."""
     index = screen.panel.highlighted
+    checks = screen.run.item_checks()
+    if index is None or index >= len(checks) or not checks[index].deviation:
+        visit = screen.run.state.current
+        waiting = [
+            i
+            for i, check in enumerate(checks)
+            if check.needs_reason and visit is not None and visit.mark(i).deviation_reason is None
+        ]
+        if waiting:  # the one that needs a reason, wherever the cursor is
+            index = waiting[0]
+            screen.panel.choices.highlighted = index
     if not screen.may(screen.run.allowed(index).explain) or index is None:
         return
     text = item_text(screen.run, index)

@@ -93,9 +93,7 @@ def item_prompt(
             parts.append(("\n    accepted: ", "italic $text-muted"))
             parts.append((mark.deviation_reason, "italic"))
         elif check.routed:
-            parts.append(("  (the next decision routes it)", "italic $text-muted"))
-        else:
-            parts.append(("  e: give a reason", "italic $text-muted"))
+            parts.append(("\n    the next decision routes it", "italic $text-muted"))
     return line(*parts)
 
 
@@ -171,7 +169,12 @@ def node_notes(state: RunState) -> list[Note]:
 
 
 def item_detail(
-    step: Step, index: int, mark: ItemMark, notes: list[Note], values: Values | None = None
+    step: Step,
+    index: int,
+    mark: ItemMark,
+    notes: list[Note],
+    values: Values | None = None,
+    check: ItemCheck = FINE,
 ) -> Content:
     """The text under the list for the highlighted item: details, notes, who did it."""
     item = step.items[index]
@@ -185,6 +188,8 @@ def item_detail(
         parts.append(("\n✎ ", "$accent"))
         parts.append((f"{note.actor}: ", "$text-muted"))
         parts.append(note.text)
+    if check.needs_reason and mark.deviation_reason is None and mark.value is not None:
+        parts.append(("\n⚠ A deviation: press e to give the reason it is accepted", "$warning"))
     if item.critical and not parts:
         parts.append(("Critical: must be done; it cannot be marked not applicable.", "$warning"))
     return line(*parts) if parts else Content("")

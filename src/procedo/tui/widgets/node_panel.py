@@ -163,7 +163,10 @@ class NodePanel(Vertical):
             return
         detail.set_class(False, "-hidden")
         notes = item_notes(run.state, visit.node, index)
-        update_static(detail, item_detail(step, index, visit.mark(index), notes, run.scope()))
+        checks = run.item_checks()
+        check = checks[index] if index < len(checks) else judge.FINE
+        mark = visit.mark(index)
+        update_static(detail, item_detail(step, index, mark, notes, run.scope(), check))
 
     def move_to_next_open(self, run: Run, index: int) -> None:
         """Highlight the next open item after ``index`` (wrapping round); stay when none is."""
