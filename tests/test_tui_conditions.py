@@ -317,7 +317,9 @@ async def test_start_inputs_valid_and_invalid(tmp_path: Path) -> None:
         assert not events(paths)  # nothing written
         amount.value = "20000"
         await pilot.pause()
-        assert "20000 EUR is above the maximum 10000 EUR" in static_text(screen, "#input-amount-error")
+        assert "20000 EUR is above the maximum 10000 EUR" in static_text(
+            screen, "#input-amount-error"
+        )
         amount.value = "42.50"
         await pilot.pause()
         assert not screen.query_one("#input-amount-error").display
