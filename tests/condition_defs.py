@@ -8,7 +8,14 @@ from procedo.config import Paths
 from procedo.journal import Journal
 from tui_support import make_paths
 
-REFUND = """
+VOLTAGE = (
+    '{ id = "residual_v", text = "Voltage at the isolator", record = "number", unit = "V", '
+    'min = 0, max = 1000, expect = "residual_v < 1" }'
+)
+"""A record item with an ``expect`` (the issue's example)."""
+
+REFUND = (
+    """
 [process]
 title = "Refund"
 
@@ -28,7 +35,9 @@ title = "Check the refund of {amount} EUR for {customer}"
 instructions = "Measure the isolator, then compare {residual_v} with the limit."
 next = "approve"
 items = [
-  { id = "residual_v", text = "Voltage at the isolator", record = "number", unit = "V", min = 0, max = 1000, expect = "residual_v < 1" },
+  """
+    + VOLTAGE
+    + """,
   { text = "Manager signs for {amount} EUR", when = "amount > 250" },
   "Plain check",
 ]
@@ -48,6 +57,7 @@ next = "paid"
 title = "Paid"
 outcome = "success"
 """
+)
 """A start input read by an item's ``when``, an ``expect``, a decision with a default."""
 
 AUTO = """

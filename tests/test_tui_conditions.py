@@ -169,7 +169,7 @@ async def test_suggestion_confirmed_with_enter_on_both_sides(tmp_path: Path) -> 
             _ready(screen)
             await pilot.press("enter")
             await pilot.pause()
-            await wait_until(pilot, lambda: screen.run.state.current_node != "approve")
+            await wait_until(pilot, lambda run=screen.run: run.state.current_node != "approve")
             assert screen.run.state.current_node == expected or isinstance(
                 pilot.app.screen, SummaryScreen
             )
