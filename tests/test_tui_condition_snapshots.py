@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from condition_defs import condition_paths
 from procedo.tui import StartRequest
-from tui_support import FakeClock, app_for
+from tui_support import FakeClock, app_for, settle, wait_until
 
 FIXED_RUN_ID = uuid.UUID("00000000-0000-4000-8000-000000000010")
 
@@ -54,6 +54,11 @@ def test_decision_with_a_suggestion(snap_compare, tmp_path: Path) -> None:
 
 def test_start_screen_with_inputs(snap_compare, tmp_path: Path) -> None:
     async def typed(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await wait_until(
+            pilot, lambda: pilot.app.screen.query("#input-amount-error"), "the start screen"
+        )
+        await pilot.press("tab", "tab")  # on to the customer field (past the amount)
         await pilot.pause()
 
     app = _refund_app(tmp_path, {"amount": "-5"})  # prefilled, and out of bounds
