@@ -12,6 +12,7 @@ when a command first needs them, so ``procedo --help`` does not pay for them.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -255,15 +256,35 @@ class Workspace:
         return default_operator()
 
     def start_run(
-        self, process_id: str, operator: str, trigger: str | None = None, *, practice: bool = False
+        self,
+        process_id: str,
+        operator: str,
+        trigger: str | None = None,
+        *,
+        practice: bool = False,
+        inputs: Mapping[str, str] | None = None,
     ) -> Run:
-        """Start a run of a loaded process."""
+        """Start a run of a loaded process (``inputs``: its start inputs as typed, by id)."""
         loaded = self.catalog.get(process_id)
         if loaded is None:
             from procedo.engine import Refused
 
             raise Refused(f"no valid process {process_id!r} in {self.paths.processes}")
-        return self.journal.start_run(loaded, operator, trigger, practice=practice)
+        if not inputs and not loaded.definition.inputs:
+            return self.journal.start_run(loaded, operator, trigger, practice=practice)
+        from procedo.engine import Run
+
+        # As Journal.start_run does, with the inputs (journal/store.py does not take them yet).
+        return Run.start(
+            loaded.definition,
+            loaded.sha256,
+            self.journal.sink(loaded),
+            operator,
+            trigger,
+            practice=practice,
+            clock=self.journal.clock,
+            inputs=dict(inputs or {}),
+        )
 
     @property
     def read_only_message(self) -> str:

@@ -19,6 +19,8 @@ from textual.widgets import OptionList, Static
 from procedo.engine import Refused, Run, RunError, RunState
 from procedo.engine.allowed import Allowed, Verdict
 from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
+from procedo.model.placeholders import fill
+from procedo.tui.screens import run_conditions as conditions
 from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.dialogs import Dialog
@@ -52,11 +54,13 @@ class RunScreen(ProcedoScreen):
         self.run = run
         self.read_only = read_only
         self.read_only_reason = read_only_reason
-        self._key_state: tuple[bool, bool, bool] | None = None
+        self._key_state: tuple[object, ...] | None = None
         self._map_key: tuple[object, ...] | None = None
         self._point: tuple[int, str] | None = None
         self._point_shown = 0.0
-        self._verdicts: tuple[RunState, Allowed] | None = None  # for the footer's keys
+        self._visit: int | None = None
+        self._visit_shown = 0.0  # when the current visit was first drawn (enter's guard)
+        self._verdicts: tuple[RunState, Allowed, frozenset[str]] | None = None  # footer keys
         self._released = False  # paused and released on the way out (q, or as it unmounts)
         self.changes: ChangeWatch | None = None  # another session's commits (run_follow.py)
 
@@ -129,9 +133,19 @@ class RunScreen(ProcedoScreen):
             self.query_one(FlowMap).show(definition, state)
         self.panel.show(self.run)
         self._show_point()
+        visit = state.current.index if state.current else None
+        if visit != self._visit:  # newly shown: enter confirms a suggestion only once read
+            self._visit = visit
+            self._visit_shown = time.monotonic()
         # The footer rebuilds itself on refresh_bindings(): only when the keys that apply change.
         node = state.current_node or ""
-        key_state = (node in definition.steps, self.read_only, state.awaiting_role is not None)
+        here = conditions.keys_here(self.run)
+        key_state = (
+            node in definition.steps,
+            self.read_only,
+            state.awaiting_role is not None,
+            here,
+        )
         if key_state != self._key_state:
             self._key_state = key_state
             self.refresh_bindings()
@@ -173,8 +187,8 @@ class RunScreen(ProcedoScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.run.state
         if self._verdicts is None or self._verdicts[0] is not state:  # once per saved state
-            self._verdicts = (state, self.run.allowed())
-        return key_applies(action, self.read_only, self._verdicts[1])
+            self._verdicts = (state, self.run.allowed(), conditions.keys_here(self.run))
+        return key_applies(action, self.read_only, self._verdicts[1], self._verdicts[2])
 
     def on_key(self, event: events.Key) -> None:
         # Read-only, the editing keys leave the footer (check_action) but still say why.
@@ -250,6 +264,16 @@ class RunScreen(ProcedoScreen):
         )
         return False
 
+    def visit_ready(self) -> bool:
+        """True once the current node has been on screen long enough for enter to confirm
+        its suggestion (an enter typed for the previous node never does)."""
+        if time.monotonic() - self._visit_shown >= POINT_GUARD_S:
+            return True
+        self.show_status(
+            "the suggestion was just shown: read it, then press enter again", "refused"
+        )
+        return False
+
     def ask(
         self, make: Callable[[str], Dialog], then: Callable[[str], Failure | None], value: str = ""
     ) -> None:
@@ -282,7 +306,7 @@ class RunScreen(ProcedoScreen):
         if toggle.does == "nothing" or index is None:
             self.failed(Refused(hinted(toggle.reason, toggle.why)))
         elif toggle.does == "tick":
-            text = self.run.definition.steps[self.run.state.current_node or ""].items[index].text
+            text = conditions.item_text(self.run, index)
             self.act(lambda: self.run.check(index), lambda: f"{text!r} ticked", moved=index)
         else:
             asks.record_value(self, index)
@@ -292,7 +316,7 @@ class RunScreen(ProcedoScreen):
         index = self.panel.highlighted
         if not self.may(self.item_verdict(self.run.allowed(index).clear)) or index is None:
             return
-        text = self.run.definition.steps[self.run.state.current_node or ""].items[index].text
+        text = conditions.item_text(self.run, index)
         self.act(lambda: self.run.uncheck(index), lambda: f"{text!r} cleared")
 
     def action_not_applicable(self) -> None:
@@ -326,18 +350,32 @@ class RunScreen(ProcedoScreen):
     def action_complete(self) -> None:
         """Complete the step (or say what is still open)."""
         if self.writable():
-            title = self.run.current_step.title if self.run.current_step else ""
+            step = self.run.current_step
+            title = fill(step.title, self.run.scope()) if step else ""
             self.act(self.run.complete, lambda: f"step {title!r} completed")
 
     def action_choose(self, option: int) -> None:
-        """Choose a decision option."""
+        """Choose a decision option (another than the suggestion asks why)."""
         if not self.writable():
             return
-        decision = self.run.definition.decisions.get(self.run.state.current_node or "")
-        if decision is None:
-            return
-        label = decision.options[option].label if option < len(decision.options) else ""
-        self.act(lambda: self.run.choose(option), lambda: f"chose {label!r}")
+        if self.run.state.current_node in self.run.definition.decisions:
+            conditions.choose(self, option)
+
+    def action_confirm(self) -> None:
+        """Enter at a decision: take the suggested option."""
+        conditions.confirm(self)
+
+    def action_explain(self) -> None:
+        """Give the reason a deviation on the highlighted item is accepted."""
+        conditions.explain(self)
+
+    def action_keep_last(self) -> None:
+        """Keep the highlighted item's value from the last visit of this step."""
+        conditions.keep_last(self)
+
+    def action_keep_all_last(self) -> None:
+        """Keep every open item's value from the last visit of this step."""
+        conditions.keep_all_last(self)
 
     def action_back(self) -> None:
         """Return to the previous node."""

@@ -7,6 +7,7 @@ name or reason): no dialog writes to the journal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from procedo.engine import Run, RunError
@@ -15,6 +16,7 @@ from procedo.engine.errors import Unchanged
 from procedo.engine.values import normalise_value
 from procedo.journal import JournalError, default_operator
 from procedo.model import Item
+from procedo.model.placeholders import fill
 from procedo.tui.screens.dialogs import ChoicePrompt, Confirm, TextPrompt
 from procedo.tui.screens.note_dialog import NotePrompt
 from procedo.tui.widgets.checklist import record_hint
@@ -26,21 +28,35 @@ RUN_TARGET = "About the whole run"
 ITEM_TARGET = "About this item: "
 
 
-def value_dialog(item: Item, current: str | None) -> ChoicePrompt | TextPrompt:
-    """Ask for the value of a record item (a choice, a number or a text)."""
+def value_dialog(
+    item: Item, current: str | None, values: Mapping[str, str] | None = None
+) -> ChoicePrompt | TextPrompt:
+    """Ask for the value of a record item (a choice, a number or a text); ``values`` fill
+    the placeholders of its text and details."""
 
     def fits(raw: str) -> None:
         normalise_value(item, raw)
 
+    text, details = fill(item.text, values or {}), fill(item.details, values or {})
     if item.record == "choice":
-        return ChoicePrompt(item.text, item.choices, current=current, check=fits, hint=item.details)
-    hint = f"Record {record_hint(item)}" + (f"\n{item.details}" if item.details else "")
-    return TextPrompt(item.text, hint=hint, value=current or "", check=fits)
+        return ChoicePrompt(text, item.choices, current=current, check=fits, hint=details)
+    hint = f"Record {record_hint(item)}" + (f"\n{details}" if details else "")
+    return TextPrompt(text, hint=hint, value=current or "", check=fits)
 
 
 def reason_dialog(title: str, hint: str, value: str = "") -> TextPrompt:
     """Ask for a reason (not applicable, abort)."""
     return TextPrompt(title, hint=hint, value=value, check=lambda text: clean_text(text, "reason"))
+
+
+def override_dialog(label: str, suggested: str, why: str, value: str = "") -> TextPrompt:
+    """Ask why another option than the suggested one is chosen (the override's reason)."""
+    return reason_dialog(
+        f"Choose {label!r} instead of {suggested!r}?",
+        f"Suggested: {suggested}, because {why}.\n"
+        "Why choose otherwise? (journaled with the values; escape: choose nothing)",
+        value,
+    )
 
 
 def note_targets(run: Run, index: int | None) -> list[str]:
@@ -49,7 +65,7 @@ def note_targets(run: Run, index: int | None) -> list[str]:
     here = "About this step" if step is not None else "About this decision"
     targets = [here, RUN_TARGET]
     if step is not None and index is not None:
-        targets.insert(0, ITEM_TARGET + step.items[index].text)
+        targets.insert(0, ITEM_TARGET + fill(step.items[index].text, run.scope()))
     return targets
 
 
@@ -111,11 +127,13 @@ def record_value(screen: RunScreen, index: int) -> None:
     item = run.definition.steps[run.state.current_node or ""].items[index]
     visit = run.state.current
     current = visit.mark(index).value if visit else None
+    values = run.scope()
+    text = fill(item.text, values)
 
     def said(verb: str) -> str:
         visit_now = screen.run.state.current
         value = visit_now.mark(index).value if visit_now else ""
-        return f"{item.text!r} {verb}: {value}" + (f" {item.unit}" if item.unit else "")
+        return f"{text!r} {verb}: {value}" + (f" {item.unit}" if item.unit else "")
 
     def record(raw: str) -> Failure | None:
         try:
@@ -129,21 +147,21 @@ def record_value(screen: RunScreen, index: int) -> None:
             screen.saved(said("recorded"), moved=index)
         return None
 
-    screen.ask(lambda value: value_dialog(item, value or current), record)
+    screen.ask(lambda value: value_dialog(item, value or current, values), record)
 
 
 def not_applicable(screen: RunScreen, index: int) -> None:
     """Ask why item ``index`` does not apply, then mark it so."""
     step = screen.run.current_step
     assert step is not None
-    item = step.items[index]
+    text = fill(step.items[index].text, screen.run.scope())
     screen.ask(
         lambda value: reason_dialog(
-            f"Not applicable: {item.text}", "Why does this item not apply?", value
+            f"Not applicable: {text}", "Why does this item not apply?", value
         ),
         lambda reason: screen.act(
             lambda: screen.run.mark_not_applicable(index, reason),
-            lambda: f"{item.text!r} marked not applicable",
+            lambda: f"{text!r} marked not applicable",
             moved=index,
         ),
     )
@@ -230,6 +248,7 @@ __all__ = [
     "note_dialog",
     "note_place",
     "note_targets",
+    "override_dialog",
     "reason_dialog",
     "record_value",
     "take_over",

@@ -6,7 +6,7 @@ from textual.binding import Binding, BindingType
 
 from procedo.engine.allowed import Allowed, Verdict
 
-EDIT_KEYS = {"space", "x", "c", "delete", *(str(n) for n in range(1, 10))}
+EDIT_KEYS = {"space", "x", "c", "e", "l", "L", "delete", *(str(n) for n in range(1, 10))}
 """The keys that change the run (read-only, they say why they do nothing)."""
 
 _HINTS: dict[str, str] = {
@@ -14,6 +14,7 @@ _HINTS: dict[str, str] = {
     "not_applicable": "delete clears it",
     "no_checklist": "choose an option (1–9)",
     "no_items": "press c to complete it",
+    "inactive": "it is not required: leave it",
 }
 """The key that helps, after the engine's reason why space does nothing on a row."""
 
@@ -43,6 +44,9 @@ RUN_BINDINGS: list[BindingType] = [
     Binding("space", "toggle", "Tick", id="run.toggle"),
     Binding("x", "not_applicable", "N/A", id="run.na"),
     Binding("c", "complete", "Done", id="run.complete"),
+    Binding("e", "explain", "Reason", id="run.explain"),
+    Binding("l", "keep_last", "Keep last", id="run.keep_last"),
+    Binding("L", "keep_all_last", "Keep all last", id="run.keep_all_last", show=False),
     Binding("n", "note", "Note", id="run.note"),
     Binding("b", "back", "Back", id="run.back"),
     Binding("o", "hand_over", "Handover", id="run.handover", show=False),
@@ -53,6 +57,14 @@ RUN_BINDINGS: list[BindingType] = [
         id="run.accept_role",
         priority=True,
         show=False,  # the hand-over point itself says what enter and o do
+    ),
+    Binding(
+        "enter",
+        "confirm",
+        "Confirm the suggestion",
+        id="run.confirm",
+        priority=True,
+        show=False,  # the suggestion itself says what enter does
     ),
     Binding("a", "abort", "Abort", id="run.abort"),
     Binding("t", "take_over", "Take over", id="run.takeover"),
@@ -67,20 +79,36 @@ RUN_BINDINGS: list[BindingType] = [
 
 _EDITING = {
     *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
-    *("choose", "hand_over", "abort", "note", "back"),
+    *("choose", "hand_over", "abort", "note", "back", "explain", "confirm"),
+    *("keep_last", "keep_all_last"),
 }
 """The actions a read-only screen leaves out of its footer (q leaves it without pausing)."""
 
 
-def key_applies(action: str, read_only: bool, allowed: Allowed) -> bool:
+CONDITION_KEYS = {
+    "explain": "explain",
+    "keep_last": "keep_last",
+    "keep_all_last": "keep_last",
+    "confirm": "confirm",
+}
+"""The keys shown only where a condition or a loop makes them mean something, by what the
+node needs for them (see :func:`key_applies`)."""
+
+
+def key_applies(
+    action: str, read_only: bool, allowed: Allowed, here: frozenset[str] = frozenset()
+) -> bool:
     """Whether the key of ``action`` belongs in the footer here: the engine says which
-    actions apply at this node; read-only, only taking over and leaving do."""
+    actions apply at this node; read-only, only taking over and leaving do. ``here``: the
+    keys of the conditions that apply at this node (``explain``, ``keep_last``, ``confirm``)."""
     if action in ("take_over", "leave_read_only"):
         return read_only
     if read_only and action in _EDITING:
         return False
+    if action in CONDITION_KEYS:
+        return CONDITION_KEYS[action] in here
     verdict = getattr(allowed, action, None)
     return verdict.applies if isinstance(verdict, Verdict) else True
 
 
-__all__ = ["EDIT_KEYS", "RUN_BINDINGS", "hinted", "key_applies"]
+__all__ = ["CONDITION_KEYS", "EDIT_KEYS", "RUN_BINDINGS", "hinted", "key_applies"]

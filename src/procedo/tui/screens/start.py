@@ -1,4 +1,4 @@
-"""Start: who runs it, what triggered it, and what to have at hand."""
+"""Start: who runs it, what triggered it, its start inputs, and what to have at hand."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from procedo.engine import Refused
 from procedo.engine.cleaning import clean_name
 from procedo.model import LoadedProcess
 from procedo.safe_text import visible
-from procedo.tui.start_request import StartRequest
+from procedo.tui.start_request import StartRequest, input_problems
 from procedo.tui.text import duration, editable, line, lit
-from procedo.tui.widgets.bounded import name_input
+from procedo.tui.widgets.bounded import BoundedInput, name_input
+from procedo.tui.widgets.checklist import record_hint
+
+INPUT_PREFIX = "input-"
+"""A start input's field is ``#input-<id>``, its error line ``#input-<id>-error``."""
 
 
 class StartScreen(ModalScreen[StartRequest | None]):
@@ -34,12 +38,15 @@ class StartScreen(ModalScreen[StartRequest | None]):
         *,
         practice: bool = False,
         trigger: str | None = None,
+        inputs: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.loaded = loaded
         self.operator = operator
         self.practice = practice
         self.trigger = trigger
+        self.inputs = dict(inputs or {})
+        """The start inputs given before (``--set``): they prefill the fields."""
 
     def compose(self) -> ComposeResult:
         d = self.loaded.definition
@@ -63,6 +70,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
                     for n, t in enumerate(d.triggers, start=1)
                 ]
                 yield OptionList(*options, id="trigger", compact=True)
+            yield from self._compose_inputs()
             if d.process.resources:
                 parts: list[object] = [("Have at hand", "bold")]
                 for resource in d.process.resources:
@@ -84,8 +92,54 @@ class StartScreen(ModalScreen[StartRequest | None]):
                     yield Button(lit("Start (ctrl+s)"), id="start", variant="success", compact=True)
                     yield Button(lit("Cancel (esc)"), id="cancel", compact=True)
 
+    def _compose_inputs(self) -> ComposeResult:
+        """One field per start input: its title, what it takes, and its error line."""
+        for key, spec in self.loaded.definition.inputs.items():
+            yield Static(
+                line(spec.title, (f"  ({record_hint(spec)})", "$text-muted")),
+                classes="field-label",
+            )
+            if spec.details:
+                yield Static(lit(spec.details), classes="dialog-hint")
+            yield BoundedInput(
+                editable(self.inputs.get(key, "")),
+                what=key,
+                placeholder=key,
+                id=f"{INPUT_PREFIX}{key}",
+                classes="start-input",
+                compact=True,
+            )
+            yield Static("", id=f"{INPUT_PREFIX}{key}-error", classes="input-error")
+
+    def typed_inputs(self) -> dict[str, str]:
+        """What the start-input fields hold now, by input id."""
+        return {
+            key: self.query_one(f"#{INPUT_PREFIX}{key}", Input).value
+            for key in self.loaded.definition.inputs
+        }
+
+    def _show_input_problems(
+        self, only: str | None = None, *, blank_ok: bool = False
+    ) -> dict[str, str]:
+        """Show under each field (or only ``only``'s) why it cannot be taken (``blank_ok``:
+        not yet for an empty field); return every problem."""
+        problems = input_problems(self.loaded.definition, self.typed_inputs())
+        for key in self.loaded.definition.inputs:
+            if only is not None and key != only:
+                continue
+            error = self.query_one(f"#{INPUT_PREFIX}{key}-error", Static)
+            blank = not self.query_one(f"#{INPUT_PREFIX}{key}", Input).value.strip()
+            problem = "" if blank and blank_ok else problems.get(key, "")
+            error.update(lit(problem[:1].upper() + problem[1:]))
+            error.display = bool(problem)
+        return problems
+
     def on_mount(self) -> None:
         self.query_one("#dialog-error").display = False
+        for error in self.query(".input-error"):
+            error.display = False
+        if self.inputs:  # given on the command line: say at once what does not fit
+            self._show_input_problems(blank_ok=True)
         if self.loaded.definition.triggers:
             triggers = self.query_one("#trigger", OptionList)
             ids = [t.id for t in self.loaded.definition.triggers]
@@ -103,6 +157,8 @@ class StartScreen(ModalScreen[StartRequest | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "operator":
             self.query_one("#journaled-as", Static).update(self._journaled_as(event.value))
+        elif event.input.id and event.input.id.startswith(INPUT_PREFIX):
+            self._show_input_problems(event.input.id.removeprefix(INPUT_PREFIX), blank_ok=True)
 
     def _error(self, message: str) -> None:
         error = self.query_one("#dialog-error", Static)
@@ -111,7 +167,10 @@ class StartScreen(ModalScreen[StartRequest | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.loaded.definition.triggers and len(self.loaded.definition.triggers) > 1:
+        fields = ["operator", *(f"{INPUT_PREFIX}{key}" for key in self.loaded.definition.inputs)]
+        if event.input.id in fields[:-1]:  # on to the next field
+            self.query_one(f"#{fields[fields.index(event.input.id) + 1]}", Input).focus()
+        elif self.loaded.definition.triggers and len(self.loaded.definition.triggers) > 1:
             self.query_one("#trigger", OptionList).focus()
         else:
             self.action_start()
@@ -146,5 +205,13 @@ class StartScreen(ModalScreen[StartRequest | None]):
                 self._error("Choose what started this run.")
                 return
             trigger = highlighted.id
+        problems = self._show_input_problems()
+        if problems:
+            key = next(iter(problems))
+            title = self.loaded.definition.inputs[key].title
+            self._error(f"{title}: {problems[key]}.")
+            self.query_one(f"#{INPUT_PREFIX}{key}", Input).focus()
+            return
         practice = self.query_one("#practice", Checkbox).value
-        self.dismiss(StartRequest(self.loaded.id, operator, trigger, practice))
+        inputs = self.typed_inputs()
+        self.dismiss(StartRequest(self.loaded.id, operator, trigger, practice, inputs))

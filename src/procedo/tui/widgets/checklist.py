@@ -7,11 +7,17 @@ from textual.content import Content
 from textual.widgets import OptionList
 
 from procedo.engine import ItemMark, Note, RunState
+from procedo.engine.judge import FINE, ItemCheck, Suggestion
 from procedo.model import Decision, Item, ProcessDefinition, Step
+from procedo.model.definition import RecordSpec
+from procedo.model.placeholders import fill
 from procedo.tui.text import line
 
+Values = dict[str, str]
+"""The named values a run holds (journal text by id), for the placeholders."""
 
-def record_hint(item: Item) -> str:
+
+def record_hint(item: RecordSpec) -> str:
     """What a record item asks for: ``number, %, 0–100`` or ``one of: eu, us``."""
     if item.record == "number":
         parts = ["number"]
@@ -30,47 +36,120 @@ def record_hint(item: Item) -> str:
 
 
 def item_prompt(
-    definition: ProcessDefinition, step: Step, item: Item, mark: ItemMark, notes: int
+    definition: ProcessDefinition,
+    step: Step,
+    item: Item,
+    mark: ItemMark,
+    notes: int,
+    *,
+    values: Values | None = None,
+    check: ItemCheck = FINE,
+    last: str | None = None,
 ) -> Content:
-    """One checklist row: box, text, role, critical mark, value or reason."""
+    """One checklist row: box, text (placeholders filled), role, critical mark, value or
+    reason; an inactive item dimmed with why, a deviation marked, the last visit's value."""
+    off = not check.active or mark.inactive
     if mark.na_reason is not None:
         box: tuple[str, str] = ("[–] ", "$text-muted")
+    elif off:
+        box = ("[·] ", "$text-muted")
+    elif mark.checked and check.deviation:
+        box = ("[!] ", "bold $warning")
     elif mark.checked:
         box = ("[✓] ", "bold $success")
     else:
         box = ("[ ] ", "bold")
-    text_style = "$text-muted" if mark.na_reason is not None else ""
-    parts: list[str | tuple[str, str]] = [box, (item.text, text_style) if text_style else item.text]
+    text = fill(item.text, values or {})
+    muted = mark.na_reason is not None or off
+    parts: list[str | tuple[str, str]] = [box, (text, "$text-muted") if muted else text]
     if item.critical:
-        parts.append(("  ⚠ critical", "bold $warning"))
+        parts.append(("  ⚠ critical", "$text-muted" if off else "bold $warning"))
     if item.role and item.role != step.role:
         parts.append((f"  · {definition.role_name(item.role)}", "italic $accent"))
     if item.record:
         if mark.value is not None:
             unit = f" {item.unit}" if item.unit else ""
             parts.append(("  = ", "$text-muted"))
-            parts.append((mark.value + unit, "bold $success"))
-        else:
+            parts.append(
+                (mark.value + unit, "bold $warning" if check.deviation else "bold $success")
+            )
+        elif not off:
             parts.append((f"  ({record_hint(item)})", "$text-muted"))
+        if last is not None and mark.value is None and not off:
+            parts.append(("  last: ", "$text-muted"))
+            parts.append((last + (f" {item.unit}" if item.unit else ""), "italic $accent"))
     if notes:
         parts.append((f"  ✎{notes}", "$accent"))
     if mark.na_reason is not None:
         parts.append(("\n    not applicable: ", "italic $text-muted"))
         parts.append((mark.na_reason, "italic $text-muted"))
+    elif off:
+        parts.append(("\n    off: ", "italic $text-muted"))
+        parts.append((check.why_inactive or "its condition was false", "italic $text-muted"))
+    elif check.deviation and mark.value is not None:
+        parts.append(("\n    ⚠ ", "bold $warning"))
+        parts.append((check.why_deviation, "$warning"))
+        if mark.deviation_reason is not None:
+            parts.append(("\n    accepted: ", "italic $text-muted"))
+            parts.append((mark.deviation_reason, "italic"))
+        elif check.routed:
+            parts.append(("\n    the next decision routes it", "italic $text-muted"))
     return line(*parts)
 
 
-def option_prompt(definition: ProcessDefinition, decision: Decision, index: int) -> Content:
-    """One decision option: ``1. Yes  → Mitigate``."""
+def option_prompt(
+    definition: ProcessDefinition,
+    decision: Decision,
+    index: int,
+    *,
+    values: Values | None = None,
+    suggested: bool = False,
+) -> Content:
+    """One decision option: ``1. Yes  → Mitigate`` (``◂ suggested`` on the suggestion)."""
     option = decision.options[index]
     target = definition.node(option.next)
     target_title = getattr(target, "title", None) or getattr(target, "question", option.next)
     number = f"{index + 1}. " if index < 9 else "   "
-    return line(
+    parts: list[str | tuple[str, str]] = [
         (number, "bold"),
-        (option.label, "bold"),
+        (fill(option.label, values or {}), "bold"),
         ("  → ", "$text-muted"),
-        (target_title, "$text-muted"),
+        (fill(target_title, values or {}), "$text-muted"),
+    ]
+    if suggested:
+        parts.append(("  ◂ suggested", "bold $accent"))
+    return line(*parts)
+
+
+def suggestion_content(
+    definition: ProcessDefinition, decision: Decision, suggestion: Suggestion, values: Values
+) -> Content:
+    """``Suggested: No, because …  enter confirms`` (or why nothing is suggested)."""
+    if suggestion.option is None:
+        why = suggestion.why or "no condition could be judged yet"
+        return line(("No suggestion: ", "bold"), why)
+    label = fill(decision.options[suggestion.option].label, values)
+    return line(
+        ("Suggested: ", "bold $accent"),
+        (label, "bold"),
+        ", because ",
+        suggestion.why,
+        ("\nenter confirms it; another option asks for a reason", "$text-muted"),
+    )
+
+
+def auto_choice_content(
+    definition: ProcessDefinition, decision: Decision, option: int, why: str, values: Values
+) -> Content:
+    """``The process chose 'No': no condition holds (amount = 100 EUR): the default``."""
+    label = fill(decision.options[option].label, values)
+    return line(
+        ("The process chose ", "bold $accent"),
+        (repr(label), "bold"),
+        (" at ", "$text-muted"),
+        (fill(decision.question, values), "italic"),
+        ": ",
+        why,
     )
 
 
@@ -89,12 +168,19 @@ def node_notes(state: RunState) -> list[Note]:
     return [n for n in state.notes if n.visit == visit.index and n.item is None]
 
 
-def item_detail(step: Step, index: int, mark: ItemMark, notes: list[Note]) -> Content:
+def item_detail(
+    step: Step,
+    index: int,
+    mark: ItemMark,
+    notes: list[Note],
+    values: Values | None = None,
+    check: ItemCheck = FINE,
+) -> Content:
     """The text under the list for the highlighted item: details, notes, who did it."""
     item = step.items[index]
     parts: list[str | tuple[str, str]] = []
     if item.details:
-        parts.append(item.details)
+        parts.append(fill(item.details, values or {}))
     if mark.by and mark.at:
         verb = "marked not applicable" if mark.na_reason is not None else "done"
         parts.append((f"\n{verb} by {mark.by} at {mark.at[11:19]} UTC", "$text-muted"))
@@ -102,6 +188,8 @@ def item_detail(step: Step, index: int, mark: ItemMark, notes: list[Note]) -> Co
         parts.append(("\n✎ ", "$accent"))
         parts.append((f"{note.actor}: ", "$text-muted"))
         parts.append(note.text)
+    if check.needs_reason and mark.deviation_reason is None and mark.value is not None:
+        parts.append(("\n⚠ A deviation: press e to give the reason it is accepted", "$warning"))
     if item.critical and not parts:
         parts.append(("Critical: must be done; it cannot be marked not applicable.", "$warning"))
     return line(*parts) if parts else Content("")

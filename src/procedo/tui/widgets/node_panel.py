@@ -12,15 +12,19 @@ from textual.content import Content
 from textual.widgets import ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from procedo.engine import Run
+from procedo.engine import Run, judge
+from procedo.model.placeholders import fill
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.checklist import (
     Checklist,
+    Values,
+    auto_choice_content,
     item_detail,
     item_notes,
     item_prompt,
     node_notes,
     option_prompt,
+    suggestion_content,
 )
 from procedo.tui.widgets.updates import same_content, update_static
 
@@ -39,6 +43,7 @@ class NodePanel(Vertical):
         yield Static("", id="node-meta")
         yield Static("", id="role-point")
         yield Static("", id="node-instructions")
+        yield Static("", id="node-basis")
         yield Checklist(id="choices")
         yield Static("", id="item-detail")
         with Horizontal(id="progress-row"):
@@ -75,38 +80,70 @@ class NodePanel(Vertical):
         instructions = self.query_one("#node-instructions", Static)
         progress_row = self.query_one("#progress-row")
         same_visit = visit_index == self._listed_visit
+        values = run.scope()
+        said: list[Content] = []
+        auto = auto_choice(run, values)
+        if auto is not None:
+            said.append(auto)
         if node in definition.steps:
             step = definition.steps[node]
             visit = state.current
             assert visit is not None
-            update_static(title, line(("Step  ", "$text-muted"), (step.title, "bold")))
+            update_static(
+                title, line(("Step  ", "$text-muted"), (fill(step.title, values), "bold"))
+            )
             update_static(meta, meta_content(run, step.role))
-            _show_text(instructions, step.instructions)
+            _show_text(instructions, fill(step.instructions, values))
+            checks = run.item_checks()
+            last = run.previous_values()
             prompts = [
-                item_prompt(definition, step, item, visit.mark(i), len(item_notes(state, node, i)))
+                item_prompt(
+                    definition,
+                    step,
+                    item,
+                    visit.mark(i),
+                    len(item_notes(state, node, i)),
+                    values=values,
+                    check=checks[i],
+                    last=last.get(i) if item.record else None,
+                )
                 for i, item in enumerate(step.items)
             ]
             self._show_prompts(prompts, same_visit=same_visit)
-            done = sum(1 for i in range(len(step.items)) if visit.mark(i).done)
+            off = sum(1 for i in range(len(step.items)) if not checks[i].active)
+            done = sum(1 for i in range(len(step.items)) if visit.mark(i).done and checks[i].active)
+            needed = len(step.items) - off
             bar = self.query_one("#progress", ProgressBar)
-            bar.update(total=max(1, len(step.items)), progress=done if step.items else 1)
+            bar.update(total=max(1, needed), progress=done if needed else 1)
             update_static(
                 self.query_one("#progress-label", Static),
                 lit(
-                    f"{done}/{len(step.items)} done"
-                    + ("  · c to complete" if done == len(step.items) else "")
+                    f"{done}/{needed} done"
+                    + (f", {off} off" if off else "")
+                    + ("  · c to complete" if done == needed else "")
                 ),
                 fixed_height=True,  # the progress row is one line
             )
             progress_row.display = True
         elif node in definition.decisions:
             decision = definition.decisions[node]
-            update_static(title, line(("Decide  ", "$text-muted"), (decision.question, "bold")))
+            question = fill(decision.question, values)
+            update_static(title, line(("Decide  ", "$text-muted"), (question, "bold")))
             update_static(meta, meta_content(run, decision.role))
-            _show_text(instructions, decision.details)
-            prompts = [option_prompt(definition, decision, i) for i in range(len(decision.options))]
+            _show_text(instructions, fill(decision.details, values))
+            suggestion = run.suggestion()
+            chosen = suggestion.option if suggestion is not None else None
+            prompts = [
+                option_prompt(definition, decision, i, values=values, suggested=i == chosen)
+                for i in range(len(decision.options))
+            ]
+            if suggestion is not None:
+                said.append(suggestion_content(definition, decision, suggestion, values))
             self._show_prompts(prompts, same_visit=same_visit)
             progress_row.display = False
+        basis = self.query_one("#node-basis", Static)
+        update_static(basis, Content("\n").join(said))
+        basis.display = bool(said)
         self._listed_visit = visit_index
         if choices.option_count:
             choices.highlighted = min(keep or 0, choices.option_count - 1)
@@ -126,7 +163,10 @@ class NodePanel(Vertical):
             return
         detail.set_class(False, "-hidden")
         notes = item_notes(run.state, visit.node, index)
-        update_static(detail, item_detail(step, index, visit.mark(index), notes))
+        checks = run.item_checks()
+        check = checks[index] if index < len(checks) else judge.FINE
+        mark = visit.mark(index)
+        update_static(detail, item_detail(step, index, mark, notes, run.scope(), check))
 
     def move_to_next_open(self, run: Run, index: int) -> None:
         """Highlight the next open item after ``index`` (wrapping round); stay when none is."""
@@ -164,9 +204,23 @@ def meta_content(run: Run, role: str | None) -> Content:
     return line(*parts)  # type: ignore[arg-type]
 
 
+def auto_choice(run: Run, values: Values) -> Content | None:
+    """What the process chose by itself just before this node (None when a person chose)."""
+    state, definition = run.state, run.definition
+    if len(state.path) < 2:
+        return None
+    previous = state.visits[state.path[-2]]
+    decision = definition.decisions.get(previous.node)
+    if previous.chosen_by != "process" or previous.choice is None or decision is None:
+        return None
+    basis = previous.basis
+    why = judge.suggest(definition, previous.node, basis.values).why if basis else ""
+    return auto_choice_content(definition, decision, previous.choice, why, values)
+
+
 def _show_text(widget: Static, text: str) -> None:
     update_static(widget, lit(text))
     widget.display = bool(text)
 
 
-__all__ = ["NodePanel", "meta_content"]
+__all__ = ["NodePanel", "auto_choice", "meta_content"]
