@@ -52,8 +52,11 @@ def only(found: list[Problem]) -> Problem:
     return found[0]
 
 
-def step(items: str, *, step_id: str = "s", next_: str = "ok", title: str = "S") -> str:
-    return f'[steps.{step_id}]\ntitle = "{title}"\nnext = "{next_}"\nitems = [\n{items}\n]\n'
+def step(
+    items: str, *, step_id: str = "s", next_: str = "ok", title: str = "S", instructions: str = ""
+) -> str:
+    told = f'instructions = "{instructions}"\n' if instructions else ""
+    return f'[steps.{step_id}]\ntitle = "{title}"\n{told}next = "{next_}"\nitems = [\n{items}\n]\n'
 
 
 # -- ids ------------------------------------------------------------------------------------
@@ -201,6 +204,8 @@ def test_an_items_text_may_show_a_value_of_its_own_step() -> None:
     assert problem.key == "steps.s.title"
     assert "'v', read by the placeholder, is not recorded on every path to 's'" in (problem.message)
     assert "a run may begin at 's' with only the start inputs" in problem.message
+    instructed = step('  { id = "v", text = "V", record = "number" },', instructions="Is {v} ok?")
+    assert problems(instructed) == []
 
 
 # -- recorded on every path -----------------------------------------------------------------

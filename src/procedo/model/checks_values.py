@@ -301,7 +301,11 @@ def _placed_texts(
         for key in ("title", "instructions"):
             text = getattr(step, key)
             if "{" in text or "}" in text:
-                yield ("steps", step_id, key), text, step_id, none
+                # the instructions may show a value of the step itself (‹id› until recorded)
+                own = none
+                if key == "instructions":
+                    own = frozenset(i.id for i in step.items if i.id is not None)
+                yield ("steps", step_id, key), text, step_id, own
     for step_id, index in scan.braced:
         items = definition.steps[step_id].items
         step_ids = frozenset(i.id for i in items if i.id is not None)  # shown in its texts
