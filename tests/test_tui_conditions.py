@@ -50,7 +50,7 @@ def _just_shown(screen: RunScreen) -> None:
 
 def _ready(screen: RunScreen) -> None:
     """As if the node had been on screen long enough for enter to count."""
-    screen._visit_shown -= 1000.0
+    screen._visit_shown = time.monotonic() - 1000.0
 
 
 async def test_placeholders_show_the_inputs_literally(tmp_path: Path) -> None:
