@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from procedo.config import Paths, default_settings_path
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from procedo.engine import Run
     from procedo.journal import Journal, OpenedRun
     from procedo.model import Catalog, LoadedProcess
@@ -255,15 +257,21 @@ class Workspace:
         return default_operator()
 
     def start_run(
-        self, process_id: str, operator: str, trigger: str | None = None, *, practice: bool = False
+        self,
+        process_id: str,
+        operator: str,
+        trigger: str | None = None,
+        *,
+        practice: bool = False,
+        inputs: Mapping[str, str] | None = None,
     ) -> Run:
-        """Start a run of a loaded process."""
+        """Start a run of a loaded process (``inputs``: its start inputs' raw text, by id)."""
         loaded = self.catalog.get(process_id)
         if loaded is None:
             from procedo.engine import Refused
 
             raise Refused(f"no valid process {process_id!r} in {self.paths.processes}")
-        return self.journal.start_run(loaded, operator, trigger, practice=practice)
+        return self.journal.start_run(loaded, operator, trigger, practice=practice, inputs=inputs)
 
     @property
     def read_only_message(self) -> str:

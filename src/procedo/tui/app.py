@@ -9,7 +9,7 @@ catalog just after the first frame; ``workspace_ready`` says when).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -165,14 +165,24 @@ class ProcedoApp(App[None]):
         if loaded is not None and trigger is None and len(loaded.definition.triggers) == 1:
             trigger = loaded.definition.triggers[0].id
         needs_trigger = loaded is not None and bool(loaded.definition.triggers) and not trigger
-        if request.operator and not needs_trigger:
-            self.start_run(request.process_id, request.operator, trigger, practice=request.practice)
+        needs_inputs = loaded is not None and any(
+            key not in request.inputs for key in loaded.definition.inputs
+        )
+        if request.operator and not needs_trigger and not needs_inputs:
+            self.start_run(
+                request.process_id,
+                request.operator,
+                trigger,
+                practice=request.practice,
+                inputs=request.inputs,
+            )
         else:
             self.open_start(
                 request.process_id,
                 practice=request.practice,
                 trigger=trigger,
                 operator=request.operator,
+                inputs=request.inputs,
             )
 
     def on_unmount(self) -> None:
@@ -192,8 +202,10 @@ class ProcedoApp(App[None]):
         practice: bool = False,
         trigger: str | None = None,
         operator: str | None = None,
+        inputs: Mapping[str, str] | None = None,
     ) -> None:
-        """Ask for the operator and trigger, then start a run."""
+        """Ask for the operator, trigger and start inputs (``inputs``: those given already),
+        then start a run."""
         from procedo.tui.screens.start import StartScreen
 
         if self.refuse_if_read_only("No run can be started"):
@@ -210,6 +222,7 @@ class ProcedoApp(App[None]):
                     request.operator or "",
                     request.trigger,
                     practice=request.practice,
+                    inputs=request.inputs,
                 )
 
         self.push_screen(
@@ -218,12 +231,19 @@ class ProcedoApp(App[None]):
                 operator or self.workspace.suggested_operator(),
                 practice=practice,
                 trigger=trigger,
+                inputs=inputs,
             ),
             start,
         )
 
     def start_run(
-        self, process_id: str, operator: str, trigger: str | None, *, practice: bool = False
+        self,
+        process_id: str,
+        operator: str,
+        trigger: str | None,
+        *,
+        practice: bool = False,
+        inputs: Mapping[str, str] | None = None,
     ) -> bool:
         """Start a run and show it; False (with a message) if it could not start."""
         from procedo.engine import RunError
@@ -232,7 +252,9 @@ class ProcedoApp(App[None]):
         if self.refuse_if_read_only("No run can be started"):
             return False
         try:
-            run = self.workspace.start_run(process_id, operator, trigger, practice=practice)
+            run = self.workspace.start_run(
+                process_id, operator, trigger, practice=practice, inputs=inputs
+            )
         except (RunError, JournalError) as error:
             self.notify(str(error), title="Not started", severity="error", markup=False)
             return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,12 +36,15 @@ class StartScreen(ModalScreen[StartRequest | None]):
         *,
         practice: bool = False,
         trigger: str | None = None,
+        inputs: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.loaded = loaded
         self.operator = operator
         self.practice = practice
         self.trigger = trigger
+        self.given_inputs: dict[str, str] = dict(inputs or {})
+        """The start inputs given before the screen opened (``--set``), raw text by id."""
 
     def compose(self) -> ComposeResult:
         d = self.loaded.definition
@@ -147,4 +152,6 @@ class StartScreen(ModalScreen[StartRequest | None]):
                 return
             trigger = highlighted.id
         practice = self.query_one("#practice", Checkbox).value
-        self.dismiss(StartRequest(self.loaded.id, operator, trigger, practice))
+        self.dismiss(
+            StartRequest(self.loaded.id, operator, trigger, practice, dict(self.given_inputs))
+        )
