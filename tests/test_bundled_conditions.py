@@ -381,8 +381,11 @@ def test_refund_the_chargeback_path_needs_the_amount_too() -> None:
 # -- software release -----------------------------------------------------------------------
 
 
-def _release_to_go(pass_rate: str, performance: str = "Same", budget: str = "1") -> Run:
-    run = _start(RELEASE, RELEASE_HASH, "scheduled", {"error_budget": budget})
+def _release_to_go(
+    pass_rate: str, performance: str = "Same", budget: str = "1", latency: str = "250"
+) -> Run:
+    inputs = {"error_budget": budget, "latency_objective": latency}
+    run = _start(RELEASE, RELEASE_HASH, "scheduled", inputs)
     fill(run, {})  # freeze
     fill(run, {"version": "2.4.0"})
     fill(run, {"pass_rate": pass_rate, "performance": performance})  # routed by go-no-go
@@ -424,37 +427,45 @@ def test_release_go_is_suggested_only_at_100_percent_within_budget(
 
 
 @pytest.mark.parametrize(
-    ("errors", "old_p99", "p99", "next_node"),
+    ("errors", "p99", "next_node"),
     [
-        ("1", "200", "220", "rollout"),
-        ("0", "200", "100", "rollout"),
-        ("1.01", "200", "200", "rollback"),
-        ("0.5", "200", "220.1", "rollback"),
+        ("1", "300", "rollout"),  # both just at their objective
+        ("0", "120", "rollout"),
+        ("1.01", "200", "rollback"),
+        ("0.5", "300.1", "rollback"),
+        ("5", "900", "rollback"),
     ],
 )
-def test_release_the_canary_is_judged_against_the_error_budget(
-    errors: str, old_p99: str, p99: str, next_node: str
+def test_release_the_canary_is_judged_against_the_service_objectives(
+    errors: str, p99: str, next_node: str
 ) -> None:
-    run = _release_to_go("100")
+    run = _release_to_go("100", budget="1", latency="300")
     run.choose(0)
-    failing = float(errors) > 1 or float(p99) > float(old_p99) * 1.1
-    fill(
-        run,
-        {"canary_errors": errors, "old_p99": old_p99, "canary_p99": p99},
-    )  # routed: canary-healthy reads the readings
+    failing = next_node == "rollback"
+    fill(run, {"canary_errors": errors, "canary_p99": p99})  # routed: canary-healthy reads them
     canary = run.state.visits[visit_of(run, "canary")]
-    assert (canary.items[2].deviation or canary.items[4].deviation) is failing
+    assert canary.items[2].deviation is (float(errors) > 1)
+    assert canary.items[3].deviation is (float(p99) > 300)
     healthy = run.state.visits[visit_of(run, "canary-healthy")]
     assert healthy.chosen_by == "process"
     assert healthy.choice == (1 if failing else 0)
-    assert run.state.current_node == next_node == ("rollback" if failing else "rollout")
+    assert healthy.basis is not None
+    assert healthy.basis.values == {
+        "canary_errors": errors,
+        "error_budget": "1",
+        "canary_p99": p99,
+        "latency_objective": "300",
+    }
+    assert run.state.current_node == next_node
     fill(run, {})
     assert run.state.current_node == ("rolled-back" if failing else "released")
     assert_replays(run)
 
 
 def test_release_a_hotfix_starts_at_build_and_still_reads_its_values() -> None:
-    run = _start(RELEASE, RELEASE_HASH, "hotfix", {"error_budget": "0.5"})
+    run = _start(
+        RELEASE, RELEASE_HASH, "hotfix", {"error_budget": "0.5", "latency_objective": "200"}
+    )
     fill(run, {"version": "2.4.1"})
     fill(run, {"pass_rate": "100", "performance": "Same"})
     assert run.suggestion() is not None and run.suggestion().option == 0  # type: ignore[union-attr]
