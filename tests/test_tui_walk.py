@@ -39,7 +39,9 @@ def _start(process_id: str, operator: str = "Tess", *, low: bool = False) -> Sta
     trigger = loaded.definition.triggers[0].id if loaded.definition.triggers else None
     inputs = inputs_for(loaded.definition)
     if low:
-        inputs |= {k: f"{s.min:g}" for k, s in loaded.definition.inputs.items() if s.min is not None}
+        inputs |= {
+            k: f"{s.min:g}" for k, s in loaded.definition.inputs.items() if s.min is not None
+        }
     return StartRequest(process_id, operator, trigger, inputs=inputs)
 
 

@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from journal_cache import cached_journal
 from procedo.config import Paths
 from procedo.journal import Journal
-from procedo.model import Decision, Item, ProcessDefinition, load_file
+from procedo.model import Decision, ProcessDefinition, load_file
 from procedo.model.definition import RecordSpec
 from procedo.tui import ProcedoApp, StartRequest, make_app
 from procedo.tui.screens.run import RunScreen
