@@ -206,6 +206,7 @@ class ProcessDefinition(_Frozen):
     steps: dict[str, Step] = Field(default_factory=dict)
     decisions: dict[str, Decision] = Field(default_factory=dict)
     ends: dict[str, End] = Field(default_factory=dict)
+
     def value_kinds(self) -> dict[str, RecordKind]:
         """The kind of every named value: start inputs, then record items with an ``id``."""
         return self.kinds_of_values
