@@ -9,10 +9,10 @@ from textual.widgets import OptionList, TextArea
 
 from procedo.engine.cleaning import MAX_TEXT
 from procedo.journal import Journal
+from procedo.model import load_file
 from procedo.tui import StartRequest
 from procedo.tui.screens.note_dialog import NotePrompt
 from procedo.tui.screens.run import RunScreen
-from procedo.model import load_file
 from tui_support import BUNDLED, act_as_next_role, app_for, fill_step, make_paths, widget_text
 
 LAB = StartRequest("lab-sample-intake", "Tess", "courier")
