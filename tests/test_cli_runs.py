@@ -71,7 +71,7 @@ def populate(db: Path) -> dict[str, str]:
         walk_incident_to_closed(done)
         ids["completed"] = done.run_id
         now[0] += 3_600_000
-        dropped = journal.start_run(refund, "Bob", "customer-request")
+        dropped = journal.start_run(refund, "Bob", "customer-request", inputs={"amount": "120"})
         dropped.note("customer called back")
         dropped.abort("duplicate request")
         ids["aborted"] = dropped.run_id
@@ -274,10 +274,10 @@ def test_verify_all_and_some(db: Path) -> None:
     ids = populate(db)
     result = run("verify")
     assert result.exit_code == 0
-    assert result.output == "Checked 3 run(s), 16 event(s): intact.\n"
+    assert result.output == "Checked 3 run(s), 17 event(s): intact.\n"
     some = run("verify", ids["aborted"][:5], ids["active"][:5])
     assert some.exit_code == 0
-    assert some.output == "Checked 2 run(s), 5 event(s): intact.\n"
+    assert some.output == "Checked 2 run(s), 6 event(s): intact.\n"
     unknown = run("verify", "ffffffff-nope")
     assert unknown.exit_code == 1
     assert unknown.output == "procedo: no run has an id starting with 'ffffffff-nope'\n"

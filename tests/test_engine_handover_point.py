@@ -23,12 +23,13 @@ def _run(sink: MemorySink | None = None) -> Run:
     )
 
 
-def _fill_unpack(run: Run) -> None:
+def _fill_unpack(run: Run, *, in_range: bool = False) -> None:
+    """A Frozen shipment at -30 °C; the logger read 5 °C (out of range) unless ``in_range``."""
     for index, item in enumerate(DEFINITION.steps["unpack"].items):
         if item.record == "choice":
             run.record(index, item.choices[0])
         elif item.record == "number":
-            run.record(index, "-30" if index == 3 else "5")
+            run.record(index, "-30" if index == 3 or (in_range and index == 4) else "5")
         else:
             run.check(index)
     run.complete()
@@ -36,16 +37,16 @@ def _fill_unpack(run: Run) -> None:
 
 def _at_qa_review() -> Run:
     run = _run()
-    _fill_unpack(run)
-    run.choose(1)  # No: the temperature is out of range, the quality officer decides
+    _fill_unpack(run)  # temperature-ok chooses No itself: the quality officer decides
     return run
 
 
 def test_no_point_at_the_start_nor_between_nodes_of_one_role() -> None:
     run = _run()
     assert run.state.awaiting_role is None
-    _fill_unpack(run)
-    assert run.state.current_node == "temperature-ok"  # reception, like unpack
+    _fill_unpack(run, in_range=True)
+    # temperature-ok (reception, like unpack) chose Yes itself: inspect, reception again
+    assert run.state.current_node == "inspect"
     assert run.state.awaiting_role is None
 
 

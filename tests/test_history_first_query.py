@@ -33,7 +33,8 @@ def asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[tu
             loaded = load_file(paths.processes / f"{name}.toml")
             trigger = trigger or loaded.definition.triggers[0].id
             for operator in ("Ann", "Bob")[: 2 if name == "incident-response" else 1]:
-                journal.start_run(loaded, operator, trigger).abort("test")
+                inputs = {"amount": "120"} if name == "refund-approval" else None
+                journal.start_run(loaded, operator, trigger, inputs=inputs).abort("test")
     calls: list[tuple[Any, str]] = []
     page = history.history_page
 

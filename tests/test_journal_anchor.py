@@ -61,7 +61,10 @@ def build(tmp_path: Path) -> tuple[Path, Path, str, str]:
         target.complete()
         target.accept_role()  # 10: the decision is the incident commander's
         other = journal.start_run(
-            load_file(REPO / "processes" / "refund-approval.toml"), "Cy", "customer-request"
+            load_file(REPO / "processes" / "refund-approval.toml"),
+            "Cy",
+            "customer-request",
+            inputs={"amount": "120"},
         )
         other.check(0)
         copy(db, early)
@@ -95,7 +98,7 @@ def test_the_anchor_lists_every_run_and_the_journal_reaches_it(tmp_path: Path) -
     lines = text.splitlines()
     assert lines[0] == HEADER
     assert sorted(line.split()[:2] for line in lines if not line.startswith(("#", "sha256"))) == (
-        sorted([[target, "12"], [other, "2"]])
+        sorted([[target, "12"], [other, "3"]])  # the refund: start, its amount input, a tick
     )
     assert lines[-1].startswith("sha256 ")
     with Journal(db) as journal:
@@ -104,7 +107,7 @@ def test_the_anchor_lists_every_run_and_the_journal_reaches_it(tmp_path: Path) -
     result = procedo(db, "verify", "--anchor", str(anchor))
     assert result.exit_code == 0
     assert "Anchor " in result.output and "2 anchored run(s), 0 not reached." in result.output
-    assert result.output.endswith("Checked 2 run(s), 14 event(s): intact.\n")
+    assert result.output.endswith("Checked 2 run(s), 15 event(s): intact.\n")
 
 
 def test_a_tail_cut_off_consistently_passes_verify_but_not_the_anchor(tmp_path: Path) -> None:

@@ -67,13 +67,21 @@ WORKER = textwrap.dedent(
             return run.record(index, value_for(item)) if item.record else run.check(index)
         node = state.current_node
         if node in run.definition.decisions:
-            return run.choose(rng.randrange(len(run.definition.decisions[node].options)))
+            option = rng.randrange(len(run.definition.decisions[node].options))
+            suggestion = run.suggestion()  # another option is an override: it needs a reason
+            overrides = suggestion is not None and suggestion.option not in (None, option)
+            return run.choose(option, f"{name} overrides" if overrides else None)
+        for index, check in enumerate(run.item_checks()):
+            if check.needs_reason and state.current.mark(index).deviation_reason is None:
+                return run.explain(index, f"{name} checked it twice")
         return run.complete()
 
 
     def start(journal):
         process = rng.choice(loaded)
-        return journal.start_run(process, name, rng.choice(process.definition.triggers).id)
+        inputs = {key: value_for(spec) for key, spec in process.definition.inputs.items()}
+        trigger = rng.choice(process.definition.triggers).id
+        return journal.start_run(process, name, trigger, inputs=inputs)
 
 
     def ready():

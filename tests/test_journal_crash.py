@@ -54,7 +54,8 @@ ZYGOTE = textwrap.dedent(
         def new_run():
             process = rng.choice(LOADED)
             trigger = rng.choice(process.definition.triggers).id
-            run = journal.start_run(process, f"operator-{lane}", trigger)
+            inputs = {k: value_for(s) for k, s in process.definition.inputs.items()}
+            run = journal.start_run(process, f"operator-{lane}", trigger, inputs=inputs)
             say("ack", run.run_id, run.state.last_seq)
             return run
 
@@ -91,7 +92,13 @@ ZYGOTE = textwrap.dedent(
                 return run.record(index, value_for(item)) if item.record else run.check(index)
             node = state.current_node
             if node in run.definition.decisions:
-                return run.choose(rng.randrange(len(run.definition.decisions[node].options)))
+                option = rng.randrange(len(run.definition.decisions[node].options))
+                suggestion = run.suggestion()  # another option is an override: it needs a reason
+                overrides = suggestion is not None and suggestion.option not in (None, option)
+                return run.choose(option, "override" if overrides else None)
+            for index, check in enumerate(run.item_checks()):
+                if check.needs_reason and state.current.mark(index).deviation_reason is None:
+                    return run.explain(index, "checked it twice")
             return run.complete()
 
         if run_id != "-":

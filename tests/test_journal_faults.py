@@ -346,7 +346,10 @@ def test_a_read_only_connection_refuses_writes_cleanly(
             assert snapshot(run) == before
         with pytest.raises(StorageError, match="the journal file is read-only"):
             journal.start_run(
-                load_file(REPO / "processes" / "refund-approval.toml"), "Ann", "chargeback"
+                load_file(REPO / "processes" / "refund-approval.toml"),
+                "Ann",
+                "chargeback",
+                inputs={"amount": "120"},
             )
     finally:
         journal.db.conn = sink.conn = writable

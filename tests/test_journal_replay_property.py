@@ -5,6 +5,7 @@ state rebuilt from the database (by a second ``Journal``) equals the live state,
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -28,12 +29,14 @@ from procedo.journal import Journal, RunLockedError
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.verify import verify_journal
 from procedo.model import Item, LoadedProcess, ProcessDefinition, load_file
+from procedo.model.definition import RecordSpec
 
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "processes").glob("*.toml"))
 T0 = 1_795_000_000_000
 
 NAMES = st.sampled_from(["Ann", "Bob", "Cy Young", "", "   ", "Ann "])
 REASONS = st.sampled_from(["", "  ", "not needed here", "waiting for parts"])
+OVERRIDE_REASONS = st.sampled_from(["customer is a key account", "quarantined test, bug 4411"])
 TEXTS = st.sampled_from(["", " ", "looks fine", "écart noté – 5 °C", "x" * 200])
 JUNK_VALUES = st.sampled_from(
     ["", "  ", "abc", "nan", "inf", "-inf", "1e999", "1,2,3", "12,5", "-1", "1e9", "0", "EU"]
@@ -51,7 +54,7 @@ class Clock:
         return self.now
 
 
-def valid_value(item: Item, draw: Callable[[st.SearchStrategy[Any]], Any]) -> str:
+def valid_value(item: RecordSpec, draw: Callable[[st.SearchStrategy[Any]], Any]) -> str:
     """A value the item accepts (in a spelling the engine has to normalise)."""
     if item.record == "choice":
         choice = draw(st.sampled_from(item.choices))
@@ -61,7 +64,10 @@ def valid_value(item: Item, draw: Callable[[st.SearchStrategy[Any]], Any]) -> st
         high = item.max if item.max is not None else 1000.0
         number = draw(st.floats(low, high, allow_nan=False, allow_infinity=False))
         text = repr(number)
-        return draw(st.sampled_from([text, text.replace(".", ",")]))
+        comma = text.replace(".", ",")
+        if re.fullmatch(r"-?\d{1,3},\d{3}", comma):  # "0,001" could be 1 or 0.001: refused
+            return text
+        return draw(st.sampled_from([text, comma]))
     return draw(st.sampled_from(["ok", "  A-17 ", "09:30 UTC"]))
 
 
@@ -127,9 +133,17 @@ class JournalMachine(RuleBasedStateMachine):
         assert self.run.state.last_seq > before["last_seq"]
         return True
 
-    def _start(self, trigger: str | None, operator: str, practice: bool) -> None:
+    def _start(
+        self,
+        trigger: str | None,
+        operator: str,
+        practice: bool,
+        inputs: dict[str, str] | None = None,
+    ) -> None:
         try:
-            run = self.journal.start_run(self.loaded, operator, trigger, practice=practice)
+            run = self.journal.start_run(
+                self.loaded, operator, trigger, practice=practice, inputs=inputs
+            )
         except Refused:
             return
         self.run = run
@@ -153,14 +167,21 @@ class JournalMachine(RuleBasedStateMachine):
             data.draw(st.sampled_from(triggers)) if triggers else None,
             data.draw(st.sampled_from(["Ann", "  Ann  Lee "])),
             data.draw(st.booleans()),
+            self._inputs(data),
         )
         assert self.run is not None
+
+    def _inputs(self, data: st.DataObject) -> dict[str, str]:
+        """A valid value for each start input (drawn: both sides of the conditions on them)."""
+        return {key: valid_value(spec, data.draw) for key, spec in self.definition.inputs.items()}
 
     @precondition(lambda self: self.run is not None and self.run.state.finished)
     @rule(data=st.data())
     def start_another(self, data: st.DataObject) -> None:
         triggers = [t.id for t in self.definition.triggers] or [None]
-        self._start(data.draw(st.sampled_from(triggers)), data.draw(NAMES), False)
+        self._start(
+            data.draw(st.sampled_from(triggers)), data.draw(NAMES), False, self._inputs(data)
+        )
 
     @rule(data=st.data(), moves=st.integers(1, 8))
     def advance(self, data: st.DataObject, moves: int) -> None:
@@ -193,9 +214,21 @@ class JournalMachine(RuleBasedStateMachine):
         elif node in self.definition.decisions:
             count = len(self.definition.decisions[node].options)
             option = data.draw(st.integers(0, count - 1))
-            assert self.attempt(lambda: run.choose(option))
+            suggestion = run.suggestion()
+            # another option than the suggestion is an override: it needs a reason
+            overrides = suggestion is not None and suggestion.option not in (None, option)
+            reason = data.draw(OVERRIDE_REASONS) if overrides else None
+            assert self.attempt(lambda: run.choose(option, reason))
         else:
+            for index, check in enumerate(run.item_checks()):
+                if check.needs_reason and not self._explained(index):
+                    assert self.attempt(lambda i=index: run.explain(i, "re-measured, fine"))
+                    return
             assert self.attempt(run.complete)
+
+    def _explained(self, index: int) -> bool:
+        assert self.run is not None and self.run.state.current is not None
+        return self.run.state.current.mark(index).deviation_reason is not None
 
     @rule(item=st.integers(-1, 9))
     def check(self, item: int) -> None:
@@ -241,6 +274,18 @@ class JournalMachine(RuleBasedStateMachine):
     def choose(self, option: int) -> None:
         assert self.run is not None
         self.attempt(lambda: self.run.choose(option))  # type: ignore[union-attr]
+
+    @rule(option=st.integers(-1, 4), reason=st.none() | OVERRIDE_REASONS)
+    def choose_with_reason(self, option: int, reason: str | None) -> None:
+        """Any option with or without a reason (refused: an override without one)."""
+        assert self.run is not None
+        self.attempt(lambda: self.run.choose(option, reason))  # type: ignore[union-attr]
+
+    @rule(item=st.integers(-1, 9), reason=REASONS)
+    def explain(self, item: int, reason: str) -> None:
+        """Accept a deviation with a reason (refused where there is none, or no reason)."""
+        assert self.run is not None
+        self.attempt(lambda: self.run.explain(item, reason))  # type: ignore[union-attr]
 
     @rule()
     def accept_role(self) -> None:

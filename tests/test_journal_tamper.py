@@ -44,7 +44,10 @@ def build(db: Path) -> tuple[str, str]:
         target.choose(0)  # 11: the on-call engineer is next
         target.accept_role()  # 12: Bob acts as on-call engineer
         other = journal.start_run(
-            load_file(REPO / "processes" / "refund-approval.toml"), "Cy", "customer-request"
+            load_file(REPO / "processes" / "refund-approval.toml"),
+            "Cy",
+            "customer-request",
+            inputs={"amount": "120"},
         )
         other.check(0)
         other.note("called back")
@@ -217,7 +220,7 @@ def test_verify_catches_each_edit_and_names_the_run_and_first_bad_seq(
 
     alone = cli_verify(db, other[:8])
     assert alone.exit_code == 0
-    assert alone.output == "Checked 1 run(s), 3 event(s): intact.\n"
+    assert alone.output == "Checked 1 run(s), 4 event(s): intact.\n"
 
 
 def test_an_altered_stored_definition_is_caught(tmp_path: Path) -> None:
@@ -300,10 +303,10 @@ def test_an_intact_journal_gives_exit_0_and_one_line(tmp_path: Path) -> None:
     build(db)
     result = cli_verify(db)
     assert result.exit_code == 0
-    assert result.output == "Checked 2 run(s), 15 event(s): intact.\n"
+    assert result.output == "Checked 2 run(s), 16 event(s): intact.\n"
     as_json = cli_verify(db, "--json")
     assert as_json.exit_code == 0
-    assert json.loads(as_json.output) == {"intact": True, "runs": 2, "events": 15, "breaches": []}
+    assert json.loads(as_json.output) == {"intact": True, "runs": 2, "events": 16, "breaches": []}
 
 
 def test_verify_json_names_the_breach(tmp_path: Path) -> None:
@@ -327,7 +330,7 @@ def test_update_and_delete_on_events_are_refused_by_the_triggers(tmp_path: Path)
         with pytest.raises(sqlite3.IntegrityError, match="append-only: DELETE is refused"):
             conn.execute("DELETE FROM events WHERE run_id = ?", (target,))
         conn.rollback()
-        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 15
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 16
     finally:
         conn.close()
     assert cli_verify(db).exit_code == 0

@@ -15,7 +15,12 @@ import pytest
 from procedo.model import ProcessDefinition, load_file
 from procedo.model.figures import MapFigures
 from procedo.render.dot import render_dot
-from procedo.render.flow_graph import START_NODE, build_flow_graph, trigger_node_id
+from procedo.render.flow_graph import (
+    START_NODE,
+    build_flow_graph,
+    option_caption,
+    trigger_node_id,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((REPO / "processes").glob("*.toml"))
@@ -118,7 +123,12 @@ def expected_edges(definition: ProcessDefinition) -> list[tuple[str, str, str]]:
     if not definition.triggers:
         starts = [(START_NODE, definition.start, "")]
     steps = [(s, step.next, "") for s, step in definition.steps.items()]
-    options = [(d, o.next, o.label) for d, dec in definition.decisions.items() for o in dec.options]
+    # an option's edge says its label, condition and default mark: Yes [amount > 250]
+    options = [
+        (d, o.next, option_caption(o))
+        for d, dec in definition.decisions.items()
+        for o in dec.options
+    ]
     return starts + steps + options
 
 

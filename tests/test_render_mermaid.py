@@ -21,6 +21,7 @@ import pytest
 
 from procedo.model import ProcessDefinition, load_file
 from procedo.model.figures import MapFigures
+from procedo.render.flow_graph import option_caption
 from procedo.render.mermaid import mermaid_text, render_mermaid
 from test_render_dot import BACKSLASHES, BUNDLED, MULTILINE, NASTY, REPO, nasty_definition
 
@@ -120,7 +121,8 @@ def test_bundled_processes_read_back(path: Path) -> None:
         expected[(step.title, names[step.next], "")] += 1
     for decision in definition.decisions.values():
         for option in decision.options:
-            expected[(decision.question, names[option.next], option.label)] += 1
+            # the label with the option's condition and default mark: Yes [amount > 250]
+            expected[(decision.question, names[option.next], option_caption(option))] += 1
     assert edges_by_title(definition, chart) == expected
     used_roles = {
         definition.role_name(n.role)

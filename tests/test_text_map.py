@@ -7,7 +7,8 @@ from typing import Any
 
 from procedo.model import ProcessDefinition, load_file, parse_definition
 from procedo.model.figures import MapFigures
-from procedo.render.text_map import reachable_from, render_text_map
+from procedo.render.flow_graph import short_condition
+from procedo.render.text_map import TEXT_MAP_CONDITION, reachable_from, render_text_map
 from tui_support import BUNDLED
 
 
@@ -160,9 +161,11 @@ def test_the_run_s_marks_follow_the_branch_it_took() -> None:
     accepted = "├─ ✓ Yes, accept: add the deviation as a note on this run"
     assert texts[current[0] - 1].endswith(accepted)
     untaken = next(line for line in lines if line.text.startswith("├─ Yes"))
-    assert untaken.text == "├─ Yes → ↪ Inspect containers and paperwork"
+    yes = LAB.decisions["temperature-ok"].options[0]  # its condition is written on the branch
+    caption = f"Yes [{short_condition(yes.when or '', TEXT_MAP_CONDITION)}]"
+    assert untaken.text == f"├─ {caption} → ↪ Inspect containers and paperwork"
     assert untaken.style == "possible"
-    assert "└─ ✓ No" in texts
+    assert "└─ ✓ No (default)" in texts  # the default option is marked
 
 
 def test_an_end_reached_from_two_branches_is_marked_only_where_the_run_reached_it() -> None:

@@ -45,7 +45,10 @@ async def test_home_keeps_the_focused_unfinished_run_after_a_refresh(tmp_path: P
     with Journal(paths.db) as journal:
         for operator in ("Ann", "Ben", "Cy"):
             run = journal.start_run(
-                load_file(paths.processes / "refund-approval.toml"), operator, "chargeback"
+                load_file(paths.processes / "refund-approval.toml"),
+                operator,
+                "chargeback",
+                inputs={"amount": "120"},
             )
             run.pause()
             journal.release(run.run_id)
@@ -72,7 +75,10 @@ async def test_leaving_a_run_highlights_it_paused_and_enter_resumes_it(
     paths = make_paths(tmp_path)
     with Journal(paths.db) as journal:
         old = journal.start_run(
-            load_file(paths.processes / "refund-approval.toml"), "Ann", "chargeback"
+            load_file(paths.processes / "refund-approval.toml"),
+            "Ann",
+            "chargeback",
+            inputs={"amount": "120"},
         )
         old.pause()
         journal.release(old.run_id)

@@ -9,12 +9,14 @@ from textual.widgets import OptionList, TextArea
 
 from procedo.engine.cleaning import MAX_TEXT
 from procedo.journal import Journal
+from procedo.model import load_file
 from procedo.tui import StartRequest
 from procedo.tui.screens.note_dialog import NotePrompt
 from procedo.tui.screens.run import RunScreen
-from tui_support import act_as_next_role, app_for, fill_step, make_paths, widget_text
+from tui_support import BUNDLED, act_as_next_role, app_for, fill_step, make_paths, widget_text
 
 LAB = StartRequest("lab-sample-intake", "Tess", "courier")
+LAB_UNPACK = load_file(BUNDLED / "lab-sample-intake.toml").definition.steps["unpack"]
 
 
 def _screen(app: object) -> RunScreen:
@@ -36,14 +38,15 @@ async def test_enter_never_ticks_a_step_item_a_critical_one_or_chooses(tmp_path:
         await pilot.press("enter", "enter", "down", "enter")
         await pilot.pause()
         assert screen.run.state.last_seq == 1, "enter journaled something"
-        assert screen.run.open_items() == list(range(6))
-        await fill_step(pilot, keys=False)
-        assert screen.run.state.current_node == "temperature-ok"
+        assert screen.run.open_items() == list(range(len(LAB_UNPACK.items)))
+        await fill_step(pilot, keys=False)  # the logger's reading is out of range:
+        assert screen.run.state.current_node == "qa-review"  # temperature-ok chose No itself
+        await act_as_next_role(pilot, keys=False)
         seq = screen.run.state.last_seq
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
         assert screen.run.state.last_seq == seq, "enter chose an option"
-        assert screen.run.state.current_node == "temperature-ok"
+        assert screen.run.state.current_node == "qa-review"
 
 
 async def test_an_enter_typed_with_space_does_not_pick_a_value(
@@ -77,7 +80,7 @@ async def test_two_quick_presses_answer_only_the_first_decision(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = _screen(app)
-        await fill_step(pilot, keys=False)
+        await fill_step(pilot, keys=False)  # temperature-ok chooses No itself: qa-review
         await pilot.press("2", "2", "enter", "o")  # all at once, before the point was read
         await pilot.pause()
         state = screen.run.state
@@ -94,8 +97,9 @@ async def test_two_quick_presses_answer_only_the_first_decision(
         run_id = screen.run.run_id
     with Journal(paths.db) as journal:
         events = journal.events(run_id)
-    chosen = [e for e in events if e.kind == "choose"]
-    assert [(e.node, e.item) for e in chosen] == [("temperature-ok", 1)]
+    chosen = [e for e in events if e.kind in ("choose", "auto_choose")]
+    # the process's own choice only: no key answered the quality officer's decision
+    assert [(e.kind, e.node, e.item) for e in chosen] == [("auto_choose", "temperature-ok", 1)]
     accepted = [(e.kind, e.actor, e.value) for e in events if e.kind == "accept_role"]
     assert accepted == [("accept_role", "Tess", "qa")]
     assert events[-1].kind == "pause"  # leaving the screen
@@ -106,9 +110,7 @@ async def test_handing_over_at_the_point_names_the_next_role(tmp_path: Path) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = _screen(app)
-        await fill_step(pilot, keys=False)
-        await pilot.press("2")
-        await pilot.pause()
+        await fill_step(pilot, keys=False)  # temperature-ok chooses No itself: qa-review
         screen._point_shown -= 1000.0
         await pilot.press("o")
         await pilot.pause()
@@ -139,7 +141,7 @@ async def test_the_cursor_moves_to_the_next_open_item(tmp_path: Path) -> None:
         await pilot.press("space")
         await pilot.pause()
         assert _highlighted(screen) == 3, "skips the items already done"
-        await pilot.press("j", "j", "space", *"3", "enter")  # the last item: 3 containers
+        await pilot.press("j", "j", "j", "j", "space")  # the last item: frozen, so it applies
         await pilot.pause()
         assert _highlighted(screen) == 3, "none open below: back to the first open one above"
         await pilot.press("down", "space")  # untick item 4 (not done: a value dialog)
@@ -149,10 +151,13 @@ async def test_the_cursor_moves_to_the_next_open_item(tmp_path: Path) -> None:
         await pilot.press("k", "space", *"-30", "enter")
         await pilot.pause()
         assert _highlighted(screen) == 4
-        await pilot.press("space", *"5", "enter")
+        await pilot.press("space", *"-30", "enter")
+        await pilot.pause()
+        assert _highlighted(screen) == 5
+        await pilot.press("space", *"3", "enter", "space", *"3", "enter")  # 3 listed, 3 received
         await pilot.pause()
         assert screen.run.open_items() == []
-        assert _highlighted(screen) == 4, "nothing open: the cursor stays"
+        assert _highlighted(screen) == 6, "nothing open: the cursor stays"
 
 
 async def test_a_note_may_span_lines_and_says_what_it_is_about(tmp_path: Path) -> None:
@@ -235,7 +240,8 @@ async def test_space_never_undoes_and_the_cursor_stops_at_the_ends(tmp_path: Pat
         assert screen.run.state.current.mark(0).checked  # type: ignore[union-attr]
         assert "already ticked: delete clears it" in widget_text(app, "#status")
         await pilot.press(*["j"] * 9)
-        assert _highlighted(screen) == 5, "j stops at the last item (no wrap to the done one)"
-        await pilot.press("k", "k", "k", "k", "k", "delete")  # clearing is deliberate
+        last = len(LAB_UNPACK.items) - 1
+        assert _highlighted(screen) == last, "j stops at the last item (no wrap to the done one)"
+        await pilot.press(*["k"] * last, "delete")  # clearing is deliberate
         await pilot.pause()
         assert not screen.run.state.current.mark(0).checked  # type: ignore[union-attr]

@@ -31,8 +31,8 @@ async def _at_inspect_awaiting_reception(pilot: Pilot[None]) -> RunScreen:
             run.record(index, "-30" if index == 3 else value_for(item))
         else:
             run.check(index)
-    run.complete()
-    run.choose(1)  # too warm: the quality officer decides
+    run.complete()  # too warm: temperature-ok chooses No itself, the quality officer decides
+    assert run.state.current_node == "qa-review"
     run.accept_role()
     run.choose(0)  # accepted: the technician inspects, after a hand-over point
     screen.refresh_view()

@@ -23,6 +23,7 @@ from tui_support import (
     app_for,
     fill_step,
     first_new_option,
+    inputs_for,
     last_new_option,
     make_paths,
     walk_to_end,
@@ -31,10 +32,17 @@ from tui_support import (
 PROCESS_FILES = sorted(BUNDLED.glob("*.toml"))
 
 
-def _start(process_id: str, operator: str = "Tess") -> StartRequest:
+def _start(process_id: str, operator: str = "Tess", *, low: bool = False) -> StartRequest:
+    """Start with every input given: the middle of its range, or with ``low`` its minimum (the
+    other side of the conditions that read it: a small refund, a canary over its objective)."""
     loaded = load_file(BUNDLED / f"{process_id}.toml")
     trigger = loaded.definition.triggers[0].id if loaded.definition.triggers else None
-    return StartRequest(process_id, operator, trigger)
+    inputs = inputs_for(loaded.definition)
+    if low:
+        inputs |= {
+            k: f"{s.min:g}" for k, s in loaded.definition.inputs.items() if s.min is not None
+        }
+    return StartRequest(process_id, operator, trigger, inputs=inputs)
 
 
 KEY_WALKS = {"incident-response", "refund-approval"}
@@ -53,7 +61,7 @@ async def test_every_process_walks_to_an_end_on_both_sides(tmp_path: Path, path:
         walks.append((first_new_option, True))
     for chooser, keys in walks:
         paths = make_paths(tmp_path / f"{chooser.__name__}-{keys}")
-        app = app_for(paths, start=_start(path.stem))
+        app = app_for(paths, start=_start(path.stem, low=chooser is last_new_option))
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, RunScreen)

@@ -39,7 +39,7 @@ def paths(tmp_path: Path) -> Paths:
     with Journal(db) as journal:
         loaded = load_file(folder / "refund-approval.toml")
         trigger = loaded.definition.triggers[0].id if loaded.definition.triggers else None
-        journal.start_run(loaded, "Ann", trigger)
+        journal.start_run(loaded, "Ann", trigger, inputs={"amount": "120"})
     return Paths(processes=folder, db=db)
 
 

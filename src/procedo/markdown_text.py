@@ -193,10 +193,12 @@ FIELD_KEYS = (
     "roles",
     "triggers",
     "resources",
+    "inputs",
     "map",
     "role",
     "next",
     "outcome",
+    "automatic",
 )
 """Words that, followed by a colon at the start of a line, make the line a field."""
 
@@ -214,8 +216,12 @@ ROLE_ANCHOR = "role-"
 """The prefix of a role's anchor id in a handbook page (``<a id="role-ID">``)."""
 TRIGGER_ANCHOR = "trigger-"
 """The prefix of a trigger's anchor id in a handbook page (``<a id="trigger-ID">``)."""
-ANNOTATION_WORDS = ("critical", "role", "record")
-_ANNOTATION_START = re.compile(r"\([ \t]*(?:critical|role|record)\b", re.IGNORECASE)
+INPUT_ANCHOR = "input-"
+"""The prefix of a start input's anchor id in a handbook page (``<a id="input-ID">``)."""
+ANNOTATION_WORDS = ("critical", "role", "record", "id", "expect", "when", "default")
+_ANNOTATION_START = re.compile(
+    r"\([ \t]*(?:critical|role|record|id|expect|when|default)\b", re.IGNORECASE
+)
 
 
 def parse_field(line: str) -> tuple[str, str] | None:

@@ -12,7 +12,6 @@ when a command first needs them, so ``procedo --help`` does not pay for them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING
 from procedo.config import Paths, default_settings_path
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from procedo.engine import Run
     from procedo.journal import Journal, OpenedRun
     from procedo.model import Catalog, LoadedProcess
@@ -264,27 +265,13 @@ class Workspace:
         practice: bool = False,
         inputs: Mapping[str, str] | None = None,
     ) -> Run:
-        """Start a run of a loaded process (``inputs``: its start inputs as typed, by id)."""
+        """Start a run of a loaded process (``inputs``: its start inputs' raw text, by id)."""
         loaded = self.catalog.get(process_id)
         if loaded is None:
             from procedo.engine import Refused
 
             raise Refused(f"no valid process {process_id!r} in {self.paths.processes}")
-        if not inputs and not loaded.definition.inputs:
-            return self.journal.start_run(loaded, operator, trigger, practice=practice)
-        from procedo.engine import Run
-
-        # As Journal.start_run does, with the inputs (journal/store.py does not take them yet).
-        return Run.start(
-            loaded.definition,
-            loaded.sha256,
-            self.journal.sink(loaded),
-            operator,
-            trigger,
-            practice=practice,
-            clock=self.journal.clock,
-            inputs=dict(inputs or {}),
-        )
+        return self.journal.start_run(loaded, operator, trigger, practice=practice, inputs=inputs)
 
     @property
     def read_only_message(self) -> str:

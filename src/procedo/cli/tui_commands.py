@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
+
+if TYPE_CHECKING:
+    from procedo.model import ProcessDefinition
 
 
 def _launch(obj: ProcedoContext, **kwargs: object) -> None:
@@ -38,6 +42,13 @@ def open_home(obj: ProcedoContext) -> None:
 @click.option("--operator", help="Operator name (skips the start screen).")
 @click.option("--trigger", help="Trigger id, when the process has triggers.")
 @click.option("--practice", is_flag=True, help="A practice run, left out of the metrics.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="A start input of the process (repeatable); the start screen asks for the others.",
+)
 @add_path_options
 @pass_procedo
 def run_command(
@@ -46,6 +57,7 @@ def run_command(
     operator: str | None,
     trigger: str | None,
     practice: bool,
+    settings: tuple[str, ...],
 ) -> None:
     """Start a run of PROCESS_ID straight away."""
     from procedo.tui import StartRequest
@@ -62,7 +74,33 @@ def run_command(
     if trigger is not None and loaded.definition.trigger(trigger) is None:
         ids = ", ".join(t.id for t in loaded.definition.triggers) or "none"
         fail(f"{trigger!r} is not a trigger of {process_id} (triggers: {ids})", code=2)
-    _launch(obj, start=StartRequest(process_id, operator, trigger, practice))
+    inputs = start_inputs(loaded.definition, settings)
+    _launch(obj, start=StartRequest(process_id, operator, trigger, practice, inputs))
+
+
+def start_inputs(definition: ProcessDefinition, settings: tuple[str, ...]) -> dict[str, str]:
+    """The ``--set ID=VALUE`` options as start inputs (each checked as the start screen would
+    check it); a clear error, before the app opens, for a malformed, unknown or bad one."""
+    from procedo.engine import RunError
+    from procedo.engine.values import normalise_value
+
+    known = ", ".join(definition.inputs) or "none"
+    inputs: dict[str, str] = {}
+    for setting in settings:
+        key, equals, raw = setting.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            fail(f"--set takes ID=VALUE, not {setting!r}", code=2)
+        spec = definition.inputs.get(key)
+        if spec is None:
+            fail(f"{key!r} is not a start input of {definition.id} (inputs: {known})", code=2)
+        if key in inputs:
+            fail(f"--set {key} is given twice", code=2)
+        try:
+            inputs[key] = normalise_value(spec, raw)
+        except RunError as error:
+            fail(f"--set {key}: {error}", code=2)
+    return inputs
 
 
 @click.command("resume")

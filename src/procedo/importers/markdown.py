@@ -15,6 +15,7 @@ import tomli_w
 from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
 from procedo.importers.markdown_items import (
     MarkdownImportError,
+    ParsedOption,
     parse_item,
     parse_option,
     slug,
@@ -55,6 +56,8 @@ def _heading_levels(blocks: list[Block]) -> tuple[Heading | None, int | None]:
 def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
     parsed = parse_item(item.text, f"{builder.source}:{item.line}")
     data: dict[str, Any] = {"text": parsed.text}
+    if parsed.id is not None:
+        data["id"] = parsed.id
     if parsed.role_name is not None:
         data["role"] = builder.role(parsed.role_name)
     if parsed.critical:
@@ -69,9 +72,21 @@ def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
             data[key] = toml_number(value)
     if parsed.choices:
         data["choices"] = parsed.choices
+    for key in ("expect", "when"):
+        if getattr(parsed, key) is not None:
+            data[key] = getattr(parsed, key)
     if item.details:
         data["details"] = "\n".join(item.details)
     return data["text"] if len(data) == 1 else data
+
+
+def _option_data(builder: Builder, option: ParsedOption) -> dict[str, Any]:
+    data: dict[str, Any] = {"label": option.label, "next": builder.target(option.target)}
+    if option.when is not None:
+        data["when"] = option.when
+    if option.default:
+        data["default"] = True
+    return data
 
 
 def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], str]:
@@ -80,7 +95,7 @@ def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], s
     content: list[Block | None] = []
     for block in section.blocks:
         found = parse_field(block.text) if isinstance(block, Text) else None
-        if found and found[0] in ("role", "next", "outcome"):
+        if found and found[0] in ("role", "next", "outcome", "automatic"):
             section.fields.setdefault(found[0], found[1])
             content.append(None)
         elif isinstance(block, ListItem):
@@ -133,7 +148,13 @@ def import_markdown(
     else:
         front = document.front_matter
         title = front.get("name") or front.get("title") or fallback_title or "Imported checklist"
-    process: dict[str, Any] = {"id": process_id, "title": title, "triggers": [], "resources": []}
+    process: dict[str, Any] = {
+        "id": process_id,
+        "title": title,
+        "triggers": [],
+        "resources": [],
+        "inputs": {},
+    }
     loose = read_preamble(builder, preamble, process)
     if loose:
         sections.insert(0, Section(title, None, loose[0].line, list(loose)))
@@ -225,10 +246,12 @@ def _definition_data(
         if section.kind == "decision":
             if text:
                 node["details"] = text
-            options = [parse_option(item.text) for item in items]
+            if unescape(section.fields.get("automatic", "")).strip().lower().startswith("yes"):
+                node["auto"] = True
             node["options"] = [
-                {"label": label, "next": builder.target(target)}
-                for label, target in (o for o in options if o is not None)
+                _option_data(builder, option)
+                for option in (parse_option(item.text) for item in items)
+                if option is not None
             ]
             decisions[section.node_id] = node
             continue
@@ -272,6 +295,8 @@ def _definition_data(
     data: dict[str, Any] = {"process": info}
     if builder.roles:
         data["roles"] = dict(builder.roles)
+    if process["inputs"]:
+        data["inputs"] = process["inputs"]
     if triggers:
         data["triggers"] = triggers
     for key, table in (("steps", steps), ("decisions", decisions), ("ends", ends)):

@@ -19,7 +19,7 @@ from procedo.markdown_text import (
 )
 
 _ANNOTATION = re.compile(
-    r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record)\b[ \t]*"
+    r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record|id|expect|when|default)\b[ \t]*"
     r"(?::[ \t]*((?:\\.|[^()\\])*?))?[ \t]*\)(\*\*|__|\*|_)?[ \t]*$",
     re.IGNORECASE,
 )
@@ -49,6 +49,9 @@ class ParsedItem:
     max: float | None = None
     choices: list[str] = field(default_factory=list)
     role_name: str | None = None
+    id: str | None = None
+    expect: str | None = None
+    when: str | None = None
 
 
 def split_anchor(markdown: str) -> tuple[str | None, str]:
@@ -154,8 +157,12 @@ def parse_item(markdown: str, where: str) -> ParsedItem:
             item.critical = True
         elif word == "role":
             item.role_name = unescape(value.strip(" \t"))
-        else:
+        elif word in ("id", "expect", "when"):
+            setattr(item, word, unescape(value.strip(" \t")))
+        elif word == "record":
             _record(item, value, where)
+        else:
+            raise MarkdownImportError(f"{where}: '(default)' is only used on a decision option")
         rest = rest[: found.start()].rstrip(" \t")
     if rest.startswith(CRITICAL_SIGN):
         item.critical = True
@@ -175,13 +182,40 @@ def parse_item(markdown: str, where: str) -> ParsedItem:
     return item
 
 
-def parse_option(markdown: str) -> tuple[str, str] | None:
-    """``(label, target as written)`` for ``Yes → [Mitigate](#mitigate)``, else None."""
+@dataclass(frozen=True)
+class ParsedOption:
+    """A decision option read from one list line: ``Yes → [Mitigate](#mitigate) *(when: …)*``."""
+
+    label: str
+    target: str
+    """The target as written (a link or a title)."""
+    when: str | None = None
+    default: bool = False
+
+
+def parse_option(markdown: str) -> ParsedOption | None:
+    """The option of ``Yes → [Mitigate](#mitigate)``, with its trailing ``*(when: …)*`` and
+    ``*(default)*`` annotations; None when the line has no arrow."""
     arrow = find_arrow(markdown)
     if arrow is None:
         return None
     label = unescape(markdown[: arrow[0]].strip(" \t"))
-    return label, markdown[arrow[1] :].strip(" \t")
+    rest = markdown[arrow[1] :].strip(" \t")
+    when: str | None = None
+    default = False
+    while (found := _ANNOTATION.search(rest)) is not None:
+        word = found.group(2).lower()
+        if word not in ("when", "default"):
+            break
+        paren = found.start() + found.group(0).index("(")
+        if is_escaped(rest, paren):
+            break
+        if word == "when":
+            when = unescape((found.group(3) or "").strip(" \t"))
+        else:
+            default = True
+        rest = rest[: found.start()].rstrip(" \t")
+    return ParsedOption(label, rest, when, default)
 
 
-__all__ = ["MarkdownImportError", "ParsedItem", "parse_item", "parse_option"]
+__all__ = ["MarkdownImportError", "ParsedItem", "ParsedOption", "parse_item", "parse_option"]

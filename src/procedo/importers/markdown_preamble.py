@@ -12,11 +12,12 @@ from procedo.importers.markdown_blocks import Blank, Block, Fence, Heading, List
 from procedo.importers.markdown_items import (
     MarkdownImportError,
     github_slug,
+    parse_item,
     parse_link,
     slug,
     split_anchor,
 )
-from procedo.markdown_text import ROLE_ANCHOR, TRIGGER_ANCHOR, parse_field, unescape
+from procedo.markdown_text import INPUT_ANCHOR, ROLE_ANCHOR, TRIGGER_ANCHOR, parse_field, unescape
 from procedo.model import is_valid_id
 
 
@@ -136,7 +137,9 @@ def read_preamble(builder: Builder, blocks: list[Block], process: dict[str, Any]
         found = parse_field(block.text) if isinstance(block, Text) else None
         if found:
             key, value = found
-            label = key if key in ("roles", "triggers", "resources") and not value else None
+            label = (
+                key if key in ("roles", "triggers", "resources", "inputs") and not value else None
+            )
             _process_field(builder, block.line, key, value, process, roles)
             summary.append(None)
         elif isinstance(block, ListItem) and label:
@@ -145,6 +148,8 @@ def read_preamble(builder: Builder, blocks: list[Block], process: dict[str, Any]
                 roles.append((anchor, unescape(text.strip(" \t"))))
             elif label == "resources":
                 process["resources"].append(unescape(text.strip(" \t")))
+            elif label == "inputs":
+                _input(builder, block.line, anchor, text, process["inputs"])
             else:
                 process["triggers"].append(_trigger(anchor, text))
         elif isinstance(block, ListItem):
@@ -198,6 +203,25 @@ def _process_field(
             roles.extend((None, name) for name in names)
         else:
             process["resources"].extend(names)
+
+
+def _input(
+    builder: Builder, line: int, anchor: str | None, markdown: str, inputs: dict[str, Any]
+) -> None:
+    """A start input from ``<a id="input-ID"></a>Title: ____ unit *(record: number, 0–9)*``."""
+    parsed = parse_item(markdown, f"{builder.source}:{line}")
+    wanted = anchor[len(INPUT_ANCHOR) :] if anchor and anchor.startswith(INPUT_ANCHOR) else ""
+    input_id = wanted or slug(parsed.text, "input").replace("-", "_")
+    data: dict[str, Any] = {"title": parsed.text, "record": parsed.record or "text"}
+    if parsed.unit is not None:
+        data["unit"] = parsed.unit
+    for key in ("min", "max"):
+        value = getattr(parsed, key)
+        if value is not None:
+            data[key] = toml_number(value)
+    if parsed.choices:
+        data["choices"] = parsed.choices
+    inputs[input_id] = data
 
 
 def _trigger(anchor: str | None, markdown: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import getpass
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -161,8 +161,12 @@ class Journal:
         trigger: str | None = None,
         *,
         practice: bool = False,
+        inputs: Mapping[str, str] | None = None,
     ) -> Run:
-        """Start and durably record a new run of ``loaded``; this session holds it."""
+        """Start and durably record a new run of ``loaded``; this session holds it.
+
+        ``inputs``: the raw text of the process's start inputs, by id.
+        """
         return Run.start(
             loaded.definition,
             loaded.sha256,
@@ -171,6 +175,7 @@ class Journal:
             trigger,
             practice=practice,
             clock=self.clock,
+            inputs=inputs,
         )
 
     def resolve_run_id(self, prefix: str) -> str:

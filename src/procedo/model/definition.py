@@ -7,9 +7,10 @@ references between nodes are checked by :mod:`procedo.model.checks`.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
 Text = Annotated[str, Field(min_length=1, strict=True)]
@@ -205,18 +206,21 @@ class ProcessDefinition(_Frozen):
     steps: dict[str, Step] = Field(default_factory=dict)
     decisions: dict[str, Decision] = Field(default_factory=dict)
     ends: dict[str, End] = Field(default_factory=dict)
-    _value_kinds: dict[str, RecordKind] | None = PrivateAttr(default=None)
 
     def value_kinds(self) -> dict[str, RecordKind]:
         """The kind of every named value: start inputs, then record items with an ``id``."""
-        if self._value_kinds is None:
-            kinds: dict[str, RecordKind] = {key: spec.record for key, spec in self.inputs.items()}
-            for step in self.steps.values():
-                for item in step.items:
-                    if item.id is not None and item.record is not None:
-                        kinds.setdefault(item.id, item.record)
-            self._value_kinds = kinds
-        return self._value_kinds
+        return self.kinds_of_values
+
+    @functools.cached_property
+    def kinds_of_values(self) -> dict[str, RecordKind]:
+        """:meth:`value_kinds`, computed once (a cached property: model equality ignores it, so
+        a definition that was asked equals one freshly parsed from the same text)."""
+        kinds: dict[str, RecordKind] = {key: spec.record for key, spec in self.inputs.items()}
+        for step in self.steps.values():
+            for item in step.items:
+                if item.id is not None and item.record is not None:
+                    kinds.setdefault(item.id, item.record)
+        return kinds
 
     def value_spec(self, value_id: str) -> Input | Item | None:
         """The input or record item that names ``value_id`` (the first, for a repeated id)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from procedo.model import Item, ProcessDefinition
+from procedo.model import Decision, Item, Option, ProcessDefinition
 from procedo.model.figures import EdgeKey, MapFigures
 from procedo.render.durations import duration_of_seconds
 
@@ -43,6 +43,8 @@ class FlowNode:
     outcome: str | None = None
     """``success`` or ``failure`` for an end."""
     items: tuple[Item, ...] = ()
+    auto: bool = False
+    """A decision that chooses itself when its conditions decide (``auto = true``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,9 @@ class FlowEdge:
     """True when the edge closes a loop (it leads back to a node on the DFS path)."""
     counted: bool = True
     """False for a trigger's start edge (the journal does not count those)."""
+    caption: str = ""
+    """What the map writes on the edge when it says more than the label: the option's
+    condition and default mark (:func:`option_caption`)."""
 
     @property
     def key(self) -> EdgeKey:
@@ -115,14 +120,26 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
         edges.append(FlowEdge(step_id, step.next, ""))
     for decision_id, decision in definition.decisions.items():
         role_name = definition.role_name(decision.role)
-        nodes.append(FlowNode(decision_id, "decision", decision.question, decision.role, role_name))
-        edges.extend(FlowEdge(decision_id, o.next, o.label) for o in decision.options)
+        nodes.append(
+            FlowNode(
+                decision_id,
+                "decision",
+                decision.question,
+                decision.role,
+                role_name,
+                auto=decision.auto,
+            )
+        )
+        edges.extend(
+            FlowEdge(decision_id, o.next, o.label, caption=option_caption(o))
+            for o in decision.options
+        )
     for end_id, end in definition.ends.items():
         nodes.append(FlowNode(end_id, "end", end.title, outcome=end.outcome))
     edges = [e for e in edges if e.target in known]
     back = _back_edges(nodes, edges)
     edges = [
-        FlowEdge(e.source, e.target, e.label, back=i in back, counted=e.counted)
+        FlowEdge(e.source, e.target, e.label, i in back, e.counted, e.caption)
         for i, e in enumerate(edges)
     ]
     return FlowGraph(
@@ -202,6 +219,34 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+MAX_CONDITION = 60
+"""The longest condition a map writes in full on an edge (the handbook has every one whole)."""
+AUTO_NOTE = "⚙ chosen by the values when they decide"
+"""The line a map adds under an automatic decision's question."""
+
+
+def short_condition(source: str, limit: int = MAX_CONDITION) -> str:
+    """A condition on one line, cut to ``limit`` characters with ``…``."""
+    text = " ".join(source.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def option_caption(option: Option, limit: int = MAX_CONDITION) -> str:
+    """An option as a map writes it: ``Yes [amount > 250]``, ``No (default)``, ``Yes``
+    (a condition longer than ``limit`` characters is cut with ``…``)."""
+    text = option.label
+    if option.when is not None:
+        text += f" [{short_condition(option.when, limit)}]"
+    if option.default:
+        text += " (default)"
+    return text
+
+
+def decision_note(decision: Decision) -> str:
+    """:data:`AUTO_NOTE` for an automatic decision, else empty."""
+    return AUTO_NOTE if decision.auto else ""
+
+
 def item_line(index: int, item: Item, definition: ProcessDefinition, step_role: str | None) -> str:
     """One checklist line: ``3. ⚠ text (role) → number in unit (min–max)``.
 
@@ -221,6 +266,10 @@ def item_line(index: int, item: Item, definition: ProcessDefinition, step_role: 
         text += " → " + " / ".join(item.choices)
     elif item.record == "text":
         text += " → text"
+    if item.expect is not None:
+        text += f" [expect {short_condition(item.expect)}]"
+    if item.when is not None:
+        text += f" [only when {short_condition(item.when)}]"
     return text
 
 
@@ -232,7 +281,8 @@ def duration_text(seconds: float) -> str:
 def head_lines(node: FlowNode) -> list[str]:
     """The title lines of a node: its title, then its role or an end's outcome."""
     if node.kind in ("step", "decision"):
-        return [node.title, node.role_name] if node.role_name else [node.title]
+        lines = [node.title, node.role_name] if node.role_name else [node.title]
+        return [*lines, AUTO_NOTE] if node.auto else lines
     if node.kind == "end":
         return [node.title, "✔ success" if node.outcome == "success" else "✘ failure"]
     return [node.title]
@@ -263,7 +313,8 @@ def figure_lines(node: FlowNode, figures: MapFigures | None) -> list[str]:
 
 def edge_lines(edge: FlowEdge, figures: MapFigures | None) -> list[str]:
     """An edge's label lines: the option label, then ``4× · 57%`` when figures are given."""
-    lines = [edge.label] if edge.label else []
+    caption = edge.caption or edge.label
+    lines = [caption] if caption else []
     if figures is not None and edge.counted:
         count = figures.edge_counts.get(edge.key, 0)
         left = figures.departures.get(edge.source, 0)

@@ -19,6 +19,7 @@ from procedo.engine.values import format_number
 from procedo.markdown_text import (
     BLANK,
     CRITICAL_SIGN,
+    INPUT_ANCHOR,
     ROLE_ANCHOR,
     TRIGGER_ANCHOR,
     guard_annotations,
@@ -29,7 +30,8 @@ from procedo.markdown_text import (
     escape_block as _escape_block,
 )
 from procedo.markdown_text import escape_line as _escape_line
-from procedo.model import Decision, End, Item, ProcessDefinition, Step
+from procedo.model import Decision, End, Input, Item, ProcessDefinition, Step
+from procedo.model.definition import RecordSpec
 from procedo.render.mermaid import render_mermaid
 from procedo.safe_text import visible
 
@@ -90,7 +92,7 @@ def _bullets(key: str, lines: Iterable[str]) -> list[str]:
     return [f"**{key}:**", "", *rows, ""] if rows else []
 
 
-def _record_note(item: Item) -> str:
+def _record_note(item: RecordSpec) -> str:
     if item.record == "number":
         bounds = ""
         if item.min is not None and item.max is not None:
@@ -126,7 +128,24 @@ def item_markdown(definition: ProcessDefinition, item: Item) -> str:
             escape_line(definition.role_name(item.role), also="()", start=False)
         )
         parts.append(f"*(role: {name})*")
+    for key in ("id", "expect", "when"):
+        value = getattr(item, key)
+        if value is not None:
+            parts.append(annotation(key, value))
     return guard_arrows(" ".join(parts))
+
+
+def annotation(key: str, value: str) -> str:
+    """``*(when: amount > 250)*``: an id or a condition, escaped so it reads back as written."""
+    return f"*({key}: {guard_annotations(escape_line(value, also='()', start=False))})*"
+
+
+def input_markdown(input_id: str, spec: Input) -> str:
+    """A start input's line: anchor, title, blank and unit, record note."""
+    text = guard_annotations(escape_line(spec.title, start=False))
+    unit = guard_annotations(escape_line(spec.unit or "", start=False))
+    line = f"{anchor(INPUT_ANCHOR + input_id)}{text}: {BLANK}" + (f" {unit}" if unit else "")
+    return guard_arrows(f"{line} *(record: {_record_note(spec)})*")
 
 
 def _role_line(definition: ProcessDefinition, role: str | None) -> list[str]:
@@ -161,10 +180,24 @@ def _decision_lines(
     out += _role_line(definition, decision.role)
     if decision.details:
         out += [*text_lines(decision.details), ""]
+    if decision.auto:
+        out += _field("Automatic", AUTOMATIC)
     for option in decision.options:
         label = guard_arrows(escape_line(option.label))
-        out.append(f"- {label} → {_link(definition, option.next)}")
+        line = f"- {label} → {_link(definition, option.next)}"
+        if option.when is not None:
+            line += " " + annotation("when", option.when)
+        if option.default:
+            line += " *(default)*"
+        out.append(line)
     return [*out, ""]
+
+
+AUTOMATIC = (
+    "yes: the process takes the suggested option itself when exactly one option's condition "
+    "holds, or none holds and there is a default"
+)
+"""What the handbook says of an ``auto`` decision (the importer reads the leading yes)."""
 
 
 def _end_lines(end_id: str, end: End) -> list[str]:
@@ -220,6 +253,7 @@ def render_handbook(definition: ProcessDefinition) -> str:
         triggers.append(line)
     out += _bullets("Triggers", triggers)
     out += _bullets("Resources", (escape_line(r) for r in info.resources))
+    out += _bullets("Inputs", (input_markdown(k, spec) for k, spec in definition.inputs.items()))
     out += _mermaid(definition)
     for node_id in node_order(definition):
         kind = definition.kind_of(node_id)

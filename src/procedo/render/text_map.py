@@ -25,6 +25,7 @@ from typing import Literal
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
 from procedo.render.durations import duration_of_seconds
+from procedo.render.flow_graph import option_caption
 from procedo.safe_text import visible
 
 MapStyle = Literal["current", "visited", "possible", "unreachable"]
@@ -158,6 +159,8 @@ class _Drawer:
             text = f"◇ {decision.question}"
             if decision.role and self.roles:
                 text += f" · {definition.role_name(decision.role)}"
+            if decision.auto:
+                text += " · ⚙ auto"
         else:
             step = definition.steps[node_id]
             text = step.title
@@ -233,6 +236,9 @@ class _Drawer:
         rail = "" if deep else (NO_RAIL if last else RAIL)
         head = f"{indent}{LAST_BRANCH if last else BRANCH}"
         text = head + self.option_text(node_id, option.label, option.next)
+        if option.when is not None or option.default:
+            caption = option_caption(option, TEXT_MAP_CONDITION)
+            text = head + caption + text[len(head) + len(option.label) :]
         target = option.next
         style = self.edge_style(node_id, target)
         if self.was_taken(node_id, target) and self.taken is not None:
@@ -252,6 +258,10 @@ class _Drawer:
     def _title(self, node_id: str) -> str:
         node = self.definition.node(node_id)
         return getattr(node, "title", None) or getattr(node, "question", node_id)
+
+
+TEXT_MAP_CONDITION = 40
+"""The longest condition the text map writes in full on a branch (it often sits in a panel)."""
 
 
 def render_text_map(
