@@ -193,18 +193,27 @@ _PLACED_KEYS = frozenset(
 """The keys whose text may hold ``{id}`` placeholders: an imported brace is only a brace."""
 
 
-def _literal_braces(data: Any) -> Any:
-    """``data`` with the braces of every placed text written as literal braces."""
+def _literal_braces(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with every brace of its placed texts a literal brace, but for the ``{id}``
+    placeholders of the ids the page names (its inputs and the ids of its items)."""
+    known = set(data.get("inputs", {}))
+    for step in data.get("steps", {}).values():
+        known.update(i["id"] for i in step.get("items", []) if isinstance(i, dict) and "id" in i)
+    return _literal(data, frozenset(known))
+
+
+def _literal(data: Any, known: frozenset[str]) -> Any:
     if isinstance(data, dict):
         return {
-            key: as_literal(value) if key in _PLACED_KEYS and isinstance(value, str)
-            else [as_literal(i) if isinstance(i, str) else _literal_braces(i) for i in value]
+            key: as_literal(value, known) if key in _PLACED_KEYS and isinstance(value, str)
+            else [as_literal(i, known) if isinstance(i, str) else _literal(i, known)
+                  for i in value]
             if key == "items" and isinstance(value, list)
-            else _literal_braces(value)
+            else _literal(value, known)
             for key, value in data.items()
         }  # fmt: skip
     if isinstance(data, list):
-        return [_literal_braces(value) for value in data]
+        return [_literal(value, known) for value in data]
     return data
 
 

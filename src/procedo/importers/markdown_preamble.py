@@ -211,7 +211,7 @@ def _input(
     """A start input from ``<a id="input-ID"></a>Title: ____ unit *(record: number, 0–9)*``."""
     parsed = parse_item(markdown, f"{builder.source}:{line}")
     wanted = anchor[len(INPUT_ANCHOR) :] if anchor and anchor.startswith(INPUT_ANCHOR) else ""
-    input_id = wanted or slug(parsed.text, "input").replace("-", "_")
+    input_id = parsed.id or wanted or slug(parsed.text, "input").replace("-", "_")
     data: dict[str, Any] = {"title": parsed.text, "record": parsed.record or "text"}
     if parsed.unit is not None:
         data["unit"] = parsed.unit

@@ -141,11 +141,12 @@ def annotation(key: str, value: str) -> str:
 
 
 def input_markdown(input_id: str, spec: Input) -> str:
-    """A start input's line: anchor, title, blank and unit, record note."""
+    """A start input's line: anchor, title, blank and unit, record note, its id (shown: a
+    reader's conditions name it, and it comes back when the anchors do not)."""
     text = guard_annotations(escape_line(spec.title, start=False))
     unit = guard_annotations(escape_line(spec.unit or "", start=False))
     line = f"{anchor(INPUT_ANCHOR + input_id)}{text}: {BLANK}" + (f" {unit}" if unit else "")
-    return guard_arrows(f"{line} *(record: {_record_note(spec)})*")
+    return guard_arrows(f"{line} *(record: {_record_note(spec)})* *(id: {input_id})*")
 
 
 def _role_line(definition: ProcessDefinition, role: str | None) -> list[str]:
