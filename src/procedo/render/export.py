@@ -22,7 +22,11 @@ from procedo.engine import Event, iso_from_ms
 from procedo.engine.run_record import RunRecord
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
+from procedo.render.condition_markdown import conditions_markdown
+from procedo.render.condition_record import condition_record
 from procedo.render.durations import duration
+from procedo.render.md_cells import code, md
+from procedo.render.md_cells import table as _table
 from procedo.render.run_path import path_entries
 from procedo.render.words import plural
 from procedo.safe_text import json_text, visible
@@ -45,31 +49,6 @@ CSV_COLUMNS = [
     "unit",
 ]
 """The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1."""
-
-_ESCAPE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?[A-Za-z0-9]+;)")
-_BLOCK_START = re.compile(r"[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|[-=]+\s*$")
-
-
-def md(text: object) -> str:
-    """Markdown that shows ``text`` literally, on one line (fit for a table cell).
-
-    Only what Markdown would read as syntax is escaped: ``version 1.0`` and ``12.5 V`` stay
-    as they are, while ``*``, ``[``, ``|``, an entity such as ``&amp;`` or a list marker at the
-    start (``1. ``, ``- ``) get a backslash. Control characters show as ``\\x1b``.
-    """
-    value = visible(str(text).replace("\r\n", "\n").replace("\r", "\n").strip(), multiline=True)
-    value = _ESCAPE.sub(lambda m: "\\" + m[0], value)
-    found = _BLOCK_START.match(value)
-    if found:
-        marker = found[0].rstrip()
-        cut = len(marker) - 1 if marker[-1] in ".)" else 0
-        value = value[:cut] + "\\" + value[cut:]
-    return value.replace("\n", "<br>")
-
-
-def code(text: object) -> str:
-    """A code span for an id or hash, its characters made visible."""
-    return f"`{visible(str(text)).replace('`', chr(0x2032))}`"
 
 
 def unit_of(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
@@ -144,12 +123,6 @@ def _shown_value(definition: ProcessDefinition, event: Event) -> str:
     if event.kind == "record":
         return with_unit(event.value, unit_of(definition, event.node, event.item))
     return event.value
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
-    return [*lines, ""]
 
 
 def _outcome(record: RunRecord) -> str:
@@ -242,6 +215,7 @@ def to_markdown(record: RunRecord) -> str:
             for e in record.events
         ],
     )
+    lines += conditions_markdown(condition_record(d, state))
     for heading, rows, columns in (
         ("Recorded values", _marks(record, na=False), "Value"),
         ("Not applicable", _marks(record, na=True), "Reason"),
