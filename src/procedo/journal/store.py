@@ -161,8 +161,11 @@ class Journal:
         trigger: str | None = None,
         *,
         practice: bool = False,
+        inputs: dict[str, str] | None = None,
     ) -> Run:
-        """Start and durably record a new run of ``loaded``; this session holds it."""
+        """Start and durably record a new run of ``loaded``; this session holds it.
+
+        ``inputs``: the start inputs as typed, by input id (see :meth:`Run.start`)."""
         return Run.start(
             loaded.definition,
             loaded.sha256,
@@ -171,6 +174,7 @@ class Journal:
             trigger,
             practice=practice,
             clock=self.clock,
+            inputs=inputs,
         )
 
     def resolve_run_id(self, prefix: str) -> str:

@@ -19,9 +19,11 @@ import re
 from typing import Any
 
 from procedo.engine import Event, iso_from_ms
+from procedo.engine.judge import scope_texts
 from procedo.engine.run_record import RunRecord
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
 from procedo.render.condition_markdown import conditions_markdown
 from procedo.render.condition_record import condition_record
 from procedo.render.durations import duration
@@ -105,7 +107,14 @@ def describe(definition: ProcessDefinition, event: Event) -> str:
         "na": f"marked not applicable: {item}",
         "note": f"note on {item or title or 'the run'}",
         "complete": f"completed {title}",
-        "choose": f"chose at {title}",
+        "choose": f"chose at {title}" + (" (overriding the suggestion)" if event.reason else ""),
+        "auto_choose": f"chosen by the process at {title}",
+        "basis": f"values read at {title}",
+        "input": f"start input {event.node}",
+        "deviation": f"accepted a deviation: {item}"
+        if event.reason
+        else f"deviation routed: {item}",
+        "inactive": f"inactive: {item}",
         "back": f"went back from {title} to {node_title(definition, event.value)}",
         "handover": "handed over",
         "accept_role": f"acted as {definition.role_name(event.value)}",
@@ -169,11 +178,13 @@ def _marks(record: RunRecord, *, na: bool) -> list[list[str]]:
 def to_markdown(record: RunRecord) -> str:
     """A readable, printable record of the run, ending with its last journal hash."""
     d, run, state = record.definition, record.run, record.state
-    lines = [f"# Run record: {md(d.title)}", ""]
+    texts = scope_texts(d, state)
+    title = fill(d.title, texts)
+    lines = [f"# Run record: {md(title)}", ""]
     facts = [
         (
             "Process",
-            f"{md(d.title)} ({code(run['process_id'])}), version {md(run['process_version'])}",
+            f"{md(title)} ({code(run['process_id'])}), version {md(run['process_version'])}",
         ),
         ("Definition hash", code(record.definition_hash)),
         ("Run", code(record.run_id) + (" (practice run)" if run["practice"] else "")),
@@ -195,9 +206,9 @@ def to_markdown(record: RunRecord) -> str:
     for entry in path_entries(d, state):
         took = f", {duration(entry.duration_ms)}" if entry.duration_ms is not None else ""
         back = ", came back to it" if entry.came_back else ""
-        done = "; ".join(md(text) for text in [*entry.deeds, entry.outcome])
+        done = "; ".join(md(fill(text, texts)) for text in [*entry.deeds, entry.outcome])
         lines.append(
-            f"{entry.number}. {md(entry.title)} ({code(entry.node)}, "
+            f"{entry.number}. {md(fill(entry.title, texts))} ({code(entry.node)}, "
             f"{when(iso_from_ms(entry.entered_ms))}{took}{back}): {done}"
         )
     lines += ["", "## Events", ""]
