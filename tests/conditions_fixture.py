@@ -12,6 +12,14 @@ from procedo.model import LoadedProcess, load_file
 
 T0 = 1_795_000_000_000
 
+VOLTAGE = (
+    'id = "residual_v", text = "Voltage at the isolator", record = "number", unit = "V", '
+    'min = 0, max = 1000, expect = "residual_v < 1"'
+)
+PRESSURE = (
+    'id = "pressure", text = "Pressure", record = "number", unit = "bar", min = 0, max = 100, '
+    'expect = "pressure < 2"'
+)
 TOML = """
 [process]
 id = "cond"
@@ -27,7 +35,7 @@ min = 0
 title = "Check {amount} EUR"
 next = "limit"
 items = [
-  { id = "residual_v", text = "Voltage at the isolator", record = "number", unit = "V", min = 0, max = 1000, expect = "residual_v < 1" },
+  {VOLTAGE},
   { text = "Manager signs for {amount} EUR", when = "amount > 250" },
   "Plain <b>[bold]</b> tick",
 ]
@@ -44,7 +52,7 @@ options = [
 title = "Measure pressure"
 next = "safe"
 items = [
-  { id = "pressure", text = "Pressure", record = "number", unit = "bar", min = 0, max = 100, expect = "pressure < 2" },
+  {PRESSURE},
 ]
 
 [decisions.safe]
@@ -61,7 +69,7 @@ outcome = "success"
 [ends.bad]
 title = "Stopped"
 outcome = "failure"
-"""
+""".replace("{VOLTAGE}", "{ " + VOLTAGE + " }").replace("{PRESSURE}", "{ " + PRESSURE + " }")
 
 
 def loaded(tmp_path: Path) -> LoadedProcess:
