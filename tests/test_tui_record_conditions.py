@@ -9,10 +9,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conditions_fixture import build
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from conditions_fixture import build
 from procedo.journal import Journal
 from procedo.tui.screens.run_detail import RunDetailScreen
 from procedo.tui.screens.summary import SummaryScreen
