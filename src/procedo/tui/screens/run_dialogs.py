@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from procedo.engine import Run, RunError
-from procedo.engine.cleaning import MAX_NAME, clean_name, clean_text
 from procedo.engine.errors import Unchanged
+from procedo.engine.cleaning import MAX_NAME, clean_name, clean_text
 from procedo.engine.values import normalise_value
 from procedo.journal import JournalError, default_operator
 from procedo.model import Item
