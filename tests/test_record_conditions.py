@@ -293,3 +293,21 @@ def test_the_markdown_export_has_the_sections_of_conditions(
     assert "## Inactive items" in plain and "| amount \\> 250 |" in plain
     assert "| suggestion confirmed |" in plain
     assert "{amount}" not in text.split("## Events")[0].split("## Path")[1]
+
+
+def test_stats_prints_the_figures_of_conditions(journal_file: tuple[Path, str, str]) -> None:
+    db, _, _ = journal_file
+    result = CliRunner().invoke(cli, ["--db", str(db), "stats", "cond"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Expected values missed" in out
+    assert (
+        "50 % Voltage at the isolator (check): missed 1 of 2 values: expected residual_v < 1"
+        in (out)
+    )
+    assert "— 230 (1)" in out
+    assert "Safe to work? (safe): 2 choices · 1 confirmed · 1 overridden · 0 automatic" in out
+    assert "(limit): 2 choices · 0 confirmed · 0 overridden · 2 automatic" in out
+    assert "1× Manager signs for {amount} EUR (check) when amount > 250" in out
+    data = json.loads(CliRunner().invoke(cli, ["--db", str(db), "stats", "cond", "--json"]).output)
+    assert data["deviations"][0]["missed"] == 1 and data["inactive"][0]["count"] == 1
