@@ -118,3 +118,16 @@ def test_snapshot_of_the_summary_with_conditions(snap_compare, journal_paths) ->
         await pilot.pause()
 
     assert snap_compare(app_for(paths), terminal_size=(100, 60), run_before=open_it)
+
+
+def test_the_metrics_screen_draws_the_figures_of_conditions(journal_paths) -> None:
+    from procedo.journal.metrics import compute_metrics
+    from procedo.tui.screens.metrics import metrics_content
+
+    paths, _, _ = journal_paths
+    with Journal(paths.db) as journal:
+        text = metrics_content(compute_metrics(journal, "cond"), "cond").plain
+    assert "Expected values missed" in text
+    assert "50 % Voltage at the isolator  missed 1 of 2 values: expected residual_v < 1" in text
+    assert "Safe to work?  2 choices · 1 confirmed · 1 overridden · 0 automatic" in text
+    assert "1× Manager signs for {amount} EUR  when amount > 250" in text
