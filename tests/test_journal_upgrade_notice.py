@@ -13,6 +13,7 @@ from procedo.journal.schema import needs_upgrade
 from procedo.model import load_file
 from procedo.tui import make_app
 from procedo.tui.screens.home import UPGRADING
+from schema5_downgrade import drop_schema_5
 from tui_support import FakeClock, make_paths
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ def _schema_3_journal(db: Path) -> None:
     with Journal(db) as journal:
         journal.start_run(load_file(REPO / "processes" / "incident-response.toml"), "Ann", "pager")
     conn = sqlite3.connect(db)
+    drop_schema_5(conn)
     conn.execute("DROP INDEX runs_paths")
     conn.execute("DROP INDEX visits_moves")
     conn.execute("ALTER TABLE runs DROP COLUMN path")

@@ -22,6 +22,7 @@ from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import Scope
 from procedo.journal.verify import verify_journal
 from procedo.model.figures import EdgeKey, MapFigures
+from schema5_downgrade import drop_schema_5
 
 
 def paths(db: Path) -> dict[str, str | None]:
@@ -68,6 +69,7 @@ def test_the_migration_fills_the_path_of_every_run_as_the_sink_writes_it(
     source.close()
     written = paths(db)
     # The file as schema 3 left it: no path column, no schema-4 index.
+    drop_schema_5(target)
     target.execute("DROP INDEX runs_paths")
     target.execute("DROP INDEX visits_moves")
     target.execute("ALTER TABLE runs DROP COLUMN path")

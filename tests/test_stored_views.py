@@ -16,6 +16,7 @@ from procedo.journal.order_stats import kth_smallest, median_of, p90_of
 from procedo.journal.schema import MIGRATIONS
 from procedo.journal.verify import verify_journal
 from procedo.journal.views import VIEW_NAMES
+from schema5_downgrade import drop_schema_5
 
 NEW_INDEXES = [
     str(s).split()[2] for s in MIGRATIONS[3] if str(s).lstrip().startswith("CREATE INDEX")
@@ -67,6 +68,7 @@ def test_a_schema_2_journal_upgrades_to_the_new_views(tmp_path: Path) -> None:
     path = tmp_path / "schema2.db"
     build_history_journal(path)
     conn = sqlite3.connect(path)
+    drop_schema_5(conn)
     for name in VIEW_NAMES:  # back to schema 2: its views, not the indexes of schema 3
         conn.execute(f"DROP VIEW {name}")
     for index in NEW_INDEXES:
@@ -81,7 +83,7 @@ def test_a_schema_2_journal_upgrades_to_the_new_views(tmp_path: Path) -> None:
     before = {name: rows(conn, name) for name in VIEW_NAMES}
     conn.close()
     with Journal(path) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 4
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 5
         assert verify_journal(journal).intact
         names = {r["name"] for r in journal.rows("SELECT name FROM sqlite_master")}
         assert {*NEW_INDEXES, *VIEW_NAMES} <= names

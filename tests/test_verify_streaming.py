@@ -95,7 +95,8 @@ def test_a_visit_row_missing_or_extra_is_found_wherever_the_run_is(db: Path, whe
     others = sql(db, "SELECT count(*) FROM visits WHERE run_id = ?", (extra,))[0][0]
     sql(db, "INSERT INTO visits SELECT ?, visit + 1000, process_id, node, kind, entered_at, "
         "left_at, duration_ms, outcome, choice, next_node, process_version, definition_hash, "
-        "practice FROM visits WHERE run_id = ? AND visit = 0", (extra, extra))  # fmt: skip
+        "practice, suggested, chosen_by, override_reason, basis_values "
+        "FROM visits WHERE run_id = ? AND visit = 0", (extra, extra))  # fmt: skip
     expected = {
         run_id: f"the journal holds {visits - 1} visit rows, its events give {visits}",
         extra: f"the journal holds {others + 1} visit rows, its events give {others}",
@@ -126,13 +127,14 @@ def test_rows_of_no_run_between_runs_leave_the_others_intact(db: Path) -> None:
         sql(db, "INSERT INTO events SELECT ?, seq, ts, actor, kind, node, item, value, reason, "
             "hash FROM events WHERE run_id = ?", (orphan, ids[10]))  # fmt: skip
     sql(db, "INSERT INTO visits SELECT ?, visit, process_id, node, kind, entered_at, left_at, "
-        "duration_ms, outcome, choice, next_node, process_version, definition_hash, practice "
-        "FROM visits WHERE run_id = ?", (between, ids[10]))  # fmt: skip
+        "duration_ms, outcome, choice, next_node, process_version, definition_hash, practice, "
+        "suggested, chosen_by, override_reason, basis_values FROM visits WHERE run_id = ?",
+        (between, ids[10]))  # fmt: skip
     sql(
         db,
         "INSERT INTO marks SELECT ?, visit, item, process_id, process_version, "
-        "definition_hash, practice, node, text, value, number, na_reason, actor, at "
-        "FROM marks WHERE run_id = ?",
+        "definition_hash, practice, node, text, value, number, na_reason, actor, at, "
+        "deviation, deviation_reason, inactive FROM marks WHERE run_id = ?",
         ("0", ids[0]),
     )  # fmt: skip: before every run
     report = verified(db)

@@ -24,6 +24,7 @@ from procedo.engine import STATUSES
 from procedo.journal import Journal, JournalError
 from procedo.journal.anchor import Anchor, AnchorError, check_anchor, parse_anchor
 from procedo.journal.verify import Breach, verify_journal
+from procedo.render.condition_record import condition_record, text_lines
 
 
 @contextlib.contextmanager
@@ -108,6 +109,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
             {
                 "run": row,
                 "path": state.path_nodes(),
+                "conditions": dataclasses.asdict(condition_record(definition, state)),
                 "events": [e.to_row() for e in events],
             }
         )
@@ -124,6 +126,11 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
     if row["ended_at"]:
         echo(f"  ended     {short_time(row['ended_at'])} UTC")
     echo(f"  path      {' > '.join(state.path_nodes())}")
+    conditions = text_lines(condition_record(definition, state))
+    if conditions:
+        echo("")
+        for line in conditions:
+            echo("  " + shown(line))
     echo("")
     for event in events:
         parts = [f"{event.seq:>4}", event.ts[11:23], shown(event.actor), event.kind]

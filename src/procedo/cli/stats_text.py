@@ -61,6 +61,24 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
             text, median, spread, values = t.recorded(n)
             where = _where(n.process_id, n.node, many)
             lines.append(f"  {text} ({where}): {median} · {spread} ({values})")
+    if m.deviations:
+        lines += ["", t.DEVIATIONS]
+        for miss in m.deviations:
+            share, text, said, values = t.deviation(miss)
+            where = _where(miss.process_id, miss.node, many)
+            lines.append(
+                f"  {share:>5} {text} ({where}): {said}" + (f" — {values}" if values else "")
+            )
+    if m.suggestions:
+        lines += ["", t.SUGGESTIONS]
+        for counted in m.suggestions:
+            question, said = t.suggestion(counted)
+            lines.append(f"  {question} ({_where(counted.process_id, counted.node, many)}): {said}")
+    if m.inactive:
+        lines += ["", t.INACTIVE]
+        for off in m.inactive:
+            times, text, when = t.inactive(off)
+            lines.append(f"  {times:>5} {text} ({_where(off.process_id, off.node, many)}) {when}")
     tallies = [
         f"{label}: " + ", ".join(f"{name} {count}" for count, name in map(t.tally, found))
         for label, found in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers))

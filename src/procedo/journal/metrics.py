@@ -19,13 +19,15 @@ Definitions:
 - steps: completed visits of each step; decisions: visits left by a choice (a choice undone
   with *back* does not count); not applicable and recorded numbers: the marks as they stand in
   each visit of any run in scope (a corrected value counts once, each visit of a loop counts);
-  loops: runs that visited a node more than once (visits undone with *back* not counted).
+  loops: runs that visited a node more than once (visits undone with *back* not counted);
+  deviations, suggestions and inactive items: :mod:`procedo.journal.condition_metrics`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from procedo.journal import condition_metrics
 from procedo.journal import figure_sql as sql
 from procedo.journal.order_stats import median_offsets, p90_offset
 from procedo.journal.store import Journal
@@ -105,6 +107,9 @@ def compute_metrics(
         operators=_operators(journal, scope),
         triggers=_triggers(journal, scope),
         numbers=_numbers(journal, scope),
+        deviations=condition_metrics.deviations(journal, scope),
+        suggestions=condition_metrics.suggestions(journal, scope),
+        inactive=condition_metrics.inactive(journal, scope),
     )
 
 

@@ -37,6 +37,7 @@ def run_row(state: RunState) -> dict[str, Any]:
         "last_hash": state.last_hash,
         "repeats": repeats(state),
         "path": path(state),
+        "inputs": json.dumps(state.inputs, ensure_ascii=False) if state.inputs else None,
     }
 
 
@@ -57,6 +58,24 @@ def visit_row(state: RunState, visit: Visit) -> dict[str, Any]:
         "process_version": state.process_version,
         "definition_hash": state.definition_hash,
         "practice": int(state.practice),
+        **decision_columns(visit),
+    }
+
+
+def decision_columns(visit: Visit) -> dict[str, Any]:
+    """A decision visit's ``suggested``, ``chosen_by``, ``override_reason`` and
+    ``basis_values`` (all None for a step, an end, or a decision not yet left by a choice;
+    ``basis_values`` None when the decision had no basis)."""
+    basis = visit.basis
+    return {
+        "suggested": basis.suggested if basis is not None else None,
+        "chosen_by": visit.chosen_by,
+        "override_reason": visit.override_reason,
+        "basis_values": (
+            json.dumps(basis.values, ensure_ascii=False, sort_keys=True)
+            if basis is not None
+            else None
+        ),
     }
 
 
@@ -83,12 +102,13 @@ def definition_rows(digest: str, definition: ProcessDefinition) -> dict[str, lis
             nodes.append((digest, node_id, kind, step.title, position))
             for index, item in enumerate(step.items):
                 row = (digest, node_id, index, item.text, int(item.critical), item.record)
-                items.append((*row, item.unit))
+                items.append((*row, item.unit, item.id, item.expect, item.when))
         elif kind == "decision":
             decision = definition.decisions[node_id]
             nodes.append((digest, node_id, kind, decision.question, position))
             for index, option in enumerate(decision.options):
-                options.append((digest, node_id, index, option.label, option.next))
+                row = (digest, node_id, index, option.label, option.next)
+                options.append((*row, option.when, int(option.default)))
         else:
             nodes.append((digest, node_id, kind, definition.ends[node_id].title, position))
     return {"nodes": nodes, "items": items, "options": options}
@@ -97,10 +117,10 @@ def definition_rows(digest: str, definition: ProcessDefinition) -> dict[str, lis
 _DEFINITION_ROW_SQL = {
     "nodes": "INSERT OR IGNORE INTO nodes (definition_hash, node, kind, title, position) "
     "VALUES (?, ?, ?, ?, ?)",
-    "items": "INSERT OR IGNORE INTO items "
-    "(definition_hash, node, item, text, critical, record, unit) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "options": "INSERT OR IGNORE INTO options (definition_hash, node, option, label, next) "
-    "VALUES (?, ?, ?, ?, ?)",
+    "items": "INSERT OR IGNORE INTO items (definition_hash, node, item, text, critical, record, "
+    "unit, value_id, expect, when_condition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "options": "INSERT OR IGNORE INTO options (definition_hash, node, option, label, next, "
+    "when_condition, is_default) VALUES (?, ?, ?, ?, ?, ?, ?)",
 }
 
 
@@ -160,7 +180,9 @@ def path(state: RunState) -> str | None:
 
 
 def mark_rows(state: RunState, visit: Visit) -> list[dict[str, Any]]:
-    """The ``marks`` of a visit: items that hold a value or a not-applicable mark."""
+    """The ``marks`` of a visit: items that hold a value or a not-applicable mark, or that
+    were switched off (inactive: such a row holds no value and no not-applicable reason, so
+    that it is counted as inactive only, never as done or not applicable)."""
     return [
         {
             "run_id": state.run_id,
@@ -171,24 +193,27 @@ def mark_rows(state: RunState, visit: Visit) -> list[dict[str, Any]]:
             "definition_hash": state.definition_hash,
             "practice": int(state.practice),
             "node": visit.node,
-            "value": mark.value,
-            "na_reason": mark.na_reason,
+            "value": None if mark.inactive else mark.value,
+            "na_reason": None if mark.inactive else mark.na_reason,
             "actor": mark.by,
             "at": mark.at,
+            "deviation": int(mark.deviation and not mark.inactive),
+            "deviation_reason": None if mark.inactive else mark.deviation_reason,
+            "inactive": int(mark.inactive),
         }
         for item, mark in sorted(visit.items.items())
-        if mark.value is not None or mark.na_reason is not None
+        if mark.value is not None or mark.na_reason is not None or mark.inactive
     ]
 
 
 # The item's text and, for a number item, the value as REAL come from the ``items`` table.
 _MARK_SQL = """
 INSERT INTO marks (run_id, visit, item, process_id, process_version, definition_hash, practice,
-    node, text, value, number, na_reason, actor, at)
+    node, text, value, number, na_reason, actor, at, deviation, deviation_reason, inactive)
 SELECT :run_id, :visit, :item, :process_id, :process_version, :definition_hash, :practice,
     :node, i.text, :value,
     CASE WHEN i.record = 'number' AND :value IS NOT NULL THEN CAST(:value AS REAL) END,
-    :na_reason, :actor, :at
+    :na_reason, :actor, :at, :deviation, :deviation_reason, :inactive
 FROM (SELECT 1) LEFT JOIN items i
     ON i.definition_hash = :definition_hash AND i.node = :node AND i.item = :item
 """

@@ -20,15 +20,15 @@ from procedo.journal.connection import describe_sqlite_error, use_wal, write_tra
 from procedo.journal.errors import SchemaError
 from procedo.journal.figure_sql import KEPT_VISITS
 from procedo.journal.rows import (
+    definition_rows,
+    mark_rows,
     repeats,
-    write_definition_rows,
-    write_marks,
     write_operators,
 )
 from procedo.journal.views import VIEW_NAMES, VIEWS
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -138,7 +138,7 @@ def _backfill_v2(conn: sqlite3.Connection) -> None:
         conn.execute(
             "UPDATE definitions SET target_ms = ? WHERE hash = ?", (target_ms(definition), digest)
         )
-        write_definition_rows(conn, digest, definition)
+        _write_v2_definition_rows(conn, digest, definition)
     conn.execute(
         "UPDATE runs SET target_ms = "
         "(SELECT d.target_ms FROM definitions d WHERE d.hash = runs.definition_hash)"
@@ -167,7 +167,35 @@ def _backfill_v2(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE runs SET repeats = ? WHERE id = ?", (repeats(state), run_id))
         write_operators(conn, state)
         for visit in state.visits:
-            write_marks(conn, state, visit)
+            conn.executemany(_V2_MARK_SQL, mark_rows(state, visit))
+
+
+# The rows as schema 2 holds them (the columns of later schemas come with their migrations,
+# with the defaults a schema-1 run gives).
+_V2_DEFINITION_SQL = {
+    "nodes": "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?, ?, ?)",
+    "items": "INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "options": "INSERT OR IGNORE INTO options VALUES (?, ?, ?, ?, ?)",
+}
+_V2_WIDTH = {"nodes": 5, "items": 7, "options": 5}
+_V2_MARK_SQL = """
+INSERT INTO marks (run_id, visit, item, process_id, process_version, definition_hash, practice,
+    node, text, value, number, na_reason, actor, at)
+SELECT :run_id, :visit, :item, :process_id, :process_version, :definition_hash, :practice,
+    :node, i.text, :value,
+    CASE WHEN i.record = 'number' AND :value IS NOT NULL THEN CAST(:value AS REAL) END,
+    :na_reason, :actor, :at
+FROM (SELECT 1) LEFT JOIN items i
+    ON i.definition_hash = :definition_hash AND i.node = :node AND i.item = :item
+"""
+
+
+def _write_v2_definition_rows(
+    conn: sqlite3.Connection, digest: str, definition: ProcessDefinition
+) -> None:
+    for table, rows in definition_rows(digest, definition).items():
+        width = _V2_WIDTH[table]
+        conn.executemany(_V2_DEFINITION_SQL[table], [row[:width] for row in rows])
 
 
 _V2: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -309,11 +337,41 @@ _V4: list[str | Callable[[sqlite3.Connection], None]] = [
     "status) WHERE status = 'completed' AND path IS NOT NULL",
 ]
 
+# Schema 5: what the conditions of issue 10 leave in the record. New columns only, with
+# defaults that are what a run of an older procedo gives (no inputs, no deviation, nothing
+# inactive, no suggestion), except ``chosen_by``, which every decision visit left by a choice
+# gets ('operator': an older procedo never chose by itself); the definitions' conditions are
+# NULL (an older procedo could not read one). The three indexes are partial: the figures of
+# deviations, inactive items and suggestions walk them and never the table rows.
+_V5: list[str | Callable[[sqlite3.Connection], None]] = [
+    "ALTER TABLE runs ADD COLUMN inputs TEXT",
+    "ALTER TABLE visits ADD COLUMN suggested INTEGER",
+    "ALTER TABLE visits ADD COLUMN chosen_by TEXT",
+    "ALTER TABLE visits ADD COLUMN override_reason TEXT",
+    "ALTER TABLE visits ADD COLUMN basis_values TEXT",
+    "UPDATE visits SET chosen_by = 'operator' WHERE kind = 'decision' AND outcome = 'chosen'",
+    "ALTER TABLE marks ADD COLUMN deviation INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE marks ADD COLUMN deviation_reason TEXT",
+    "ALTER TABLE marks ADD COLUMN inactive INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE items ADD COLUMN value_id TEXT",
+    "ALTER TABLE items ADD COLUMN expect TEXT",
+    "ALTER TABLE items ADD COLUMN when_condition TEXT",
+    "ALTER TABLE options ADD COLUMN when_condition TEXT",
+    "ALTER TABLE options ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX visits_bases ON visits(process_id, node, practice, process_version, "
+    "chosen_by, suggested, choice, definition_hash) WHERE basis_values IS NOT NULL",
+    "CREATE INDEX marks_inactive ON marks(process_id, node, item, practice, process_version, "
+    "definition_hash) WHERE inactive = 1",
+    "CREATE INDEX marks_recorded ON marks(process_id, node, item, deviation, practice, "
+    "process_version, definition_hash) WHERE value IS NOT NULL",
+]
+
 MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
     1: _V1,
     2: _V2,
     3: _V3,
     4: _V4,
+    5: _V5,
 }
 
 

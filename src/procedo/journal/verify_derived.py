@@ -33,6 +33,10 @@ VISIT_COLUMNS = (
     "process_version",
     "definition_hash",
     "practice",
+    "suggested",
+    "chosen_by",
+    "override_reason",
+    "basis_values",
 )
 """The columns of a ``visits`` row after its run id, as :func:`visit_row` gives them."""
 OPERATOR_COLUMNS = ("operator", "process_id", "process_version", "practice")
@@ -51,11 +55,15 @@ MARK_COLUMNS = (
     "na_reason",
     "actor",
     "at",
+    "deviation",
+    "deviation_reason",
+    "inactive",
 )
 _TABLE_COLUMNS = {
     "nodes": "definition_hash, node, kind, title, position",
-    "items": "definition_hash, node, item, text, critical, record, unit",
-    "options": "definition_hash, node, option, label, next",
+    "items": "definition_hash, node, item, text, critical, record, unit, value_id, expect, "
+    "when_condition",
+    "options": "definition_hash, node, option, label, next, when_condition, is_default",
 }
 _TABLE_ORDER = {"nodes": "node", "items": "node, item", "options": "node, option"}
 

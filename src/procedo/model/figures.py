@@ -106,6 +106,60 @@ class Tally:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueCount:
+    """One value recorded, and how often."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedMiss:
+    """An item with an ``expect``: how often its recorded value missed it.
+
+    ``recorded``: marks holding a value; ``missed``: those that were deviations (explained by a
+    reason or routed by the flow); ``values``: the commonest values that missed.
+    """
+
+    process_id: str
+    node: str
+    item: int
+    text: str
+    expect: str
+    recorded: int
+    missed: int
+    share: float | None
+    values: tuple[ValueCount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionCount:
+    """A decision that suggests: its choices with a basis, how many followed the suggestion,
+    how many overrode it (with a reason), how many the process took by itself."""
+
+    process_id: str
+    node: str
+    question: str
+    choices: int
+    suggested: int
+    confirmed: int
+    overridden: int
+    automatic: int
+
+
+@dataclass(frozen=True, slots=True)
+class InactiveCount:
+    """An item switched off by its ``when``: how often (not done, not not-applicable)."""
+
+    process_id: str
+    node: str
+    item: int
+    text: str
+    when: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Metrics:
     """The figures of one scope: a process (or all, ``process_id`` None), maybe one version."""
 
@@ -131,6 +185,9 @@ class Metrics:
     operators: tuple[Tally, ...] = ()
     triggers: tuple[Tally, ...] = ()
     numbers: tuple[NumberStats, ...] = ()
+    deviations: tuple[ExpectedMiss, ...] = ()
+    suggestions: tuple[SuggestionCount, ...] = ()
+    inactive: tuple[InactiveCount, ...] = ()
 
     @property
     def finished(self) -> int:

@@ -19,10 +19,16 @@ import re
 from typing import Any
 
 from procedo.engine import Event, iso_from_ms
+from procedo.engine.judge import scope_texts
 from procedo.engine.run_record import RunRecord
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
+from procedo.render.condition_markdown import conditions_markdown
+from procedo.render.condition_record import condition_record
 from procedo.render.durations import duration
+from procedo.render.md_cells import code, md
+from procedo.render.md_cells import table as _table
 from procedo.render.run_path import path_entries
 from procedo.render.words import plural
 from procedo.safe_text import json_text, visible
@@ -45,31 +51,6 @@ CSV_COLUMNS = [
     "unit",
 ]
 """The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1."""
-
-_ESCAPE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?[A-Za-z0-9]+;)")
-_BLOCK_START = re.compile(r"[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|[-=]+\s*$")
-
-
-def md(text: object) -> str:
-    """Markdown that shows ``text`` literally, on one line (fit for a table cell).
-
-    Only what Markdown would read as syntax is escaped: ``version 1.0`` and ``12.5 V`` stay
-    as they are, while ``*``, ``[``, ``|``, an entity such as ``&amp;`` or a list marker at the
-    start (``1. ``, ``- ``) get a backslash. Control characters show as ``\\x1b``.
-    """
-    value = visible(str(text).replace("\r\n", "\n").replace("\r", "\n").strip(), multiline=True)
-    value = _ESCAPE.sub(lambda m: "\\" + m[0], value)
-    found = _BLOCK_START.match(value)
-    if found:
-        marker = found[0].rstrip()
-        cut = len(marker) - 1 if marker[-1] in ".)" else 0
-        value = value[:cut] + "\\" + value[cut:]
-    return value.replace("\n", "<br>")
-
-
-def code(text: object) -> str:
-    """A code span for an id or hash, its characters made visible."""
-    return f"`{visible(str(text)).replace('`', chr(0x2032))}`"
 
 
 def unit_of(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
@@ -126,7 +107,14 @@ def describe(definition: ProcessDefinition, event: Event) -> str:
         "na": f"marked not applicable: {item}",
         "note": f"note on {item or title or 'the run'}",
         "complete": f"completed {title}",
-        "choose": f"chose at {title}",
+        "choose": f"chose at {title}" + (" (overriding the suggestion)" if event.reason else ""),
+        "auto_choose": f"chosen by the process at {title}",
+        "basis": f"values read at {title}",
+        "input": f"start input {event.node}",
+        "deviation": f"accepted a deviation: {item}"
+        if event.reason
+        else f"deviation routed: {item}",
+        "inactive": f"inactive: {item}",
         "back": f"went back from {title} to {node_title(definition, event.value)}",
         "handover": "handed over",
         "accept_role": f"acted as {definition.role_name(event.value)}",
@@ -144,12 +132,6 @@ def _shown_value(definition: ProcessDefinition, event: Event) -> str:
     if event.kind == "record":
         return with_unit(event.value, unit_of(definition, event.node, event.item))
     return event.value
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
-    return [*lines, ""]
 
 
 def _outcome(record: RunRecord) -> str:
@@ -196,11 +178,13 @@ def _marks(record: RunRecord, *, na: bool) -> list[list[str]]:
 def to_markdown(record: RunRecord) -> str:
     """A readable, printable record of the run, ending with its last journal hash."""
     d, run, state = record.definition, record.run, record.state
-    lines = [f"# Run record: {md(d.title)}", ""]
+    texts = scope_texts(d, state)
+    title = fill(d.title, texts)
+    lines = [f"# Run record: {md(title)}", ""]
     facts = [
         (
             "Process",
-            f"{md(d.title)} ({code(run['process_id'])}), version {md(run['process_version'])}",
+            f"{md(title)} ({code(run['process_id'])}), version {md(run['process_version'])}",
         ),
         ("Definition hash", code(record.definition_hash)),
         ("Run", code(record.run_id) + (" (practice run)" if run["practice"] else "")),
@@ -222,9 +206,9 @@ def to_markdown(record: RunRecord) -> str:
     for entry in path_entries(d, state):
         took = f", {duration(entry.duration_ms)}" if entry.duration_ms is not None else ""
         back = ", came back to it" if entry.came_back else ""
-        done = "; ".join(md(text) for text in [*entry.deeds, entry.outcome])
+        done = "; ".join(md(fill(text, texts)) for text in [*entry.deeds, entry.outcome])
         lines.append(
-            f"{entry.number}. {md(entry.title)} ({code(entry.node)}, "
+            f"{entry.number}. {md(fill(entry.title, texts))} ({code(entry.node)}, "
             f"{when(iso_from_ms(entry.entered_ms))}{took}{back}): {done}"
         )
     lines += ["", "## Events", ""]
@@ -242,6 +226,7 @@ def to_markdown(record: RunRecord) -> str:
             for e in record.events
         ],
     )
+    lines += conditions_markdown(condition_record(d, state))
     for heading, rows, columns in (
         ("Recorded values", _marks(record, na=False), "Value"),
         ("Not applicable", _marks(record, na=True), "Reason"),

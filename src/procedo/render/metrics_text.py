@@ -8,12 +8,15 @@ A new figure needs its query (:mod:`procedo.journal.metrics`, from
 from __future__ import annotations
 
 from procedo.model.figures import (
+    ExpectedMiss,
+    InactiveCount,
     LoopCount,
     Metrics,
     NotApplicable,
     NumberStats,
     OptionCount,
     StepTime,
+    SuggestionCount,
     Tally,
 )
 from procedo.render.durations import duration
@@ -33,6 +36,9 @@ LOOPS = "Loops"
 NUMBERS = "Recorded numbers"
 OPERATORS = "Runs per operator"
 TRIGGERS = "Runs per trigger"
+DEVIATIONS = "Expected values missed"
+SUGGESTIONS = "Suggestions: followed, overridden, automatic"
+INACTIVE = "Inactive items (switched off by their condition)"
 REASONS_SHOWN = 3
 
 
@@ -128,3 +134,23 @@ def recorded(n: NumberStats) -> tuple[str, str, str, str]:
 def tally(t: Tally) -> tuple[str, str]:
     """(runs, operator or trigger; ``(none)`` for runs without a trigger)."""
     return str(t.runs), t.name or "(none)"
+
+
+def deviation(d: ExpectedMiss) -> tuple[str, str, str, str]:
+    """(``50 %``, item text, ``missed 1 of 2: expected residual_v < 1``, the values missed)."""
+    values = ", ".join(f"{v.value} ({v.count})" for v in d.values)
+    said = f"missed {d.missed} of {plural(d.recorded, 'value')}: expected {d.expect}"
+    return percent(d.share), d.text, said, values
+
+
+def suggestion(s: SuggestionCount) -> tuple[str, str]:
+    """(question, ``2 choices · 1 confirmed · 1 overridden · 0 automatic``)."""
+    return s.question, (
+        f"{plural(s.choices, 'choice')} · {s.confirmed} confirmed · {s.overridden} overridden"
+        f" · {s.automatic} automatic"
+    )
+
+
+def inactive(i: InactiveCount) -> tuple[str, str, str]:
+    """(``3×``, item text, its ``when``)."""
+    return f"{i.count}×", i.text, f"when {i.when}" if i.when else ""

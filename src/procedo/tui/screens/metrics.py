@@ -78,6 +78,23 @@ def metrics_content(m: Metrics, title: str) -> Content:
         for number in m.numbers:
             text, median, spread, values = t.recorded(number)
             p += ["\n  ", text, "  ", median, ("  · ", MUTED), spread, (f"  ({values})", MUTED)]
+    if m.deviations:
+        p += ["\n\n", (t.DEVIATIONS, "bold")]
+        for miss in m.deviations:
+            share, text, said, values = t.deviation(miss)
+            p += ["\n  ", f"{share:>5} ", text, (f"  {said}", MUTED)]
+            if values:
+                p += [("  — ", MUTED), (values, "italic")]
+    if m.suggestions:
+        p += ["\n\n", (t.SUGGESTIONS, "bold")]
+        for counted in m.suggestions:
+            question, said = t.suggestion(counted)
+            p += ["\n  ", question, (f"  {said}", MUTED)]
+    if m.inactive:
+        p += ["\n\n", (t.INACTIVE, "bold")]
+        for off in m.inactive:
+            times, text, when = t.inactive(off)
+            p += ["\n  ", f"{times:>5} ", text, (f"  {when}", MUTED)]
     for label, tallies in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers)):
         if tallies:
             p += ["\n\n", (label, "bold")]

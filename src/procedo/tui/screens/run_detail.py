@@ -9,9 +9,11 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from procedo.engine import Event
+from procedo.engine.judge import scope_texts
 from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
 from procedo.render.export import describe, unit_of, with_unit
 from procedo.tui.querying import query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
@@ -76,7 +78,7 @@ class RunDetailScreen(ProcedoScreen):
         d = record.definition
         self.query_one("#detail-title", Static).update(
             line(
-                (d.title, "bold"),
+                (fill(d.title, scope_texts(d, record.state)), "bold"),
                 ("  run ", "$text-muted"),
                 record.run_id[:8],
                 ("  started ", "$text-muted"),

@@ -9,8 +9,17 @@ from textual.content import Content
 from textual.widgets import Static
 
 from procedo.engine import ABORTED, PAUSED, Run, RunState, now_ms
+from procedo.engine.judge import scope_texts
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
+from procedo.render.condition_record import (
+    AUTOMATIC,
+    CONFIRMED,
+    OVERRIDDEN,
+    ConditionRecord,
+    condition_record,
+)
 from procedo.render.export import item_text, node_title
 from procedo.render.run_path import path_entries
 from procedo.tui.screens.base import ProcedoScreen
@@ -31,7 +40,8 @@ def summary_parts(
     A run not yet finished is "In progress" or "Paused at" its node, with the active time so
     far (at ``now``, in epoch ms; the clock when None), as the run screen's clock counts it.
     """
-    parts: list[str | tuple[str, str]] = [(d.title, "bold")]
+    texts = scope_texts(d, s)
+    parts: list[str | tuple[str, str]] = [(fill(d.title, texts), "bold")]
     if s.practice:
         parts.append(("  (practice run)", "bold $warning"))
     parts.append("\n\n")
@@ -67,16 +77,19 @@ def summary_parts(
         trigger = d.trigger(s.trigger)
         parts += ["\n", ("Trigger   ", "$text-muted"), trigger.title if trigger else s.trigger]
     parts += ["\n", ("Run       ", "$text-muted"), s.run_id]
+    record = condition_record(d, s)
+    for given in record.inputs:
+        parts += ["\n", ("Input     ", "$text-muted"), f"{given.title}: ", (given.shown, "bold")]
     parts += ["\n\n", ("Path", "bold")]
     for entry in path_entries(d, s):  # every stay, those left by going back included
-        parts += ["\n  ", (f"{entry.number}. ", "$text-muted"), entry.title]
+        parts += ["\n  ", (f"{entry.number}. ", "$text-muted"), fill(entry.title, texts)]
         if entry.came_back:
             parts.append((" (came back to it)", "$text-muted"))
         if entry.duration_ms is not None:
             parts.append((f"  {duration(entry.duration_ms)}", "$text-muted"))
         parts += [(" — ", "$text-muted"), entry.outcome]
         for deed in entry.deeds:  # what was done in the stay, under it
-            parts += ["\n     ", (deed, "$text-muted")]
+            parts += ["\n     ", (fill(deed, texts), "$text-muted")]
     values: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     for visit in s.visits:
@@ -85,11 +98,13 @@ def summary_parts(
             continue
         for index, mark in sorted(visit.items.items()):
             item = step.items[index]
+            if mark.inactive:
+                continue  # under "Inactive items": neither recorded nor not applicable
             if mark.value is not None:
                 unit = f" {item.unit}" if item.unit else ""
-                values.append((item.text, mark.value + unit))
+                values.append((fill(item.text, texts), mark.value + unit))
             if mark.na_reason is not None:
-                skipped.append((item.text, mark.na_reason))
+                skipped.append((fill(item.text, texts), mark.na_reason))
     if values:
         parts += ["\n\n", ("Recorded values", "bold")]
         for text, value in values:
@@ -98,6 +113,7 @@ def summary_parts(
         parts += ["\n\n", ("Not applicable", "bold")]
         for text, reason in skipped:
             parts += ["\n  ", text, (" — ", "$text-muted"), (reason, "italic")]
+    parts += condition_parts(record)
     if s.notes:
         parts += ["\n\n", ("Notes", "bold")]
         for note in s.notes:
@@ -105,6 +121,46 @@ def summary_parts(
             where = f" on {on}" if note.node else ""
             text = note.text.replace("\n", "\n    ")  # a note's later lines under its first
             parts += ["\n  ", (f"{note.ts[11:16]} {note.actor}{where}: ", "$text-muted"), text]
+    return parts
+
+
+_HOW = {
+    CONFIRMED: ("suggestion confirmed", "$success"),
+    AUTOMATIC: ("chosen by the process", "$accent"),
+    OVERRIDDEN: ("overridden", "bold $warning"),
+}
+
+
+def condition_parts(record: ConditionRecord) -> list[str | tuple[str, str]]:
+    """The suggested, automatic and overridden choices, the deviations and the inactive
+    items, as literal parts for :func:`line` (none for a run without conditions)."""
+    parts: list[str | tuple[str, str]] = []
+    if record.choices:
+        parts += ["\n\n", ("Suggested and automatic choices", "bold")]
+        for c in record.choices:
+            word, style = _HOW.get(c.how, ("nothing suggested", "$text-muted"))
+            parts += ["\n  ", c.question, (" — ", "$text-muted"), (c.chosen, "bold")]
+            parts += ["  ", (word, style)]
+            if c.how == OVERRIDDEN:
+                parts += [("\n     suggested ", "$text-muted"), c.suggested or ""]
+                parts += [("; reason: ", "$text-muted"), (c.reason or "", "italic")]
+            parts += ["\n     ", (c.condition, "$text-muted")]
+            if c.values:
+                parts += [("; ", "$text-muted"), c.values]
+    if record.deviations:
+        parts += ["\n\n", ("Deviations", "bold $warning")]
+        for v in record.deviations:
+            parts += ["\n  ", v.text, (": ", "$text-muted"), (v.value, "bold $warning")]
+            parts += [(", expected ", "$text-muted"), v.expect]
+            if v.reason:
+                parts += [("\n     reason: ", "$text-muted"), (v.reason, "italic")]
+            else:
+                parts += [("\n     routed by the flow", "$text-muted")]
+    if record.inactive:
+        parts += ["\n\n", ("Inactive items", "bold")]
+        for i in record.inactive:
+            parts += ["\n  ", (i.text, "$text-muted"), (" — inactive: ", "$text-muted"), i.when]
+            parts += [(" was false", "$text-muted")]
     return parts
 
 
