@@ -64,9 +64,8 @@ REASONS = [
 EVENT_SQL = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 VISIT_SQL = (
     "INSERT INTO visits (run_id, visit, process_id, node, kind, entered_at, left_at, duration_ms, "
-    "outcome, choice, next_node, process_version, definition_hash, practice, chosen_by) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-    "CASE WHEN ?5 = 'decision' AND ?9 = 'chosen' THEN 'operator' END)"
+    "outcome, choice, next_node, process_version, definition_hash, practice) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
 )
 OPERATOR_SQL = "INSERT INTO run_operators VALUES (?, ?, ?, ?, ?)"
 MARK_SQL = (

@@ -182,7 +182,7 @@ def test_a_schema_4_journal_upgrades_to_5_and_verifies(journal_file: tuple[Path,
     # a schema-4 journal held no condition columns: the defaults are what an older procedo
     # gives, so the runs with conditions now disagree with the columns their events give...
     chosen = rows(db, "SELECT chosen_by FROM visits WHERE kind = 'decision'")
-    assert {r["chosen_by"] for r in chosen} == {"operator"}  # every choice was a person's
+    assert {r["chosen_by"] for r in chosen} == {None}  # no basis known: a person's choice
     found = breaches(db)
     assert found and all(high in b or True for b in found)
 
@@ -193,8 +193,9 @@ def test_an_upgraded_journal_without_conditions_verifies_intact(tmp_path: Path) 
 
     db = tmp_path / "plain.db"
     with Journal(db) as journal:
-        process = load_file(repo / "processes" / "refund-approval.toml")
-        run = journal.start_run(process, "Cy", "customer-request")
+        process = load_file(repo / "processes" / "incident-response.toml")  # no conditions
+        trigger = process.definition.triggers[0].id if process.definition.triggers else None
+        run = journal.start_run(process, "Cy", trigger)
         for index in run.open_items():
             spec = run.definition.steps[run.state.current_node or ""].items[index]
             if spec.record is None:
@@ -202,15 +203,17 @@ def test_an_upgraded_journal_without_conditions_verifies_intact(tmp_path: Path) 
             else:
                 run.record(index, spec.choices[0] if spec.choices else "1")
         run.complete()
-        if run.state.current_node in run.definition.decisions:
-            run.choose(0)
+        if run.state.awaiting_role is not None:
+            run.accept_role()
+        assert run.state.current_node in run.definition.decisions
+        run.choose(0)
     conn = sqlite3.connect(db)
     drop_schema_5(conn)
     conn.commit()
     conn.close()
     assert breaches(db) == []
     chosen = rows(db, "SELECT chosen_by FROM visits WHERE outcome = 'chosen'")
-    assert chosen and {r["chosen_by"] for r in chosen} == {"operator"}
+    assert chosen and {r["chosen_by"] for r in chosen} == {None}
 
 
 def test_the_figures_of_conditions(journal_file: tuple[Path, str, str]) -> None:

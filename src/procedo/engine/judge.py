@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import weakref
 from dataclasses import dataclass, field
 
 from procedo.engine.state import RunState
@@ -45,16 +46,24 @@ def condition(definition: ProcessDefinition, source: str) -> Condition:
         return Condition(source, tuple(i for i in identifiers(source) if i in known))
 
 
+_KEPT = 8
+_answers: list[tuple[weakref.ref[RunState], int, str, object]] = []
+"""The last answers worked out (the scope, the item checks): by state object, its
+``last_seq`` and the question. A tick asks the same questions many times of one state; a
+new state (the engine's copy) or a new event is a new entry."""
+
+
 def _remembered(state: RunState, key: str) -> object | None:
     """What was worked out from ``state`` under ``key``, if it is still this state's."""
-    found = state.derived.get(key)
-    if isinstance(found, tuple) and found[0] == state.last_seq:
-        return found[1]
+    for ref, seq, question, answer in _answers:
+        if question == key and ref() is state and seq == state.last_seq:
+            return answer
     return None
 
 
 def _remember(state: RunState, key: str, answer: object) -> None:
-    state.derived[key] = (state.last_seq, answer)
+    _answers.insert(0, (weakref.ref(state), state.last_seq, key, answer))
+    del _answers[_KEPT:]
 
 
 def scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str]:

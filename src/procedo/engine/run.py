@@ -430,7 +430,6 @@ def _working_copy(state: RunState) -> RunState:
     for index in state.path[-2:]:
         visit = state.visits[index]
         fork.visits[index] = dataclasses.replace(visit, items=dict(visit.items))
-    fork.derived = {}
     return fork
 
 

@@ -99,7 +99,7 @@ class Visit:
         return max(0, self.left_ms - self.entered_ms - self.paused_ms)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class RunState:
     """Everything known about a run, derived from its events only."""
 
@@ -130,9 +130,6 @@ class RunState:
     awaiting_role: str | None = None
     inputs: dict[str, str] = field(default_factory=dict)
     """The start inputs, as journal text by input id."""
-    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
-    """Answers worked out from this state (the scope, the item checks), kept with the
-    ``last_seq`` they were worked out at; the engine starts a fresh one on each copy."""
 
     @classmethod
     def blank(

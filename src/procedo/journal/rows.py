@@ -65,11 +65,13 @@ def visit_row(state: RunState, visit: Visit) -> dict[str, Any]:
 def decision_columns(visit: Visit) -> dict[str, Any]:
     """A decision visit's ``suggested``, ``chosen_by``, ``override_reason`` and
     ``basis_values`` (all None for a step, an end, or a decision not yet left by a choice;
-    ``basis_values`` None when the decision had no basis)."""
+    ``basis_values`` None when the decision had no basis). ``chosen_by`` is only written at a
+    decision with a basis: elsewhere a person chose, as in every run of an older procedo, so
+    a journal upgraded to schema 5 needs no rewrite of its visits)."""
     basis = visit.basis
     return {
         "suggested": basis.suggested if basis is not None else None,
-        "chosen_by": visit.chosen_by,
+        "chosen_by": visit.chosen_by if basis is not None else None,
         "override_reason": visit.override_reason,
         "basis_values": (
             json.dumps(basis.values, ensure_ascii=False, sort_keys=True)

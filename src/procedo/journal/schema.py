@@ -339,8 +339,8 @@ _V4: list[str | Callable[[sqlite3.Connection], None]] = [
 
 # Schema 5: what the conditions of issue 10 leave in the record. New columns only, with
 # defaults that are what a run of an older procedo gives (no inputs, no deviation, nothing
-# inactive, no suggestion), except ``chosen_by``, which every decision visit left by a choice
-# gets ('operator': an older procedo never chose by itself); the definitions' conditions are
+# inactive, no suggestion, no ``chosen_by``: it is only written at a decision with a basis);
+# the definitions' conditions are
 # NULL (an older procedo could not read one). The three indexes are partial: the figures of
 # deviations, inactive items and suggestions walk them and never the table rows.
 _V5: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -349,7 +349,6 @@ _V5: list[str | Callable[[sqlite3.Connection], None]] = [
     "ALTER TABLE visits ADD COLUMN chosen_by TEXT",
     "ALTER TABLE visits ADD COLUMN override_reason TEXT",
     "ALTER TABLE visits ADD COLUMN basis_values TEXT",
-    "UPDATE visits SET chosen_by = 'operator' WHERE kind = 'decision' AND outcome = 'chosen'",
     "ALTER TABLE marks ADD COLUMN deviation INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE marks ADD COLUMN deviation_reason TEXT",
     "ALTER TABLE marks ADD COLUMN inactive INTEGER NOT NULL DEFAULT 0",
