@@ -14,6 +14,7 @@ from typing import Literal
 from procedo.engine import judge
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
 from procedo.model import ProcessDefinition, Step
+from procedo.model.placeholders import fill
 
 Does = Literal["tick", "record", "choose", "nothing"]
 """What the toggle key does on an item."""
@@ -92,6 +93,13 @@ def _work_refusal(definition: ProcessDefinition, state: RunState) -> str:
     return status_refusal(state, ACTIVE) or role_refusal(definition, state)
 
 
+def shown_text(definition: ProcessDefinition, state: RunState, text: str) -> str:
+    """An item's text as the operator sees it: its ``{id}`` placeholders filled."""
+    if "{" not in text and "}" not in text:
+        return text
+    return fill(text, judge.scope_texts(definition, state))
+
+
 def inactive_refusal(definition: ProcessDefinition, state: RunState, item: int) -> str:
     """Why ``item`` of the current step cannot be worked: its ``when`` switched it off."""
     step = definition.steps.get(state.current_node or "")
@@ -100,7 +108,8 @@ def inactive_refusal(definition: ProcessDefinition, state: RunState, item: int) 
     check = judge.check_current_items(definition, state)[item]
     if check.active:
         return ""
-    return f"{step.items[item].text!r} is not needed now: {check.why_inactive}"
+    name = shown_text(definition, state, step.items[item].text)
+    return f"{name!r} is not needed now: {check.why_inactive}"
 
 
 def complete_refusal(
@@ -110,14 +119,17 @@ def complete_refusal(
     checks = judge.check_current_items(definition, state)
     missing = [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
     if missing:
-        names = "; ".join(repr(step.items[i].text) for i in missing[:3])
+        names = "; ".join(
+            repr(shown_text(definition, state, step.items[i].text)) for i in missing[:3]
+        )
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
         return f"{count} still open: {names}{more}"
     for index, check in enumerate(checks):
         if check.needs_reason and visit.mark(index).deviation_reason is None:
+            name = shown_text(definition, state, step.items[index].text)
             return (
-                f"{step.items[index].text!r} is a deviation ({check.why_deviation}): give a "
+                f"{name!r} is a deviation ({check.why_deviation}): give a "
                 "reason to accept it, or record the value again"
             )
     return ""
@@ -133,7 +145,9 @@ def explain_refusal(definition: ProcessDefinition, state: RunState, item: int | 
         return "there is no item with a deviation here"
     checks = judge.check_current_items(definition, state)
     if visit.mark(item).value is None or not checks[item].deviation:
-        return f"{step.items[item].text!r} has no deviation to explain"
+        return (
+            f"{shown_text(definition, state, step.items[item].text)!r} has no deviation to explain"
+        )
     return ""
 
 
@@ -158,13 +172,19 @@ def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> 
     if inactive:
         return Toggle("nothing", inactive, "inactive")
     if mark.na_reason is not None:
-        return Toggle("nothing", f"{spec.text!r} is marked not applicable", "not_applicable")
+        return Toggle(
+            "nothing",
+            f"{shown_text(definition, state, spec.text)!r} is marked not applicable",
+            "not_applicable",
+        )
     if spec.record == "choice":
         return Toggle("choose")
     if spec.record:
         return Toggle("record")
     if mark.checked:
-        return Toggle("nothing", f"{spec.text!r} is already ticked", "ticked")
+        return Toggle(
+            "nothing", f"{shown_text(definition, state, spec.text)!r} is already ticked", "ticked"
+        )
     return Toggle("tick")
 
 
@@ -183,10 +203,13 @@ def _item_verdicts(
     spec, mark = step.items[item], visit.mark(item)
     na = refusal or inactive_refusal(definition, state, item)
     if not na and spec.critical:
-        na = f"{spec.text!r} is critical: it cannot be marked not applicable"
+        name = shown_text(definition, state, spec.text)
+        na = f"{name!r} is critical: it cannot be marked not applicable"
     if not na and mark.na_reason is not None:
-        na = f"{spec.text!r} is already marked not applicable"
-    clear = refusal or ("" if mark.done else f"{spec.text!r} is not ticked")
+        na = f"{shown_text(definition, state, spec.text)!r} is already marked not applicable"
+    clear = refusal or (
+        "" if mark.done else f"{shown_text(definition, state, spec.text)!r} is not ticked"
+    )
     return Verdict(True, na), Verdict(True, clear)
 
 

@@ -158,19 +158,21 @@ class Run:
         visit, spec = self._item(item)
         self._refuse_inactive(item, spec)
         if spec.is_record:
-            raise Refused(f"{spec.text!r} needs a value: record it instead of ticking it")
+            raise Refused(
+                f"{self._shown(spec.text)!r} needs a value: record it instead of ticking it"
+            )
         mark = visit.mark(item)
         if mark.na_reason is not None:
-            raise Refused(f"{spec.text!r} is marked not applicable; clear it first")
+            raise Refused(f"{self._shown(spec.text)!r} is marked not applicable; clear it first")
         if mark.checked:
-            raise Refused(f"{spec.text!r} is already ticked")
+            raise Refused(f"{self._shown(spec.text)!r} is already ticked")
         self._emit(_Draft("check", visit.node, item))
 
     def uncheck(self, item: int) -> None:
         """Clear a tick, a recorded value or a not-applicable mark."""
         visit, spec = self._item(item)
         if not visit.mark(item).done:
-            raise Refused(f"{spec.text!r} is not ticked")
+            raise Refused(f"{self._shown(spec.text)!r} is not ticked")
         self._emit(_Draft("uncheck", visit.node, item))
 
     def record(self, item: int, raw: str) -> str:
@@ -179,7 +181,7 @@ class Run:
         self._refuse_inactive(item, spec)
         value = normalise_value(spec, raw)
         if visit.mark(item).value == value:
-            raise Unchanged(f"{spec.text!r} already has the value {value!r}")
+            raise Unchanged(f"{self._shown(spec.text)!r} already has the value {value!r}")
         self._emit(_Draft("record", visit.node, item, value=value))
         return value
 
@@ -188,9 +190,11 @@ class Run:
         visit, spec = self._item(item)
         self._refuse_inactive(item, spec)
         if spec.critical:
-            raise Refused(f"{spec.text!r} is critical: it cannot be marked not applicable")
+            raise Refused(
+                f"{self._shown(spec.text)!r} is critical: it cannot be marked not applicable"
+            )
         if visit.mark(item).na_reason is not None:
-            raise Refused(f"{spec.text!r} is already marked not applicable")
+            raise Refused(f"{self._shown(spec.text)!r} is already marked not applicable")
         self._emit(_Draft("na", visit.node, item, reason=clean_text(reason, "reason")))
 
     def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
@@ -326,6 +330,9 @@ class Run:
         self._emit(_Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
 
     # -- internals ------------------------------------------------------------------------
+
+    def _shown(self, text: str) -> str:
+        return rules.shown_text(self.definition, self._state, text)
 
     def _refuse_inactive(self, item: int, spec: Item) -> None:
         refusal = rules.inactive_refusal(self.definition, self._state, item)

@@ -18,12 +18,13 @@ prints the text alone.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
+from procedo.model.placeholders import fill
 from procedo.render.durations import duration_of_seconds
 from procedo.render.flow_graph import option_caption
 from procedo.safe_text import visible
@@ -80,9 +81,11 @@ class _Drawer:
         figures: MapFigures | None,
         roles: bool = True,
         taken: Collection[tuple[str, str]] | None = None,
+        values: Mapping[str, str] | None = None,
     ) -> None:
         self.definition = definition
         self.roles = roles
+        self.values = values or {}
         self.visited = visited
         self.current = current
         self.figures = figures
@@ -153,17 +156,17 @@ class _Drawer:
         if kind == "end":
             end = definition.ends[node_id]
             glyph = "●" if end.success else "✗"
-            text = f"{glyph} {end.title} ({end.outcome})"
+            text = f"{glyph} {fill(end.title, self.values)} ({end.outcome})"
         elif kind == "decision":
             decision = definition.decisions[node_id]
-            text = f"◇ {decision.question}"
+            text = f"◇ {fill(decision.question, self.values)}"
             if decision.role and self.roles:
                 text += f" · {definition.role_name(decision.role)}"
             if decision.auto:
                 text += " · ⚙ auto"
         else:
             step = definition.steps[node_id]
-            text = step.title
+            text = fill(step.title, self.values)
             if step.role and self.roles:
                 text += f" · {definition.role_name(step.role)}"
             if figures is not None and node_id in figures.median_seconds:
@@ -257,7 +260,7 @@ class _Drawer:
 
     def _title(self, node_id: str) -> str:
         node = self.definition.node(node_id)
-        return getattr(node, "title", None) or getattr(node, "question", node_id)
+        return fill(getattr(node, "title", None) or getattr(node, "question", node_id), self.values)
 
 
 TEXT_MAP_CONDITION = 40
@@ -272,20 +275,23 @@ def render_text_map(
     figures: MapFigures | None = None,
     roles: bool = True,
     taken: Collection[tuple[str, str]] | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> list[MapLine]:
     """The map of ``definition`` as lines; a run's ``visited`` and ``current`` nodes styled.
 
     ``taken`` is the run's moves as (from, to) pairs: only those branches are marked as its
     path (without it, a branch between two visited nodes counts as taken).
     ``roles=False`` leaves out who does each node (for a narrow side panel).
+    ``values``: a run's named values, shown in the titles' ``{id}`` placeholders (without a
+    run a placeholder shows as ``‹id›``, a doubled brace as one brace).
     """
-    drawer = _Drawer(definition, visited, current, figures, roles, taken)
+    drawer = _Drawer(definition, visited, current, figures, roles, taken, values)
     if definition.start:
         drawer.draw_from(definition.start)
     for trigger in definition.triggers:
         start = trigger.start
         if start and start not in drawer.drawn:
-            drawer.emit(f"⚑ {trigger.title}", drawer.style(start))
+            drawer.emit(f"⚑ {fill(trigger.title, drawer.values)}", drawer.style(start))
             drawer.draw_from(start, "  ")
     for node_id in definition.node_ids():
         if node_id not in drawer.drawn and definition.kind_of(node_id) != "end":

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from procedo.engine import RunState
+from procedo.engine.judge import scope_texts
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
 from procedo.render.text_map import MapLine, render_text_map
@@ -54,12 +55,20 @@ def map_lines(
     visited: Collection[str] = frozenset()
     current = None
     taken = None
+    values = None
     if state is not None:
         visited = set(state.visited_nodes())
         current = state.current_node
         taken = taken_edges(state)
+        values = scope_texts(definition, state)
     return render_text_map(
-        definition, visited=visited, current=current, figures=figures, roles=roles, taken=taken
+        definition,
+        visited=visited,
+        current=current,
+        figures=figures,
+        roles=roles,
+        taken=taken,
+        values=values,
     )
 
 
