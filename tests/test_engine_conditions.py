@@ -480,3 +480,83 @@ def test_a_condition_that_does_not_compile_is_never_judged() -> None:
     assert run.state.current_node == "limit"  # not automatic: a condition could not be judged
     suggestion = run.suggestion()
     assert suggestion is not None and suggestion.unknown == (0,)
+
+
+BACK_AND_ROLES = """
+[process]
+id = "back"
+title = "Back"
+
+[roles]
+mgr = "Manager"
+
+[steps.a]
+title = "A"
+next = "d"
+items = [
+  { id = "kind", text = "Kind", record = "choice", choices = ["Frozen", "Chilled"] },
+  { text = "Frozen check", when = "kind == 'Frozen'" },
+]
+
+[decisions.d]
+question = "Cold enough?"
+role = "mgr"
+auto = true
+options = [
+  { label = "Frozen route", next = "e", when = "kind == 'Frozen'" },
+  { label = "Chilled route", next = "e", default = true },
+]
+
+[ends.e]
+title = "E"
+outcome = "success"
+"""
+
+
+def test_back_reopens_a_step_with_its_switched_off_items_switched_on_again() -> None:
+    run, sink = start(BACK_AND_ROLES)
+    run.record(0, "Chilled")
+    run.complete()  # 'Frozen check' journaled inactive
+    run.back()
+    assert run.state.current.mark(1).inactive is False  # type: ignore[union-attr]
+    run.record(0, "Frozen")
+    assert run.open_items() == [1]
+    with pytest.raises(Refused, match="1 item still open: 'Frozen check'"):
+        run.complete()
+    run.check(1)
+    run.complete()
+    replayed(run, sink)
+
+
+def test_an_auto_decision_with_a_role_waits_for_the_role_then_chooses() -> None:
+    run, sink = start(BACK_AND_ROLES)
+    run.record(0, "Frozen")
+    run.check(1)
+    run.complete()
+    assert (run.state.current_node, run.state.awaiting_role) == ("d", "mgr")
+    assert not any(e.kind == "auto_choose" for e in sink.events)
+    run.accept_role()
+    assert run.state.status == "completed"
+    assert [e.kind for e in sink.events[-4:]] == ["accept_role", "basis", "auto_choose", "finish"]
+    replayed(run, sink)
+
+
+def test_only_arriving_at_an_auto_decision_makes_it_choose() -> None:
+    run, _ = start(BACK_AND_ROLES)
+    run.record(0, "Chilled")
+    run.complete()
+    run.accept_role()  # chooses: the run arrived and the role was taken up
+    assert run.state.finished
+    run2, sink2 = start(REFUND, amount="300")
+    run2.record(0, "0.1")
+    run2.check(1)
+    run2.check(2)
+    run2.complete()
+    run2.back()
+    assert run2.state.current_node == "limit"
+    run2.note("looking at it again", on="node")
+    run2.pause()
+    run2.resume()
+    assert run2.state.current_node == "limit"  # nothing chose for the operator
+    assert [e.kind for e in sink2.events].count("auto_choose") == 1
+    replayed(run2, sink2)

@@ -26,17 +26,19 @@ async def test_twenty_thousand_keystrokes_stop_at_the_limit_quickly(tmp_path: Pa
         field.value = ""
         field.focus()
         await pilot.pause()
-        started = time.perf_counter()
+        # CPU time, not the wall clock: a loaded machine (the suite's other workers) stretches
+        # the wall clock, not the work the app does for the keys
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(20_000):
             app.screen.post_message(_key("a"))  # as a scanner types, one key at a time
         await pilot.pause()
-        while len(field.value) < MAX_NAME and time.perf_counter() - started < 10:
+        while len(field.value) < MAX_NAME and time.perf_counter() - started < 60:
             await pilot.pause()
         await pilot.pause()
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - cpu
         assert field.value == "a" * MAX_NAME
-        print(f"20,000 keys: {elapsed:.2f} s")
-        assert elapsed < 5, f"20,000 keys took {elapsed:.2f} s"
+        print(f"20,000 keys: {elapsed:.2f} s of CPU, {time.perf_counter() - started:.2f} s")
+        assert elapsed < 5, f"20,000 keys took {elapsed:.2f} s of CPU"
         warnings = [n.message for n in app._notifications if "limited to" in n.message]
         assert len(warnings) == 1  # said once, not once per refused key
 

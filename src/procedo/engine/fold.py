@@ -280,6 +280,13 @@ def _on_back(
     previous.basis = None
     previous.chosen_by = None
     previous.override_reason = None
+    # the step is open again: what its completion said (switched off, a routed deviation)
+    # no longer holds; its ticks and values stay
+    previous.items = {
+        index: dataclasses.replace(mark, inactive=False)
+        for index, mark in previous.items.items()
+        if not (mark.inactive and not mark.checked and mark.na_reason is None)
+    }
     state.stints.append(Stint(previous.index, previous.node, state.last_ms, returned=True))
     touched.update((left.index, previous.index))
     _await_role(state, definition, previous.node)

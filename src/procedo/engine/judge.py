@@ -311,8 +311,8 @@ def previous_values(definition: ProcessDefinition, state: RunState) -> dict[int,
 def automatic(definition: ProcessDefinition, state: RunState) -> Suggestion | None:
     """The suggestion an ``auto`` decision the run is at takes without asking (None when the
     run is not at one, or it must ask: not exactly one option holds)."""
-    if state.status != "active":
-        return None
+    if state.status != "active" or state.awaiting_role is not None:
+        return None  # a decision with a role of its own waits for that role to be taken up
     node = state.current_node or ""
     decision = definition.decisions.get(node)
     if decision is None or not decision.auto:

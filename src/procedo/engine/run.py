@@ -365,9 +365,14 @@ class Run:
         state = _working_copy(self._state)
         events: list[Event] = []
         touched: set[int] = set()
+        entered, awaiting = len(state.visits), state.awaiting_role
         for draft in drafts:
             events.append(self._apply(state, draft, touched))
-        if drafts[-1].kind != "back":  # back to an auto decision lets the operator look again
+        # An auto decision chooses when the run has just entered it (or its role has just been
+        # taken up there): not after *back* to it (the operator looks again), nor on a note,
+        # a pause or anything else done while at it.
+        arrived = len(state.visits) > entered or (awaiting and state.awaiting_role is None)
+        if arrived:
             for _ in range(MAX_AUTOMATIC):
                 automatic = _automatic_drafts(self.definition, state)
                 if not automatic:
