@@ -359,17 +359,16 @@ def test_auto_asks_when_more_than_one_option_holds(x: str, automatic: bool, sugg
         assert (suggestion.option, suggestion.holding) == (suggested, (0, 1))
 
 
-def test_auto_asks_when_a_value_it_reads_is_missing() -> None:
+def test_a_value_a_condition_reads_cannot_be_marked_not_applicable() -> None:
+    """Validation counts such an item as recorded on every path: the engine keeps it so."""
     unchecked = ProcessDefinition.model_validate(tomllib.loads(AMBIGUOUS))
     run = Run.start(unchecked, "hash", MemorySink(), "Ann", clock=Clock())
-    run.mark_not_applicable(0, "no reading")
-    run.record(1, "n")
-    run.complete()
-    assert run.state.current_node == "d"  # not taken to the default on a missing value
-    suggestion = run.suggestion()
-    assert suggestion is not None
-    assert (suggestion.option, suggestion.unknown, suggestion.by_default) == (2, (0, 1), True)
-    assert suggestion.why == "no condition holds (x = no value): the default"
+    assert run.allowed(0).not_applicable.reason == (
+        "'X' is read by a condition: record its value (it cannot be marked not applicable)"
+    )
+    with pytest.raises(Refused, match="'X' is read by a condition"):
+        run.mark_not_applicable(0, "no reading")
+    run.mark_not_applicable(1, "nothing to note")  # 'note' is read by no condition
 
 
 # -- the scope --------------------------------------------------------------------------------
@@ -480,6 +479,7 @@ def test_a_condition_that_does_not_compile_is_never_judged() -> None:
     assert run.state.current_node == "limit"  # not automatic: a condition could not be judged
     suggestion = run.suggestion()
     assert suggestion is not None and suggestion.unknown == (0,)
+    assert suggestion.why == "a condition could not be judged (amount = 100 EUR): the default"
 
 
 BACK_AND_ROLES = """

@@ -202,6 +202,11 @@ def _item_verdicts(
     refusal = _work_refusal(definition, state)
     spec, mark = step.items[item], visit.mark(item)
     na = refusal or inactive_refusal(definition, state, item)
+    if not na and spec.id is not None and spec.id in definition.ids_read_by_conditions:
+        na = (
+            f"{shown_text(definition, state, spec.text)!r} is read by a condition: record "
+            "its value (it cannot be marked not applicable)"
+        )
     if not na and spec.critical:
         name = shown_text(definition, state, spec.text)
         na = f"{name!r} is critical: it cannot be marked not applicable"

@@ -279,10 +279,12 @@ def suggest(definition: ProcessDefinition, decision_id: str, texts: dict[str, st
         first = decision.options[holding[0]]
         why = f"{first.when} holds ({said})"
         return Suggestion(holding[0], tuple(holding), False, why, used, tuple(unknown))
-    if default is not None:
-        why = f"no condition holds ({said}): the default" if read else "the default"
-        return Suggestion(default, (), True, why, used, tuple(unknown))
     why = f"no condition holds ({said})" if read else ""
+    if unknown:
+        why = f"a condition could not be judged ({said})"
+    if default is not None:
+        why = f"{why}: the default" if why else "the default"
+        return Suggestion(default, (), True, why, used, tuple(unknown))
     return Suggestion(None, (), False, why, used, tuple(unknown))
 
 

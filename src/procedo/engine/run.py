@@ -189,6 +189,11 @@ class Run:
         """Mark an item not applicable, with a reason (refused for critical items)."""
         visit, spec = self._item(item)
         self._refuse_inactive(item, spec)
+        if spec.id is not None and spec.id in self.definition.ids_read_by_conditions:
+            raise Refused(
+                f"{self._shown(spec.text)!r} is read by a condition: record its value "
+                "(it cannot be marked not applicable)"
+            )
         if spec.critical:
             raise Refused(
                 f"{self._shown(spec.text)!r} is critical: it cannot be marked not applicable"
@@ -371,7 +376,10 @@ class Run:
         # An auto decision chooses when the run has just entered it (or its role has just been
         # taken up there): not after *back* to it (the operator looks again), nor on a note,
         # a pause or anything else done while at it.
-        arrived = len(state.visits) > entered or (awaiting and state.awaiting_role is None)
+        taken_up = any(d.kind in ("accept_role", "handover") for d in drafts)
+        arrived = len(state.visits) > entered or (
+            taken_up and awaiting is not None and state.awaiting_role is None
+        )
         if arrived:
             for _ in range(MAX_AUTOMATIC):
                 automatic = _automatic_drafts(self.definition, state)

@@ -212,6 +212,21 @@ class ProcessDefinition(_Frozen):
         return self.kinds_of_values
 
     @functools.cached_property
+    def ids_read_by_conditions(self) -> frozenset[str]:
+        """Every id an ``expect`` or ``when`` reads (read off the tokens: no CEL needed)."""
+        from procedo.model.cel_tokens import identifiers
+
+        sources = [
+            source
+            for step in self.steps.values()
+            for item in step.items
+            for source in (item.expect, item.when)
+            if source is not None
+        ]
+        sources += [o.when for d in self.decisions.values() for o in d.options if o.when]
+        return frozenset(name for source in sources for name in identifiers(source))
+
+    @functools.cached_property
     def kinds_of_values(self) -> dict[str, RecordKind]:
         """:meth:`value_kinds`, computed once (a cached property: model equality ignores it, so
         a definition that was asked equals one freshly parsed from the same text)."""
