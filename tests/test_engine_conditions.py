@@ -560,3 +560,17 @@ def test_only_arriving_at_an_auto_decision_makes_it_choose() -> None:
     assert run2.state.current_node == "limit"  # nothing chose for the operator
     assert [e.kind for e in sink2.events].count("auto_choose") == 1
     replayed(run2, sink2)
+
+
+def test_the_path_tells_a_deviation_and_a_switched_off_item_as_such() -> None:
+    from procedo.render.run_path import path_entries
+
+    run, _ = start(REFUND, amount="100")
+    run.record(0, "230")
+    run.explain(0, "meter fault")
+    run.check(2)
+    run.complete()
+    deeds = path_entries(run.definition, run.state)[0].deeds
+    assert "deviation on Residual (230): accepted: meter fault" in deeds
+    assert "Manager signs switched off (not needed)" in deeds
+    assert not any(d.startswith("ticked Residual") for d in deeds)

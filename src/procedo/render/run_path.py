@@ -52,6 +52,11 @@ def _deed(definition: ProcessDefinition, node: str, act: Act) -> str:
         return f"recorded {text}: {value}"
     if act.kind == "na":
         return f"marked {text} not applicable ({act.reason or 'no reason'})"
+    if act.kind == "deviation":
+        why = f"accepted: {act.reason}" if act.reason else "routed by the flow"
+        return f"deviation on {text} ({act.value}): {why}"
+    if act.kind == "inactive":
+        return f"{text} switched off (not needed)"
     return f"{'cleared' if act.kind == 'uncheck' else 'ticked'} {text}"
 
 

@@ -163,7 +163,12 @@ class RunScreen(ProcedoScreen):
             self._point = (visit.index, role)
             self._point_shown = time.monotonic()
         shown = point_content(
-            definition, visit.node, role, state.operator, read_only=self.read_only
+            definition,
+            visit.node,
+            role,
+            state.operator,
+            read_only=self.read_only,
+            values=self.run.scope(),
         )
         update_static(panel, shown)
         panel.display = True

@@ -113,15 +113,22 @@ class NodePanel(Vertical):
             off = sum(1 for i in range(len(step.items)) if not checks[i].active)
             done = sum(1 for i in range(len(step.items)) if visit.mark(i).done and checks[i].active)
             needed = len(step.items) - off
+            unexplained = sum(
+                1
+                for i, check in enumerate(checks)
+                if check.needs_reason and visit.mark(i).deviation_reason is None
+            )
+            if done < needed:
+                hint = ""
+            elif unexplained:
+                hint = f"  · e: explain {unexplained} deviation{'s' if unexplained > 1 else ''}"
+            else:
+                hint = "  · c to complete"
             bar = self.query_one("#progress", ProgressBar)
             bar.update(total=max(1, needed), progress=done if needed else 1)
             update_static(
                 self.query_one("#progress-label", Static),
-                lit(
-                    f"{done}/{needed} done"
-                    + (f", {off} off" if off else "")
-                    + ("  · c to complete" if done == needed else "")
-                ),
+                lit(f"{done}/{needed} done" + (f", {off} off" if off else "") + hint),
                 fixed_height=True,  # the progress row is one line
             )
             progress_row.display = True

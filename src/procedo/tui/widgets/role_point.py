@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.content import Content
 
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
 from procedo.tui.text import line
 
 
 def point_content(
-    definition: ProcessDefinition, node: str, role: str, operator: str, *, read_only: bool = False
+    definition: ProcessDefinition,
+    node: str,
+    role: str,
+    operator: str,
+    *,
+    read_only: bool = False,
+    values: Mapping[str, str] | None = None,
 ) -> Content:
     """``Next: Quality officer decides: <question>`` and the keys that answer it.
 
     A read-only window (another window has the run) offers no keys: it says who answers.
+    ``values``: the run's named values, for the placeholders of the question or title.
     """
     name = definition.role_name(role)
     if node in definition.decisions:
@@ -21,6 +31,7 @@ def point_content(
     else:
         step = definition.steps.get(node)
         verb, what = "does", step.title if step else node
+    what = fill(what, values or {})
     head = [("Next: ", "bold"), (name, "bold $accent"), f" {verb}: ", (what, "bold")]
     if read_only:
         return line(
