@@ -121,7 +121,7 @@ class NodePanel(Vertical):
             if done < needed:
                 hint = ""
             elif unexplained:
-                hint = f"  · e: explain {unexplained} deviation{'s' if unexplained > 1 else ''}"
+                hint = "  · e: reason"  # a deviation still needs one (the row says which)
             else:
                 hint = "  · c to complete"
             bar = self.query_one("#progress", ProgressBar)
