@@ -106,9 +106,33 @@ def _storage(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
 
 
 def _amount(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
-    if "refunded" in item.text and "Amount requested" in seen:
-        return seen["Amount requested"]
+    if "refunded" in item.text and "amount" in seen:
+        return seen["amount"] if rng.random() < 0.95 else f"{float(seen['amount']) * 0.9:.2f}"
     return f"{round(min(4800.0, rng.lognormvariate(4.3, 1.0)), 2):.2f}"
+
+
+def _received(rng: random.Random, item: Item, seen: dict[str, str]) -> str:
+    listed = int(float(seen.get("Number of sample containers on the manifest", "12")))
+    return str(listed if rng.random() < 0.93 else max(1, listed - 1))
+
+
+INPUTS: dict[str, Callable[[random.Random], str]] = {
+    "amount": lambda rng: f"{round(min(4800.0, rng.lognormvariate(4.3, 1.0)), 2):.2f}",
+    "error_budget": lambda rng: "1",
+    "latency_objective": lambda rng: "400",
+}
+"""The start inputs of the bundled processes, as an operator gives them."""
+
+DEVIATION_REASONS = [
+    "Checked with the supervisor: accepted",
+    "Agreed with the customer",
+    "Sender phoned: the count on the manifest was wrong",
+    "Re-measured with a second meter: accepted by the lead",
+]
+OVERRIDE_REASONS = [
+    "Approved by phone, ticket attached",
+    "The lead's call after a look at the logs",
+]
 
 
 VALUES: dict[str, Value] = {
@@ -117,7 +141,8 @@ VALUES: dict[str, Value] = {
     "Temperature inside the shipper on arrival": _lab_temperature,
     "Data logger maximum during transit": _lab_temperature,
     "Storage temperature at the time of storing": _storage,
-    "Number of sample containers": _number(2, 96, 12, 0),
+    "Number of sample containers on the manifest": _number(2, 96, 12, 0),
+    "Number of sample containers received": _received,
     "Name of the person contacted": lambda rng, item, seen: rng.choice(
         ["Dr Okafor", "Nurse Blom", "M. Laurent", "Reception, Eastside clinic"]
     ),
@@ -180,7 +205,7 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
           item_seconds: tuple[int, int], fate: str) -> None:  # fmt: skip
     d = loaded.definition
     process = d.id
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = dict(run.state.inputs)
     visits: dict[str, int] = {}
     stop_at = rng.randint(1, 4) if fate != "completed" else -1
     while not run.state.finished:
@@ -208,13 +233,21 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
             choice = rng.choices(range(len(options)), weights[: len(options)])[0]
             if visits[node] > 2:
                 choice = 0  # the third time round, it works
-            if node == "amount-check":
-                choice = int(float(seen.get("Amount requested", "0")) > 250)
             clock.now += rng.randint(20, 120) * 1000
+            suggestion = run.suggestion()
+            if suggestion is not None and suggestion.option is not None:
+                if rng.random() < 0.92 or visits[node] > 2:
+                    run.choose(suggestion.option)  # the readings decide, mostly
+                else:
+                    other = (suggestion.option + 1) % len(options)
+                    run.choose(other, rng.choice(OVERRIDE_REASONS))
+                continue
             run.choose(choice)
             continue
         low, high = STEP_SECONDS.get((process, node), item_seconds)
         for index, item in enumerate(d.steps[node].items):
+            if not run.item_checks()[index].active:
+                continue  # switched off by its condition: not needed
             clock.now += rng.randint(low, high) * 1000
             seen["now"] = iso_from_ms(clock.now)
             seen["in a week"] = iso_from_ms(clock.now + 7 * DAY)[:10]
@@ -222,12 +255,14 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
             chance, why = NOT_APPLICABLE.get(item.text, (0.0, ""))
             if item.text.startswith(SHIFT_CHANGE) and rng.random() < 0.8:
                 run.mark_not_applicable(index, "No shift change")
-            elif rng.random() < chance:
+            elif rng.random() < chance and run.allowed(index).not_applicable.ok:
                 run.mark_not_applicable(index, why)
             elif item.record:
                 value = _value(rng, item, seen)
                 seen[item.text] = value
                 run.record(index, value)
+                if run.item_checks()[index].needs_reason:
+                    run.explain(index, rng.choice(DEVIATION_REASONS))
             else:
                 run.check(index)
         if rng.random() < 0.06:
@@ -265,7 +300,10 @@ def fill_journal(processes: Path, db: Path, end_ms: int, seed: int = 2026) -> in
             practice = rng.random() < 0.03
             definition = loaded[process].definition
             trigger = rng.choice(definition.triggers).id
-            run = journal.start_run(loaded[process], rng.choice(team), trigger, practice=practice)
+            inputs = {key: INPUTS[key](rng) for key in definition.inputs}
+            run = journal.start_run(
+                loaded[process], rng.choice(team), trigger, practice=practice, inputs=inputs
+            )
             _walk(rng, run, clock, loaded[process], team, item_seconds, fate)
             journal.release(run.run_id)
     return len(starts)
