@@ -40,7 +40,7 @@ async def test_the_refund_walks_each_side_of_its_limits(
         await pilot.pause()
         assert isinstance(pilot.app.screen, RunScreen)
         run = pilot.app.screen.run
-        passed = await walk_to_end(pilot, first_new_option)
+        passed = await walk_to_end(pilot, first_new_option, keys=False)  # actions, not keys
         assert isinstance(pilot.app.screen, SummaryScreen)
     state = run.state
     assert (state.status, state.end_node) == ("completed", "refunded")
