@@ -112,12 +112,22 @@ def inactive_refusal(definition: ProcessDefinition, state: RunState, item: int) 
     return f"{name!r} is not needed now: {check.why_inactive}"
 
 
+def open_items(definition: ProcessDefinition, state: RunState) -> list[int]:
+    """The current step's items still to do: not ticked, recorded or not applicable, and not
+    switched off by their ``when`` (empty at a decision or an end)."""
+    step, visit = definition.steps.get(state.current_node or ""), state.current
+    if step is None or visit is None:
+        return []
+    checks = judge.check_current_items(definition, state)
+    return [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
+
+
 def complete_refusal(
     definition: ProcessDefinition, state: RunState, step: Step, visit: Visit
 ) -> str:
     """Why the current step cannot be completed: open items, or an unexplained deviation."""
     checks = judge.check_current_items(definition, state)
-    missing = [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
+    missing = open_items(definition, state)
     if missing:
         names = "; ".join(
             repr(shown_text(definition, state, step.items[i].text)) for i in missing[:3]
@@ -270,6 +280,7 @@ __all__ = [
     "complete_refusal",
     "explain_refusal",
     "inactive_refusal",
+    "open_items",
     "role_refusal",
     "status_refusal",
     "toggle",

@@ -8,14 +8,13 @@ adopt the new state. No SQL and no UI here.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from procedo.engine import allowed as rules
-from procedo.engine import judge, stints
+from procedo.engine import judge
 from procedo.engine.cleaning import (
     clean_inputs,
     clean_name,
@@ -25,6 +24,7 @@ from procedo.engine.cleaning import (
 from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.fold import apply_event
+from procedo.engine.forking import working_copy
 from procedo.engine.sinks import EventSink
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
 from procedo.engine.values import normalise_value
@@ -120,12 +120,8 @@ class Run:
         return self.definition.steps.get(node) if node else None
 
     def open_items(self) -> list[int]:
-        """Indices of the current step's items that are neither ticked nor not applicable."""
-        step, visit = self.current_step, self._state.current
-        if step is None or visit is None:
-            return []
-        checks = judge.check_current_items(self.definition, self._state)
-        return [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
+        """Indices of the current step's items still to do (switched-off items are not)."""
+        return rules.open_items(self.definition, self._state)
 
     def item_checks(self) -> list[judge.ItemCheck]:
         """What the conditions say of each item of the current step (empty elsewhere)."""
@@ -367,7 +363,7 @@ class Run:
         return visit, step.items[item]
 
     def _emit(self, *drafts: _Draft) -> list[Event]:
-        state = _working_copy(self._state)
+        state = working_copy(self._state)
         events: list[Event] = []
         touched: set[int] = set()
         entered, awaiting = len(state.visits), state.awaiting_role
@@ -429,28 +425,6 @@ def _automatic_drafts(definition: ProcessDefinition, state: RunState) -> tuple[_
         _Draft("basis", node, auto.option, value=auto.values_json()),
         _Draft("auto_choose", node, auto.option, value=label),
     )
-
-
-def _working_copy(state: RunState) -> RunState:
-    """A copy of ``state`` that :func:`apply_event` may change without touching ``state``.
-
-    Much cheaper than ``copy.deepcopy`` (which grew with every note and visit: 11 ms an
-    operation at 10,000 events): the lists are copied, and of the visits only those the fold
-    may change: the current one and the one before it on the path (*back* reopens it); a new
-    visit is appended. Earlier visits, notes (frozen) and item marks (the fold replaces them,
-    never changes one) are shared.
-    """
-    fork = copy.copy(state)
-    fork.operators = list(state.operators)
-    fork.path = list(state.path)
-    fork.notes = list(state.notes)
-    fork.stints = stints.copied(state.stints)
-    fork.inputs = dict(state.inputs)
-    fork.visits = list(state.visits)
-    for index in state.path[-2:]:
-        visit = state.visits[index]
-        fork.visits[index] = dataclasses.replace(visit, items=dict(visit.items))
-    return fork
 
 
 def _with_hash(event: Event, previous_hash: str) -> Event:
