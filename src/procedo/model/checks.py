@@ -45,8 +45,9 @@ def _references_sound(definition: ProcessDefinition) -> bool:
     known = set(nodes)
     if len(known) != len(nodes):
         return False
-    targets = [step.next for step in definition.steps.values()]
+    targets = [t for step in definition.steps.values() for t in step.targets()]
     targets += [o.next for d in definition.decisions.values() for o in d.options]
+    targets += [t for b in definition.parallel.values() for t in (*b.branches, b.join)]
     targets += [t.start for t in definition.triggers if t.start]
     if definition.process.start is not None:
         targets.append(definition.process.start)
@@ -61,7 +62,7 @@ def _check_ids(definition: ProcessDefinition) -> Iterator[Finding]:
             "'-' and '_', starting with a letter or digit",
         )
     owner: dict[str, str] = {}
-    for table_name in ("steps", "decisions", "ends"):
+    for table_name in ("steps", "decisions", "parallel", "ends"):
         table = getattr(definition, table_name)
         for node_id in table:
             if not is_valid_id(node_id):
@@ -143,7 +144,14 @@ def _check_references(definition: ProcessDefinition) -> Iterator[Finding]:
             if trigger.start in definition.ends:
                 yield (("triggers", index, "start"), "a trigger cannot start at an end")
     for step_id, step in definition.steps.items():
-        yield from missing(step.next, ("steps", step_id, "next"))
+        if step.next is not None:
+            yield from missing(step.next, ("steps", step_id, "next"))
+        for end_id, target in step.outcomes.items():
+            yield from missing(target, ("steps", step_id, "outcomes", end_id))
+    for block_id, block in definition.parallel.items():
+        for index, first in enumerate(block.branches):
+            yield from missing(first, ("parallel", block_id, "branches", index))
+        yield from missing(block.join, ("parallel", block_id, "join"))
     for decision_id, decision in definition.decisions.items():
         for index, option in enumerate(decision.options):
             yield from missing(option.next, ("decisions", decision_id, "options", index, "next"))

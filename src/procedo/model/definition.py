@@ -143,13 +143,49 @@ class Input(RecordSpec):
 
 
 class Step(_Frozen):
-    """A procedure: an ordered checklist done by one role, then on to ``next``."""
+    """A procedure: an ordered checklist done by one role, then on to ``next``.
+
+    A step that ``call``s another process runs it as a child run once its own items are done;
+    the run goes on at ``outcomes[end id]``, else ``outcomes[outcome]`` ("success" or
+    "failure") of the end the child reached, else at ``next``.
+    """
 
     title: Text
     role: str | None = None
     instructions: str = ""
-    next: str
+    next: str | None = None
     items: tuple[Item, ...] = ()
+    call: str | None = None
+    outcomes: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _next_fits(self) -> Step:
+        if self.call is None:
+            if self.outcomes:
+                raise PydanticCustomError(
+                    "outcomes_unused", "'outcomes' is only used on a step that has 'call'"
+                )
+            if self.next is None:
+                raise PydanticCustomError(
+                    "next_missing", "a step needs 'next': the node the run goes on to"
+                )
+        elif self.next is None and not self.outcomes:
+            raise PydanticCustomError(
+                "outcomes_missing",
+                "a step with 'call' needs 'outcomes' (by end id, or success and failure) or 'next'",
+            )
+        return self
+
+    def targets(self) -> list[str]:
+        """Every node the step may go on to (its ``next``, and its call's outcomes)."""
+        found = list(dict.fromkeys(self.outcomes.values()))
+        if self.next is not None and self.next not in found:
+            found.append(self.next)
+        return found
+
+    def after_call(self, end_id: str, outcome: str) -> str | None:
+        """Where the run goes on once the called run reached ``end_id`` with ``outcome``."""
+        return self.outcomes.get(end_id) or self.outcomes.get(outcome) or self.next
 
 
 class Option(_Frozen):
@@ -180,6 +216,19 @@ class Decision(_Frozen):
         return any(o.when is not None or o.default for o in self.options)
 
 
+class Parallel(_Frozen):
+    """A split into branches that run at the same time, joined again at ``join``.
+
+    Each branch starts at its node and runs until it moves to ``join``; the join opens once
+    every branch has arrived. A branch that reaches an end ends the whole run.
+    """
+
+    title: Text
+    branches: Annotated[tuple[str, ...], Field(min_length=2)]
+    join: str
+    details: str = ""
+
+
 class End(_Frozen):
     """An end of the process with its outcome."""
 
@@ -192,8 +241,8 @@ class End(_Frozen):
         return self.outcome == "success"
 
 
-Node = Step | Decision | End
-NodeKind = Literal["step", "decision", "end"]
+Node = Step | Decision | Parallel | End
+NodeKind = Literal["step", "decision", "parallel", "end"]
 
 
 class ProcessDefinition(_Frozen):
@@ -205,6 +254,7 @@ class ProcessDefinition(_Frozen):
     inputs: dict[str, Input] = Field(default_factory=dict)
     steps: dict[str, Step] = Field(default_factory=dict)
     decisions: dict[str, Decision] = Field(default_factory=dict)
+    parallel: dict[str, Parallel] = Field(default_factory=dict)
     ends: dict[str, End] = Field(default_factory=dict)
 
     def value_kinds(self) -> dict[str, RecordKind]:
@@ -290,34 +340,48 @@ class ProcessDefinition(_Frozen):
         return next((t for t in self.triggers if t.id == trigger_id), None)
 
     def node(self, node_id: str) -> Node:
-        """The step, decision or end with that id (KeyError when absent)."""
-        for table in (self.steps, self.decisions, self.ends):
+        """The step, decision, parallel block or end with that id (KeyError when absent)."""
+        for table in (self.steps, self.decisions, self.parallel, self.ends):
             if node_id in table:
                 return table[node_id]
         raise KeyError(node_id)
 
     def kind_of(self, node_id: str) -> NodeKind:
-        """Whether ``node_id`` is a step, a decision or an end."""
+        """Whether ``node_id`` is a step, a decision, a parallel block or an end."""
         if node_id in self.steps:
             return "step"
         if node_id in self.decisions:
             return "decision"
+        if node_id in self.parallel:
+            return "parallel"
         if node_id in self.ends:
             return "end"
         raise KeyError(node_id)
 
     def node_ids(self) -> list[str]:
-        """Every node id: steps, then decisions, then ends."""
-        return [*self.steps, *self.decisions, *self.ends]
+        """Every node id: steps, then decisions, then parallel blocks, then ends."""
+        return [*self.steps, *self.decisions, *self.parallel, *self.ends]
 
     def successors(self, node_id: str) -> list[str]:
         """The nodes reachable in one move from ``node_id``."""
         kind = self.kind_of(node_id)
         if kind == "step":
-            return [self.steps[node_id].next]
+            return self.steps[node_id].targets()
         if kind == "decision":
             return [option.next for option in self.decisions[node_id].options]
+        if kind == "parallel":
+            return list(self.parallel[node_id].branches)
         return []
+
+    @functools.cached_property
+    def joins(self) -> dict[str, str]:
+        """The parallel block each join node closes, by join node id."""
+        return {block.join: block_id for block_id, block in self.parallel.items()}
+
+    @property
+    def calls(self) -> dict[str, str]:
+        """The process each calling step calls, by step id."""
+        return {key: step.call for key, step in self.steps.items() if step.call is not None}
 
     def role_name(self, role_id: str | None) -> str:
         """The display name of a role, or the id itself when it is not defined."""

@@ -86,6 +86,8 @@ def error_message(error: ErrorDetails) -> tuple[KeyPath, str]:
     value = error.get("input")
     if kind == "missing":
         return path, f"required key {str(path[-1])!r} is missing"
+    if kind == "next_missing":  # a step's next is required unless it calls a process
+        return (*path, "next"), "required key 'next' is missing"
     if kind == "extra_forbidden":
         parent = model_at(path[:-1])
         known = list(parent.model_fields) if parent else []
