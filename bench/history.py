@@ -61,7 +61,10 @@ REASONS = [
     "Covered by the previous step",
     "Not applicable on this site",
 ]
-EVENT_SQL = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+EVENT_SQL = (
+    "INSERT INTO events (run_id, seq, ts, actor, kind, node, item, value, reason, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 VISIT_SQL = (
     "INSERT INTO visits (run_id, visit, process_id, node, kind, entered_at, left_at, duration_ms, "
     "outcome, choice, next_node, process_version, definition_hash, practice) "

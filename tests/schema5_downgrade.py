@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from procedo.journal.schema_v6 import V6_COLUMNS, V6_INDEXES
+
 SCHEMA_5_INDEXES = ("visits_bases", "marks_inactive", "marks_recorded")
 SCHEMA_5_COLUMNS = {
     "runs": ("inputs",),
@@ -15,7 +17,12 @@ SCHEMA_5_COLUMNS = {
 
 
 def drop_schema_5(conn: sqlite3.Connection) -> None:
-    """Drop what migration 5 adds, and say the file is of schema 4."""
+    """Drop what migrations 6 and 5 add, and say the file is of schema 4."""
+    for index in V6_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {index}")
+    for table, columns in V6_COLUMNS.items():
+        for column in columns:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     for index in SCHEMA_5_INDEXES:
         conn.execute(f"DROP INDEX {index}")
     for table, columns in SCHEMA_5_COLUMNS.items():

@@ -200,6 +200,7 @@ def test_show_json(db: Path) -> None:
         "value",
         "reason",
         "hash",
+        "branch",
     }
 
 

@@ -895,6 +895,9 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "auto_choose",
         "deviation",
         "inactive",
+        "call",
+        "called_by",
+        "call_end",
     }
 
 

@@ -151,6 +151,7 @@ def test_json_holds_everything(records: dict[str, RunRecord]) -> None:
     assert set(data["events"][0]) == {
         "run_id", "seq", "ts", "actor", "kind", "node", "item", "item_index", "value", "reason",
         "hash",
+        "branch",
     }  # fmt: skip
     assert data["run"]["id"] == record.run_id and data["run"]["operators"] == ["Cat"]
     assert data["run"]["duration_ms"] == 10 * 60_000

@@ -171,14 +171,16 @@ def test_verify_reports_a_tampered_condition_column(
     assert any(said in problem for problem in found), found
 
 
-def test_a_schema_4_journal_upgrades_to_5_and_verifies(journal_file: tuple[Path, str, str]) -> None:
+def test_a_schema_4_journal_upgrades_to_the_latest_and_verifies(
+    journal_file: tuple[Path, str, str],
+) -> None:
     db, high, _ = journal_file
     conn = sqlite3.connect(db)
     drop_schema_5(conn)
     conn.commit()
     conn.close()
     with Journal(db) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 5
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 6
     # a schema-4 journal held no condition columns: the defaults are what an older procedo
     # gives, so the runs with conditions now disagree with the columns their events give...
     chosen = rows(db, "SELECT chosen_by FROM visits WHERE kind = 'decision'")

@@ -95,8 +95,8 @@ def test_a_visit_row_missing_or_extra_is_found_wherever_the_run_is(db: Path, whe
     others = sql(db, "SELECT count(*) FROM visits WHERE run_id = ?", (extra,))[0][0]
     sql(db, "INSERT INTO visits SELECT ?, visit + 1000, process_id, node, kind, entered_at, "
         "left_at, duration_ms, outcome, choice, next_node, process_version, definition_hash, "
-        "practice, suggested, chosen_by, override_reason, basis_values "
-        "FROM visits WHERE run_id = ? AND visit = 0", (extra, extra))  # fmt: skip
+        "practice, suggested, chosen_by, override_reason, basis_values, branch, child_run, "
+        "child_outcome FROM visits WHERE run_id = ? AND visit = 0", (extra, extra))  # fmt: skip
     expected = {
         run_id: f"the journal holds {visits - 1} visit rows, its events give {visits}",
         extra: f"the journal holds {others + 1} visit rows, its events give {others}",
@@ -125,10 +125,11 @@ def test_rows_of_no_run_between_runs_leave_the_others_intact(db: Path) -> None:
     last = "~" * 36
     for orphan in (between, last):
         sql(db, "INSERT INTO events SELECT ?, seq, ts, actor, kind, node, item, value, reason, "
-            "hash FROM events WHERE run_id = ?", (orphan, ids[10]))  # fmt: skip
+            "hash, branch FROM events WHERE run_id = ?", (orphan, ids[10]))  # fmt: skip
     sql(db, "INSERT INTO visits SELECT ?, visit, process_id, node, kind, entered_at, left_at, "
         "duration_ms, outcome, choice, next_node, process_version, definition_hash, practice, "
-        "suggested, chosen_by, override_reason, basis_values FROM visits WHERE run_id = ?",
+        "suggested, chosen_by, override_reason, basis_values, branch, child_run, child_outcome "
+        "FROM visits WHERE run_id = ?",
         (between, ids[10]))  # fmt: skip
     sql(
         db,
@@ -151,7 +152,7 @@ def test_two_processes_find_what_one_finds(db: Path, monkeypatch: pytest.MonkeyP
         sql(db, "UPDATE runs SET abort_reason = 'edited' WHERE id = ?", (ids[index],))
     sql(db, "UPDATE events SET actor = 'Mallory' WHERE run_id = ? AND seq = 2", (ids[25],))
     sql(db, "INSERT INTO events SELECT '~', seq, ts, actor, kind, node, item, value, reason, "
-        "hash FROM events WHERE run_id = ?", (ids[1],))  # fmt: skip
+        "hash, branch FROM events WHERE run_id = ?", (ids[1],))  # fmt: skip
     alone = verified(db)
     monkeypatch.setattr(verify_parallel, "PARALLEL_FROM", 0)
     monkeypatch.setattr(verify_parallel, "CHUNK", 3)

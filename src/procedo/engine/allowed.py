@@ -88,9 +88,35 @@ def role_refusal(definition: ProcessDefinition, state: RunState) -> str:
     return f"{name} is next: hand the run over, or act as {name}, before going on"
 
 
+def call_refusal(definition: ProcessDefinition, state: RunState) -> str:
+    """Why the current step waits: its called run is open ("" when it does not wait)."""
+    visit = state.current
+    if visit is None or visit.child_run is None or visit.child_outcome is not None:
+        return ""
+    step = definition.steps.get(visit.node)
+    called = step.call if step is not None else "?"
+    return f"this step runs {called!r} as a run of its own: finish that run first"
+
+
+def back_refusal(state: RunState) -> str:
+    """Why *back* is refused on the position in focus ("" when it may go back)."""
+    path = state.path
+    if len(path) < 2:
+        if state.position.block is not None:
+            return "this is the first node of the branch: there is nothing to go back to"
+        return "this is the first node: there is nothing to go back to"
+    if state.visits[path[-2]].kind == "parallel":
+        return "the branches joined here: going back across a join is not possible"
+    return ""
+
+
 def _work_refusal(definition: ProcessDefinition, state: RunState) -> str:
     """Why the checklist or a decision cannot be worked now ("" when it can)."""
-    return status_refusal(state, ACTIVE) or role_refusal(definition, state)
+    return (
+        status_refusal(state, ACTIVE)
+        or role_refusal(definition, state)
+        or call_refusal(definition, state)
+    )
 
 
 def shown_text(definition: ProcessDefinition, state: RunState, text: str) -> str:
@@ -177,6 +203,9 @@ def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> 
     refusal = role_refusal(definition, state)
     if refusal:
         return Toggle("nothing", refusal, "role")
+    refusal = call_refusal(definition, state)
+    if refusal:
+        return Toggle("nothing", refusal, "status")
     spec, mark = step.items[item], visit.mark(item)
     inactive = inactive_refusal(definition, state, item)
     if inactive:
@@ -246,9 +275,7 @@ def allowed(definition: ProcessDefinition, state: RunState, item: int | None = N
     either = status_refusal(state, ACTIVE, PAUSED)
     active = status_refusal(state, ACTIVE)
     not_applicable, clear = _item_verdicts(definition, state, item)
-    back = active or (
-        "" if len(state.path) >= 2 else "this is the first node: there is nothing to go back to"
-    )
+    back = active or call_refusal(definition, state) or back_refusal(state)
     awaiting = state.awaiting_role is not None
     return Allowed(
         toggle=Verdict(at_step, toggle(definition, state, item).reason),
@@ -277,6 +304,8 @@ __all__ = [
     "Verdict",
     "Why",
     "allowed",
+    "back_refusal",
+    "call_refusal",
     "complete_refusal",
     "explain_refusal",
     "inactive_refusal",

@@ -37,6 +37,9 @@ EventKind = Literal[
     "auto_choose",
     "deviation",
     "inactive",
+    "call",
+    "called_by",
+    "call_end",
 ]
 
 EVENT_KINDS: dict[str, str] = {
@@ -65,7 +68,19 @@ EVENT_KINDS: dict[str, str] = {
     "deviation": "a value misses its expect: node, item, value = the value, reason = why it is "
     "accepted (empty when the flow routes it)",
     "inactive": "a step completes with an item switched off by its when: node, item",
+    "call": "a calling step starts its child run: node = step, value = the child run's id, "
+    "reason = the called process id",
+    "called_by": "a child run's link to its parent (its second event): node = the parent's "
+    "calling step, value = the parent run's id",
+    "call_end": "the child run of a calling step ended: node = step, value = the node the run "
+    "goes on to (empty when it stays: the child was aborted), reason = the child's outcome "
+    "(success, failure or aborted)",
 }
+
+BRANCH_NOTE = (
+    "Every event about a node inside a parallel block names its branch (``branch``: the block "
+    "and branch number, e.g. 'prepare:2'); events of the main line have none."
+)
 
 
 def iso_from_ms(ms: int) -> str:
@@ -134,6 +149,8 @@ class Event:
     value: str | None = None
     reason: str | None = None
     hash: str = ""
+    branch: str | None = None
+    """The parallel branch the event is about (None on the main line: see BRANCH_NOTE)."""
 
     @property
     def ts_ms(self) -> int:
@@ -141,8 +158,9 @@ class Event:
         return ms_from_iso(self.ts)
 
     def canonical(self, previous_hash: str) -> bytes:
-        """The bytes the hash covers: every field but the hash, plus the previous hash."""
-        fields = [
+        """The bytes the hash covers: every field but the hash, plus the previous hash (and the
+        branch, after it, when the event has one: an event without one hashes as before)."""
+        fields: list[object] = [
             self.run_id,
             self.seq,
             self.ts,
@@ -154,6 +172,8 @@ class Event:
             self.reason,
             previous_hash,
         ]
+        if self.branch is not None:
+            fields.append(self.branch)
         return canonical_bytes(fields)
 
     def compute_hash(self, previous_hash: str) -> str:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from procedo.engine.errors import ReplayError
 from procedo.engine.events import Event
+from procedo.engine.fold_calls import on_call, on_call_end, on_called_by
+from procedo.engine.fold_moves import await_role, enter, leave_visit, open_stint
 from procedo.engine.state import (
     ABORTED,
     ACTIVE,
@@ -24,50 +26,8 @@ from procedo.engine.state import (
     Visit,
     node_role,
 )
-from procedo.engine.stints import Act, Stint, leave
+from procedo.engine.stints import Act, Stint
 from procedo.model import ProcessDefinition
-
-
-def _await_role(state: RunState, definition: ProcessDefinition, node: str) -> None:
-    """Moving to ``node``: a hand-over point opens when its role is not the one acting.
-
-    A node without a role is done by whoever has the run and changes nothing.
-    """
-    role = node_role(definition, node)
-    state.awaiting_role = role if role is not None and role != state.acting_role else None
-
-
-def _enter(
-    state: RunState,
-    definition: ProcessDefinition,
-    node: str,
-    event: Event,
-    touched: set[int],
-    move: bool = True,
-) -> None:
-    try:
-        kind = definition.kind_of(node)
-    except KeyError:
-        raise ReplayError(f"event {event.seq} moves to {node!r}, which is not a node") from None
-    if move:
-        _await_role(state, definition, node)
-    visit = Visit(len(state.visits), node, kind, event.seq, state.last_ms)
-    state.visits.append(visit)
-    state.path.append(visit.index)
-    state.stints.append(Stint(visit.index, node, state.last_ms))
-    touched.add(visit.index)
-
-
-def _leave(state: RunState, touched: set[int], outcome: str, next_node: str | None = None) -> Visit:
-    visit = state.current
-    if visit is None:
-        raise ReplayError("the run has no current node")
-    visit.left_ms = state.last_ms
-    visit.outcome = outcome
-    visit.next_node = next_node
-    leave(state.stints, state.last_ms, outcome, next_node)
-    touched.add(visit.index)
-    return visit
 
 
 def _item_visit(
@@ -81,8 +41,10 @@ def _item_visit(
         raise ReplayError(
             f"event {event.seq} ({event.kind}) names item {event.item}, not in the step"
         )
+    if visit.child_run is not None and visit.child_outcome is None:
+        raise ReplayError(f"event {event.seq} ({event.kind}) changes a step whose call is open")
     touched.add(visit.index)
-    state.stints[-1].acts.append(Act(event.kind, event.item, event.value, event.reason))
+    open_stint(state).acts.append(Act(event.kind, event.item, event.value, event.reason))
     return visit
 
 
@@ -90,10 +52,12 @@ def _close_pause(state: RunState, touched: set[int]) -> None:
     if state.pause_started_ms is not None:
         gap = max(0, state.last_ms - state.pause_started_ms)
         state.paused_ms += gap
-        if state.current is not None:
-            state.current.paused_ms += gap
-            state.stints[-1].paused_ms += gap
-            touched.add(state.current.index)
+        for position in state.open_positions():
+            visit = state.visits[position.path[-1]]
+            visit.paused_ms += gap
+            if position.stint is not None:
+                state.stints[position.stint].paused_ms += gap
+            touched.add(visit.index)
         state.pause_started_ms = None
 
 
@@ -112,6 +76,10 @@ def apply_event(state: RunState, definition: ProcessDefinition, event: Event) ->
         moment = event.ts_ms
     except (TypeError, ValueError):
         raise ReplayError(f"event {event.seq} has an unreadable time {event.ts!r}") from None
+    if event.branch is not None:
+        if event.branch not in state.positions:
+            raise ReplayError(f"event {event.seq} names branch {event.branch!r}, which is not open")
+        state.focus = event.branch
     state.last_seq = event.seq
     state.last_hash = event.hash
     state.last_ms = max(state.last_ms, moment)
@@ -135,8 +103,8 @@ def _on_start(
     state.trigger = event.value
     state.practice = event.reason == "practice"
     state.started_ms = state.last_ms
-    state.acting_role = node_role(definition, event.node)  # the starting operator acts as it
-    _enter(state, definition, event.node or "", event, touched, move=False)
+    state.positions[""].acting_role = node_role(definition, event.node)  # the starter acts as it
+    enter(state, definition, event.node or "", event, touched, move=False)
 
 
 def _on_check(
@@ -187,8 +155,8 @@ def _on_note(
 def _on_complete(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    _leave(state, touched, "completed", event.value)
-    _enter(state, definition, event.value or "", event, touched)
+    leave_visit(state, touched, "completed", event.value)
+    enter(state, definition, event.value or "", event, touched)
 
 
 def _decision_visit(state: RunState, definition: ProcessDefinition, event: Event) -> Visit:
@@ -208,12 +176,12 @@ def _on_choose(
     if not 0 <= event.item < len(options):
         raise ReplayError(f"event {event.seq} chooses option {event.item}, which does not exist")
     target = options[event.item].next
-    left = _leave(state, touched, "chosen", target)
+    open_stint(state).choice = event.item
+    left = leave_visit(state, touched, "chosen", target)
     left.choice = event.item
     left.chosen_by = "process" if event.kind == "auto_choose" else "operator"
     left.override_reason = event.reason if event.kind == "choose" else None
-    state.stints[-1].choice = event.item
-    _enter(state, definition, target, event, touched)
+    enter(state, definition, target, event, touched)
 
 
 def _on_basis(
@@ -267,10 +235,12 @@ def _on_inactive(
 def _on_back(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    if len(state.path) < 2:
+    path = state.path
+    if len(path) < 2 or state.visits[path[-2]].kind == "parallel":
         raise ReplayError(f"event {event.seq} goes back from the first node")
-    left = _leave(state, touched, "back", event.value)
-    state.path.pop()
+    position = state.position
+    left = leave_visit(state, touched, "back", event.value)
+    path.pop()
     previous = state.current
     assert previous is not None
     previous.left_ms = None
@@ -288,16 +258,18 @@ def _on_back(
         if not (mark.inactive and not mark.checked and mark.na_reason is None)
     }
     state.stints.append(Stint(previous.index, previous.node, state.last_ms, returned=True))
+    position.stint = len(state.stints) - 1
     touched.update((left.index, previous.index))
-    _await_role(state, definition, previous.node)
+    await_role(position, definition, previous.node)
 
 
 def _on_handover(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
     state.operator = event.value or state.operator
-    if state.awaiting_role is not None:  # handing over at a hand-over point answers it
-        state.acting_role, state.awaiting_role = state.awaiting_role, None
+    position = state.position
+    if position.awaiting_role is not None:  # handing over at a hand-over point answers it
+        position.acting_role, position.awaiting_role = position.awaiting_role, None
     if state.operator not in state.operators:
         state.operators.append(state.operator)
 
@@ -309,7 +281,8 @@ def _on_accept_role(
         raise ReplayError(f"event {event.seq} accepts a role the run was not waiting for")
     if event.node != state.current_node:
         raise ReplayError(f"event {event.seq} accepts a role at a node the run is not at")
-    state.acting_role, state.awaiting_role = state.awaiting_role, None
+    position = state.position
+    position.acting_role, position.awaiting_role = position.awaiting_role, None
 
 
 def _on_pause(
@@ -340,8 +313,8 @@ def _on_abort(
     state.abort_reason = event.reason
     state.ended_ms = state.last_ms
     state.success = False
-    if state.current is not None:
-        _leave(state, touched, "aborted")
+    for position in state.open_positions():
+        leave_visit(state, touched, "aborted", position=position)
 
 
 def _on_finish(
@@ -354,7 +327,13 @@ def _on_finish(
     state.end_node = node
     state.success = definition.ends[node].success
     state.ended_ms = state.last_ms
-    _leave(state, touched, "finished")
+    if state.current_node != node:
+        raise ReplayError(f"event {event.seq} finishes at {node!r}, where the run is not")
+    reached = state.position
+    leave_visit(state, touched, "finished")
+    for position in state.open_positions():  # a branch that reaches an end ends the run
+        if position is not reached:
+            leave_visit(state, touched, "ended", position=position)
 
 
 _HANDLERS = {
@@ -379,6 +358,9 @@ _HANDLERS = {
     "takeover": _on_takeover,
     "abort": _on_abort,
     "finish": _on_finish,
+    "call": on_call,
+    "call_end": on_call_end,
+    "called_by": on_called_by,
 }
 
 

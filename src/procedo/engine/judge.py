@@ -55,6 +55,7 @@ new state (the engine's copy) or a new event is a new entry."""
 
 def _remembered(state: RunState, key: str) -> object | None:
     """What was worked out from ``state`` under ``key``, if it is still this state's."""
+    key = f"{key}\x00{state.focus}"
     for ref, seq, question, answer in _answers:
         if question == key and ref() is state and seq == state.last_seq:
             return answer
@@ -62,15 +63,17 @@ def _remembered(state: RunState, key: str) -> object | None:
 
 
 def _remember(state: RunState, key: str, answer: object) -> None:
+    key = f"{key}\x00{state.focus}"
     _answers.insert(0, (weakref.ref(state), state.last_seq, key, answer))
     del _answers[_KEPT:]
 
 
 def scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str]:
     """Every named value the run holds now, as journal text: the start inputs, then the
-    values recorded on the visits from the start to here (a later visit's value wins).
+    values recorded on the visits from the start to here (a later visit's value wins; in a
+    parallel block, every branch's visits count, in the order they were entered).
 
-    Visits undone with *back* are off the path and do not count; nor do items that were
+    Visits undone with *back* do not count; nor do items that were
     switched off (inactive) or whose value was cleared. Worked out once per state (a copy
     is returned: the caller may change it).
     """
@@ -84,9 +87,8 @@ def scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str
 
 def _scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str]:
     texts = dict(state.inputs)
-    for index in state.path:
-        visit = state.visits[index]
-        if not visit.items:
+    for visit in state.visits:
+        if not visit.items or visit.outcome == "back":
             continue
         step = definition.steps.get(visit.node)
         if step is None:

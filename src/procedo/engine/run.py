@@ -26,7 +26,7 @@ from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.fold import apply_event
 from procedo.engine.forking import working_copy
 from procedo.engine.sinks import EventSink
-from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
+from procedo.engine.state import ACTIVE, PAUSED, Position, RunState, Visit
 from procedo.engine.values import normalise_value
 from procedo.model import Item, ProcessDefinition, Step
 
@@ -39,6 +39,7 @@ class _Draft:
     value: str | None = None
     reason: str | None = None
     actor: str | None = None
+    branch: str | None = None
 
 
 class Run:
@@ -71,14 +72,16 @@ class Run:
         run_id: str | None = None,
         clock: Callable[[], int] = now_ms,
         inputs: Mapping[str, str] | None = None,
+        parent: tuple[str, str] | None = None,
     ) -> Run:
         """Start a new run (the start event and the inputs are committed before this returns).
 
-        ``inputs``: the raw text of every start input of the definition, by id.
+        ``inputs``: the raw text of every start input of the definition, by id. ``parent``:
+        the run and calling step that call this one (journaled as ``called_by``).
         """
         operator = clean_name(operator)
         given = clean_inputs(definition, inputs or {})
-        if definition.triggers and trigger is None:
+        if definition.triggers and trigger is None and parent is None:
             ids = ", ".join(t.id for t in definition.triggers)
             raise Refused(f"choose what triggered this run: {ids}")
         if trigger is not None and definition.trigger(trigger) is None:
@@ -96,6 +99,11 @@ class Run:
                 value=trigger,
                 reason="practice" if practice else None,
                 actor=operator,
+            ),
+            *(
+                [_Draft("called_by", parent[1], value=parent[0], actor=operator)]
+                if parent is not None
+                else []
             ),
             *(_Draft("input", key, value=value, actor=operator) for key, value in given.items()),
         )
@@ -220,7 +228,9 @@ class Run:
         visit = self._state.current
         if step is None or visit is None:
             raise Refused("only a step can be completed; at a decision, choose an option")
-        refusal = rules.complete_refusal(self.definition, self._state, step, visit)
+        refusal = rules.call_refusal(self.definition, self._state) or rules.complete_refusal(
+            self.definition, self._state, step, visit
+        )
         if refusal:
             raise Refused(refusal)
         drafts: list[_Draft] = []
@@ -230,6 +240,10 @@ class Run:
                 drafts.append(_Draft("inactive", visit.node, index))
             elif check.deviation and mark.deviation_reason is None:  # routed: refused above if not
                 drafts.append(_Draft("deviation", visit.node, index, value=mark.value))
+        if step.call is not None:  # the step's own items are done: its called run starts
+            child = str(uuid.uuid4())
+            self._emit(*drafts, _Draft("call", visit.node, value=child, reason=step.call))
+            return
         self._emit(*drafts, _Draft("complete", visit.node, value=step.next))
 
     def explain(self, item: int, reason: str) -> None:
@@ -278,8 +292,11 @@ class Run:
     def back(self) -> None:
         """Return to the previous node; what was done here stays in the record."""
         self._require_status(ACTIVE)
-        if len(self._state.path) < 2:
-            raise Refused("this is the first node: there is nothing to go back to")
+        refusal = rules.call_refusal(self.definition, self._state) or rules.back_refusal(
+            self._state
+        )
+        if refusal:
+            raise Refused(refusal)
         previous = self._state.visits[self._state.path[-2]].node
         self._emit(_Draft("back", self._state.current_node, value=previous))
 
@@ -330,6 +347,54 @@ class Run:
         self._require_status(ACTIVE, PAUSED)
         self._emit(_Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
 
+    def switch(self, branch: str) -> None:
+        """Work on another open branch of a parallel block (a view: nothing is journaled)."""
+        if branch not in {p.branch for p in self._state.open_positions()}:
+            raise Refused("that branch is not open: choose one of the open branches")
+        self._state = dataclasses.replace(self._state, focus=branch)
+
+    def open_call(self) -> tuple[str, str, str] | None:
+        """The open call of the step in focus: (child run id, called process id, step id)."""
+        visit = self._state.current
+        step = self.current_step
+        if visit is None or step is None or step.call is None:
+            return None
+        if visit.child_run is None or visit.child_outcome is not None:
+            return None
+        return visit.child_run, step.call, visit.node
+
+    def end_call(self, child: RunState) -> None:
+        """Go on once the called run ``child`` has ended: at the node its end leads to (or,
+        when it was aborted, stay at the step, which can call again)."""
+        self._require_status(ACTIVE)
+        found = next(
+            (
+                p
+                for p in self._state.open_positions()
+                if self._state.visits[p.path[-1]].child_run == child.run_id
+                and self._state.visits[p.path[-1]].child_outcome is None
+            ),
+            None,
+        )
+        if found is None or child.parent_run != self.run_id:
+            raise Refused(f"no step of this run waits for run {child.run_id}")
+        if not child.finished:
+            raise Refused("the called run is still open: finish it first")
+        visit = self._state.visits[found.path[-1]]
+        step = self.definition.steps[visit.node]
+        if child.status != "completed":
+            outcome, target = "aborted", None
+        else:
+            outcome = "success" if child.success else "failure"
+            target = step.after_call(child.end_node or "", outcome)
+            if target is None:
+                raise Refused(
+                    f"the called run ended at {child.end_node!r}, where this step's outcomes "
+                    "lead nowhere"
+                )
+        branch = _branch(self._state, found)
+        self._emit(_Draft("call_end", visit.node, value=target, reason=outcome, branch=branch))
+
     # -- internals ------------------------------------------------------------------------
 
     def _shown(self, text: str) -> str:
@@ -360,38 +425,45 @@ class Run:
             raise Refused("there is no checklist here: the current node is not a step")
         if not 0 <= item < len(step.items):
             raise Refused(f"this step has no item {item + 1}")
+        if statuses == (ACTIVE,):
+            refusal = rules.call_refusal(self.definition, self._state)
+            if refusal:
+                raise Refused(refusal)
         return visit, step.items[item]
 
     def _emit(self, *drafts: _Draft) -> list[Event]:
         state = working_copy(self._state)
         events: list[Event] = []
         touched: set[int] = set()
-        entered, awaiting = len(state.visits), state.awaiting_role
+        entered, awaiting, focus = len(state.visits), state.awaiting_role, state.focus
         for draft in drafts:
             events.append(self._apply(state, draft, touched))
         # An auto decision chooses when the run has just entered it (or its role has just been
         # taken up there): not after *back* to it (the operator looks again), nor on a note,
-        # a pause or anything else done while at it.
+        # a pause or anything else done while at it. Each branch that arrived at one chooses.
         taken_up = any(d.kind in ("accept_role", "handover") for d in drafts)
-        arrived = len(state.visits) > entered or (
-            taken_up and awaiting is not None and state.awaiting_role is None
-        )
-        if arrived:
-            for _ in range(MAX_AUTOMATIC):
-                automatic = _automatic_drafts(self.definition, state)
-                if not automatic:
-                    break
-                events.extend(self._apply(state, draft, touched) for draft in automatic)
-        node = state.current_node
-        if state.status == ACTIVE and node is not None and node in self.definition.ends:
-            outcome = self.definition.ends[node].outcome
-            events.append(self._apply(state, _Draft("finish", node, value=outcome), touched))
+        answered = taken_up and awaiting is not None and state.awaiting_role is None
+        for _ in range(MAX_AUTOMATIC):
+            automatic = _automatic_drafts(self.definition, state, entered, answered, focus)
+            if not automatic:
+                break
+            events.extend(self._apply(state, draft, touched) for draft in automatic)
+        for position in state.open_positions():
+            node = state.visits[position.path[-1]].node
+            if state.status == ACTIVE and node in self.definition.ends:
+                outcome = self.definition.ends[node].outcome
+                finish = _Draft("finish", node, value=outcome, branch=_branch(state, position))
+                events.append(self._apply(state, finish, touched))
+                break
         self.sink.commit(events, state, frozenset(touched))
         self._state = state
         return events
 
     def _apply(self, state: RunState, draft: _Draft, touched: set[int]) -> Event:
         ms = max(self.clock(), state.last_ms)
+        branch = draft.branch
+        if branch is None and state.parallel:
+            branch = state.focus
         event = Event(
             run_id=state.run_id,
             seq=state.last_seq + 1,
@@ -402,6 +474,7 @@ class Run:
             item=draft.item,
             value=draft.value,
             reason=draft.reason,
+            branch=branch or None,
         )
         event = _with_hash(event, state.last_hash)
         touched |= apply_event(state, self.definition, event)
@@ -412,19 +485,36 @@ MAX_AUTOMATIC = 100
 """Automatic choices in a row at most (a loop of auto decisions then waits for a person)."""
 
 
-def _automatic_drafts(definition: ProcessDefinition, state: RunState) -> tuple[_Draft, ...]:
-    """The ``basis`` and ``auto_choose`` of the auto decision the run is at (empty when the
-    decision must ask)."""
-    auto = judge.automatic(definition, state)
-    node = state.current_node
-    decision = definition.decisions.get(node or "")
-    if auto is None or auto.option is None or decision is None:
-        return ()
-    label = decision.options[auto.option].label
-    return (
-        _Draft("basis", node, auto.option, value=auto.values_json()),
-        _Draft("auto_choose", node, auto.option, value=label),
-    )
+def _branch(state: RunState, position: Position) -> str | None:
+    """The branch an event about ``position`` names (None on the main line)."""
+    return position.branch if state.parallel or position.branch else None
+
+
+def _automatic_drafts(
+    definition: ProcessDefinition, state: RunState, entered: int, answered: bool, focus: str
+) -> tuple[_Draft, ...]:
+    """The ``basis`` and ``auto_choose`` of the first auto decision a position has just
+    arrived at (its visit is newer than ``entered``, or its role was just ``answered`` while
+    in ``focus``); empty when every such decision must ask."""
+    for position in state.open_positions():
+        visit = state.visits[position.path[-1]]
+        fresh = visit.index >= entered or (answered and position.branch == focus)
+        decision = definition.decisions.get(visit.node)
+        if not fresh or decision is None or not decision.auto:
+            continue
+        looked_from = state.focus
+        state.focus = position.branch
+        auto = judge.automatic(definition, state)
+        state.focus = looked_from
+        if auto is None or auto.option is None:
+            continue
+        label = decision.options[auto.option].label
+        branch = _branch(state, position)
+        return (
+            _Draft("basis", visit.node, auto.option, value=auto.values_json(), branch=branch),
+            _Draft("auto_choose", visit.node, auto.option, value=label, branch=branch),
+        )
+    return ()
 
 
 def _with_hash(event: Event, previous_hash: str) -> Event:

@@ -6,6 +6,7 @@ applies an event to a copy and keeps the copy only after the journal has made it
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,8 @@ class Visit:
     kind: str
     entered_seq: int
     entered_ms: int
+    branch: str = ""
+    """The branch the visit is on ("" for the run's main line, see :class:`Position`)."""
     left_ms: int | None = None
     paused_ms: int = 0
     outcome: str | None = None
@@ -86,6 +89,10 @@ class Visit:
     """At a decision: "operator" or "process" (an automatic choice)."""
     override_reason: str | None = None
     """At a decision: why the operator chose another option than the suggestion."""
+    child_run: str | None = None
+    """At a calling step: the run of the called process (once called)."""
+    child_outcome: str | None = None
+    """At a calling step: how the called run ended ("success", "failure" or "aborted")."""
 
     def mark(self, item: int) -> ItemMark:
         """The mark of an item (a blank one when nothing was done yet)."""
@@ -97,6 +104,48 @@ class Visit:
         if self.left_ms is None:
             return None
         return max(0, self.left_ms - self.entered_ms - self.paused_ms)
+
+
+OPEN, SPLIT, ARRIVED = "open", "split", "arrived"
+
+
+@dataclass(slots=True)
+class Position:
+    """Where one line of work of a run is: the main line (``branch == ""``) or one branch of a
+    parallel block, with its own path (for *back*) and its own hand-over point.
+
+    A branch key names the blocks it is in, outermost first: ``"prepare:2"`` is the second
+    branch of block ``prepare``; ``"prepare:2/checks:1"`` the first branch of block ``checks``
+    inside it. ``status``: ``open`` (work goes on here), ``split`` (waiting for its branches
+    to join) or ``arrived`` (at the join, waiting for its sibling branches).
+    """
+
+    branch: str
+    path: list[int] = field(default_factory=list)
+    status: str = OPEN
+    acting_role: str | None = None
+    awaiting_role: str | None = None
+    stint: int | None = None
+    """The index of the position's open stint in :attr:`RunState.stints`."""
+    block: str | None = None
+    """For a branch: the parallel block it belongs to."""
+    arrived_ms: int | None = None
+    """For a branch at its join: when it arrived."""
+
+    def copy(self) -> Position:
+        """A copy whose path may change."""
+        return dataclasses.replace(self, path=list(self.path))
+
+
+def branch_key(parent: str, block: str, number: int) -> str:
+    """The key of branch ``number`` (1-based) of ``block`` opened from position ``parent``."""
+    own = f"{block}:{number}"
+    return f"{parent}/{own}" if parent else own
+
+
+def parent_key(branch: str) -> str:
+    """The key of the position a branch was split from ("" for a top-level branch)."""
+    return branch.rpartition("/")[0]
 
 
 @dataclass(slots=True, weakref_slot=True)
@@ -120,16 +169,22 @@ class RunState:
     success: bool | None = None
     abort_reason: str | None = None
     visits: list[Visit] = field(default_factory=list)
-    path: list[int] = field(default_factory=list)
+    positions: dict[str, Position] = field(default_factory=lambda: {"": Position("")})
+    """Every line of work by branch key: the main line, and the branches of open blocks."""
+    focus: str = ""
+    """The open position the operator works on: the branch of the last event about a node, or
+    the one the operator switched to (a view, not a recorded fact)."""
     notes: list[Note] = field(default_factory=list)
     stints: list[Stint] = field(default_factory=list)
     last_seq: int = 0
     last_hash: str = ""
     last_ms: int = 0
-    acting_role: str | None = None
-    awaiting_role: str | None = None
     inputs: dict[str, str] = field(default_factory=dict)
     """The start inputs, as journal text by input id."""
+    parent_run: str | None = None
+    """The run whose calling step started this one (None for a run started by a person)."""
+    parent_step: str | None = None
+    """The calling step of :attr:`parent_run`."""
 
     @classmethod
     def blank(
@@ -145,9 +200,48 @@ class RunState:
         )
 
     @property
+    def position(self) -> Position:
+        """The position in focus."""
+        return self.positions.get(self.focus) or self.positions[""]
+
+    @property
+    def path(self) -> list[int]:
+        """The visits of the position in focus, from its start (a branch: from its first node)."""
+        return self.position.path
+
+    @property
+    def acting_role(self) -> str | None:
+        """The role the operator acts as, on the position in focus."""
+        return self.position.acting_role
+
+    @property
+    def awaiting_role(self) -> str | None:
+        """The role a hand-over point on the position in focus waits for (None: none)."""
+        return self.position.awaiting_role
+
+    @property
     def current(self) -> Visit | None:
-        """The visit the run is at (None before the start)."""
-        return self.visits[self.path[-1]] if self.path else None
+        """The visit the position in focus is at (None before the start, or while it waits)."""
+        position = self.position
+        if position.status != OPEN or not position.path:
+            return None
+        return self.visits[position.path[-1]]
+
+    def open_positions(self) -> list[Position]:
+        """The positions where work goes on, in the order they were opened."""
+        return [p for p in self.positions.values() if p.status == OPEN and p.path]
+
+    @property
+    def parallel(self) -> bool:
+        """True while the run has more than one line of work (inside a parallel block)."""
+        return len(self.positions) > 1
+
+    def current_of(self, branch: str) -> Visit | None:
+        """The visit an open position is at."""
+        position = self.positions.get(branch)
+        if position is None or position.status != OPEN or not position.path:
+            return None
+        return self.visits[position.path[-1]]
 
     @property
     def current_node(self) -> str | None:
@@ -176,8 +270,20 @@ class RunState:
         return self.active_ms(0) if self.ended_ms is not None else None
 
     def path_nodes(self) -> list[str]:
-        """The node ids from the start to the current node."""
+        """The node ids from the start (of the branch in focus) to the current node."""
         return [self.visits[i].node for i in self.path]
+
+    def live_visits(self) -> list[Visit]:
+        """Every visit not undone with *back*, in the order entered (all branches)."""
+        return [visit for visit in self.visits if visit.outcome != "back"]
+
+    def calling_visit(self) -> Visit | None:
+        """The visit of a calling step whose called run is still open, if any."""
+        for position in self.open_positions():
+            visit = self.visits[position.path[-1]]
+            if visit.child_run is not None and visit.child_outcome is None:
+                return visit
+        return None
 
     def visited_nodes(self) -> list[str]:
         """Every node visited, in order, with repeats (loops and abandoned visits)."""

@@ -9,6 +9,7 @@ on record for the summary and the exports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 
@@ -45,15 +46,17 @@ class Stint:
         return max(0, self.left_ms - self.entered_ms - self.paused_ms)
 
 
-def leave(stints: list[Stint], at_ms: int, outcome: str, next_node: str | None) -> Stint:
-    """Close the open stint (the last one) and return it."""
-    stint = stints[-1]
+def leave(stint: Stint, at_ms: int, outcome: str, next_node: str | None) -> Stint:
+    """Close an open stint and return it."""
     stint.left_ms, stint.outcome, stint.next_node = at_ms, outcome, next_node
     return stint
 
 
-def copied(stints: list[Stint]) -> list[Stint]:
-    """A copy that the fold may change: only the last stint is ever open, so only it is copied."""
-    if not stints:
-        return []
-    return [*stints[:-1], replace(stints[-1], acts=list(stints[-1].acts))]
+def copied(stints: list[Stint], open_ones: Iterable[int | None]) -> list[Stint]:
+    """A copy that the fold may change: only the open stints (one per open position, the
+    ``open_ones`` indexes) are ever changed, so only they are copied."""
+    fork = list(stints)
+    for index in open_ones:
+        if index is not None:
+            fork[index] = replace(stints[index], acts=list(stints[index].acts))
+    return fork

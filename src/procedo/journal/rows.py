@@ -38,6 +38,8 @@ def run_row(state: RunState) -> dict[str, Any]:
         "repeats": repeats(state),
         "path": path(state),
         "inputs": json.dumps(state.inputs, ensure_ascii=False) if state.inputs else None,
+        "parent_run": state.parent_run,
+        "parent_step": state.parent_step,
     }
 
 
@@ -58,6 +60,9 @@ def visit_row(state: RunState, visit: Visit) -> dict[str, Any]:
         "process_version": state.process_version,
         "definition_hash": state.definition_hash,
         "practice": int(state.practice),
+        "branch": visit.branch or None,
+        "child_run": visit.child_run,
+        "child_outcome": visit.child_outcome,
         **decision_columns(visit),
     }
 
@@ -111,6 +116,8 @@ def definition_rows(digest: str, definition: ProcessDefinition) -> dict[str, lis
             for index, option in enumerate(decision.options):
                 row = (digest, node_id, index, option.label, option.next)
                 options.append((*row, option.when, int(option.default)))
+        elif kind == "parallel":
+            nodes.append((digest, node_id, kind, definition.parallel[node_id].title, position))
         else:
             nodes.append((digest, node_id, kind, definition.ends[node_id].title, position))
     return {"nodes": nodes, "items": items, "options": options}

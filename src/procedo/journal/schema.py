@@ -25,10 +25,11 @@ from procedo.journal.rows import (
     repeats,
     write_operators,
 )
+from procedo.journal.schema_v6 import V6
 from procedo.journal.views import VIEW_NAMES, VIEWS
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -371,6 +372,7 @@ MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
     3: _V3,
     4: _V4,
     5: _V5,
+    6: V6,
 }
 
 

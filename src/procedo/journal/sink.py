@@ -25,8 +25,8 @@ from procedo.journal.rows import (
 )
 
 _EVENT_SQL = (
-    "INSERT INTO events (run_id, seq, ts, actor, kind, node, item, value, reason, hash) "
-    "VALUES (:run_id, :seq, :ts, :actor, :kind, :node, :item, :value, :reason, :hash)"
+    "INSERT INTO events (run_id, seq, ts, actor, kind, node, item, value, reason, hash, branch) "
+    "VALUES (:run_id, :seq, :ts, :actor, :kind, :node, :item, :value, :reason, :hash, :branch)"
 )
 
 

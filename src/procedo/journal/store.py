@@ -29,7 +29,7 @@ from procedo.journal.schema import ensure_schema
 from procedo.journal.sink import JournalSink, ReadOnlySink
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, parse_definition
 
-_EVENT_COLUMNS = "run_id, seq, ts, actor, kind, node, item, value, reason, hash"
+_EVENT_COLUMNS = "run_id, seq, ts, actor, kind, node, item, value, reason, hash, branch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +162,13 @@ class Journal:
         *,
         practice: bool = False,
         inputs: Mapping[str, str] | None = None,
+        run_id: str | None = None,
+        parent: tuple[str, str] | None = None,
     ) -> Run:
         """Start and durably record a new run of ``loaded``; this session holds it.
 
-        ``inputs``: the raw text of the process's start inputs, by id.
+        ``inputs``: the raw text of the process's start inputs, by id; ``parent``: the run
+        and step that call it (``run_id`` then is the id the call chose).
         """
         return Run.start(
             loaded.definition,
@@ -176,6 +179,8 @@ class Journal:
             practice=practice,
             clock=self.clock,
             inputs=inputs,
+            run_id=run_id,
+            parent=parent,
         )
 
     def resolve_run_id(self, prefix: str) -> str:

@@ -37,6 +37,9 @@ VISIT_COLUMNS = (
     "chosen_by",
     "override_reason",
     "basis_values",
+    "branch",
+    "child_run",
+    "child_outcome",
 )
 """The columns of a ``visits`` row after its run id, as :func:`visit_row` gives them."""
 OPERATOR_COLUMNS = ("operator", "process_id", "process_version", "practice")

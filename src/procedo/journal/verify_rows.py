@@ -19,7 +19,7 @@ from procedo.journal.errors import JournalError
 from procedo.journal.store import Journal
 from procedo.journal.verify_derived import MARK_COLUMNS, OPERATOR_COLUMNS, VISIT_COLUMNS
 
-_EVENTS = "run_id, seq, ts, actor, kind, node, item, value, reason, hash"
+_EVENTS = "run_id, seq, ts, actor, kind, node, item, value, reason, hash, branch"
 _TABLES = {
     "events": (_EVENTS, "seq"),
     "visits": (", ".join(("run_id", *VISIT_COLUMNS)), "visit"),
