@@ -27,6 +27,7 @@ LOTO, LOTO_HASH = _load("lockout-tagout")
 LAB, LAB_HASH = _load("lab-sample-intake")
 REFUND, REFUND_HASH = _load("refund-approval")
 RELEASE, RELEASE_HASH = _load("software-release")
+TESTER, TESTER_HASH = _load("tester-proving")
 
 
 def _start(
@@ -110,6 +111,24 @@ def assert_replays(run: Run) -> None:
 # -- lockout/tagout -------------------------------------------------------------------------
 
 
+def _prove_the_tester(run: Run, volts: str = "230") -> None:
+    """At the calling step: call, walk the child run of tester-proving, and go on."""
+    assert run.state.current_node == "prove-tester"
+    _ready(run)
+    run.complete()
+    call = run.open_call()
+    assert call is not None and call[1] == "tester-proving"
+    ticks = iter(range(1_796_000_000_000, 1_796_000_000_000 + 10**9, 1000))
+    child = Run.start(TESTER, TESTER_HASH, MemorySink(), "Tess", run_id=call[0],
+                      parent=(run.run_id, call[2]), clock=lambda: next(ticks))  # fmt: skip
+    fill(child, {"rating_v": "1000"})
+    fill(child, {"proving_v": volts})  # routed: the decision reads it
+    if child.state.current_node == "faulty":
+        fill(child, {})
+    assert child.state.finished
+    run.end_call(child.state)
+
+
 def _loto_to_verify(workers: str = "2", accumulator: str = "0") -> Run:
     run = _start(LOTO, LOTO_HASH, "planned")
     fill(run, {"asset": "P-12", "workers": workers})
@@ -117,6 +136,7 @@ def _loto_to_verify(workers: str = "2", accumulator: str = "0") -> Run:
     fill(run, {})  # isolate
     reasons = {} if accumulator == "0" else {"accumulator_bar": "gauge offset, second gauge 0"}
     fill(run, {"accumulator_bar": accumulator}, reasons)
+    _prove_the_tester(run)
     assert run.state.current_node == "verify-zero"
     return run
 
@@ -155,6 +175,7 @@ def test_lockout_a_live_reading_loops_back_and_the_next_visit_shows_the_last_val
     assert run.state.current_node == "isolate"
     fill(run, {})
     fill(run, {"accumulator_bar": "0"})
+    _prove_the_tester(run)
     assert run.state.current_node == "verify-zero"
     assert run.previous_values() == {2: "230", 3: "0"}
     fill(run, {"residual_v": "0", "residual_bar": "0"})
@@ -183,7 +204,7 @@ def test_lockout_pressure_left_in_the_accumulator_needs_a_reason() -> None:
     assert mark.deviation and mark.deviation_reason == (
         "gauge reads 0.2 at rest; a second gauge reads 0"
     )
-    assert run.state.current_node == "verify-zero"
+    assert run.state.current_node == "prove-tester"
     assert_replays(run)
 
 
