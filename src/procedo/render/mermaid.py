@@ -3,8 +3,10 @@
 Mermaid has traps: ``end`` is a keyword, an id starting with ``o`` or ``x`` right after ``--``
 makes another arrow head, and ``#``, quotes and brackets mean something in a label. So no
 definition id is ever written: nodes are ``t0, t1…`` (triggers) and ``n0, n1…`` (the others,
-in the definition's order), lanes ``lane0…``; every label is wrapped in double quotes and every
-character outside a small safe set is written as a Mermaid entity code (``#quot;``, ``#35;``…).
+in the definition's order; a parallel block's split and join bars are hexagons of the ``fork``
+class, a calling step a subroutine box), lanes ``lane0…``; every label is wrapped in double
+quotes and every character outside a small safe set is written as a Mermaid entity code
+(``#quot;``, ``#35;``…).
 A line break in a text becomes ``<br>``, the only markup ever emitted inside a label.
 """
 
@@ -37,6 +39,9 @@ _SHAPES = {
     "start": ('(("', '"))'),
     "step": ('["', '"]'),
     "decision": ('{"', '"}'),
+    "fork": ('{{"', '"}}'),
+    "join": ('{{"', '"}}'),
+    "call": ('[["', '"]]'),
     "end": ('(["', '"])'),
 }
 _CLASSES = [
@@ -45,6 +50,7 @@ _CLASSES = [
     "classDef failure fill:#f9e0e0,stroke:#a33a3a",
     "classDef unreached stroke-dasharray:5 4,color:#888888",
     "classDef common stroke-width:3px",
+    "classDef fork fill:#333333,stroke:#333333,color:#ffffff",
 ]
 
 
@@ -89,7 +95,7 @@ def render_mermaid(
         if detail:
             lines += detail_lines(node, definition)
         lines += figure_lines(node, figures)
-        opening, closing = _SHAPES[node.kind]
+        opening, closing = _SHAPES["call" if node.call is not None else node.kind]
         return f"{indent}{ids[node.id]}{opening}{_label(lines)}{closing}"
 
     lane_numbers = count()
@@ -137,6 +143,8 @@ def _class_lines(graph: FlowGraph, ids: dict[str, str], figures: MapFigures | No
             continue
         if node.kind == "end":
             lines.append(f"    class {mermaid_id} {node.outcome or 'failure'}")
+        if node.kind in ("fork", "join"):
+            lines.append(f"    class {mermaid_id} fork")
         mark = node_mark(node, figures)
         if mark is not None:
             lines.append(f"    class {mermaid_id} {mark}")
