@@ -220,7 +220,12 @@ class _Drawer:
                 visits = figures.node_visits.get(node_id, 0)
                 median = duration_of_seconds(figures.median_seconds[node_id])
                 text += f" · {visits}× median {median}"
-        if figures is not None and figures.runs and not figures.reached(node_id):
+        if (
+            figures is not None
+            and figures.runs
+            and kind != "parallel"
+            and not figures.reached(node_id)
+        ):
             text += " · never reached"
         return text
 
@@ -271,7 +276,7 @@ class _Drawer:
             if (
                 kind != "end"
                 and (source or after_block)
-                and (node_id in self.drawn or self.drawn_later(source, node_id))
+                and (node_id in self.drawn or (source and self.drawn_later(source, node_id)))
             ):
                 style = self.style(node_id) if after_block else self.edge_style(source, node_id)
                 jump = self.elsewhere(source, node_id) if source else JUMP
