@@ -50,8 +50,9 @@ _CLASSES = [
     "classDef failure fill:#f9e0e0,stroke:#a33a3a",
     "classDef unreached stroke-dasharray:5 4,color:#888888",
     "classDef common stroke-width:3px",
-    "classDef fork fill:#333333,stroke:#333333,color:#ffffff",
 ]
+_FORK_CLASS = "classDef fork fill:#333333,stroke:#333333,color:#ffffff"
+"""Only in a map with a parallel block (the others stay as they were)."""
 
 
 def mermaid_text(text: str) -> str:
@@ -115,6 +116,8 @@ def render_mermaid(
         if on_common_path(edge, figures):
             common.append(index)
     out.extend(f"    {line}" for line in _CLASSES)
+    if definition.parallel:
+        out.append(f"    {_FORK_CLASS}")
     out.extend(_class_lines(graph, ids, figures))
     if common:
         numbers = ",".join(str(i) for i in common)
