@@ -196,3 +196,12 @@ def test_hostile_block_titles_are_shown_visibly_and_do_not_break_the_columns() -
     wide = render_text_map(definition, width=400)
     box = [line.text for line in wide if line.text[:1] in "┌│└"]
     assert len({cell_width(row) for row in box}) == 1  # every row of the box is as wide
+
+
+def test_procedo_diagram_text_draws_blocks_within_the_width_it_is_given() -> None:
+    from procedo.cli.diagram_command import render
+
+    narrow = render(NESTED, "text", detail=False, figures=None, width=60)
+    assert "┬" not in narrow and "┌ branch 1 of 2: Prepare the laptop" in narrow
+    default = render(NESTED, "text", detail=False, figures=None)
+    assert "┬" in default  # 100 columns: the outer block side by side
