@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from procedo.model import ProcessDefinition, Step
+from procedo.model import Option, ProcessDefinition, Step
 
 OTHERWISE = "otherwise"
 """The label of a calling step's ``next`` beside its outcomes (any other end of the child)."""
@@ -60,3 +60,26 @@ def node_title(definition: ProcessDefinition, node_id: str) -> str:
     """A node's title: a step's, block's or end's title, a decision's question."""
     node = definition.node(node_id)
     return str(getattr(node, "title", None) or getattr(node, "question", node_id))
+
+
+@dataclass(frozen=True, slots=True)
+class BranchExit:
+    """A way out of a node that opens a branch: a decision's option, a calling step's outcome."""
+
+    label: str
+    target: str
+    key_label: str
+    """The label the journal counts the move by (a step's move has none)."""
+    option: Option | None = None
+
+
+def branch_exits(definition: ProcessDefinition, node_id: str) -> list[BranchExit]:
+    """The branches a node opens: a decision's options, a calling step's outcomes (and its
+    ``next``, as ``otherwise``); none for a step that goes on to one node."""
+    if node_id in definition.decisions:
+        options = definition.decisions[node_id].options
+        return [BranchExit(o.label, o.next, o.label, o) for o in options]
+    step = definition.steps[node_id]
+    if not step.outcomes:
+        return []
+    return [BranchExit(e.label or OTHERWISE, e.target, "") for e in call_exits(step)]

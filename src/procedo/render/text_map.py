@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from procedo.model import Option, ProcessDefinition
+from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
 from procedo.model.placeholders import fill
-from procedo.render.blocks import OTHERWISE, block_inside, call_exits
+from procedo.render.blocks import BranchExit, block_inside, branch_exits
 from procedo.render.durations import duration_of_seconds
 from procedo.render.flow_graph import CALL_SIGN, FORK_SIGN, option_caption
 from procedo.render.map_lines import (
@@ -56,17 +56,6 @@ MIN_COLUMN = 12
 """The narrowest share of the width a branch's column is offered."""
 JOIN_TEXT = f"{FORK_SIGN} join"
 """What a branch line says when it leads to its block's join."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Exit:
-    """A way out of a node that opens a branch: a decision's option, a calling step's outcome."""
-
-    label: str
-    target: str
-    key_label: str
-    """The label the journal counts the move by (a step's move has none)."""
-    option: Option | None = None
 
 
 def reachable_from(definition: ProcessDefinition, start: str | None) -> set[str]:
@@ -229,7 +218,7 @@ class _Drawer:
             text += " · never reached"
         return text
 
-    def option_text(self, source: str, exit_: _Exit) -> str:
+    def option_text(self, source: str, exit_: BranchExit) -> str:
         text = exit_.label
         figures = self.figures
         if figures is not None and figures.runs:
@@ -242,16 +231,9 @@ class _Drawer:
     def emit(self, text: str, style: MapStyle, node: str | None = None) -> None:
         self.lines.append(MapLine(visible(text), style, node))
 
-    def exits(self, node_id: str) -> list[_Exit]:
-        """The branches a node opens: a decision's options, a calling step's outcomes (none
-        for a step that goes on to one node)."""
-        if node_id in self.definition.decisions:
-            options = self.definition.decisions[node_id].options
-            return [_Exit(o.label, o.next, o.label, o) for o in options]
-        step = self.definition.steps[node_id]
-        if not step.outcomes:
-            return []
-        return [_Exit(e.label or OTHERWISE, e.target, "") for e in call_exits(step)]
+    def exits(self, node_id: str) -> list[BranchExit]:
+        """The branches a node opens (none for a step that goes on to one node)."""
+        return branch_exits(self.definition, node_id)
 
     def draw_from(self, start: str, prefix: str = "") -> None:
         """Draw everything reachable from ``start`` that is not drawn yet."""
