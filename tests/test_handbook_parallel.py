@@ -136,3 +136,20 @@ def test_control_characters_in_a_block_or_a_call_are_written_visibly() -> None:
     pages = {"tester-check": PageLink("Tester\x1b", "tester-check.md")}
     called = render_handbook(calling(), pages)
     assert "\x1b" not in called and "[Tester\\\\x1b](tester-check.md)" in called
+
+
+def test_blocks_and_calls_survive_a_page_without_its_anchors() -> None:
+    page = re.sub(r'<a id="[^"]*"></a>', "", render_handbook(nested()))
+    got = imported(page, "kit")
+    ready = got.parallel["get-everything-ready"]
+    assert ready.branches == ("prepare-the-laptop", "file-the-contract")
+    assert ready.join == "first-day"
+    assert got.parallel["papers-and-badge"].join == "everything-filed"
+    page = re.sub(r'<a id="[^"]*"></a>', "", render_handbook(calling(), TESTER))
+    prove = imported(page, "isolate").steps["prove-the-tester"]
+    assert prove.call == "tester-check" and prove.next is None
+    assert prove.outcomes == {
+        "success": "do-the-work",
+        "failure": "stopped",
+        "broken": "repair-the-tester",
+    }
