@@ -199,8 +199,27 @@ FIELD_KEYS = (
     "next",
     "outcome",
     "automatic",
+    "parallel",
+    "join",
+    "calls",
+    "outcomes",
 )
 """Words that, followed by a colon at the start of a line, make the line a field."""
+
+BRANCHES_NOTE = "these branches run at the same time:"
+"""A parallel block's ``Parallel`` field, before the list of its branches (ignored on import)."""
+JOIN_NOTE = (
+    " — they join there: it opens once every branch has arrived; a branch that reaches an end "
+    "instead ends the whole run"
+)
+"""What a parallel block's ``Join`` field says after the join node (cut off on import)."""
+CALL_NOTE = (
+    " — once this checklist is done, that process runs as a run of its own; this run goes on "
+    "when it ends"
+)
+"""What a calling step's ``Calls`` field says after the process it names (cut off on import)."""
+OUTCOMES_NOTE = "where this run goes on, by the end the called run reached:"
+"""A calling step's ``Outcomes`` field, before the list of its outcomes (ignored on import)."""
 
 _FIELD = re.compile(
     r"^(?P<open>\*\*|__|\*|_)?[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,15}?)[ \t]*:"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -54,9 +56,14 @@ def journal_figures(
 
 
 def render(
-    definition: ProcessDefinition, fmt: str, *, detail: bool, figures: MapFigures | None
+    definition: ProcessDefinition,
+    fmt: str,
+    *,
+    detail: bool,
+    figures: MapFigures | None,
+    width: int | None = None,
 ) -> str:
-    """The map in that format, ending with a newline."""
+    """The map in that format, ending with a newline (``width``: the text map's columns)."""
     if fmt == "mermaid":
         from procedo.render.mermaid import render_mermaid
 
@@ -66,9 +73,9 @@ def render(
 
         return render_dot(definition, detail=detail, figures=figures)
     from procedo.cli.terminal_text import shown
-    from procedo.render.text_map import render_text_map
+    from procedo.render.text_map import TEXT_MAP_WIDTH, render_text_map
 
-    lines = render_text_map(definition, figures=figures)
+    lines = render_text_map(definition, figures=figures, width=width or TEXT_MAP_WIDTH)
     return "".join(f"{shown(line.text)}\n" for line in lines)  # no escape codes reach a tty
 
 
@@ -118,7 +125,10 @@ def diagram_command(
         fail("--version and --include-practice go with --metrics", code=2)
     loaded = load_process(obj, process)
     figures = journal_figures(obj, loaded.id, version, include_practice) if metrics else None
-    text = render(loaded.definition, fmt, detail=detail, figures=figures)
+    width = None
+    if fmt == "text" and output is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns  # a parallel block fits the terminal
+    text = render(loaded.definition, fmt, detail=detail, figures=figures, width=width)
     from procedo.cli.files import write_or_print
 
     target = write_or_print(output, text, force=force)

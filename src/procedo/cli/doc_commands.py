@@ -53,7 +53,7 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
     Files with problems are reported on stderr and left out; the valid ones are still
     written. Exit 1 when any file had problems.
     """
-    from procedo.render.handbook import render_handbook, render_index
+    from procedo.render.handbook import PageLink, render_handbook, render_index
 
     folder = obj.paths.processes
     if not folder.exists():
@@ -65,9 +65,10 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
     except OSError as error:
         fail(f"cannot create {out}: {error.strerror or error}")
     pages = []
+    links = {p.id: PageLink(p.definition.title, f"{p.id}.md") for p in catalog.processes}
     for loaded in sorted(catalog.processes, key=lambda p: p.id):
         name = f"{loaded.id}.md"
-        _write_page(out / name, render_handbook(loaded.definition), force=force)
+        _write_page(out / name, render_handbook(loaded.definition, links), force=force)
         pages.append((loaded.definition, name))
     _write_page(out / INDEX_NAME, render_index(pages), force=force)
     for problem in catalog.problems:

@@ -13,6 +13,7 @@ from typing import Any
 import tomli_w
 
 from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
+from procedo.importers.markdown_flow import call_data, parallel_data
 from procedo.importers.markdown_items import (
     MarkdownImportError,
     ParsedOption,
@@ -35,6 +36,8 @@ from procedo.model.placeholders import as_literal
 __all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
 
 DEFAULT_END = ("done", "Done")
+SECTION_FIELDS = ("role", "next", "outcome", "automatic", "parallel", "join", "calls", "outcomes")
+"""The fields a section's heading may carry (docs/import.md)."""
 
 
 @dataclass(frozen=True)
@@ -95,15 +98,27 @@ def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], s
     content: list[Block | None] = []
     for block in section.blocks:
         found = parse_field(block.text) if isinstance(block, Text) else None
-        if found and found[0] in ("role", "next", "outcome", "automatic"):
+        if found and found[0] in SECTION_FIELDS:
             section.fields.setdefault(found[0], found[1])
             content.append(None)
         elif isinstance(block, ListItem):
-            items.append(block)
+            if "outcomes" in section.fields:  # the list under Outcomes: the call's outcomes
+                section.outcomes.append(block)
+            elif "parallel" in section.fields:  # the list under Parallel: the branches
+                section.branches.append(block)
+            else:
+                items.append(block)
             content.append(None)
         else:
             content.append(block)
-    if "outcome" in section.fields:
+    if "parallel" in section.fields:
+        section.kind = "parallel"
+        if items or "join" not in section.fields:
+            raise MarkdownImportError(
+                f"{builder.source}:{section.line}: {section.title!r} is a parallel block: it "
+                "lists its branches under 'Parallel:' and names its join with 'Join:'"
+            )
+    elif "outcome" in section.fields:
         section.kind = "end"
         if items:
             raise MarkdownImportError(
@@ -223,6 +238,7 @@ def _definition_data(
     sections = builder.sections
     steps: dict[str, Any] = {}
     decisions: dict[str, Any] = {}
+    parallel: dict[str, Any] = {}
     ends: dict[str, Any] = {}
     end_sections = [s.node_id for s in sections if s.kind == "end"]
 
@@ -246,6 +262,9 @@ def _definition_data(
                 )
             ends[section.node_id] = {"title": section.title, "outcome": outcome}
             continue
+        if section.kind == "parallel":
+            parallel[section.node_id] = parallel_data(builder, section, text)
+            continue
         if section.kind == "decision":
             node["question"] = section.title
         else:
@@ -266,8 +285,12 @@ def _definition_data(
             continue
         if text:
             node["instructions"] = text
+        if "calls" in section.fields:
+            node.update(call_data(builder, section))
         if "next" in section.fields:
             node["next"] = builder.target(section.fields["next"])
+        elif node.get("outcomes"):
+            pass  # a calling step goes on where its outcomes say
         elif index + 1 < len(sections):
             node["next"] = sections[index + 1].node_id
         else:
@@ -308,7 +331,8 @@ def _definition_data(
         data["inputs"] = process["inputs"]
     if triggers:
         data["triggers"] = triggers
-    for key, table in (("steps", steps), ("decisions", decisions), ("ends", ends)):
+    tables = (("steps", steps), ("decisions", decisions), ("parallel", parallel), ("ends", ends))
+    for key, table in tables:
         if table:
             data[key] = table
     return data

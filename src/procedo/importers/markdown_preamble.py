@@ -32,6 +32,10 @@ class Section:
     node_id: str = ""
     kind: str = "step"
     fields: dict[str, str] = field(default_factory=dict)
+    branches: list[Block] = field(default_factory=list)
+    """A parallel block's list: the first node of each branch."""
+    outcomes: list[Block] = field(default_factory=list)
+    """A calling step's list under ``Outcomes:``: ``end → node``."""
 
 
 def paragraph_text(blocks: list[Block | None]) -> str:

@@ -1,11 +1,13 @@
 """A process map as Graphviz DOT: one cluster per role, loops as dashed back edges.
 
 Node ids are the definition's node ids, always quoted; a trigger's node is ``"trigger ID"``
-(a space never appears in a valid id). Every text is written as a quoted DOT string: ``"``,
-``\\`` and ``&`` are escaped, so a text can neither end the string nor start a Graphviz escape
-such as ``\\N`` or an HTML entity such as ``&lt;``; a line break in a text becomes ``\\n``
-(``\\l`` in a left-aligned checklist), a tab a space, and any other control or bidi character
-is written visibly as ``\\x1b`` or ``\\u202e`` (:func:`procedo.safe_text.visible`).
+(a space never appears in a valid id), a parallel block's join bar ``"join ID"``; the split and
+join bars are thin filled boxes with their text beside them, a calling step has a double border.
+Every text is written as a quoted DOT string: ``"``, ``\\`` and ``&`` are escaped, so a text
+can neither end the string nor start a Graphviz escape such as ``\\N`` or an HTML entity such
+as ``&lt;``; a line break in a text becomes ``\\n`` (``\\l`` in a left-aligned checklist), a
+tab a space, and any other control or bidi character is written visibly as ``\\x1b`` or
+``\\u202e`` (:func:`procedo.safe_text.visible`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ _SHAPES: dict[str, dict[str, str]] = {
     "start": {"shape": "circle", **_BLUE},
     "step": {"shape": "box", "style": "rounded"},
     "decision": {"shape": "diamond"},
+    "fork": {"shape": "box", "height": "0.05", "style": "filled", "fillcolor": "#333333"},
+    "call": {"shape": "box", "style": "rounded", "peripheries": "2"},
     "success": {**_END, "fillcolor": "#e3f4e1"},
     "failure": {**_END, "fillcolor": "#f9e0e0"},
 }
@@ -73,6 +77,12 @@ def dot_label(lines: list[str], left: list[str] | None = None) -> str:
     return f'"{centred}\\n{aligned}"' if lines else f'"{aligned}"'
 
 
+def _bar(node: FlowNode) -> str:
+    """A split or join bar: a thin filled box, its text beside it (``xlabel``)."""
+    attributes = "".join(f", {k}={dot_id(v)}" for k, v in _SHAPES["fork"].items())
+    return f'label="", xlabel={dot_label(head_lines(node))}, width=1.5{attributes}'
+
+
 def render_dot(
     definition: ProcessDefinition, *, detail: bool = False, figures: MapFigures | None = None
 ) -> str:
@@ -88,7 +98,9 @@ def render_dot(
 
     def node_line(node: FlowNode, indent: str) -> str:
         shape = (node.outcome or "failure") if node.kind == "end" else node.kind
-        attributes = dict(_SHAPES[shape])
+        if node.kind in ("fork", "join"):
+            return f"{indent}{dot_id(node.id)} [{_bar(node)}];"
+        attributes = dict(_SHAPES["call" if node.call is not None else shape])
         checklist = detail_lines(node, definition) if detail else []
         label = dot_label(head_lines(node) + figure_lines(node, figures), checklist)
         mark = node_mark(node, figures)

@@ -2,7 +2,10 @@
 
 Nodes are the triggers (or one start node when the process has none), then the steps,
 decisions and ends in the definition's order; each step and decision sits in the lane of its
-role. Edges are the trigger starts, each step's ``next`` and each decision option. A depth-first
+role. Edges are the trigger starts, each step's ``next`` (and a calling step's outcomes, labelled)
+and each decision option. A parallel block is two bars: its split (the block's own id, with an
+edge to each branch) and its join (``join ID``), which every move of a branch into the block's
+join node passes through on its way there. A depth-first
 search from the start nodes marks the *back edges* (those that close a loop). The label
 texts of nodes and edges (with the checklist for ``detail`` and the journal figures) are
 built here too, as plain lines: each renderer escapes them for its format.
@@ -15,9 +18,12 @@ from typing import Literal
 
 from procedo.model import Decision, Item, Option, ProcessDefinition
 from procedo.model.figures import EdgeKey, MapFigures
+from procedo.render.blocks import call_exits, insides
 from procedo.render.durations import duration_of_seconds
 
-FlowKind = Literal["trigger", "start", "step", "decision", "end"]
+FlowKind = Literal["trigger", "start", "step", "decision", "fork", "join", "end"]
+"""``fork`` and ``join``: the split and the join bar of a parallel block."""
+BARS = ("fork", "join")
 
 START_NODE = "(start)"
 """The graph id of the start node of a process without triggers (never a valid node id)."""
@@ -26,6 +32,11 @@ START_NODE = "(start)"
 def trigger_node_id(trigger_id: str) -> str:
     """The graph id of a trigger's start node (never a valid node id: it has a space)."""
     return f"trigger {trigger_id}"
+
+
+def join_node_id(block_id: str) -> str:
+    """The graph id of a parallel block's join bar (never a valid node id: it has a space)."""
+    return f"join {block_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +56,8 @@ class FlowNode:
     items: tuple[Item, ...] = ()
     auto: bool = False
     """A decision that chooses itself when its conditions decide (``auto = true``)."""
+    call: str | None = None
+    """The process a calling step runs as a child run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +75,14 @@ class FlowEdge:
     caption: str = ""
     """What the map writes on the edge when it says more than the label: the option's
     condition and default mark (:func:`option_caption`)."""
+    counts_as: EdgeKey | None = None
+    """The journal's move this edge draws when it is not (source, target, label): a calling
+    step's outcome (a step's move has no label) or a branch's arrival at a join bar."""
 
     @property
     def key(self) -> EdgeKey:
         """The key of this edge in :attr:`MapFigures.edge_counts`."""
-        return (self.source, self.target, self.label)
+        return self.counts_as or (self.source, self.target, self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +132,14 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
         edges.append(FlowEdge(node_id, definition.start, "", counted=False))
     for step_id, step in definition.steps.items():
         role_name = definition.role_name(step.role)
-        nodes.append(FlowNode(step_id, "step", step.title, step.role, role_name, items=step.items))
-        edges.append(FlowEdge(step_id, step.next, ""))
+        nodes.append(
+            FlowNode(
+                step_id, "step", step.title, step.role, role_name, items=step.items, call=step.call
+            )
+        )
+        for exit_ in call_exits(step):
+            move = (step_id, exit_.target, "") if exit_.label else None
+            edges.append(FlowEdge(step_id, exit_.target, exit_.label, counts_as=move))
     for decision_id, decision in definition.decisions.items():
         role_name = definition.role_name(decision.role)
         nodes.append(
@@ -134,12 +156,20 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
             FlowEdge(decision_id, o.next, o.label, caption=option_caption(o))
             for o in decision.options
         )
+    bars = {}
+    for block_id, block in definition.parallel.items():
+        nodes.append(FlowNode(block_id, "fork", block.title))
+        edges.extend(FlowEdge(block_id, first, "", counted=False) for first in block.branches)
+        bars[block_id] = fresh(join_node_id(block_id))
+        nodes.append(FlowNode(bars[block_id], "join", block.title))
+        edges.append(FlowEdge(bars[block_id], block.join, "", counted=False))
     for end_id, end in definition.ends.items():
         nodes.append(FlowNode(end_id, "end", end.title, outcome=end.outcome))
     edges = [e for e in edges if e.target in known]
+    edges = _through_join_bars(definition, edges, bars)
     back = _back_edges(nodes, edges)
     edges = [
-        FlowEdge(e.source, e.target, e.label, i in back, e.counted, e.caption)
+        FlowEdge(e.source, e.target, e.label, i in back, e.counted, e.caption, e.counts_as)
         for i, e in enumerate(edges)
     ]
     return FlowGraph(
@@ -150,6 +180,27 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
         tuple(edges),
         _lanes(definition, nodes),
     )
+
+
+def _through_join_bars(
+    definition: ProcessDefinition, edges: list[FlowEdge], bars: dict[str, str]
+) -> list[FlowEdge]:
+    """Each move from inside a block to its join node, drawn to the block's join bar instead."""
+    inside = insides(definition)
+    routed = []
+    for edge in edges:
+        block_id = definition.joins.get(edge.target)
+        if block_id is not None and edge.source in inside[block_id]:
+            edge = FlowEdge(
+                edge.source,
+                bars[block_id],
+                edge.label,
+                counted=edge.counted,
+                caption=edge.caption,
+                counts_as=edge.key,
+            )
+        routed.append(edge)
+    return routed
 
 
 def _back_edges(nodes: list[FlowNode], edges: list[FlowEdge]) -> set[int]:
@@ -223,6 +274,10 @@ MAX_CONDITION = 60
 """The longest condition a map writes in full on an edge (the handbook has every one whole)."""
 AUTO_NOTE = "⚙ chosen by the values when they decide"
 """The line a map adds under an automatic decision's question."""
+FORK_SIGN = "⫼"
+"""The sign of a parallel block's split and join."""
+CALL_SIGN = "▸"
+"""The sign of a calling step's process (``▸ runs tester-check``)."""
 
 
 def short_condition(source: str, limit: int = MAX_CONDITION) -> str:
@@ -282,9 +337,15 @@ def head_lines(node: FlowNode) -> list[str]:
     """The title lines of a node: its title, then its role or an end's outcome."""
     if node.kind in ("step", "decision"):
         lines = [node.title, node.role_name] if node.role_name else [node.title]
+        if node.call is not None:
+            lines.append(f"{CALL_SIGN} runs {node.call}")
         return [*lines, AUTO_NOTE] if node.auto else lines
     if node.kind == "end":
         return [node.title, "✔ success" if node.outcome == "success" else "✘ failure"]
+    if node.kind == "fork":
+        return [f"{FORK_SIGN} {node.title}", "branches at the same time"]
+    if node.kind == "join":
+        return [f"{FORK_SIGN} {node.title}", "all branches joined"]
     return [node.title]
 
 
@@ -297,7 +358,7 @@ def detail_lines(node: FlowNode, definition: ProcessDefinition) -> list[str]:
 
 def figure_lines(node: FlowNode, figures: MapFigures | None) -> list[str]:
     """What the journal says of a node: visits and median time, or ``never reached``."""
-    if figures is None or node.kind in ("trigger", "start"):
+    if figures is None or node.kind in ("trigger", "start", *BARS):
         return []
     visits = figures.node_visits.get(node.id, 0)
     if not visits:
@@ -324,15 +385,13 @@ def edge_lines(edge: FlowEdge, figures: MapFigures | None) -> list[str]:
 
 def on_common_path(edge: FlowEdge, figures: MapFigures | None) -> bool:
     """Whether the edge is a move of the commonest path."""
-    return (
-        figures is not None and edge.counted and figures.on_commonest_path(edge.source, edge.target)
-    )
+    return figures is not None and edge.counted and figures.on_commonest_path(*edge.key[:2])
 
 
 def node_mark(node: FlowNode, figures: MapFigures | None) -> Literal["unreached", "common"] | None:
     """How the journal marks a node: never reached, on the commonest path, or not at all (no
     figures, or a trigger or start node)."""
-    if figures is None or node.kind in ("trigger", "start"):
+    if figures is None or node.kind in ("trigger", "start", *BARS):
         return None
     if not figures.reached(node.id):
         return "unreached"

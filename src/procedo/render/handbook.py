@@ -1,25 +1,34 @@
 """Handbook pages: one Markdown page per process, the printable work instructions.
 
 A page holds the process's title, summary, owner, version, target time, start, roles, triggers,
-resources, its Mermaid map, then one ``##`` section per step, decision and end in the order a
-run meets them. It follows the conventions of docs/import.md exactly, so ``procedo import``
-reads a page back to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which
-are also the targets of the page's own links), every text is escaped with
-:mod:`procedo.markdown_text`, and a line of text that would read as a convention is
-guarded. A control or bidi character (which definitions refuse, but an older file may hold) is
-written visibly as ``\\x1b`` or ``\\u202e`` (:func:`procedo.safe_text.visible`), never raw.
+resources, its Mermaid map, then one ``##`` section per step, decision, parallel block and end
+in the order a run meets them. A block's section lists the branches that run at the same time
+and the node they join at; a calling step's says which process it runs (a link to its page when
+the handbook has one) and where each outcome of that run leads.
+
+A page follows the conventions of docs/import.md exactly, so ``procedo import`` reads it back
+to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which are also the
+targets of the page's own links), every text is escaped with :mod:`procedo.markdown_text`, and
+a line of text that would read as a convention is guarded. A control or bidi character (which
+definitions refuse, but an older file may hold) is written visibly as ``\\x1b`` or
+``\\u202e`` (:func:`procedo.safe_text.visible`), never raw.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from procedo.engine.values import format_number
 from procedo.markdown_text import (
     BLANK,
+    BRANCHES_NOTE,
+    CALL_NOTE,
     CRITICAL_SIGN,
     INPUT_ANCHOR,
+    JOIN_NOTE,
+    OUTCOMES_NOTE,
     ROLE_ANCHOR,
     TRIGGER_ANCHOR,
     guard_annotations,
@@ -31,7 +40,7 @@ from procedo.markdown_text import (
 )
 from procedo.markdown_text import escape_line as _escape_line
 from procedo.model import Decision, End, Input, Item, ProcessDefinition, Step
-from procedo.model.definition import RecordSpec
+from procedo.model.definition import Parallel, RecordSpec
 from procedo.render.mermaid import render_mermaid
 from procedo.safe_text import visible
 
@@ -57,19 +66,25 @@ def text_lines(text: str) -> list[str]:
 
 
 def node_order(definition: ProcessDefinition) -> list[str]:
-    """Steps and decisions in the order a run meets them (depth first from each start), then
-    anything else in file order, then the ends in the order they are reached."""
+    """Steps, decisions and blocks in the order a run meets them (depth first from each start;
+    a block's branches one after the other, then its join), then anything else in file order,
+    then the ends in the order they are reached."""
     starts = [definition.start, *(definition.start_for(t.id) for t in definition.triggers)]
     seen: dict[str, None] = {}
     known = set(definition.node_ids())
     for start in starts:
-        stack = [start]
+        stack: list[tuple[str, frozenset[str]]] = [(start, frozenset())]
         while stack:
-            node_id = stack.pop()
-            if node_id in seen or node_id not in known:
+            node_id, joins = stack.pop()
+            if node_id in seen or node_id not in known or node_id in joins:
                 continue
             seen[node_id] = None
-            stack.extend(reversed(definition.successors(node_id)))
+            if node_id in definition.parallel:  # the branches in turn, then their join
+                block = definition.parallel[node_id]
+                stack.append((block.join, joins))
+                stack.extend((b, joins | {block.join}) for b in reversed(block.branches))
+                continue
+            stack.extend((n, joins) for n in reversed(definition.successors(node_id)))
     for node_id in definition.node_ids():
         seen.setdefault(node_id, None)
     flow = [n for n in seen if n not in definition.ends]
@@ -149,13 +164,26 @@ def input_markdown(input_id: str, spec: Input) -> str:
     return guard_arrows(f"{line} *(record: {_record_note(spec)})* *(id: {input_id})*")
 
 
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """Another process's page in the same handbook: its title and file name."""
+
+    title: str
+    file: str
+
+
 def _role_line(definition: ProcessDefinition, role: str | None) -> list[str]:
     if role is None:
         return []
     return _field("Role", escape_line(definition.role_name(role), start=False))
 
 
-def _step_lines(definition: ProcessDefinition, step_id: str, step: Step) -> list[str]:
+def _step_lines(
+    definition: ProcessDefinition,
+    step_id: str,
+    step: Step,
+    pages: Mapping[str, PageLink] | None = None,
+) -> list[str]:
     out = [f"## {anchor(step_id)}{escape_line(step.title, start=False)}", ""]
     out += _role_line(definition, step.role)
     if step.instructions:
@@ -170,7 +198,44 @@ def _step_lines(definition: ProcessDefinition, step_id: str, step: Step) -> list
             out.append("")
     if step.items and out[-1] != "":
         out.append("")
-    out += _field("Next", _link(definition, step.next))
+    if step.call is not None:
+        out += _call_lines(definition, step, pages or {})
+    if step.next is not None:
+        out += _field("Next", _link(definition, step.next))
+    return out
+
+
+def _call_lines(
+    definition: ProcessDefinition, step: Step, pages: Mapping[str, PageLink]
+) -> list[str]:
+    """The ``Calls`` field (a link to the called page when the handbook has it) and the list
+    of outcomes; a ``next`` beside outcomes is said to take any other end."""
+    call = step.call or ""
+    page = pages.get(call)
+    if page is not None:
+        named = f"[{escape_line(page.title, start=False)}]({html.escape(page.file, quote=True)})"
+    else:
+        named = escape_line(call, start=False)
+    out = _field("Calls", f"{named} {annotation('id', call)}{CALL_NOTE}")
+    if step.outcomes:
+        other = " (any other end: Next)" if step.next is not None else ""
+        out += [f"**Outcomes:** {OUTCOMES_NOTE}{other}", ""]
+        out += [
+            f"- {guard_arrows(escape_line(key))} → {_link(definition, target)}"
+            for key, target in step.outcomes.items()
+        ]
+        out.append("")
+    return out
+
+
+def _parallel_lines(definition: ProcessDefinition, block_id: str, block: Parallel) -> list[str]:
+    out = [f"## {anchor(block_id)}{escape_line(block.title, start=False)}", ""]
+    if block.details:
+        out += [*text_lines(block.details), ""]
+    out += [f"**Parallel:** {BRANCHES_NOTE}", ""]
+    out += [f"- {_link(definition, first)}" for first in block.branches]
+    out.append("")
+    out += _field("Join", f"{_link(definition, block.join)}{JOIN_NOTE}")
     return out
 
 
@@ -224,8 +289,14 @@ GENERATED_MARK = "Generated by `procedo docs`"
 """On every page: ``procedo docs`` replaces only files that carry it."""
 
 
-def render_handbook(definition: ProcessDefinition) -> str:
-    """The handbook page of one process, as Markdown."""
+def render_handbook(
+    definition: ProcessDefinition, pages: Mapping[str, PageLink] | None = None
+) -> str:
+    """The handbook page of one process, as Markdown.
+
+    ``pages``: the handbook's other pages by process id, so a calling step links to the page
+    of the process it runs (without one, it names the process id).
+    """
     info = definition.process
     out = [
         f"<!-- {GENERATED_MARK} from the process definition: edit that, not this page. -->",
@@ -259,9 +330,11 @@ def render_handbook(definition: ProcessDefinition) -> str:
     for node_id in node_order(definition):
         kind = definition.kind_of(node_id)
         if kind == "step":
-            out += _step_lines(definition, node_id, definition.steps[node_id])
+            out += _step_lines(definition, node_id, definition.steps[node_id], pages)
         elif kind == "decision":
             out += _decision_lines(definition, node_id, definition.decisions[node_id])
+        elif kind == "parallel":
+            out += _parallel_lines(definition, node_id, definition.parallel[node_id])
         else:
             out += _end_lines(node_id, definition.ends[node_id])
     while out and out[-1] == "":

@@ -3,8 +3,10 @@
 Mermaid has traps: ``end`` is a keyword, an id starting with ``o`` or ``x`` right after ``--``
 makes another arrow head, and ``#``, quotes and brackets mean something in a label. So no
 definition id is ever written: nodes are ``t0, t1…`` (triggers) and ``n0, n1…`` (the others,
-in the definition's order), lanes ``lane0…``; every label is wrapped in double quotes and every
-character outside a small safe set is written as a Mermaid entity code (``#quot;``, ``#35;``…).
+in the definition's order; a parallel block's split and join bars are hexagons of the ``fork``
+class, a calling step a subroutine box), lanes ``lane0…``; every label is wrapped in double
+quotes and every character outside a small safe set is written as a Mermaid entity code
+(``#quot;``, ``#35;``…).
 A line break in a text becomes ``<br>``, the only markup ever emitted inside a label.
 """
 
@@ -37,6 +39,9 @@ _SHAPES = {
     "start": ('(("', '"))'),
     "step": ('["', '"]'),
     "decision": ('{"', '"}'),
+    "fork": ('{{"', '"}}'),
+    "join": ('{{"', '"}}'),
+    "call": ('[["', '"]]'),
     "end": ('(["', '"])'),
 }
 _CLASSES = [
@@ -46,6 +51,8 @@ _CLASSES = [
     "classDef unreached stroke-dasharray:5 4,color:#888888",
     "classDef common stroke-width:3px",
 ]
+_FORK_CLASS = "classDef fork fill:#333333,stroke:#333333,color:#ffffff"
+"""Only in a map with a parallel block (the others stay as they were)."""
 
 
 def mermaid_text(text: str) -> str:
@@ -89,7 +96,7 @@ def render_mermaid(
         if detail:
             lines += detail_lines(node, definition)
         lines += figure_lines(node, figures)
-        opening, closing = _SHAPES[node.kind]
+        opening, closing = _SHAPES["call" if node.call is not None else node.kind]
         return f"{indent}{ids[node.id]}{opening}{_label(lines)}{closing}"
 
     lane_numbers = count()
@@ -109,6 +116,8 @@ def render_mermaid(
         if on_common_path(edge, figures):
             common.append(index)
     out.extend(f"    {line}" for line in _CLASSES)
+    if definition.parallel:
+        out.append(f"    {_FORK_CLASS}")
     out.extend(_class_lines(graph, ids, figures))
     if common:
         numbers = ",".join(str(i) for i in common)
@@ -137,6 +146,8 @@ def _class_lines(graph: FlowGraph, ids: dict[str, str], figures: MapFigures | No
             continue
         if node.kind == "end":
             lines.append(f"    class {mermaid_id} {node.outcome or 'failure'}")
+        if node.kind in ("fork", "join"):
+            lines.append(f"    class {mermaid_id} fork")
         mark = node_mark(node, figures)
         if mark is not None:
             lines.append(f"    class {mermaid_id} {mark}")

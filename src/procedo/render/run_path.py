@@ -29,7 +29,11 @@ class PathEntry:
 
 
 def _title(definition: ProcessDefinition, node: str | None) -> str:
-    found = definition.steps.get(node or "") or definition.ends.get(node or "")
+    found = (
+        definition.steps.get(node or "")
+        or definition.ends.get(node or "")
+        or definition.parallel.get(node or "")
+    )
     if found is not None:
         return found.title
     decision = definition.decisions.get(node or "")

@@ -6,9 +6,15 @@ instead of drawing it twice: ``↺`` for a loop back to an earlier node, ``↪``
 (two options that meet again). Ends are leaves and are drawn wherever they are reached. Nodes
 that only a trigger's own start reaches follow under that trigger's title.
 
-With a run, ``▶`` marks the node the run is at and ``✓`` the nodes and branches it went
-through; a node the run reached by a later branch is drawn under that branch, so the marks
-never sit on a branch the run did not take.
+A parallel block opens with its split (``⫼``), then draws its branches side by side in boxed
+columns, each down to the block's join, and closes them again above the join node; a block in
+a branch nests in its column. A block wider than the map may be (``width``) lists its branches
+one after another instead, each under a header. A calling step names the process it runs
+(``▸``); with outcomes, each opens a branch like a decision's option.
+
+With a run, ``▶`` marks each node the run is at (one per open branch) and ``✓`` the nodes and
+branches it went through; a node the run reached by a later branch is drawn under that branch,
+so the marks never sit on a branch the run did not take.
 
 Each line carries a style name, not a colour: ``current``, ``visited`` (on the run's path),
 ``possible`` (still reachable from the current node, or any node when there is no run) and
@@ -20,31 +26,36 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
 from procedo.model.placeholders import fill
+from procedo.render.blocks import BranchExit, block_inside, branch_exits
 from procedo.render.durations import duration_of_seconds
-from procedo.render.flow_graph import option_caption
+from procedo.render.flow_graph import CALL_SIGN, FORK_SIGN, option_caption
+from procedo.render.map_lines import (
+    MapLine,
+    MapSpan,
+    MapStyle,
+    block_width,
+    one_after_another,
+    side_by_side,
+)
 from procedo.safe_text import visible
 
-MapStyle = Literal["current", "visited", "possible", "unreachable"]
+__all__ = ["MapLine", "MapSpan", "MapStyle", "reachable_from", "render_text_map"]
 
 BRANCH, LAST_BRANCH = "├─ ", "└─ "
 RAIL, NO_RAIL = "│  ", "   "
 LOOP, JUMP = "↺", "↪"
 MAX_INDENT = 8
 """Decisions nested deeper than this stop indenting, so a long chain stays on the screen."""
-
-
-@dataclass(frozen=True, slots=True)
-class MapLine:
-    """One line of the map: its text, its style name and the node it draws (if any)."""
-
-    text: str
-    style: MapStyle
-    node: str | None = None
+TEXT_MAP_WIDTH = 100
+"""The widest a map draws a parallel block side by side unless told its width."""
+MIN_COLUMN = 12
+"""The narrowest share of the width a branch's column is offered."""
+JOIN_TEXT = f"{FORK_SIGN} join"
+"""What a branch line says when it leads to its block's join."""
 
 
 def reachable_from(definition: ProcessDefinition, start: str | None) -> set[str]:
@@ -77,27 +88,35 @@ class _Drawer:
         self,
         definition: ProcessDefinition,
         visited: Collection[str],
-        current: str | None,
+        here: frozenset[str],
         figures: MapFigures | None,
         roles: bool = True,
         taken: Collection[tuple[str, str]] | None = None,
         values: Mapping[str, str] | None = None,
+        width: int = TEXT_MAP_WIDTH,
     ) -> None:
         self.definition = definition
         self.roles = roles
         self.values = values or {}
         self.visited = visited
-        self.current = current
+        self.here = here
         self.figures = figures
         self.taken = taken
         self.taken_into = {target for _, target in taken or ()}
         self._reach: dict[str, set[str]] = {}
-        self.ahead = reachable_from(definition, current) if current else None
+        self._inside: dict[str, set[str]] = {}
+        self.ahead: set[str] | None = None
+        if here:
+            self.ahead = set().union(*(reachable_from(definition, node) for node in here))
         self.drawn: set[str] = set()
         self.lines: list[MapLine] = []
+        self.width = width
+        """The columns the lines being drawn may take (a column's share inside a block)."""
+        self.stops: frozenset[str] = frozenset()
+        """The joins of the blocks being drawn: a branch stops there."""
 
     def style(self, node_id: str) -> MapStyle:
-        if node_id == self.current:
+        if node_id in self.here:
             return "current"
         if node_id in self.visited:
             return "visited"
@@ -108,7 +127,7 @@ class _Drawer:
     def was_taken(self, source: str, target: str) -> bool:
         """Whether the run went along this edge (without the run's moves: both ends reached)."""
         if self.taken is None:
-            return source in self.visited and (target in self.visited or target == self.current)
+            return source in self.visited and (target in self.visited or target in self.here)
         return (source, target) in self.taken
 
     def edge_style(self, source: str, target: str) -> MapStyle:
@@ -124,8 +143,19 @@ class _Drawer:
             return self.style(target)
         return self.edge_style(source, target)
 
+    def block_style(self, block_id: str) -> MapStyle:
+        """A block's split and frame: on the path once the run is in it or went through it."""
+        if block_id not in self._inside:
+            self._inside[block_id] = block_inside(self.definition, block_id)
+        inside = self._inside[block_id]
+        if block_id in self.here or block_id in self.visited:
+            return "visited"
+        if any(node in self.visited or node in self.here for node in inside):
+            return "visited"
+        return self.style(block_id)
+
     def mark(self, node_id: str) -> str:
-        if node_id == self.current:
+        if node_id in self.here:
             return "▶ "
         return "✓ " if node_id in self.visited else "  "
 
@@ -164,24 +194,35 @@ class _Drawer:
                 text += f" · {definition.role_name(decision.role)}"
             if decision.auto:
                 text += " · ⚙ auto"
+        elif kind == "parallel":
+            block = definition.parallel[node_id]
+            count = len(block.branches)
+            text = f"{FORK_SIGN} {fill(block.title, self.values)} · {count} branches at once"
         else:
             step = definition.steps[node_id]
             text = fill(step.title, self.values)
             if step.role and self.roles:
                 text += f" · {definition.role_name(step.role)}"
+            if step.call is not None:
+                text += f" · {CALL_SIGN} runs {step.call}"
             if figures is not None and node_id in figures.median_seconds:
                 visits = figures.node_visits.get(node_id, 0)
                 median = duration_of_seconds(figures.median_seconds[node_id])
                 text += f" · {visits}× median {median}"
-        if figures is not None and figures.runs and not figures.reached(node_id):
+        if (
+            figures is not None
+            and figures.runs
+            and kind != "parallel"
+            and not figures.reached(node_id)
+        ):
             text += " · never reached"
         return text
 
-    def option_text(self, source: str, label: str, target: str) -> str:
-        text = label
+    def option_text(self, source: str, exit_: BranchExit) -> str:
+        text = exit_.label
         figures = self.figures
         if figures is not None and figures.runs:
-            key = (source, target, label)
+            key = (source, exit_.target, exit_.key_label)
             count = figures.edge_counts.get(key, 0)
             share = figures.edge_share(key)
             text += f" ({count}×" + (f", {share:.0%})" if share is not None else ")")
@@ -189,6 +230,10 @@ class _Drawer:
 
     def emit(self, text: str, style: MapStyle, node: str | None = None) -> None:
         self.lines.append(MapLine(visible(text), style, node))
+
+    def exits(self, node_id: str) -> list[BranchExit]:
+        """The branches a node opens (none for a step that goes on to one node)."""
+        return branch_exits(self.definition, node_id)
 
     def draw_from(self, start: str, prefix: str = "") -> None:
         """Draw everything reachable from ``start`` that is not drawn yet."""
@@ -205,48 +250,97 @@ class _Drawer:
         """Draw a run of nodes from ``node_id``; return the option branches to draw next."""
         definition = self.definition
         source = ""
+        after_block = False
         while True:
+            if node_id in self.stops:
+                return []
             kind = definition.kind_of(node_id)
             if (
                 kind != "end"
-                and source
-                and (node_id in self.drawn or self.drawn_later(source, node_id))
+                and (source or after_block)
+                and (node_id in self.drawn or (source and self.drawn_later(source, node_id)))
             ):
-                style = self.edge_style(source, node_id)
-                jump = self.elsewhere(source, node_id)
+                style = self.style(node_id) if after_block else self.edge_style(source, node_id)
+                jump = self.elsewhere(source, node_id) if source else JUMP
                 self.emit(f"{indent}  {jump} {self._title(node_id)}", style, node_id)
                 return []
             self.drawn.add(node_id)
             if kind == "end" and source:
                 mark, style = self.leaf_mark(source, node_id), self.leaf_style(source, node_id)
+            elif kind == "parallel":
+                style = self.block_style(node_id)
+                mark = "✓ " if style == "visited" else "  "
             else:
                 mark, style = self.mark(node_id), self.style(node_id)
             self.emit(f"{indent}{mark}{self.label(node_id)}", style, node_id)
             if kind == "end":
                 return []
-            if kind == "step":
-                source, node_id = node_id, definition.steps[node_id].next
+            if kind == "parallel":
+                self._block(node_id, indent)
+                source, node_id, after_block = "", definition.parallel[node_id].join, True
                 continue
-            count = len(definition.decisions[node_id].options)
-            return [_Task(node_id, indent, index) for index in range(count)]
+            count = len(self.exits(node_id))
+            if count:
+                return [_Task(node_id, indent, index) for index in range(count)]
+            source, node_id, after_block = node_id, definition.steps[node_id].next or "", False
+
+    def _block(self, block_id: str, indent: str) -> None:
+        """Draw a block's branches: side by side when they fit the width, else one after
+        another under headers."""
+        block = self.definition.parallel[block_id]
+        frame = self.block_style(block_id)
+        room = self.width - len(indent)
+        count = len(block.branches)
+        share = max(MIN_COLUMN, (room - 1) // count - 3)
+        before = set(self.drawn)
+        columns = [self._branch(first, block.join, share) for first in block.branches]
+        if block_width(columns) <= room:
+            self.lines.extend(side_by_side(columns, indent, frame))
+            return
+        self.drawn.clear()
+        self.drawn.update(before)
+        columns = [self._branch(first, block.join, room - 2) for first in block.branches]
+        headers = [
+            f"branch {number} of {count}: {self._title(first)}"
+            for number, first in enumerate(block.branches, 1)
+        ]
+        self.lines.extend(one_after_another(columns, [visible(h) for h in headers], indent, frame))
+
+    def _branch(self, first: str, join: str, width: int) -> list[MapLine]:
+        """The lines of one branch, from ``first`` down to ``join``, within ``width``."""
+        saved = (self.lines, self.stops, self.width)
+        self.lines, self.stops, self.width = [], self.stops | {join}, width
+        try:
+            if first == join:
+                self.emit(f"  {JOIN_TEXT}", self.style(join))
+            elif first in self.drawn and self.definition.kind_of(first) != "end":
+                self.emit(f"  {JUMP} {self._title(first)}", self.style(first), first)
+            else:
+                self.draw_from(first)
+            return self.lines
+        finally:
+            self.lines, self.stops, self.width = saved
 
     def _option(self, node_id: str, index: int, indent: str) -> list[_Task]:
         """Draw one option's branch line; return its target's chain when still to draw."""
-        options = self.definition.decisions[node_id].options
-        option = options[index]
-        last = index == len(options) - 1
+        exits = self.exits(node_id)
+        exit_ = exits[index]
+        option = exit_.option
+        last = index == len(exits) - 1
         deep = len(indent) >= MAX_INDENT * len(RAIL)
         rail = "" if deep else (NO_RAIL if last else RAIL)
         head = f"{indent}{LAST_BRANCH if last else BRANCH}"
-        text = head + self.option_text(node_id, option.label, option.next)
-        if option.when is not None or option.default:
+        text = head + self.option_text(node_id, exit_)
+        if option is not None and (option.when is not None or option.default):
             caption = option_caption(option, TEXT_MAP_CONDITION)
             text = head + caption + text[len(head) + len(option.label) :]
-        target = option.next
+        target = exit_.target
         style = self.edge_style(node_id, target)
         if self.was_taken(node_id, target) and self.taken is not None:
             text = head + "✓ " + text[len(head) :]
-        if self.definition.kind_of(target) == "end":
+        if target in self.stops:
+            self.emit(f"{text} → {JOIN_TEXT}", style)
+        elif self.definition.kind_of(target) == "end":
             mark = self.leaf_mark(node_id, target).strip()
             style = self.leaf_style(node_id, target)
             self.emit(f"{text} → {mark + ' ' if mark else ''}{self.label(target)}", style, target)
@@ -276,8 +370,14 @@ def render_text_map(
     roles: bool = True,
     taken: Collection[tuple[str, str]] | None = None,
     values: Mapping[str, str] | None = None,
+    here: Collection[str] | None = None,
+    width: int = TEXT_MAP_WIDTH,
 ) -> list[MapLine]:
     """The map of ``definition`` as lines; a run's ``visited`` and ``current`` nodes styled.
+
+    ``here``: every node the run is at, one per open branch of a parallel block (``current``
+    is the one node of a run without branches; both may be given). ``width``: the columns the
+    map may take; a parallel block that would draw wider lists its branches one after another.
 
     ``taken`` is the run's moves as (from, to) pairs: only those branches are marked as its
     path (without it, a branch between two visited nodes counts as taken).
@@ -285,7 +385,8 @@ def render_text_map(
     ``values``: a run's named values, shown in the titles' ``{id}`` placeholders (without a
     run a placeholder shows as ``‹id›``, a doubled brace as one brace).
     """
-    drawer = _Drawer(definition, visited, current, figures, roles, taken, values)
+    places = frozenset(here or ()) | ({current} if current else set())
+    drawer = _Drawer(definition, visited, places, figures, roles, taken, values, width)
     if definition.start:
         drawer.draw_from(definition.start)
     for trigger in definition.triggers:
