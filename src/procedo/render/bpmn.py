@@ -20,7 +20,8 @@ import xml.etree.ElementTree as ET
 from procedo import __version__
 from procedo.model import Input, Item, ProcessDefinition
 from procedo.render.bpmn_graph import BpmnGraph, BpmnNode, build_bpmn_graph, process_bpmn_id
-from procedo.render.bpmn_layout import Box, Layout, lay_out
+from procedo.render.bpmn_layout import Layout, lay_out
+from procedo.render.bpmn_routes import Box
 from procedo.safe_text import visible
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -9,9 +9,10 @@
   with a lane it leads to, any other in the lane most of the nodes before it are in.
 - **Rows**: nodes of one lane in one column are stacked, ordered by where the nodes before
   them are (one barycentre pass, left to right).
-- **Edges**: orthogonal waypoints; a forward flow leaves to the right (a gateway from its top
-  or bottom corner towards a target above or below), a back flow leaves from the bottom,
-  runs below both nodes and comes back up into its target.
+- **Edges**: orthogonal waypoints. A forward flow leaves its source on the right and enters
+  its target on the left, turning just right of the source when the target is on another
+  row; a back flow leaves from the bottom, runs below both nodes and comes back up into its
+  target. A flow's name sits above its last segment; a gateway's name above the gateway.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from procedo.render.bpmn_graph import BpmnFlow, BpmnGraph, BpmnKind
+from procedo.render.bpmn_routes import Box, Point, flow_label, route
 
 SIZES: dict[BpmnKind, tuple[int, int]] = {
     "start": (36, 36),
@@ -33,47 +35,18 @@ SIZES: dict[BpmnKind, tuple[int, int]] = {
 }
 """Width and height of each kind of shape (the sizes bpmn.io draws by default)."""
 
-COLUMN = 160
+COLUMN = 190
 ROW = 130
 ORIGIN = (160, 80)
 HEADER = 30
 """The width of the pool's and each lane's title band."""
 MARGIN = 40
-DETOUR = 22
+PAD = 25
+"""Room above and below the rows of a lane, for a gateway's name and a loop's detour."""
 LABEL_WIDTH = 90
 LABEL_HEIGHT = 27
-
-Point = tuple[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A rectangle: top-left corner and size."""
-
-    x: int
-    y: int
-    width: int
-    height: int
-
-    @property
-    def cx(self) -> int:
-        """The centre's x."""
-        return self.x + self.width // 2
-
-    @property
-    def cy(self) -> int:
-        """The centre's y."""
-        return self.y + self.height // 2
-
-    @property
-    def right(self) -> int:
-        """The right edge's x."""
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> int:
-        """The bottom edge's y."""
-        return self.y + self.height
+GATEWAY_LABEL = (150, 40)
+"""A gateway's question is written above it (its flows leave right and below)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,31 +206,36 @@ def lay_out(graph: BpmnGraph, roles: Sequence[str]) -> Layout:
     y = ORIGIN[1]
     for key in keys:
         tops[key] = y
-        y += rows[key] * ROW
+        y += rows[key] * ROW + 2 * PAD
     shapes: dict[str, Box] = {}
     labels: dict[str, Box] = {}
     for node in graph.nodes:
         width, height = SIZES[node.kind]
         cx = left + column[node.id] * COLUMN + COLUMN // 2
-        cy = tops[lane[node.id]] + row[node.id] * ROW + ROW // 2
+        cy = tops[lane[node.id]] + PAD + row[node.id] * ROW + ROW // 2
         box = Box(cx - width // 2, cy - height // 2, width, height)
         shapes[node.id] = box
-        if node.name and node.kind not in ("task", "call"):
+        if node.name and node.kind in ("exclusive", "split"):
+            width, height = GATEWAY_LABEL
+            labels[node.id] = Box(cx - width // 2, box.y - height - 4, width, height)
+        elif node.name and node.kind not in ("task", "call"):
             labels[node.id] = Box(cx - LABEL_WIDTH // 2, box.bottom + 5, LABEL_WIDTH, LABEL_HEIGHT)
-    kinds = {n.id: n.kind for n in graph.nodes}
     waypoints: dict[str, tuple[Point, ...]] = {}
+    obstacles = list(shapes.items())
+    twins: Counter[tuple[str, str]] = Counter()
     for flow in graph.flows:
-        points = _route(shapes[flow.source], shapes[flow.target], flow.id in back, kinds, flow)
+        twin = twins[flow.source, flow.target]  # the n-th flow between the same two nodes
+        twins[flow.source, flow.target] += 1
+        points = route(flow, shapes, obstacles, back=flow.id in back, twin=twin)
         waypoints[flow.id] = points
         if flow.name:
-            (x1, y1), (x2, y2) = points[0], points[1]
-            labels[flow.id] = Box((x1 + x2) // 2 + 4, (y1 + y2) // 2 - LABEL_HEIGHT, 90, 27)
+            labels[flow.id] = flow_label(points, twin=twin)
     width = max(column.values(), default=0) * COLUMN + COLUMN + (left - ORIGIN[0]) + MARGIN
     pool = Box(ORIGIN[0], ORIGIN[1], width, y - ORIGIN[1]) if pooled else None
     lane_boxes = tuple(
         LaneBox(
             key,
-            Box(ORIGIN[0] + HEADER, tops[key], width - HEADER, rows[key] * ROW),
+            Box(ORIGIN[0] + HEADER, tops[key], width - HEADER, rows[key] * ROW + 2 * PAD),
             tuple(n.id for n in graph.nodes if lane[n.id] == key),
         )
         for key in keys
@@ -278,34 +256,3 @@ def _barycentre(
     if not placed:
         return 0.0
     return sum(r * 1000 + position for r, position in placed) / len(placed)
-
-
-def _route(
-    source: Box, target: Box, back: bool, kinds: dict[str, BpmnKind], flow: BpmnFlow
-) -> tuple[Point, ...]:
-    """The waypoints of a flow from ``source`` to ``target`` (see the module's docstring)."""
-    gateways = ("exclusive", "split", "join")
-    if back or target.x <= source.x:
-        below = max(source.bottom, target.bottom) + DETOUR
-        return (
-            (source.cx, source.bottom),
-            (source.cx, below),
-            (target.cx, below),
-            (target.cx, target.bottom),
-        )
-    if source.cy == target.cy:
-        return ((source.right, source.cy), (target.x, target.cy))
-    down = target.cy > source.cy
-    if kinds[flow.source] in gateways:
-        exit_y = source.bottom if down else source.y
-        return ((source.cx, exit_y), (source.cx, target.cy), (target.x, target.cy))
-    if kinds[flow.target] in gateways:
-        entry_y = target.y if down else target.bottom
-        return ((source.right, source.cy), (target.cx, source.cy), (target.cx, entry_y))
-    middle = source.cx + COLUMN // 2
-    return (
-        (source.right, source.cy),
-        (middle, source.cy),
-        (middle, target.cy),
-        (target.x, target.cy),
-    )
