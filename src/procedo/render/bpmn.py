@@ -19,7 +19,13 @@ import xml.etree.ElementTree as ET
 
 from procedo import __version__
 from procedo.model import Input, Item, ProcessDefinition
-from procedo.render.bpmn_graph import BpmnGraph, BpmnNode, build_bpmn_graph, process_bpmn_id
+from procedo.render.bpmn_graph import (
+    BpmnFlow,
+    BpmnGraph,
+    BpmnNode,
+    build_bpmn_graph,
+    process_bpmn_id,
+)
 from procedo.render.bpmn_layout import Layout, lay_out
 from procedo.render.bpmn_routes import Box
 from procedo.safe_text import visible
@@ -150,13 +156,17 @@ def _process_extensions(process: ET.Element, definition: ProcessDefinition) -> N
 
 
 def _flow_node(
-    process: ET.Element, node: BpmnNode, graph: BpmnGraph, definition: ProcessDefinition
+    process: ET.Element,
+    node: BpmnNode,
+    flows: tuple[list[BpmnFlow], list[BpmnFlow]],
+    definition: ProcessDefinition,
 ) -> None:
+    flows_in, flows_out = flows
     attrs = {"id": node.id}
     if node.name:
         attrs["name"] = node.name
     element = _sub(process, BPMN, _ELEMENTS[node.kind], **attrs)
-    defaults = [f.id for f in graph.flows if f.source == node.id and f.default]
+    defaults = [f.id for f in flows_out if f.default]
     if defaults:
         element.set("default", defaults[0])
     documentation, items = "", ()
@@ -189,12 +199,10 @@ def _flow_node(
         extensions = _sub(element, BPMN, "extensionElements")
         for item in items:
             _item(extensions, item)
-    for flow in graph.flows:
-        if flow.target == node.id:
-            _sub(element, BPMN, "incoming", flow.id)
-    for flow in graph.flows:
-        if flow.source == node.id:
-            _sub(element, BPMN, "outgoing", flow.id)
+    for flow in flows_in:
+        _sub(element, BPMN, "incoming", flow.id)
+    for flow in flows_out:
+        _sub(element, BPMN, "outgoing", flow.id)
     if node.kind == "end" and node.key is not None and not definition.ends[node.key].success:
         _sub(element, BPMN, "errorEventDefinition", id=f"ErrorDefinition_{node.key}")
         element[-1].set("errorRef", error_id(node.key))
@@ -320,8 +328,13 @@ def definition_to_bpmn(definition: ProcessDefinition) -> str:
         _sub(process, BPMN, "documentation", definition.process.summary)
     _process_extensions(process, definition)
     lane_ids = _lane_set(process, layout, definition) if layout.lanes else {}
+    into: dict[str, list[BpmnFlow]] = {n.id: [] for n in graph.nodes}
+    out: dict[str, list[BpmnFlow]] = {n.id: [] for n in graph.nodes}
+    for flow in graph.flows:
+        into[flow.target].append(flow)
+        out[flow.source].append(flow)
     for node in graph.nodes:
-        _flow_node(process, node, graph, definition)
+        _flow_node(process, node, (into[node.id], out[node.id]), definition)
     _flows(process, graph)
     for end_id, end in definition.ends.items():
         if not end.success:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from procedo.render.bpmn_graph import BpmnFlow, BpmnGraph, BpmnKind
-from procedo.render.bpmn_routes import Box, Point, flow_label, route
+from procedo.render.bpmn_routes import Box, Obstacles, Point, flow_label, route
 
 SIZES: dict[BpmnKind, tuple[int, int]] = {
     "start": (36, 36),
@@ -193,9 +193,12 @@ def lay_out(graph: BpmnGraph, roles: Sequence[str]) -> Layout:
     rank = {key: index for index, key in enumerate(keys)}
     rows = dict.fromkeys(keys, 1)
     index = {n.id: i for i, n in enumerate(graph.nodes)}
+    cells: dict[tuple[int, str | None], list[str]] = {}
+    for node in graph.nodes:
+        cells.setdefault((column[node.id], lane[node.id]), []).append(node.id)
     for col in sorted(set(column.values())):
         for key in keys:
-            here = [n.id for n in graph.nodes if column[n.id] == col and lane[n.id] == key]
+            here = cells.get((col, key), [])
             here.sort(key=lambda n: (_barycentre(n, before, row, lane, rank), index[n]))
             for position, node_id in enumerate(here):
                 row[node_id] = position
@@ -221,7 +224,7 @@ def lay_out(graph: BpmnGraph, roles: Sequence[str]) -> Layout:
         elif node.name and node.kind not in ("task", "call"):
             labels[node.id] = Box(cx - LABEL_WIDTH // 2, box.bottom + 5, LABEL_WIDTH, LABEL_HEIGHT)
     waypoints: dict[str, tuple[Point, ...]] = {}
-    obstacles = list(shapes.items())
+    obstacles = Obstacles(shapes, COLUMN)
     twins: Counter[tuple[str, str]] = Counter()
     for flow in graph.flows:
         twin = twins[flow.source, flow.target]  # the n-th flow between the same two nodes

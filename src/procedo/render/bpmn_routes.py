@@ -57,6 +57,31 @@ class Box:
         return self.y + self.height
 
 
+class Obstacles:
+    """The shapes a route must not cross, bucketed by x so a route looks only at its own span."""
+
+    def __init__(self, shapes: Mapping[str, Box], bucket: int) -> None:
+        self.bucket = bucket
+        self.buckets: dict[int, list[tuple[str, Box]]] = {}
+        for key, box in shapes.items():
+            for index in range(box.x // bucket, box.right // bucket + 1):
+                self.buckets.setdefault(index, []).append((key, box))
+
+    def crossed(self, points: Sequence[Point], skip: tuple[str, str]) -> bool:
+        """Whether the polyline crosses a shape (other than the two in ``skip``)."""
+        low = min(x for x, _ in points) // self.bucket
+        high = max(x for x, _ in points) // self.bucket
+        seen: set[str] = set()
+        for index in range(low, high + 1):
+            for key, box in self.buckets.get(index, ()):
+                if key in skip or key in seen:
+                    continue
+                seen.add(key)
+                if _hits(points, box):
+                    return True
+        return False
+
+
 def _hits(points: Sequence[Point], box: Box) -> bool:
     """Whether the polyline crosses the inside of ``box``."""
     for (x1, y1), (x2, y2) in itertools.pairwise(points):
@@ -84,7 +109,7 @@ def _detours(source: Box, target: Box, shift: int) -> list[tuple[Point, ...]]:
 def route(
     flow: BpmnFlow,
     shapes: Mapping[str, Box],
-    obstacles: Sequence[tuple[str, Box]],
+    obstacles: Obstacles,
     *,
     back: bool,
     twin: int = 0,
@@ -102,9 +127,8 @@ def route(
             for turn in (source.right + FAN + shift, target.x - FAN - shift):
                 candidates.append(((source.right, sy), (turn, sy), (turn, ty), (target.x, ty)))
     candidates += _detours(source, target, shift)
-    others = [box for key, box in obstacles if key not in (flow.source, flow.target)]
     for points in candidates:
-        if not any(_hits(points, box) for box in others):
+        if not obstacles.crossed(points, (flow.source, flow.target)):
             return points
     return candidates[0]
 
