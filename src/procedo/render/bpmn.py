@@ -161,6 +161,7 @@ def _flow_node(
     flows: tuple[list[BpmnFlow], list[BpmnFlow]],
     definition: ProcessDefinition,
 ) -> None:
+    """One flow node: its attributes, documentation, checklist, flows and event definition."""
     flows_in, flows_out = flows
     attrs = {"id": node.id}
     if node.name:
@@ -169,7 +170,28 @@ def _flow_node(
     defaults = [f.id for f in flows_out if f.default]
     if defaults:
         element.set("default", defaults[0])
-    documentation, items = "", ()
+    documentation, items = _kind_attributes(element, node, definition)
+    if documentation:
+        _sub(element, BPMN, "documentation", documentation)
+    if items:
+        extensions = _sub(element, BPMN, "extensionElements")
+        for item in items:
+            _item(extensions, item)
+    for flow in flows_in:
+        _sub(element, BPMN, "incoming", flow.id)
+    for flow in flows_out:
+        _sub(element, BPMN, "outgoing", flow.id)
+    if node.kind == "end" and node.key is not None and not definition.ends[node.key].success:
+        definition_id = f"ErrorDefinition_{node.key}"
+        _sub(element, BPMN, "errorEventDefinition", id=definition_id, errorRef=error_id(node.key))
+
+
+def _kind_attributes(
+    element: ET.Element, node: BpmnNode, definition: ProcessDefinition
+) -> tuple[str, tuple[Item, ...]]:
+    """Set what each kind of node has of its own; returns its documentation and checklist."""
+    documentation = ""
+    items: tuple[Item, ...] = ()
     if node.kind in ("task", "call") and node.key is not None:
         step = definition.steps[node.key]
         documentation, items = step.instructions, step.items
@@ -193,19 +215,7 @@ def _flow_node(
         _ours(element, id=node.key, start=trigger.start if trigger else None)
     elif node.kind == "end" and node.key is not None:
         _ours(element, id=node.key, outcome=definition.ends[node.key].outcome)
-    if documentation:
-        _sub(element, BPMN, "documentation", documentation)
-    if items:
-        extensions = _sub(element, BPMN, "extensionElements")
-        for item in items:
-            _item(extensions, item)
-    for flow in flows_in:
-        _sub(element, BPMN, "incoming", flow.id)
-    for flow in flows_out:
-        _sub(element, BPMN, "outgoing", flow.id)
-    if node.kind == "end" and node.key is not None and not definition.ends[node.key].success:
-        _sub(element, BPMN, "errorEventDefinition", id=f"ErrorDefinition_{node.key}")
-        element[-1].set("errorRef", error_id(node.key))
+    return documentation, items
 
 
 def error_id(end_id: str) -> str:
@@ -246,9 +256,8 @@ def _lane_set(
 
 
 def _bounds(parent: ET.Element, box: Box) -> None:
-    _sub(parent, DC, "Bounds", x=str(box.x), y=str(box.y))
-    parent[-1].set("width", str(box.width))
-    parent[-1].set("height", str(box.height))
+    size = {"width": str(box.width), "height": str(box.height)}
+    _sub(parent, DC, "Bounds", x=str(box.x), y=str(box.y), **size)
 
 
 def _label(parent: ET.Element, box: Box | None) -> None:
