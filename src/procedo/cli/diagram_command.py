@@ -1,4 +1,4 @@
-"""``procedo diagram``: the map of a process as Mermaid, Graphviz DOT or terminal text."""
+"""``procedo diagram``: the map of a process as Mermaid, Graphviz DOT, terminal text or BPMN."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pas
 from procedo.model import DefinitionError, LoadedProcess, ProcessDefinition, load_file
 from procedo.model.figures import MapFigures
 
-FORMATS = ["mermaid", "dot", "text"]
+FORMATS = ["mermaid", "dot", "text", "bpmn"]
 
 
 def load_process(obj: ProcedoContext, process: str) -> LoadedProcess:
@@ -72,6 +72,10 @@ def render(
         from procedo.render.dot import render_dot
 
         return render_dot(definition, detail=detail, figures=figures)
+    if fmt == "bpmn":
+        from procedo.render.bpmn import definition_to_bpmn
+
+        return definition_to_bpmn(definition)  # the checklists are always in it
     from procedo.cli.terminal_text import shown
     from procedo.render.text_map import TEXT_MAP_WIDTH, render_text_map
 
@@ -87,7 +91,8 @@ def render(
     type=click.Choice(FORMATS),
     default="mermaid",
     show_default=True,
-    help="Mermaid flowchart, Graphviz DOT, or text for the terminal.",
+    help="Mermaid flowchart, Graphviz DOT, text for the terminal, or BPMN 2.0 XML "
+    "(with its diagram, for Camunda Modeler and bpmn.io).",
 )
 @click.option(
     "--detail", is_flag=True, help="List each step's checklist in its box (Mermaid and DOT)."
@@ -117,12 +122,15 @@ def diagram_command(
     """Draw the map of PROCESS (an id, or a path to a .toml file).
 
     One lane per role, triggers as start nodes, decisions with their options on the edges,
-    ends marked success or failure, loops drawn as back edges. With --metrics, each move is
+    ends marked success or failure, loops drawn as back edges. BPMN writes the whole process
+    (checklists included) as BPMN 2.0 XML with its diagram laid out. With --metrics, each move is
     labelled with how often runs took it, each step with its median time, the commonest path is
     emphasised and nodes never reached are marked (practice runs left out).
     """
     if (version or include_practice) and not metrics:
         fail("--version and --include-practice go with --metrics", code=2)
+    if metrics and fmt == "bpmn":
+        fail("--metrics does not apply to --format bpmn: the file holds the process only", code=2)
     loaded = load_process(obj, process)
     figures = journal_figures(obj, loaded.id, version, include_practice) if metrics else None
     width = None

@@ -1,0 +1,152 @@
+"""A reference reader of procedo's own BPMN export, for the tests only.
+
+It reads back exactly what docs/diagrams.md ("BPMN") says the export writes, and nothing a
+general BPMN file may hold: the proof that the format keeps the whole process, and a worked
+example for the importer (``procedo.importers.bpmn``), which reads any BPMN.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import tomli_w
+
+from procedo.render.bpmn import BPMN, PROCEDO
+
+NS = {"bpmn": BPMN, "procedo": PROCEDO}
+RECORD_KEYS = ("record", "unit")
+NUMBER_KEYS = ("min", "max")
+
+
+def _ours(element: ET.Element, key: str) -> str | None:
+    return element.get(f"{{{PROCEDO}}}{key}")
+
+
+def _local(element: ET.Element) -> str:
+    return element.tag.split("}")[1]
+
+
+def _spec(element: ET.Element) -> dict[str, Any]:
+    """The record keys of a ``procedo:item`` or ``procedo:input``."""
+    found: dict[str, Any] = {k: element.get(k) for k in RECORD_KEYS if element.get(k)}
+    for key in NUMBER_KEYS:
+        if element.get(key) is not None:
+            found[key] = float(element.get(key, ""))
+    choices = [c.text or "" for c in element.findall("procedo:choice", NS)]
+    if choices:
+        found["choices"] = choices
+    return found
+
+
+def _item(element: ET.Element) -> dict[str, Any]:
+    item: dict[str, Any] = {"text": element.get("text")}
+    for key in ("id", "role", "details", "expect", "when"):
+        if element.get(key) is not None:
+            item[key] = element.get(key)
+    if element.get("critical") == "true":
+        item["critical"] = True
+    return item | _spec(element)
+
+
+def read_export(text: str) -> dict[str, Any]:
+    """The definition (as a TOML table) that an export of procedo holds."""
+    root = ET.fromstring(text)
+    (process,) = root.findall("bpmn:process", NS)
+    elements = {e.get("id"): e for e in process}
+    out: dict[str, list[ET.Element]] = {}
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        out.setdefault(flow.get("sourceRef", ""), []).append(flow)
+
+    def node_id(bpmn_id: str) -> str:
+        """The procedo node a flow leads to: through a converging gateway to its join node."""
+        element = elements[bpmn_id]
+        if _ours(element, "closes") is not None:
+            (onward,) = out[bpmn_id]
+            return node_id(onward.get("targetRef", ""))
+        return _ours(element, "id") or ""
+
+    head = process.find("bpmn:extensionElements/procedo:process", NS)
+    assert head is not None
+    info: dict[str, Any] = {"id": head.get("id"), "title": process.get("name")}
+    info |= {k: head.get(k) for k in ("version", "owner", "start") if head.get(k) is not None}
+    summary = process.findtext("bpmn:documentation", namespaces=NS)
+    if summary:
+        info["summary"] = summary
+    if head.get("target_minutes") is not None:
+        info["target_minutes"] = float(head.get("target_minutes", ""))
+    extensions = process.find("bpmn:extensionElements", NS)
+    assert extensions is not None
+    resources = [r.text or "" for r in extensions.findall("procedo:resource", NS)]
+    if resources:
+        info["resources"] = resources
+    table: dict[str, Any] = {"process": info, "roles": {}, "triggers": []}
+    table["inputs"] = {
+        e.get("id"): {"title": e.get("title")}
+        | ({"details": e.get("details")} if e.get("details") else {})
+        | _spec(e)
+        for e in extensions.findall("procedo:input", NS)
+    }
+    role_of: dict[str, str] = {}
+    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
+        role = _ours(lane, "role")
+        if role is not None:
+            table["roles"][role] = lane.get("name")
+            role_of |= {ref.text or "": role for ref in lane.findall("bpmn:flowNodeRef", NS)}
+    steps, decisions, parallel, ends = {}, {}, {}, {}
+    for element in process:
+        kind, key, bpmn_id = _local(element), _ours(element, "id"), element.get("id", "")
+        doc = element.findtext("bpmn:documentation", namespaces=NS)
+        role = {"role": role_of[bpmn_id]} if bpmn_id in role_of else {}
+        if kind == "startEvent" and key is not None:
+            trigger = {"id": key, "title": element.get("name")}
+            if _ours(element, "start") is not None:
+                trigger["start"] = _ours(element, "start")
+            table["triggers"].append(trigger)
+        elif kind in ("userTask", "callActivity"):
+            step: dict[str, Any] = {"title": element.get("name")} | role
+            if doc:
+                step["instructions"] = doc
+            items = element.findall("bpmn:extensionElements/procedo:item", NS)
+            step["items"] = [_item(i) for i in items]
+            if _ours(element, "call") is not None:
+                step["call"] = _ours(element, "call")
+            for flow in out.get(bpmn_id, []):
+                target = node_id(flow.get("targetRef", ""))
+                if _ours(flow, "outcome") is not None:
+                    step.setdefault("outcomes", {})[_ours(flow, "outcome")] = target
+                else:
+                    step["next"] = target
+            steps[key] = step
+        elif kind == "exclusiveGateway":
+            decision: dict[str, Any] = {"question": element.get("name")} | role
+            if doc:
+                decision["details"] = doc
+            if _ours(element, "auto") == "true":
+                decision["auto"] = True
+            decision["options"] = []
+            for flow in out.get(bpmn_id, []):
+                option = {"label": flow.get("name"), "next": node_id(flow.get("targetRef", ""))}
+                condition = flow.find("bpmn:conditionExpression", NS)
+                if condition is not None:
+                    option["when"] = condition.text
+                if element.get("default") == flow.get("id"):
+                    option["default"] = True
+                decision["options"].append(option)
+            decisions[key] = decision
+        elif kind == "parallelGateway" and key is not None:
+            block: dict[str, Any] = {"title": element.get("name")}
+            if doc:
+                block["details"] = doc
+            block["branches"] = [node_id(f.get("targetRef", "")) for f in out[bpmn_id]]
+            block["join"] = node_id(f"Join_{key}")
+            parallel[key] = block
+        elif kind == "endEvent":
+            ends[key] = {"title": element.get("name"), "outcome": _ours(element, "outcome")}
+    table |= {"steps": steps, "decisions": decisions, "parallel": parallel, "ends": ends}
+    return {k: v for k, v in table.items() if v}
+
+
+def export_to_toml(text: str) -> str:
+    """:func:`read_export` written as TOML."""
+    return tomli_w.dumps(read_export(text))
