@@ -100,7 +100,10 @@ def test_a_page_holds_the_process_and_every_checklist(bundled: list[ProcessDefin
             assert numbered == [str(n) for n in range(1, len(step.items) + 1)]
             assert section.count("**(critical)**") == sum(i.critical for i in step.items)
             assert section.count("*(record: ") == sum(i.record is not None for i in step.items)
-            assert "**Next:** [" in section and f"](#{step.next})" in section
+            if step.next is not None:
+                assert "**Next:** [" in section and f"](#{step.next})" in section
+            for target in step.outcomes.values():  # a calling step: where each outcome goes
+                assert f"](#{target})" in section and "**Calls:** " in section
 
 
 def test_the_incident_page_reads_as_work_instructions() -> None:
