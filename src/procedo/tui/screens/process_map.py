@@ -54,7 +54,9 @@ class MapScreen(ProcedoScreen):
 
     def redraw(self) -> None:
         """Draw the map (with the journal's figures when they are shown)."""
-        lines = map_lines(self.definition, self.state, self.figures)
+        lines = map_lines(
+            self.definition, self.state, self.figures, width=max(40, self.app.size.width - 4)
+        )
         self.query_one("#map-text", Static).update(lines_content(lines))
         row = current_line(lines)
         if row is not None:

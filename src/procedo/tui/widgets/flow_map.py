@@ -31,7 +31,8 @@ def lines_content(lines: list[MapLine]) -> Content:
     for index, map_line in enumerate(lines):
         if index:
             parts.append("\n")
-        parts.append((map_line.text, MAP_STYLES.get(map_line.style, "")))
+        # a row of branches side by side: each branch's part in its own style
+        parts.extend((span.text, MAP_STYLES.get(span.style, "")) for span in map_line.parts())
     return line(*parts)
 
 
@@ -50,17 +51,23 @@ def map_lines(
     figures: MapFigures | None = None,
     *,
     roles: bool = True,
+    width: int | None = None,
 ) -> list[MapLine]:
-    """The map's lines, styled for a run's state when there is one."""
+    """The map's lines, styled for a run's state when there is one (every open branch's node
+    marked); ``width``: the columns it may take (a wider parallel block is listed branch after
+    branch)."""
     visited: Collection[str] = frozenset()
     current = None
     taken = None
     values = None
+    here: set[str] | None = None
     if state is not None:
         visited = set(state.visited_nodes())
         current = state.current_node
         taken = taken_edges(state)
         values = scope_texts(definition, state)
+        if not state.finished:
+            here = {state.visits[p.path[-1]].node for p in state.open_positions()}
     return render_text_map(
         definition,
         visited=visited,
@@ -69,6 +76,8 @@ def map_lines(
         roles=roles,
         taken=taken,
         values=values,
+        here=here,
+        **({"width": width} if width is not None else {}),
     )
 
 
@@ -104,7 +113,8 @@ class FlowMap(VerticalScroll):
 
     def show(self, definition: ProcessDefinition, state: RunState) -> None:
         """Redraw for the run's state and scroll the current node into view."""
-        lines = map_lines(definition, state, roles=False)  # the side panel is narrow
+        room = fitted_width(1 << 16, self.app.size.width) - 2  # the side panel is narrow
+        lines = map_lines(definition, state, roles=False, width=max(MIN_WIDTH, room))
         self.query_one("#flow-map-text", Static).update(lines_content(lines))
         frame = self.styles.gutter.width + self.styles.scrollbar_size_vertical
         self._longest = max((len(map_line.text) for map_line in lines), default=0) + frame
