@@ -201,7 +201,9 @@ class JournalMachine(RuleBasedStateMachine):
             return
         open_items = run.open_items()
         node = run.state.current_node or ""
-        if run.state.awaiting_role is not None:
+        if run.open_call() is not None:
+            self._run_the_call(data)
+        elif run.state.awaiting_role is not None:
             assert self.attempt(run.accept_role)
         elif open_items:
             index = data.draw(st.sampled_from(open_items))
@@ -225,6 +227,48 @@ class JournalMachine(RuleBasedStateMachine):
                     assert self.attempt(lambda i=index: run.explain(i, "re-measured, fine"))
                     return
             assert self.attempt(run.complete)
+
+    def _run_the_call(self, data: st.DataObject) -> None:
+        """At a calling step: the child run walked to an end in the same journal, then the
+        parent goes on (a call is always settled by the next move forward)."""
+        run = self.run
+        assert run is not None
+        call = run.open_call()
+        assert call is not None
+        folder = BUNDLED[0].parent
+        child = self.journal.start_run(
+            load_file(folder / f"{call[1]}.toml"), run.state.operator,
+            practice=run.state.practice, run_id=call[0], parent=(run.run_id, call[2]),
+        )  # fmt: skip
+        self.runs_started += 1
+        for _ in range(200):
+            if child.state.finished:
+                break
+            step = child.current_step
+            if child.state.awaiting_role is not None:
+                child.accept_role()
+            elif step is not None and child.open_items():
+                index = child.open_items()[0]
+                item = step.items[index]
+                if item.is_record:
+                    child.record(index, valid_value(item, data.draw))
+                else:
+                    child.check(index)
+            elif step is not None:
+                for index, check in enumerate(child.item_checks()):
+                    if (
+                        check.needs_reason
+                        and child.state.current.mark(index).deviation_reason is None
+                    ):  # type: ignore[union-attr]
+                        child.explain(index, "re-measured, fine")
+                child.complete()
+            else:
+                suggestion = child.suggestion()
+                child.choose(
+                    suggestion.option if suggestion and suggestion.option is not None else 0
+                )
+        assert child.state.finished
+        assert self.attempt(lambda: run.end_call(child.state))
 
     def _explained(self, index: int) -> bool:
         assert self.run is not None and self.run.state.current is not None

@@ -23,7 +23,7 @@ from procedo.model import ProcessDefinition, load_file
 from procedo.model.figures import MapFigures
 from procedo.render.flow_graph import option_caption
 from procedo.render.mermaid import mermaid_text, render_mermaid
-from test_render_dot import BACKSLASHES, BUNDLED, MULTILINE, NASTY, REPO, nasty_definition
+from test_render_dot import BACKSLASHES, MULTILINE, NASTY, PLAIN, REPO, nasty_definition
 
 ID = r"[tn]\d+"
 LABEL = r'"([^"]*)"'
@@ -107,7 +107,7 @@ def edges_by_title(definition: ProcessDefinition, chart: Chart) -> Counter[tuple
     return Counter((first[s], first[t], (lab or [""])[0]) for s, t, _, lab in chart.edges)
 
 
-@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PLAIN, ids=lambda p: p.stem)
 def test_bundled_processes_read_back(path: Path) -> None:
     definition = load_file(path).definition
     chart = read_chart(render_mermaid(definition, detail=True))
