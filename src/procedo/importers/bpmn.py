@@ -33,15 +33,25 @@ def looks_like_bpmn(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
-def _select(graphs: list[ProcessGraph], process: str | None) -> list[ProcessGraph]:
+def _select(
+    graphs: list[ProcessGraph], process: str | None, pools: dict[str, str]
+) -> list[ProcessGraph]:
+    """Every graph, or the one ``process`` names by id, else by its name or its pool's."""
     if process is None:
         return graphs
     wanted = process.strip()
+
+    def names(graph: ProcessGraph) -> set[str]:
+        return {n.casefold() for n in (graph.name, pools.get(graph.id, "")) if n}
+
     chosen = [g for g in graphs if g.id == wanted] or [
-        g for g in graphs if g.name.casefold() == wanted.casefold()
+        g for g in graphs if wanted.casefold() in names(g)
     ]
     if not chosen:
-        known = ", ".join(f"{g.id!r}" + (f" ({g.name})" if g.name else "") for g in graphs)
+        known = ", ".join(
+            f"{g.id!r}" + (f" ({g.name or pools.get(g.id)})" if g.name or pools.get(g.id) else "")
+            for g in graphs
+        )
         raise BpmnError(f"no process {wanted!r} in the file; it has {known}")
     return chosen[:1]
 
@@ -95,7 +105,7 @@ def import_bpmn(
     if not graphs:
         raise BpmnError("the file holds no process with tasks or events to import")
     ids = _process_ids(document.processes, document.pools)
-    chosen = _select(graphs, process)
+    chosen = _select(graphs, process, document.pools)
     if process_id is not None:
         if not is_valid_id(process_id):
             raise BpmnError(

@@ -92,10 +92,10 @@ def _inline(plain: Plain, graph: ProcessGraph) -> None:
                 continue  # it ends the whole run, as a failure
             end.kind = PASS
             graph.flows.append(Flow(f"{end.id}-out", end.id, node.id, "", end.line))
-        what = "a transaction" if node.kind == "transaction" else "its content"
+        what = "a transaction: its content" if node.kind == "transaction" else "its content"
+        plain.report.append(f"{describe(node)}: an embedded sub-process: {what} inlined")
         node.kind = PASS
         node.synthetic = True
-        plain.report.append(f"{describe(node)}: an embedded sub-process: {what} inlined")
         graph.skipped.extend(inner.skipped)
 
 
@@ -137,12 +137,11 @@ def _boundaries(plain: Plain) -> None:
         task = nodes[task_id]
         if task.kind == "callActivity" and all(e.event == "errorEventDefinition" for e in events):
             task.attrs["procedo:failure"] = events[0].id  # the call's failure outcome
-            events[0].kind = PASS
             plain.report.append(
                 f"{describe(events[0])}: an error on the call activity {task_id!r}: the "
                 "step's failure outcome"
             )
-            for event in events[1:]:
+            for event in events:
                 event.kind = PASS
             continue
         gateway = Node(

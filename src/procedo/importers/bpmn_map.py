@@ -49,7 +49,7 @@ class Mapper:
         }  # fmt: skip
         self.inputs: dict[str, dict[str, str]] = {}
         self.queue: deque[str] = deque()
-        self.consumed: set[str] = set()
+        self.option_lines: dict[tuple[str, int], int] = {}  # (decision, option) -> flow line
         self.join_nodes: dict[str, str] = {}
         self.used_as_join: set[str] = set()
         self.implicit_end: str | None = None

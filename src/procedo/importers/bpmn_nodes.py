@@ -191,6 +191,7 @@ def _decision(mapper: Mapper, node: Node, node_id: str) -> None:
             label, count = f"{base} ({count})", count + 1
         labels.add(label.casefold())
         option: dict[str, Any] = {"label": label, "next": option_next}
+        mapper.option_lines[(node_id, len(options))] = flow.line
         when = mapper.condition(flow)
         if when is not None:
             option["when"] = when

@@ -104,17 +104,51 @@ def write_process(
     )
     known = set(mapper.inputs) | set(mapper.kinds)
     data = _literal(data, frozenset(known))
-    multiline = "\\r" not in repr(data)
-    toml = f"# Imported from BPMN (process {graph.id!r}) by procedo import.\n" + tomli_w.dumps(
-        data, multiline_strings=multiline
-    )
     source = f"<bpmn process {graph.id}>"
-    try:
-        parse_definition(toml, source=source, default_id=process_id)
-    except DefinitionError as error:
-        problems = "\n".join(f"  {p.key or 'process'}: {p.message}" for p in error.problems)
-        raise BpmnError(
-            f"the process {graph.id!r} would not be a valid procedo process:\n{problems}",
-            graph.line,
-        ) from None
+    for attempt in range(2):
+        toml = _toml(graph, data)
+        try:
+            parse_definition(toml, source=source, default_id=process_id)
+        except DefinitionError as error:
+            dropped = not attempt and _drop_failing_whens(data, error, mapper)
+            if dropped:
+                continue
+            problems = "\n".join(f"  {p.key or 'process'}: {p.message}" for p in error.problems)
+            raise BpmnError(
+                f"the process {graph.id!r} would not be a valid procedo process:\n{problems}",
+                graph.line,
+            ) from None
+        break
     return toml, plain.report
+
+
+def _toml(graph: ProcessGraph, data: dict[str, Any]) -> str:
+    multiline = "\\r" not in repr(data)
+    head = f"# Imported from BPMN (process {graph.id!r}) by procedo import.\n"
+    return head + tomli_w.dumps(data, multiline_strings=multiline)
+
+
+def _drop_failing_whens(data: dict[str, Any], error: DefinitionError, mapper: Mapper) -> bool:
+    """Move the options' conditions the loader refused into their decision's details."""
+    dropped = False
+    for problem in error.problems:
+        parts = problem.key.split(".")
+        if len(parts) != 5 or parts[0] != "decisions" or parts[4] != "when":
+            continue
+        decision = data.get("decisions", {}).get(parts[1])
+        if decision is None or not parts[3].isdigit():
+            continue
+        option = decision["options"][int(parts[3])]
+        when = option.pop("when", None)
+        if when is None:
+            continue
+        dropped = True
+        details = decision.get("details", "") or "Conditions in the BPMN:"
+        decision["details"] = f"{details}\n{option['label']}: {when}"
+        line = mapper.option_lines.get((parts[1], int(parts[3])), 0)
+        mapper.report.append(
+            f"line {line}: the condition {when!r} of the option {option['label']!r} of "
+            f"{parts[1]!r} cannot be judged there ({problem.message}): kept in the decision's "
+            "details"
+        )
+    return dropped

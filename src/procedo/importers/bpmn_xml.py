@@ -159,9 +159,14 @@ def parse_xml(text: str) -> tuple[Element, dict[Element, int]]:
         parser.feed(text.lstrip("\ufeff"))
         root = parser.close()
     except EntitiesForbidden as error:
+        what = (
+            f"an external entity ({error.name!r}, {error.sysid})"
+            if error.sysid
+            else (f"an entity ({error.name!r})")
+        )
         raise BpmnError(
-            f"the file declares an entity ({error.name!r}); BPMN needs none, and procedo "
-            "expands none (no entity expansion, no external entities): refused",
+            f"the file declares {what}; BPMN needs none, and procedo expands none and "
+            "fetches nothing (no entity expansion, no external entities): refused",
             line(),
         ) from None
     except DTDForbidden:
