@@ -48,7 +48,7 @@ def test_lanes_become_roles_and_tasks_steps_with_their_lane() -> None:
 
 
 def test_exclusive_gateways_become_decisions_with_a_loop() -> None:
-    result, definition = one("claims.bpmn")
+    _, definition = one("claims.bpmn")
     complete = definition.decisions["is-the-claim-complete"]
     assert complete.question == "Is the claim complete?"
     assert complete.role == "claims-clerk"
