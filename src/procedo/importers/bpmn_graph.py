@@ -53,6 +53,7 @@ def plain_graph(graph: ProcessGraph) -> Plain:
     for key, node in graph.nodes.items():
         node.lane = lanes.get(key)
     _inline(plain, graph)
+    plain.index()  # every flow joins two nodes of the process (BpmnError otherwise)
     _drop_compensation(plain)
     plain.index()
     _boundaries(plain)
