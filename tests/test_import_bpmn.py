@@ -244,3 +244,45 @@ def test_the_toml_is_what_loads() -> None:
             assert result.toml.startswith("# Imported from BPMN")
             again = parse_definition(result.toml, default_id=result.process_id)
             assert again == definition
+
+
+def test_procedo_ids_and_gateway_documentation_are_read() -> None:
+    text = """<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+        xmlns:procedo="https://procedo.dev/bpmn">
+      <process id="Process_1" procedo:id="lockout">
+        <laneSet><lane id="Lane_1" name="Electrician" procedo:id="sparky">
+          <flowNodeRef>t</flowNodeRef><flowNodeRef>g</flowNodeRef></lane></laneSet>
+        <startEvent id="s"/>
+        <userTask id="Step_1" name="Isolate" procedo:id="1st-step">
+          <extensionElements>
+            <procedo:item text="Lock it" role="Electrician"/>
+            <procedo:item text="Tag it" role="sparky" critical="true"/>
+          </extensionElements>
+        </userTask>
+        <exclusiveGateway id="g" name="Dead?" default="no">
+          <documentation>Test the tester first.</documentation>
+        </exclusiveGateway>
+        <endEvent id="e" name="Safe"/>
+        <endEvent id="x" name="Unsafe: abort"/>
+        <sequenceFlow id="a" sourceRef="s" targetRef="Step_1"/>
+        <sequenceFlow id="b" sourceRef="Step_1" targetRef="g"/>
+        <sequenceFlow id="yes" name="Yes" sourceRef="g" targetRef="e"/>
+        <sequenceFlow id="no" name="No" sourceRef="g" targetRef="x"/>
+      </process>
+    </definitions>"""
+    [result] = import_bpmn(text)
+    definition = parse_definition(result.toml, default_id=result.process_id)
+    assert definition.id == "lockout"
+    assert definition.roles == {"sparky": "Electrician"}
+    step = definition.steps["1st-step"]  # procedo:id: no NCName needed
+    assert step.role is None  # Step_1 is in no lane (the lane names "t")
+    assert [(i.text, i.role, i.critical) for i in step.items] == [
+        ("Lock it", "sparky", False),
+        ("Tag it", "sparky", True),
+    ]
+    decision = definition.decisions["g"]
+    assert decision.role == "sparky"
+    assert decision.details == "Test the tester first."
+    assert [(o.label, o.default) for o in decision.options] == [("Yes", False), ("No", True)]
+    assert definition.ends["x"].outcome == "failure"
+    assert not reported(result, "Step_1")  # it has a checklist: nothing to say

@@ -188,6 +188,7 @@ class Mapper:
             if not lane.nodes and not lane.procedo_id:
                 continue
             wanted = lane.procedo_id if is_valid_id(lane.procedo_id) else ""
+            wanted = wanted or (lane.id if is_valid_id(lane.id) else "")
             wanted = wanted or slug(lane.name or lane.id, "role")
             role_id, number = wanted, 2
             while role_id in taken:

@@ -204,8 +204,11 @@ def _decision(mapper: Mapper, node: Node, node_id: str) -> None:
         if default and flow.id == default:
             option["default"] = True
         options.append(option)
+    details = [node.documentation] if node.documentation else []
     if kept:
-        decision["details"] = "Conditions in the BPMN:\n" + "\n".join(kept)
+        details.append("Conditions in the BPMN:\n" + "\n".join(kept))
+    if details:
+        decision["details"] = "\n\n".join(details)
     if node.kind == "eventBasedGateway":
         mapper.report.append(
             f"{describe(node)}: an event-based gateway: a decision (the operator says which "
@@ -228,9 +231,12 @@ def _parallel(mapper: Mapper, node: Node, node_id: str) -> None:
     block: dict[str, Any] = {"title": node.name or "At the same time"}
     block["branches"] = [mapper.resolve(flow.target) for flow in mapper.out[node.id]]
     block["join"] = mapper.join_node(node.id)
+    details = [node.documentation] if node.documentation else []
     if node.kind == "inclusiveGateway":
-        block["details"] = "In the BPMN each branch runs only when its condition holds:\n" + (
+        details.append("In the BPMN each branch runs only when its condition holds:\n" + (
             "\n".join(f"{mapper.option_label(f, n)}: {f.condition}"
                       for n, f in enumerate(mapper.out[node.id], start=1))
-        )  # fmt: skip
+        ))  # fmt: skip
+    if details:
+        block["details"] = "\n\n".join(details)
     mapper.tables["parallel"][node_id] = block
