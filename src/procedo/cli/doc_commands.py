@@ -82,6 +82,12 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
         raise SystemExit(1)
 
 
+def _looks_like_bpmn(text: str) -> bool:
+    from procedo.importers.bpmn import looks_like_bpmn  # no defusedxml: that is imported later
+
+    return looks_like_bpmn(text)
+
+
 @click.command("import")
 @click.argument("source", metavar="FILE.md|FILE.bpmn", type=click.Path(dir_okay=False))
 @click.option("--id", "process_id", help="Process id (default: from the file name).")
@@ -103,7 +109,7 @@ def import_command(
     """Turn a Markdown checklist or a BPMN 2.0 file into process definitions (docs/import.md).
 
     The definition is validated before it is written; an existing file is never replaced.
-    A file named .bpmn, or whose text starts with '<', is read as BPMN 2.0 XML.
+    A file named .bpmn, or another (not .md) file of XML, is read as BPMN 2.0.
     """
     from procedo.importers.markdown import MarkdownImportError, import_markdown
     from procedo.importers.markdown_items import slug
@@ -127,7 +133,8 @@ def import_command(
             f"{path} is not UTF-8 text (byte 0x{raw[error.start : error.start + 1].hex()} at "
             f"offset {error.start}); save it as UTF-8"
         )
-    if path.suffix.lower() == ".bpmn" or text.lstrip(" \t\r\n").startswith("<"):
+    suffix = path.suffix.lower()
+    if suffix == ".bpmn" or (suffix not in (".md", ".markdown") and _looks_like_bpmn(text)):
         from procedo.cli.bpmn_import import import_bpmn_file
 
         import_bpmn_file(path, text, process_id=process_id, output=output, process=process)

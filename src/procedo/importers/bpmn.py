@@ -9,6 +9,7 @@ differently or left out, with its line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +29,15 @@ class BpmnImport:
     report: tuple[str, ...]
 
 
+_DEFINITIONS = re.compile(r"<([A-Za-z_][\w.-]*:)?definitions[\s>/]")
+
+
 def looks_like_bpmn(text: str) -> bool:
-    """True when the text starts like XML (a file to import as BPMN, whatever its name)."""
-    return text.lstrip("\ufeff \t\r\n").startswith("<")
+    """True when the text is XML (a declaration first) or opens a ``definitions`` element in
+    its first 4 KiB: a file to read as BPMN whatever its name (a Markdown page may start with
+    an HTML comment, so a ``<`` alone says nothing)."""
+    head = text.lstrip("\ufeff \t\r\n")[:4096]
+    return head.startswith("<?xml") or _DEFINITIONS.search(head) is not None
 
 
 def _select(
