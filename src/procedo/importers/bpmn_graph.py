@@ -186,6 +186,8 @@ def _implicit_splits(plain: Plain) -> None:
         flows = plain.outgoing[node.id]
         if node.kind in GATEWAYS or len(flows) < 2:
             continue
+        if node.kind == "callActivity" and any(f.outcome for f in flows):
+            continue  # procedo's own export: a flow per outcome of the call
         default = node.attrs.get("default")
         conditional = any(f.condition or f.id == default for f in flows)
         kind = "inclusiveGateway" if conditional else "parallelGateway"

@@ -31,8 +31,17 @@ def match_joins(plain: Plain, classify: Callable[[str], str]) -> dict[str, str]:
     nodes = plain.graph.nodes
     joins: dict[str, str] = {}
     order = list(nodes)
+    closing = {  # procedo's export names the block each converging gateway closes
+        node.attrs["procedo:closes"]: key
+        for key, node in nodes.items()
+        if node.attrs.get("procedo:closes") and len(plain.incoming[key]) >= 1
+    }
     for key in order:
         if classify(key) != "parallel":
+            continue
+        named = closing.get(nodes[key].attrs.get("procedo:id", ""))
+        if named is not None and named not in joins:
+            joins[named] = key
             continue
         split = nodes[key]
         kinds = {"parallelGateway"}

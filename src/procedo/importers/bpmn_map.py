@@ -57,10 +57,13 @@ class Mapper:
         self._roles_from_lanes()
         self.kinds: dict[str, Kind] = {
             item["id"]: item["record"]  # type: ignore[misc]
-            for node in self.nodes.values()
+            for node in [*self.nodes.values()]
             for item in node.items
             if item.get("id") and item.get("record") in ("number", "text", "choice")
         }
+        for spec in plain.graph.inputs:
+            if spec.get("id"):
+                self.kinds[spec["id"]] = spec.get("record", "text")  # type: ignore[assignment]
         self.joins = match_joins(plain, self.classify)
 
     # -- what each node becomes ---------------------------------------------------------------
@@ -148,6 +151,9 @@ class Mapper:
             return self.join_nodes[split]
         gateway = self.nodes[self.joins_of(split)]
         flows = self.out[gateway.id]
+        if gateway.attrs.get("procedo:closes") and len(flows) == 1:
+            self.join_nodes[split] = self.resolve(flows[0].target)  # procedo's export says so
+            return self.join_nodes[split]
         after = self.final(flows[0].target) if len(flows) == 1 else gateway.id
         usable = (
             len(flows) == 1
@@ -184,10 +190,13 @@ class Mapper:
 
     def _roles_from_lanes(self) -> None:
         taken: set[str] = set()
-        for lane in self.plain.graph.lanes:
-            if not lane.nodes and not lane.procedo_id:
+        lanes = self.plain.graph.lanes
+        own = any(lane.procedo_role for lane in lanes)  # procedo's export: a lane without is none
+        for lane in lanes:
+            if (own and not lane.procedo_role) or (not lane.nodes and not lane.procedo_id):
                 continue
-            wanted = lane.procedo_id if is_valid_id(lane.procedo_id) else ""
+            wanted = lane.procedo_role or lane.procedo_id
+            wanted = wanted if is_valid_id(wanted) else ""
             wanted = wanted or (lane.id if is_valid_id(lane.id) else "")
             wanted = wanted or slug(lane.name or lane.id, "role")
             role_id, number = wanted, 2
@@ -239,6 +248,8 @@ class Mapper:
 
     def outcome_of(self, node: Node) -> str:
         """An end's outcome: failure for error and terminate ends, or a name that says so."""
+        if node.attrs.get("procedo:outcome") in ("success", "failure"):
+            return node.attrs["procedo:outcome"]
         if node.event in ("errorEventDefinition", "terminateEventDefinition"):
             return "failure"
         words = node.name.lower()

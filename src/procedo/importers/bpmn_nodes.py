@@ -73,8 +73,8 @@ def _items(mapper: Mapper, node: Node, title: str) -> list[Any]:
         if attrs.get("choices"):
             item["choices"] = attrs["choices"].split(CHOICE_SEPARATOR)
         items.append(item["text"] if len(item) == 1 else item)
-    if items:
-        return items
+    if items or "procedo:id" in node.attrs:
+        return items  # a task procedo wrote with no procedo:item has an empty checklist
     if node.multi.isdigit() and int(node.multi) > 1:
         count = int(node.multi)
         mapper.report.append(
@@ -98,7 +98,14 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
         step["role"] = role
     if node.documentation:
         step["instructions"] = node.documentation
-    next_id = _next_of(mapper, node)
+    keyed = [f for f in mapper.out[node.id] if f.outcome]
+    plain_flows = [f for f in mapper.out[node.id] if not f.outcome]
+    if keyed and not plain_flows:
+        next_id = ""
+    elif keyed:
+        next_id = mapper.resolve(plain_flows[0].target)
+    else:
+        next_id = _next_of(mapper, node)
     if node.multi == "loop":
         again = mapper.fresh(slug(f"{node_id}-again", "again"))
         mapper.tables["decisions"][again] = {
@@ -115,12 +122,19 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
         )
     if node.kind == "callActivity":
         called = node.attrs.get("calledElement", "")
-        if not called:
+        if not called and not node.attrs.get("procedo:call"):
             raise BpmnError(f"the call activity {node.id!r} names no calledElement", node.line)
-        step["call"] = mapper.process_ids.get(called) or slug(called, "process")
-        step["next"] = next_id
+        step["call"] = (
+            node.attrs.get("procedo:call")
+            or mapper.process_ids.get(called)
+            or slug(called, "process")
+        )
+        if next_id:
+            step["next"] = next_id
         failure = node.attrs.get("procedo:failure")
-        if failure in mapper.nodes:
+        if keyed:
+            step["outcomes"] = {f.outcome: mapper.resolve(f.target) for f in keyed}
+        elif failure in mapper.nodes:
             step["outcomes"] = {"success": next_id, "failure": mapper.resolve(failure)}
         mapper.report.append(
             f"{describe(node)}: calls the process {step['call']!r}"
@@ -128,6 +142,8 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
         )
         if node.items:
             step["items"] = _items(mapper, node, title)
+        if step.get("next") is None and "outcomes" not in step:
+            step["next"] = mapper.end_for_dead(node)
     elif node.kind.startswith("intermediate"):
         step["next"] = next_id
         step["items"] = [_event_item(mapper, node, title)]
@@ -224,6 +240,8 @@ def _decision(mapper: Mapper, node: Node, node_id: str) -> None:
     if not node.name and not node.synthetic:
         mapper.report.append(f"{describe(node)}: no name: the question is {decision['question']!r}")
     decision["options"] = options
+    if node.attrs.get("procedo:auto") == "true":
+        decision["auto"] = True
     mapper.tables["decisions"][node_id] = decision
 
 

@@ -56,7 +56,10 @@ def _triggers(mapper: Mapper, starts: list[tuple[str, str]]) -> list[dict[str, s
         kind = node.event.removesuffix("EventDefinition")
         title = node.name or (f"{kind.capitalize()} {node.timer}".strip() if kind else "Start")
         trigger = {"id": trigger_id, "title": title}
-        if target != starts[0][1]:
+        own = node.attrs.get("procedo:start")
+        if own and "procedo:id" in node.attrs:
+            trigger["start"] = own
+        elif target != starts[0][1] and "procedo:id" not in node.attrs:
             trigger["start"] = target
         triggers.append(trigger)
         if kind:
@@ -64,6 +67,23 @@ def _triggers(mapper: Mapper, starts: list[tuple[str, str]]) -> list[dict[str, s
                 f"{describe(node)}: a {kind} start: the trigger {trigger_id!r}, started by hand"
             )
     return triggers
+
+
+def _input(spec: dict[str, str]) -> dict[str, Any]:
+    """A ``procedo:input``'s attributes as an ``[inputs.ID]`` table."""
+    from procedo.importers.bpmn_xml import CHOICE_SEPARATOR
+
+    found: dict[str, Any] = {"title": spec.get("title") or spec["id"]}
+    for key in ("record", "unit", "details"):
+        if spec.get(key):
+            found[key] = spec[key]
+    for key in ("min", "max"):
+        if spec.get(key):
+            value = float(spec[key])
+            found[key] = int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if spec.get("choices"):
+        found["choices"] = spec["choices"].split(CHOICE_SEPARATOR)
+    return found
 
 
 def _literal(data: Any, known: frozenset[str]) -> Any:
@@ -96,8 +116,25 @@ def write_process(
     info: dict[str, Any] = {
         "id": process_id,
         "title": graph.name or pool or humane(graph.id).capitalize(),
-        "start": starts[0][1],
     }
+    own = graph.info
+    for key in ("version", "owner"):
+        if own.get(key):
+            info[key] = own[key]
+    summary = graph.summary if own else graph.summary.strip()
+    if summary:
+        info["summary"] = summary
+    info["start"] = own["start"] if own.get("start") in mapper.taken else starts[0][1]
+    if own.get("target_minutes"):
+        try:
+            minutes = float(own["target_minutes"])
+            info["target_minutes"] = int(minutes) if minutes.is_integer() else minutes
+        except ValueError:
+            mapper.report.append(f"line {graph.line}: target_minutes is no number: left out")
+    if graph.resources:
+        info["resources"] = graph.resources
+    for spec in graph.inputs:
+        mapper.inputs[spec["id"]] = _input(spec)
     roles = {role["id"]: role["title"] for role in mapper.roles.values()}
     data = definition_data(
         info, mapper.tables, {"roles": roles, "inputs": mapper.inputs, "triggers": triggers}

@@ -77,6 +77,7 @@ class Flow:
     name: str
     line: int
     condition: str | None = None
+    outcome: str = ""  # procedo:outcome: the outcome key of a flow after a calling step
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Lane:
     line: int
     nodes: list[str]
     procedo_id: str = ""
+    procedo_role: str = ""
 
 
 @dataclass
@@ -102,6 +104,10 @@ class ProcessGraph:
     lanes: list[Lane] = field(default_factory=list)
     procedo_id: str = ""
     skipped: list[tuple[str, str, str, int]] = field(default_factory=list)  # kind, id, name, line
+    summary: str = ""
+    info: dict[str, str] = field(default_factory=dict)  # procedo:process attributes
+    resources: list[str] = field(default_factory=list)
+    inputs: list[dict[str, str]] = field(default_factory=list)  # procedo:input attributes
 
 
 @dataclass
@@ -232,9 +238,11 @@ class _Reader:
     def line(self, element: Element) -> int:
         return self.lines.get(element, 0)
 
-    def text_of(self, element: Element, kind: str) -> str:
-        parts = [("".join(c.itertext())).strip() for c in element if self.kind(c) == kind]
-        return "\n\n".join(p for p in parts if p)
+    def text_of(self, element: Element, kind: str, *, exact: bool = False) -> str:
+        parts = ["".join(c.itertext()) for c in element if self.kind(c) == kind]
+        if exact:
+            return "\n\n".join(parts)
+        return "\n\n".join(p.strip() for p in parts if p.strip())
 
     def flow(self, element: Element) -> Flow:
         condition = None
@@ -248,6 +256,7 @@ class _Reader:
             element.get("name", "").strip(),
             self.line(element),
             condition,
+            element.get(f"{{{PROCEDO_NS}}}outcome", ""),
         )
 
     def graph(self, element: Element) -> ProcessGraph:
@@ -259,7 +268,11 @@ class _Reader:
         )
         for child in element:
             kind = self.kind(child)
-            if kind in FLOW_NODES:
+            if kind == "documentation":
+                graph.summary = "".join(child.itertext())
+            elif kind == "extensionElements":
+                self.process_extensions(child, graph)
+            elif kind in FLOW_NODES:
                 node = self.node(child, kind)
                 if node.id in graph.nodes:
                     raise BpmnError(f"the id {node.id!r} is used twice", node.line)
@@ -273,6 +286,20 @@ class _Reader:
                     (kind, child.get("id", ""), child.get("name", ""), self.line(child))
                 )
         return graph
+
+    def process_extensions(self, element: Element, graph: ProcessGraph) -> None:
+        """procedo:process, procedo:resource and procedo:input of a process."""
+        for child in element:
+            namespace, name = local(child.tag) if isinstance(child.tag, str) else ("", "")
+            if namespace != PROCEDO_NS:
+                continue
+            if name == "process":
+                graph.info = dict(child.attrib)
+                graph.procedo_id = graph.info.get("id", graph.procedo_id)
+            elif name == "resource":
+                graph.resources.append("".join(child.itertext()))
+            elif name == "input":
+                graph.inputs.append(self.item(child))
 
     def lanes(self, lane_set: Element, found: list[Lane]) -> None:
         for lane in lane_set:
@@ -292,6 +319,7 @@ class _Reader:
                     self.line(lane),
                     [r for r in refs if r not in nested],
                     lane.get(f"{{{PROCEDO_NS}}}id", ""),
+                    lane.get(f"{{{PROCEDO_NS}}}role", ""),
                 ),
             )
 
@@ -306,12 +334,14 @@ class _Reader:
         return found
 
     def node(self, element: Element, kind: str) -> Node:
+        exact = f"{{{PROCEDO_NS}}}id" in element.attrib  # written by procedo: kept exactly
+        name = element.get("name", "")
         node = Node(
             element.get("id", ""),
             kind,
-            " ".join(element.get("name", "").split()),
+            name if exact else " ".join(name.split()),
             self.line(element),
-            documentation=self.text_of(element, "documentation"),
+            documentation=self.text_of(element, "documentation", exact=exact),
             attrs={local(k)[1] if not k.startswith(f"{{{PROCEDO_NS}}}") else "procedo:"
                    + local(k)[1]: v for k, v in element.attrib.items()},
         )  # fmt: skip
