@@ -286,3 +286,28 @@ def test_procedo_ids_and_gateway_documentation_are_read() -> None:
     assert [(o.label, o.default) for o in decision.options] == [("Yes", False), ("No", True)]
     assert definition.ends["x"].outcome == "failure"
     assert not reported(result, "Step_1")  # it has a checklist: nothing to say
+
+
+def test_what_procedo_writes_in_its_namespace_reads_back_exactly() -> None:
+    result, definition = one("procedo_own.bpmn")
+    info = definition.process
+    assert (info.id, info.version, info.owner, info.start, info.target_minutes) == (
+        "1-restart", "2.1", "Plant ops", "check", 45,
+    )  # fmt: skip
+    assert info.summary == "  Bring the line back, step by step.  "  # kept as written
+    assert info.resources == ("Line manual",)
+    assert definition.inputs["line"].choices == ("A", "B")
+    assert definition.roles == {"lead": "Shift lead"}  # Lane_none has no procedo:role: no role
+    check = definition.steps["check"]
+    assert (check.title, check.items, check.role) == ("Check  the  line", (), "lead")
+    assert [(t.id, t.start) for t in definition.triggers] == [("manual", None), ("alarm", "prove")]
+    prove = definition.steps["prove"]
+    assert (prove.call, prove.next, prove.outcomes) == (
+        "prove-tester", None, {"success": "both", "failure": "bad"},
+    )  # fmt: skip
+    which = definition.decisions["which"]
+    assert which.auto and which.details == "The input says."
+    assert which.options[0].when == 'line == "A"'  # the input's kind: no input guessed
+    assert definition.parallel["both"].join == "ok"  # procedo:closes: trusted, an end too
+    assert definition.ends["bad"].outcome == "failure"
+    assert len(result.report) == 1  # only the call: nothing else mapped differently
