@@ -83,8 +83,14 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
         raise SystemExit(1)
 
 
+def _looks_like_bpmn(text: str) -> bool:
+    from procedo.importers.bpmn import looks_like_bpmn  # no defusedxml: that is imported later
+
+    return looks_like_bpmn(text)
+
+
 @click.command("import")
-@click.argument("source", metavar="FILE.md", type=click.Path(dir_okay=False))
+@click.argument("source", metavar="FILE.md|FILE.bpmn", type=click.Path(dir_okay=False))
 @click.option("--id", "process_id", help="Process id (default: from the file name).")
 @click.option(
     "-o",
@@ -92,10 +98,19 @@ def docs_command(obj: ProcedoContext, out_dir: str, force: bool) -> None:
     type=click.Path(dir_okay=False),
     help="TOML file to write (default: ID.toml in the current folder); never overwritten.",
 )
-def import_command(source: str, process_id: str | None, output: str | None) -> None:
-    """Turn a Markdown checklist into a process definition (see docs/import.md).
+@click.option(
+    "--process",
+    "process",
+    metavar="PROCESS",
+    help="BPMN only: import only this process (its id or name); default: every process.",
+)
+def import_command(
+    source: str, process_id: str | None, output: str | None, process: str | None
+) -> None:
+    """Turn a Markdown checklist or a BPMN 2.0 file into process definitions (docs/import.md).
 
     The definition is validated before it is written; an existing file is never replaced.
+    A file named .bpmn, or another (not .md) file of XML, is read as BPMN 2.0.
     """
     from procedo.importers.markdown import MarkdownImportError, import_markdown
     from procedo.importers.markdown_items import slug
@@ -119,6 +134,14 @@ def import_command(source: str, process_id: str | None, output: str | None) -> N
             f"{path} is not UTF-8 text (byte 0x{raw[error.start : error.start + 1].hex()} at "
             f"offset {error.start}); save it as UTF-8"
         )
+    suffix = path.suffix.lower()
+    if suffix == ".bpmn" or (suffix not in (".md", ".markdown") and _looks_like_bpmn(text)):
+        from procedo.cli.bpmn_import import import_bpmn_file
+
+        import_bpmn_file(path, text, process_id=process_id, output=output, process=process)
+        return
+    if process is not None:
+        fail("--process is only for a BPMN file", code=2)
     process_id = process_id or slug(path.stem, "imported")
     target = Path(output) if output else Path(f"{process_id}.toml")
     if target.exists():
