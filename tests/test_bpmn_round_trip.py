@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
+import procedo.importers.bpmn as bpmn_import
 from bpmn_support import BUNDLED, HOSTILE, load
 from procedo.model import ProcessDefinition, parse_definition
 from procedo.render.bpmn import definition_to_bpmn
-
-bpmn_import = pytest.importorskip("procedo.importers.bpmn")
 
 
 def round_trip(original: ProcessDefinition) -> ProcessDefinition:

@@ -193,7 +193,9 @@ class Mapper:
         lanes = self.plain.graph.lanes
         own = any(lane.procedo_role for lane in lanes)  # procedo's export: a lane without is none
         for lane in lanes:
-            if (own and not lane.procedo_role) or (not lane.nodes and not lane.procedo_id):
+            if (own and not lane.procedo_role) or (
+                not lane.nodes and not (lane.procedo_id or lane.procedo_role)
+            ):
                 continue
             wanted = lane.procedo_role or lane.procedo_id
             wanted = wanted if is_valid_id(wanted) else ""

@@ -112,6 +112,7 @@ def write_process(
     mapper = Mapper(plain, process_ids)
     starts = _starts(mapper)
     mapper.run()
+    _in_file_order(mapper)
     triggers = _triggers(mapper, starts)
     info: dict[str, Any] = {
         "id": process_id,
@@ -124,7 +125,10 @@ def write_process(
     summary = graph.summary if own else graph.summary.strip()
     if summary:
         info["summary"] = summary
-    info["start"] = own["start"] if own.get("start") in mapper.taken else starts[0][1]
+    if own.get("start") in mapper.taken:
+        info["start"] = own["start"]
+    elif not own or starts[0][1] != _first_node(mapper):
+        info["start"] = starts[0][1]  # a file procedo wrote without one starts at its first
     if own.get("target_minutes"):
         try:
             minutes = float(own["target_minutes"])
@@ -157,6 +161,28 @@ def write_process(
             ) from None
         break
     return toml, plain.report
+
+
+def _in_file_order(mapper: Mapper) -> None:
+    """Each table in the order its elements come in the file (a node the import made up, such
+    as a step after a join, keeps its place after the one before it): the author's order,
+    and for a file procedo wrote, the order of the definition it came from."""
+    line_of = {node_id: mapper.nodes[key].line or 0 for key, node_id in mapper.ids.items()}
+    for name, table in mapper.tables.items():
+        last = 0
+        keyed = []
+        for position, (node_id, data) in enumerate(table.items()):
+            last = line_of.get(node_id, last)
+            keyed.append(((last, position), node_id, data))
+        mapper.tables[name] = {node_id: data for _, node_id, data in sorted(keyed)}
+
+
+def _first_node(mapper: Mapper) -> str | None:
+    """The node a definition without ``start`` starts at: its first step, else decision."""
+    for name in ("steps", "decisions"):
+        if mapper.tables[name]:
+            return next(iter(mapper.tables[name]))
+    return None
 
 
 def _toml(graph: ProcessGraph, data: dict[str, Any]) -> str:
