@@ -24,12 +24,14 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
     ``graph=False`` leaves out reachability and ways out (for a stand-in of a broken file).
     """
     sound = _references_sound(definition)
+    blocks = check_parallel(definition) if graph and sound else []
     findings = [
         *_check_ids(definition),
         *_check_roles(definition),
         *_check_decisions(definition),
         *_check_references(definition),
-        *check_values(definition, names=graph, flow=graph and sound),
+        # the value flow of tangled blocks would only echo them
+        *check_values(definition, names=graph, flow=graph and sound and not blocks),
     ]
     if not definition.ends:
         findings.append((("ends",), "the process has no end: add at least one [ends.<id>] table"))
@@ -38,8 +40,7 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
     # graph messages would only echo a broken reference or an ambiguous id
     if graph and definition.ends and sound:
         findings.extend(_check_graph(definition))
-    if graph and sound:
-        findings.extend(check_parallel(definition))
+    findings.extend(blocks)
     return findings
 
 

@@ -52,9 +52,18 @@ def _all_findings(definition: ProcessDefinition, shapes: dict[str, Block]) -> It
     yield from _check_starts(definition, shapes)
     starts = [node for _, node in start_keys(definition)]
     graph = _Graph(definition)
+    owners = {join: block_id for block_id, join in reversed(_joins(definition))}
     for shape in shapes.values():
+        if definition.kind_of(shape.join) in ("end", "parallel"):
+            continue  # said on the join: the branches' paths into it would only echo it
+        if owners[shape.join] != shape.block_id:
+            continue  # a join of two blocks: said on the second
         yield from _check_arrival(definition, shape)
         yield from _check_crossing(definition, graph, shape, shapes, starts)
+
+
+def _joins(definition: ProcessDefinition) -> list[tuple[str, str]]:
+    return [(block_id, block.join) for block_id, block in definition.parallel.items()]
 
 
 def _check_blocks(definition: ProcessDefinition) -> Iterator[Finding]:
@@ -129,7 +138,7 @@ def _check_starts(definition: ProcessDefinition, shapes: dict[str, Block]) -> It
             continue
         for shape in shapes.values():
             for first, region in zip(shape.branches, shape.regions, strict=True):
-                if node in region and node not in definition.ends:
+                if node in region and node not in definition.ends and shape.block_id not in region:
                     yield (
                         key,
                         (
@@ -194,19 +203,38 @@ def _check_crossing(
         if first == join:
             continue
         if split in body:
-            for node in graph.sorted(body):
-                if split in definition.successors(node) and node not in outside:
-                    yield (
-                        edge_key(definition, node, split),
-                        (
-                            f"{node!r}, in branch {first!r} of {split!r}, goes back to the split: "
-                            "a branch may loop only within itself"
-                        ),
-                    )
+            yield from _loops_back(definition, graph, shape, first, body, outside)
             continue  # every sibling is inside this region now: the loop is the problem
-        yield from _escapes(definition, graph, shape, first, body, (outside, after))
-        yield from _siblings(definition, graph, shape, index, bodies)
-        yield from _nested(definition, shape, first, body, shapes)
+        escapes = _escapes(definition, graph, shape, first, body, (outside, after))
+        yield from escapes
+        if not escapes:  # what a branch that got out reaches would only echo it
+            yield from _siblings(definition, graph, shape, index, bodies)
+            yield from _nested(definition, shape, first, body, shapes)
+
+
+def _loops_back(
+    definition: ProcessDefinition,
+    graph: _Graph,
+    shape: Block,
+    first: str,
+    body: frozenset[str],
+    outside: set[str],
+) -> Iterator[Finding]:
+    """The edges by which a branch goes back to its split or to a node before it."""
+    split = shape.block_id
+    for node in graph.sorted(body - outside - {split}):
+        for following in dict.fromkeys(definition.successors(node)):
+            if following == split:
+                where = "goes back to the split"
+            elif following in outside and following not in definition.ends:
+                where = f"goes back to {following!r}, before the split"
+            else:
+                continue
+            yield (
+                edge_key(definition, node, following),
+                f"{node!r}, in branch {first!r} of {split!r}, {where}: a branch may loop only "
+                "within itself",
+            )
 
 
 def _escapes(
@@ -216,47 +244,45 @@ def _escapes(
     first: str,
     body: frozenset[str],
     around: tuple[set[str], set[str]],
-) -> Iterator[Finding]:
-    """Edges between the branch and what a run reaches without the split, or after the join."""
+) -> list[Finding]:
+    """Moves between the branch and what a run reaches without the split, or after the join.
+
+    A node both in the branch and reached another way is where the two meet: when it leads on
+    to the join it belongs to the branch, and the move from outside into it is reported; when
+    it does not, the branch has gone out, and the branch's move to it is reported.
+    """
     split, join = shape.block_id, shape.join
     outside, after = around
-    for node in graph.sorted(body & outside):
+    heads = graph.leading_to(join, body)
+    found: list[Finding] = []
+    for node in graph.sorted(body & (outside | after)):
+        late = node not in outside  # reached after the join, not before the split
         for previous in graph.before[node]:
-            if previous in outside and previous not in body:
-                yield (
-                    edge_key(definition, previous, node),
+            if previous == split and node == first:
+                continue  # the split itself
+            if node in heads and previous not in body:
+                where = f"after the join {join!r}" if late else "outside the block"
+                found.append(
                     (
-                        f"{previous!r} goes on to {node!r}, inside branch {first!r} of {split!r}, "
-                        "without passing the split"
-                    ),
+                        edge_key(definition, previous, node),
+                        f"{previous!r}, {where}, goes on to {node!r}, inside branch {first!r} "
+                        f"of {split!r}, without passing the split",
+                    )
                 )
-            elif previous in body and previous not in outside:
-                yield (
-                    edge_key(definition, previous, node),
+            elif node not in heads and previous in body and previous not in (outside | after):
+                what = (
+                    f"which comes after the join {join!r}"
+                    if late
+                    else "which a run reaches without passing the split"
+                )
+                found.append(
                     (
+                        edge_key(definition, previous, node),
                         f"{previous!r}, in branch {first!r} of {split!r}, goes on to {node!r}, "
-                        "which a run reaches without passing the split: a branch may loop only "
-                        f"within itself and leaves only at the join {join!r} or an end"
-                    ),
+                        f"{what}: a branch leaves only at its join {join!r} or at an end",
+                    )
                 )
-    for node in graph.sorted((body & after) - outside):
-        for previous in graph.before[node]:
-            if previous in body and previous not in after:
-                yield (
-                    edge_key(definition, previous, node),
-                    (
-                        f"{previous!r}, in branch {first!r} of {split!r}, goes on to {node!r}, "
-                        f"which comes after the join {join!r}: a branch leaves only at its join"
-                    ),
-                )
-            elif previous in after and previous not in body:
-                yield (
-                    edge_key(definition, previous, node),
-                    (
-                        f"{previous!r}, after the join {join!r}, goes on to {node!r}, inside "
-                        f"branch {first!r} of {split!r}, without passing the split"
-                    ),
-                )
+    return found
 
 
 def _siblings(
@@ -339,6 +365,17 @@ class _Graph:
         for node in self.rank:
             for following in dict.fromkeys(definition.successors(node)):
                 self.before[following].append(node)
+
+    def leading_to(self, target: str, within: frozenset[str]) -> set[str]:
+        """The nodes of ``within`` from which ``target`` is reached without leaving it."""
+        found: set[str] = set()
+        queue = [n for n in self.before[target] if n in within]
+        while queue:
+            node = queue.pop()
+            if node not in found:
+                found.add(node)
+                queue.extend(n for n in self.before[node] if n in within)
+        return found
 
     def sorted(self, nodes: Iterable[str]) -> list[str]:
         """``nodes`` in file order (so the messages come in a stable order)."""

@@ -74,12 +74,31 @@ def recorded_on_entry(definition: ProcessDefinition) -> dict[str, frozenset[str]
     return entry
 
 
-def _joins_that_record(definition: ProcessDefinition, value_id: str) -> frozenset[str]:
-    """The joins on entry to which ``value_id`` is surely recorded (a sibling branch did)."""
+def _shut_ways(definition: ProcessDefinition, value_id: str) -> set[tuple[str, str]]:
+    """The moves into a join that a path without ``value_id`` is not shown through.
+
+    Into a join on entry to which the value is surely recorded (a branch did), none; into any
+    other, only from a branch that records the value on some of its ways (when one does), so
+    the path shown is the way that branch skips it, not a sibling that never records it.
+    """
     if not definition.parallel:
-        return frozenset()
+        return set()
     entry = recorded_on_entry(definition)
-    return frozenset(j for j in definition.joins if value_id in entry.get(j, frozenset()))
+    shut: set[tuple[str, str]] = set()
+    for shape in block_shapes(definition).values():
+        records = [
+            any(
+                value_id in recorded_by(definition.steps[n])
+                for n in region
+                if n in definition.steps
+            )
+            for region in shape.regions
+        ]
+        surely = value_id in entry.get(shape.join, frozenset())
+        for region, recording in zip(shape.regions, records, strict=True):
+            if surely or (any(records) and not recording):
+                shut.update((n, shape.join) for n in region)
+    return shut
 
 
 _Groups = tuple[list[list[str]], list[str]]
@@ -133,14 +152,14 @@ def path_without(definition: ProcessDefinition, value_id: str, target: str) -> l
         return [target]
     previous: dict[str, str | None] = {start: None for start in starts}
     queue = deque(starts)
-    closed = _joins_that_record(definition, value_id)
+    shut = _shut_ways(definition, value_id)
     while queue:
         node = queue.popleft()
         step = definition.steps.get(node)
         if step is not None and value_id in recorded_by(step):
             continue  # the path cannot go on through a node that records the value
         for following in definition.successors(node):
-            if following in previous or following in closed:
+            if following in previous or (node, following) in shut:
                 continue
             previous[following] = node
             if following == target:
