@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
+from procedo.model.checks_calls import check_calls_in
 from procedo.model.checks_parallel import check_parallel
 from procedo.model.checks_values import check_values
 from procedo.model.definition import ProcessDefinition
@@ -30,6 +31,7 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
         *_check_roles(definition),
         *_check_decisions(definition),
         *_check_references(definition),
+        *check_calls_in(definition),
         # the value flow of tangled blocks would only echo them
         *check_values(definition, names=graph, flow=graph and sound and not blocks),
     ]
