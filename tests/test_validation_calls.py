@@ -295,3 +295,20 @@ def test_validate_of_the_caller_with_its_callee_checks_the_call(tmp_path: Path) 
     path.write_text(caller(callee="nobody"), encoding="utf-8")
     code, output = run_validate(str(tmp_path))
     assert code == 1 and "'nobody' is not a process of the catalog" in output
+
+
+def test_the_documented_call_is_valid_with_a_called_process(tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text("utf-8")
+    step = docs.split("\n## Calling another process\n", 1)[1].split("```toml\n", 1)[1]
+    step = step.split("```", 1)[0]
+    nodes = "".join(
+        f'\n[steps.{node}]\ntitle = "{node}"\nnext = "done"\nitems = ["{node}"]\n'
+        for node in ("isolate", "stop-work", "borrow-tester")
+    )
+    roles = '[roles]\nelectrician = "Electrician"\n\n'
+    header = '[process]\nid = "lockout"\ntitle = "Lockout"\nstart = "prove-tester"\n\n'
+    done = '\n[ends.done]\ntitle = "Done"\noutcome = "success"\n'
+    write(tmp_path, "lockout", header + roles + step + nodes + done)
+    called = CALLED.format(pid="tester-proving").replace("unclear", "not-available")
+    write(tmp_path, "tester-proving", called)
+    assert report(tmp_path) == []

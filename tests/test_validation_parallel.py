@@ -548,3 +548,18 @@ def test_the_bundled_processes_still_pass() -> None:
     catalog = load_catalog([Path(__file__).resolve().parent.parent / "processes"])
     assert catalog.problems == []
     assert len(catalog.processes) >= 6
+
+
+def docs_example(heading: str) -> str:
+    """The first TOML block under ``heading`` in docs/format.md."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text("utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1]
+    return section.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_parallel_example_is_valid() -> None:
+    definition = parse_definition(docs_example("Parallel blocks"), source="format.md")
+    assert definition.kind_of("prepare") == "parallel"
+    assert definition.joins == {"welcome": "prepare"}
