@@ -17,7 +17,7 @@ from procedo.model.parallel_graph import block_shapes, reachable_nodes
 from procedo.model.value_flow import recorded_on_entry
 
 NAMES = ["a", "b", "c", "d", "e", "f", "g", "h"]
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
