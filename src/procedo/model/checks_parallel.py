@@ -189,8 +189,8 @@ def _check_crossing(
     outside = reach(definition, starts, avoid=frozenset({split}))
     after = reach(definition, definition.successors(join), avoid=frozenset({split}))
     if join in outside and join not in starts:
-        for node in graph.sorted(outside - {join}):
-            if join in definition.successors(node) and not _in_any(node, shape):
+        for node in graph.sorted(set(graph.before[join]) & outside):
+            if not _in_any(node, shape):
                 yield (
                     edge_key(definition, node, join),
                     (
