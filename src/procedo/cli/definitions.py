@@ -31,19 +31,24 @@ def validate_command(obj: ProcedoContext, paths: tuple[str, ...], as_json: bool)
     Exit 0 when all are valid, 1 when any is not.
     """
     targets = [Path(p) for p in paths] or [obj.paths.processes]
-    catalog = check_catalog(targets)
+    # files named on their own are not a catalog: a call out of them is only a warning
+    alone = bool(paths) and not any(target.is_dir() for target in targets)
+    catalog = check_catalog(targets, alone=alone)
     files = catalog.files
     bad = len(catalog.files_with_problems)
     if as_json:
-        print_json(
-            {
-                "valid": not catalog.problems,
-                "files": files,
-                "files_with_problems": bad,
-                "problems": [p.to_dict() for p in catalog.problems],
-            }
-        )
+        report: dict[str, object] = {
+            "valid": not catalog.problems,
+            "files": files,
+            "files_with_problems": bad,
+            "problems": [p.to_dict() for p in catalog.problems],
+        }
+        if catalog.warnings:  # only when there are any: the shape stays as it was
+            report["warnings"] = [p.to_dict() for p in catalog.warnings]
+        print_json(report)
     else:
+        for warning in catalog.warnings:
+            echo(f"warning: {warning}")
         for problem in catalog.problems:
             echo(str(problem))
         if catalog.problems:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from procedo.model.checks_calls import CallFacts, call_facts, catalog_call_problems
 from procedo.model.gc_pause import paused_gc
 from procedo.model.loader import (
     decode_definition_bytes,
@@ -37,6 +38,7 @@ class FileCheck:
     path: Path
     process_id: str | None
     problems: tuple[Problem, ...] = ()
+    facts: CallFacts | None = None  # a valid file's calls and ends, for the catalog's check
 
 
 @dataclass(slots=True)
@@ -46,6 +48,7 @@ class CatalogCheck:
     files: int = 0
     valid_ids: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def files_with_problems(self) -> list[str]:
@@ -57,7 +60,8 @@ def check_file(path: Path) -> FileCheck:
     """Check one file as :func:`load_file` loads it, keeping only what validation reports."""
     try:
         text = read_definition_text(path, str(path))
-        return FileCheck(path, parse_definition(text, source=str(path), default_id=path.stem).id)
+        definition = parse_definition(text, source=str(path), default_id=path.stem)
+        return FileCheck(path, definition.id, facts=call_facts(definition, path))
     except DefinitionError as error:
         return FileCheck(path, None, tuple(error.problems))
 
@@ -92,9 +96,17 @@ def check_files(
 
 
 def check_catalog(
-    paths: Iterable[Path | str], *, workers: int | None = None, min_files: int = POOL_MIN_FILES
+    paths: Iterable[Path | str],
+    *,
+    workers: int | None = None,
+    min_files: int = POOL_MIN_FILES,
+    alone: bool = False,
 ) -> CatalogCheck:
-    """Check every definition under ``paths``: the problems of :func:`load_catalog`."""
+    """Check every definition under ``paths``: the problems of :func:`load_catalog`.
+
+    ``alone``: the files are checked on their own, not as a catalog, so a call of a process
+    that is not among them is a warning (it cannot be checked here), not a problem.
+    """
     files = definition_files(paths)
     result = CatalogCheck(files=len(files))
     exists = [path.exists() for path in files]
@@ -114,7 +126,17 @@ def check_catalog(
         [(found.process_id or "", found.path) for found in valid], _text_of
     )
     result.problems.extend(problems)
-    result.valid_ids = [f.process_id or "" for f in valid if f.process_id not in duplicated]
+    valid = [f for f in valid if f.process_id not in duplicated]
+    facts = [f.facts for f in valid if f.facts is not None]
+    if any(fact.calls for fact in facts):
+        failed = [Path(file).stem for file in result.files_with_problems]
+        checked = catalog_call_problems(
+            facts, _text_of, not_loaded=failed, unknown_is_warning=alone
+        )
+        result.problems.extend(checked.problems)
+        result.warnings.extend(checked.warnings)
+        valid = [f for f in valid if f.process_id not in checked.dropped]
+    result.valid_ids = [f.process_id or "" for f in valid]
     return result
 
 

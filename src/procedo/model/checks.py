@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
+from procedo.model.checks_calls import check_calls_in
+from procedo.model.checks_parallel import check_parallel
 from procedo.model.checks_values import check_values
 from procedo.model.definition import ProcessDefinition
+from procedo.model.parallel_graph import reachable_nodes
 from procedo.model.problems import did_you_mean, is_valid_id
 from procedo.model.toml_index import KeyPath
 
@@ -22,12 +25,15 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
     ``graph=False`` leaves out reachability and ways out (for a stand-in of a broken file).
     """
     sound = _references_sound(definition)
+    blocks = check_parallel(definition) if graph and sound else []
     findings = [
         *_check_ids(definition),
         *_check_roles(definition),
         *_check_decisions(definition),
         *_check_references(definition),
-        *check_values(definition, names=graph, flow=graph and sound),
+        *check_calls_in(definition),
+        # the value flow of tangled blocks would only echo them
+        *check_values(definition, names=graph, flow=graph and sound and not blocks),
     ]
     if not definition.ends:
         findings.append((("ends",), "the process has no end: add at least one [ends.<id>] table"))
@@ -36,6 +42,7 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
     # graph messages would only echo a broken reference or an ambiguous id
     if graph and definition.ends and sound:
         findings.extend(_check_graph(definition))
+    findings.extend(blocks)
     return findings
 
 
@@ -157,24 +164,15 @@ def _check_references(definition: ProcessDefinition) -> Iterator[Finding]:
             yield from missing(option.next, ("decisions", decision_id, "options", index, "next"))
 
 
-def _reachable(definition: ProcessDefinition, starts: list[str]) -> set[str]:
-    seen = set(starts)
-    queue = deque(starts)
-    while queue:
-        for following in definition.successors(queue.popleft()):
-            if following not in seen:
-                seen.add(following)
-                queue.append(following)
-    return seen
-
-
 def _check_graph(definition: ProcessDefinition) -> Iterator[Finding]:
     starts = [definition.start] + [t.start for t in definition.triggers if t.start]
-    reachable = _reachable(definition, [s for s in starts if s])
+    reachable = reachable_nodes(definition, [s for s in starts if s])
     for node_id in definition.node_ids():
         if node_id not in reachable:
-            table = definition.kind_of(node_id) + "s"
-            yield ((table, node_id), f"{node_id!r} cannot be reached from any start")
+            yield (
+                (_table(definition, node_id), node_id),
+                f"{node_id!r} cannot be reached from any start",
+            )
     # Walk backwards from the ends: whatever is not met can never finish.
     predecessors: dict[str, list[str]] = {node: [] for node in definition.node_ids()}
     for node_id in definition.node_ids():
@@ -189,8 +187,12 @@ def _check_graph(definition: ProcessDefinition) -> Iterator[Finding]:
                 queue.append(previous)
     for node_id in definition.node_ids():
         if node_id in reachable and node_id not in finishing:
-            table = definition.kind_of(node_id) + "s"
             yield (
-                (table, node_id),
+                (_table(definition, node_id), node_id),
                 f"no end can be reached from {node_id!r}: a loop with no way out",
             )
+
+
+def _table(definition: ProcessDefinition, node_id: str) -> str:
+    kind = definition.kind_of(node_id)
+    return "parallel" if kind == "parallel" else kind + "s"

@@ -206,7 +206,22 @@ def load_catalog(paths: Iterable[Path | str]) -> Catalog:
     with paused_gc():
         _load_into(catalog, definition_files(paths))
     _drop_duplicate_ids(catalog)
+    _drop_bad_calls(catalog)
     return catalog
+
+
+def _drop_bad_calls(catalog: Catalog) -> None:
+    """The calls across the catalog checked; a process with a problem there is left out."""
+    from procedo.model.checks_calls import call_facts, catalog_call_problems
+
+    if not any(loaded.definition.calls for loaded in catalog.processes):
+        return
+    texts = {loaded.path: loaded.text for loaded in catalog.processes}
+    facts = [call_facts(loaded.definition, loaded.path) for loaded in catalog.processes]
+    failed = [Path(file).stem for file in catalog.files_with_problems]
+    checked = catalog_call_problems(facts, texts.__getitem__, not_loaded=failed)
+    catalog.problems.extend(checked.problems)
+    catalog.processes = [p for p in catalog.processes if p.id not in checked.dropped]
 
 
 def _load_into(catalog: Catalog, files: list[Path]) -> None:
