@@ -12,7 +12,7 @@ from procedo.journal import Journal
 from procedo.tui.screens.home import HomeScreen
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_branch_support import start_request, tolerant_map
+from tui_branch_support import start_request, to_call, tolerant_map
 from tui_support import (
     act_as_next_role,
     app_for,
@@ -30,20 +30,6 @@ BREADCRUMB = "Lockout/tagout before machine maintenance › Prove a voltage test
 def _map(monkeypatch: pytest.MonkeyPatch) -> None:
     tolerant_map(monkeypatch)
     monkeypatch.setenv("PROCEDO_OPERATOR", "Tess")  # the one at the keyboard: no "who?" dialog
-
-
-async def to_call(pilot, *, call: bool = True) -> RunScreen:  # type: ignore[no-untyped-def]
-    """Walk lockout to its calling step (and with ``call`` complete it: the child starts)."""
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, RunScreen)
-    while screen.run.state.current_node != "prove-tester":
-        await act_as_next_role(pilot, keys=False)
-        await fill_step(pilot, keys=False)
-    await act_as_next_role(pilot, keys=False)
-    if call:
-        await fill_step(pilot, keys=False)
-    return screen
 
 
 def kinds(journal: Journal, run_id: str) -> list[str]:
@@ -92,8 +78,8 @@ async def test_q_in_the_child_pauses_both_and_home_resumes_the_child(tmp_path: P
         with Journal(paths.db) as journal:
             assert kinds(journal, child_id)[-1] == "pause"
             assert kinds(journal, parent_id)[-1] == "pause"
-        listed = [run.run_id for run in home._unfinished]
-        assert listed == [parent_id]  # the child is not listed apart from its parent
+        listed = [(run.run_id, run.status) for run in home._unfinished]
+        assert listed == [(parent_id, "paused")]  # the child is not listed apart from it
         app.resume_run(parent_id)
         await pilot.pause()
         top = app.screen

@@ -11,7 +11,7 @@ from procedo.journal import Journal
 from procedo.tui.screens.dialogs import ChoicePrompt
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_branch_support import start_request, tolerant_map
+from tui_branch_support import start_request, to_split, tolerant_map
 from tui_support import act_as_next_role, app_for, fill_step, make_paths, widget_text
 
 IT, FACILITIES = "prepare-day-one:1", "prepare-day-one:2"
@@ -22,24 +22,15 @@ def _map(monkeypatch: pytest.MonkeyPatch) -> None:
     tolerant_map(monkeypatch)
 
 
-async def to_split(pilot) -> RunScreen:  # type: ignore[no-untyped-def]
-    """Walk onboarding to its parallel block (standard access: no background check)."""
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, RunScreen)
-    await fill_step(pilot, keys=False)  # HR paperwork
-    await act_as_next_role(pilot, keys=False)
-    screen.action_choose(1)  # "No, standard access only": to prepare-day-one
-    await pilot.pause()
-    await act_as_next_role(pilot, keys=False)
-    return screen
-
-
 async def test_onboarding_walks_its_branches_with_the_keys_to_the_end(tmp_path: Path) -> None:
     paths = make_paths(tmp_path)
     app = app_for(paths, start=start_request("employee-onboarding"))
     async with app.run_test(size=(110, 32)) as pilot:
-        screen = await to_split(pilot)
+        screen = await to_split(pilot, accept=False)
+        assert "Prepare the first day: 2 branches at once; now: branch 1" in widget_text(
+            app, "#status"
+        )
+        await act_as_next_role(pilot, keys=False)
         state = screen.run.state
         assert state.parallel and state.focus == IT
         bar = widget_text(app, "#branch-bar")

@@ -11,7 +11,8 @@ import pytest
 import procedo.tui.widgets.flow_map as flow_map
 from procedo.model import load_file
 from procedo.tui import StartRequest
-from tui_support import BUNDLED, inputs_for
+from procedo.tui.screens.run import RunScreen
+from tui_support import BUNDLED, act_as_next_role, fill_step, inputs_for
 
 
 def start_request(process_id: str, operator: str = "Tess") -> StartRequest:
@@ -33,3 +34,32 @@ def tolerant_map(monkeypatch: pytest.MonkeyPatch) -> None:
             return []
 
     monkeypatch.setattr(flow_map, "render_text_map", draw)
+
+
+async def to_split(pilot, *, accept: bool = True) -> RunScreen:  # type: ignore[no-untyped-def]
+    """Walk onboarding to its parallel block (standard access: no background check); with
+    ``accept`` the operator acts as the first branch's role."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RunScreen)
+    await fill_step(pilot, keys=False)  # HR paperwork
+    await act_as_next_role(pilot, keys=False)
+    screen.action_choose(1)  # "No, standard access only": to prepare-day-one
+    await pilot.pause()
+    if accept:
+        await act_as_next_role(pilot, keys=False)
+    return screen
+
+
+async def to_call(pilot, *, call: bool = True) -> RunScreen:  # type: ignore[no-untyped-def]
+    """Walk lockout to its calling step (and with ``call`` complete it: the child starts)."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RunScreen)
+    while screen.run.state.current_node != "prove-tester":
+        await act_as_next_role(pilot, keys=False)
+        await fill_step(pilot, keys=False)
+    await act_as_next_role(pilot, keys=False)
+    if call:
+        await fill_step(pilot, keys=False)
+    return screen

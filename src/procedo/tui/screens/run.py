@@ -454,6 +454,7 @@ class RunScreen(branches.BranchActions, ProcedoScreen):
         (on_unmount pauses too, for the other ways out: ctrl+q, the terminal closing).
         """
         self.leave_paused()
+        calls_flow.pause_parents(self)  # a called run: its parents are paused too, before home
         self.app.pop_screen()
         self.app.go_home(show_run=calls_flow.home_run(self))
 

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 
 from procedo.engine import RunError
 from procedo.engine.branches import BranchView, branch_views, node_title
+from procedo.engine.state import parent_key
 from procedo.tui.screens.dialogs import ChoicePrompt
 from procedo.tui.widgets.branch_bar import BranchBar
 
@@ -91,9 +92,14 @@ def focus_moved(screen: RunScreen) -> str:
     if old == new or state.finished:
         return ""
     views = {view.key: view for view in branch_views(screen.run.definition, state)}
+    now = views.get(new)
+    if now is not None and parent_key(new) == old:  # a split: the branches open
+        count = sum(1 for key in views if parent_key(key) == old)
+        return (
+            f"{now.block_title}: {count} branches at once; now: branch {now.number}, {where(now)}"
+        )
     left = memory.titles.get(old)
     said = f"{left} is at the join" if left is not None else "the branch is at the join"
-    now = views.get(new)
     if now is not None:
         return f"{said}; now: branch {now.number}, {where(now)}"
     node = state.current_node

@@ -73,6 +73,18 @@ def home_run(screen: RunScreen) -> str:
     return outer.run.run_id
 
 
+def pause_parents(screen: RunScreen) -> None:
+    """Pause (and release) every run under this one on the stack: the runs that called it,
+    innermost first, so the home screen lists them paused."""
+    from procedo.tui.screens.run import RunScreen as Screen
+
+    stack = screen.app.screen_stack
+    below = stack[: stack.index(screen)] if screen in stack else []
+    for parent in reversed(below):
+        if isinstance(parent, Screen):
+            parent.leave_paused()
+
+
 def _called_title(screen: RunScreen, process_id: str) -> str:
     loaded = screen.app.workspace.process(process_id)
     return loaded.definition.title if loaded is not None else process_id
@@ -219,6 +231,7 @@ __all__ = [
     "chain_titles",
     "follow_call",
     "home_run",
+    "pause_parents",
     "resume_chain",
     "settle_here",
     "show_breadcrumb",
