@@ -34,10 +34,11 @@ def process_figures(journal: Journal, process_id: str) -> tuple[str | None, int,
 
 
 def unfinished_rows(journal: Journal, limit: int) -> list[dict[str, Any]]:
-    """The ``runs`` rows of active and paused runs, most recently touched first."""
+    """The ``runs`` rows of active and paused runs, most recently touched first; a called
+    run is not listed apart from its parent (resuming the parent opens it)."""
     return journal.rows(
         "SELECT id, process_id, definition_hash, operator, status, current_node, updated_at, "
-        "practice FROM runs WHERE status IN ('active', 'paused') "
+        "practice FROM runs WHERE status IN ('active', 'paused') AND parent_run IS NULL "
         "ORDER BY updated_at DESC LIMIT ?",
         (limit,),
     )

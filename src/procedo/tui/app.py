@@ -43,6 +43,7 @@ class ProcedoApp(App[None]):
         "screens/dialogs.tcss",
         "screens/home.tcss",
         "screens/run.tcss",
+        "screens/run_parallel.tcss",
         "screens/summary.tcss",
         "screens/records.tcss",
     ]

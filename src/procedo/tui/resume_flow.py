@@ -16,8 +16,11 @@ def resume_run(app: ProcedoApp, run_id: str) -> None:
     """Open the run ``run_id`` and show it (its summary when it is over)."""
     from procedo.engine import RunError
     from procedo.journal import JournalError
+    from procedo.tui.screens.run_calls import resume_chain
 
     try:
+        # a run that called another: its parents are opened first, the innermost run shown
+        run_id = resume_chain(app, app.workspace.journal.resolve_run_id(run_id))
         opened = app.workspace.open_run(run_id)  # read-only, too, if the journal is
     except (RunError, JournalError) as error:
         app.notify(str(error), title="Cannot open the run", severity="error", markup=False)

@@ -20,6 +20,8 @@ from procedo.engine import Refused, Run, RunError, RunState
 from procedo.engine.allowed import Allowed, Verdict
 from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
 from procedo.model.placeholders import fill
+from procedo.tui.screens import run_branches as branches
+from procedo.tui.screens import run_calls as calls_flow
 from procedo.tui.screens import run_conditions as conditions
 from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens.base import ProcedoScreen
@@ -27,6 +29,7 @@ from procedo.tui.screens.dialogs import Dialog
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
 from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, hinted, key_applies
 from procedo.tui.text import line
+from procedo.tui.widgets.branch_bar import BranchBar
 from procedo.tui.widgets.flow_map import FlowMap
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.node_panel import NodePanel
@@ -42,12 +45,12 @@ POINT_GUARD_S = 0.5
 typed for the previous node (``2 2``, one enter too many) never answer it."""
 
 
-class RunScreen(ProcedoScreen):
+class RunScreen(branches.BranchActions, ProcedoScreen):
     """The current node of one run, with the flow map beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    BINDINGS = RUN_BINDINGS
+    BINDINGS = [*RUN_BINDINGS, *branches.BRANCH_BINDINGS]
 
     def __init__(self, run: Run, *, read_only: bool = False, read_only_reason: str = "") -> None:
         super().__init__()
@@ -69,6 +72,8 @@ class RunScreen(ProcedoScreen):
     def compose(self) -> ComposeResult:
         yield RunHeader("", id="run-header")
         yield Static("", id="readonly-banner")
+        yield Static("", id="breadcrumb")  # a called run: its chain of calls (run_calls.py)
+        yield BranchBar("", id="branch-bar")  # inside a parallel block (run_branches.py)
         with Horizontal(id="run-body"):
             yield FlowMap(id="flow-map")
             yield NodePanel(id="node")
@@ -81,12 +86,16 @@ class RunScreen(ProcedoScreen):
         return self.query_one("#node", NodePanel)
 
     def on_mount(self) -> None:
+        calls_flow.show_breadcrumb(self)
         self.refresh_view()
         self.set_interval(1.0, self._tick)
         # Read-only, follow what the driving window does; driving, notice being taken over.
         self.changes = ChangeWatch(self.app.paths.db)
         self.set_interval(FOLLOW_SECONDS, self._follow_tick)
         self.panel.choices.focus()
+
+    def on_screen_resume(self) -> None:
+        calls_flow.settle_here(self)  # back from a called run (or resumed): go on when it ended
 
     def on_unmount(self) -> None:
         # However the screen goes away (q, ctrl+q, the terminal closing), the run is left
@@ -132,6 +141,7 @@ class RunScreen(ProcedoScreen):
             self._map_key = map_key
             self.query_one(FlowMap).show(definition, state)
         self.panel.show(self.run)
+        branches.show_branches(self)
         self._show_point()
         visit = state.current.index if state.current else None
         if visit != self._visit:  # newly shown: enter confirms a suggestion only once read
@@ -145,6 +155,7 @@ class RunScreen(ProcedoScreen):
             self.read_only,
             state.awaiting_role is not None,
             here,
+            branches.branch_keys_apply(self),
         )
         if key_state != self._key_state:
             self._key_state = key_state
@@ -193,6 +204,8 @@ class RunScreen(ProcedoScreen):
         state = self.run.state
         if self._verdicts is None or self._verdicts[0] is not state:  # once per saved state
             self._verdicts = (state, self.run.allowed(), conditions.keys_here(self.run))
+        if action in branches.BRANCH_ACTIONS:
+            return branches.branch_keys_apply(self)
         return key_applies(action, self.read_only, self._verdicts[1], self._verdicts[2])
 
     def on_key(self, event: events.Key) -> None:
@@ -240,10 +253,13 @@ class RunScreen(ProcedoScreen):
         self.refresh_view()
         if moved is not None:
             self.panel.move_to_next_open(self.run, moved)
-        self.show_status(message)
+        note = branches.focus_moved(self)
+        self.show_status(f"{message}. {note}" if note else message)
         if self.run.state.finished:
             self.app.pop_screen()
             self.app.show_summary(self.run)
+        else:
+            calls_flow.follow_call(self)
 
     def may(self, verdict: Verdict) -> bool:
         """True when the run is writable here and ``verdict`` lets the action go ahead."""
@@ -353,8 +369,9 @@ class RunScreen(ProcedoScreen):
         self.act(self.run.accept_role, lambda: f"{operator} acts as {name}")
 
     def action_complete(self) -> None:
-        """Complete the step (or say what is still open)."""
-        if self.writable():
+        """Complete the step (or say what is still open); at a step whose call is open, show
+        the called run."""
+        if self.writable() and not calls_flow.follow_call(self):
             step = self.run.current_step
             title = fill(step.title, self.run.scope()) if step else ""
             self.act(self.run.complete, lambda: f"step {title!r} completed")
@@ -437,8 +454,9 @@ class RunScreen(ProcedoScreen):
         (on_unmount pauses too, for the other ways out: ctrl+q, the terminal closing).
         """
         self.leave_paused()
+        calls_flow.pause_parents(self)  # a called run: its parents are paused too, before home
         self.app.pop_screen()
-        self.app.go_home(show_run=self.run.run_id)
+        self.app.go_home(show_run=calls_flow.home_run(self))
 
     def action_leave_read_only(self) -> None:
         """Leave a run another window drives, as it is (nothing is paused)."""

@@ -183,9 +183,12 @@ class SummaryScreen(ProcedoScreen):
         yield FittedFooter(compact=True)
 
     def action_home(self) -> None:
-        """Back to the home screen."""
+        """Back to the home screen (a called run: back to the run that called it)."""
         self.app.pop_screen()
-        self.app.go_home()
+        below = self.app.screen
+        parent = getattr(getattr(below, "run", None), "run_id", None)
+        if parent is None or parent != self.run.state.parent_run:
+            self.app.go_home()
 
     def action_export(self) -> None:
         """Export the run's record."""
