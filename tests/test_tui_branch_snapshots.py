@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tui_branch_support import start_request, to_call, to_split, tolerant_map
+from tui_branch_support import start_request, to_call, to_split
 from tui_support import FakeClock, app_for, make_paths
 
 
@@ -23,7 +23,6 @@ def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
         lambda: uuid.UUID(f"00000000-0000-4000-8000-{next(numbers):012x}"),
     )
     monkeypatch.setenv("PROCEDO_OPERATOR", "Tess")
-    tolerant_map(monkeypatch)
 
 
 def _app(tmp_path: Path, process: str):  # type: ignore[no-untyped-def]

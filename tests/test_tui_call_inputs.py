@@ -14,7 +14,6 @@ from procedo.tui import StartRequest
 from procedo.tui.screens.dialogs import TextPrompt
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_branch_support import tolerant_map
 from tui_support import app_for, fill_step, widget_text
 
 PARENT = """
@@ -65,7 +64,6 @@ outcome = "success"
 @pytest.fixture
 def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     monkeypatch.setenv("PROCEDO_OPERATOR", "Tess")
-    tolerant_map(monkeypatch)
     folder = tmp_path / "processes"
     folder.mkdir()
     (folder / "parent.toml").write_text(PARENT, encoding="utf-8")

@@ -5,21 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from procedo.journal import Journal
 from procedo.tui.screens.dialogs import ChoicePrompt
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_branch_support import start_request, to_split, tolerant_map
+from tui_branch_support import start_request, to_split
 from tui_support import act_as_next_role, app_for, fill_step, make_paths, widget_text
 
 IT, FACILITIES = "prepare-day-one:1", "prepare-day-one:2"
-
-
-@pytest.fixture(autouse=True)
-def _map(monkeypatch: pytest.MonkeyPatch) -> None:
-    tolerant_map(monkeypatch)
 
 
 async def test_onboarding_walks_its_branches_with_the_keys_to_the_end(tmp_path: Path) -> None:
