@@ -201,8 +201,24 @@ class _Clock:
         return self.now
 
 
+def _call(rng: random.Random, run: Run, clock: _Clock, calls: tuple[Journal, Path],
+          team: list[str], item_seconds: tuple[int, int]) -> None:  # fmt: skip
+    """At a calling step whose call is open: the child run walked to its end, then the parent
+    goes on (a tenth of the testers fail their proof)."""
+    call = run.open_call()
+    assert call is not None
+    journal, folder = calls
+    child_loaded = load_file(folder / f"{call[1]}.toml")
+    child = journal.start_run(child_loaded, run.state.operator, practice=run.state.practice,
+                              run_id=call[0], parent=(run.run_id, call[2]))  # fmt: skip
+    _walk(rng, child, clock, child_loaded, team, item_seconds, "completed", calls)
+    journal.release(child.run_id)
+    run.end_call(child.state)
+
+
 def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, team: list[str],
-          item_seconds: tuple[int, int], fate: str) -> None:  # fmt: skip
+          item_seconds: tuple[int, int], fate: str,
+          calls: tuple[Journal, Path] | None = None) -> None:  # fmt: skip
     d = loaded.definition
     process = d.id
     seen: dict[str, str] = dict(run.state.inputs)
@@ -218,6 +234,9 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
                 run.pause("Waiting for a colleague")
             return
         stop_at -= 1
+        if run.open_call() is not None and calls is not None:
+            _call(rng, run, clock, calls, team, item_seconds)
+            continue
         if run.state.awaiting_role is not None:  # a hand-over point: the next role acts
             clock.now += rng.randint(5, 90) * 1000
             others = [n for n in team if n != run.state.operator]
@@ -304,6 +323,7 @@ def fill_journal(processes: Path, db: Path, end_ms: int, seed: int = 2026) -> in
             run = journal.start_run(
                 loaded[process], rng.choice(team), trigger, practice=practice, inputs=inputs
             )
-            _walk(rng, run, clock, loaded[process], team, item_seconds, fate)
+            _walk(rng, run, clock, loaded[process], team, item_seconds, fate,
+                  (journal, processes))  # fmt: skip
             journal.release(run.run_id)
     return len(starts)

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -26,7 +27,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from procedo.config import Paths
+from procedo.engine import Run
 from procedo.tui import StartRequest, make_app
+from procedo.tui.screens.run import RunScreen
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "screenshots"
@@ -97,6 +100,7 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         await pilot.pause()
         save(app, "summary")
 
+    await _shoot_branches_and_call(paths, clock, save)
     fill_journal(paths.processes, paths.db, FIXED_MS)  # the history and metrics need runs
     app = make_app(paths, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -112,6 +116,67 @@ async def _shoot(paths: Paths, clock: _Clock) -> list[Path]:
         await pilot.pause(0.5)
         save(app, "metrics")
     return saved
+
+
+def _do_step(run: Run) -> None:
+    """Act as the step's role, do every item that applies (a plausible value where one is
+    asked), complete the step: the way to the screens worth showing, through the engine."""
+    if run.state.awaiting_role is not None:
+        run.accept_role()
+    step = run.current_step
+    assert step is not None, run.state.current_node
+    for index, (item, check) in enumerate(zip(step.items, run.item_checks(), strict=True)):
+        if not check.active:
+            continue
+        if item.record == "choice":
+            run.record(index, item.choices[0])
+        elif item.record == "number":
+            run.record(index, "0" if item.min is None or item.min <= 0 else f"{item.min:g}")
+        elif item.record:
+            run.record(index, "A-1207")
+        else:
+            run.check(index)
+    run.complete()
+
+
+async def _shoot_branches_and_call(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
+    """Onboarding inside its parallel block (the branch bar), and lockout's called run (the
+    breadcrumb)."""
+    start = StartRequest("employee-onboarding", "Hana", "signed-contract")
+    app = make_app(paths, start=start, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        run = screen.run
+        _do_step(run)
+        if run.state.awaiting_role is not None:
+            run.accept_role()
+        run.choose(1)  # standard access only: on to the parallel block
+        if run.state.awaiting_role is not None:
+            run.accept_role()
+        screen.run.check(0)
+        screen.run.check(1)
+        screen.refresh_view()
+        await pilot.pause()
+        save(app, "branches")
+    start = StartRequest("lockout-tagout", "Oskar", "planned")
+    app = make_app(paths, start=start, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        while screen.run.state.current_node != "prove-tester":
+            _do_step(screen.run)
+        if screen.run.state.awaiting_role is not None:
+            screen.run.accept_role()
+        screen.refresh_view()
+        await pilot.pause()
+        await pilot.press("c")  # the call: the tester's own run opens over the lockout
+        await pilot.pause(0.3)
+        await pilot.press("space")
+        await pilot.pause()
+        save(app, "call")
 
 
 async def act_as_next_role(pilot: Pilot[None]) -> None:
