@@ -24,6 +24,7 @@ from procedo.engine import STATUSES
 from procedo.journal import Journal, JournalError
 from procedo.journal.anchor import Anchor, AnchorError, check_anchor, parse_anchor
 from procedo.journal.verify import Breach, verify_journal
+from procedo.journal.verify_calls import call_link_breaches
 from procedo.render.condition_record import condition_record, text_lines
 
 
@@ -164,6 +165,8 @@ def verify_command(
     with journal_for(obj) as journal, journal.snapshot():
         ids = [journal.resolve_run_id(r) for r in runs] if runs else None
         report = verify_journal(journal, ids)
+        links = call_link_breaches(journal, ids)
+        report = dataclasses.replace(report, breaches=[*report.breaches, *links])
         if anchor is not None and ids is not None:
             anchor = dataclasses.replace(
                 anchor, points=[p for p in anchor.points if p.run_id in ids]
