@@ -22,6 +22,7 @@ from procedo.engine import STATUSES
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.journal.run_record import load_run_record
 from procedo.render.export import duration, spreadsheet_safe, to_csv, to_json, to_markdown
 from procedo.render.words import plural
@@ -156,20 +157,25 @@ def stats_command(
                 journal, process, include_practice=include_practice, version=version
             )
             found = {version or "": one}
+        parallel = {
+            key: compute_parallel_figures(
+                journal, process, include_practice=include_practice, version=key or None
+            )
+            for key in found
+        }
+    data = {key: m.to_dict() | {"parallel": parallel[key].to_dict()} for key, m in found.items()}
     if as_json:
         if by_version:
-            print_json(
-                {"process_id": process, "versions": {k: m.to_dict() for k, m in found.items()}}
-            )
+            print_json({"process_id": process, "versions": data})
         else:
-            print_json(next(iter(found.values())).to_dict())
+            print_json(next(iter(data.values())))
         return
     from procedo.cli.stats_text import metrics_lines
 
-    for index, metrics in enumerate(found.values()):
+    for index, (key, metrics) in enumerate(found.items()):
         if index:
             echo("")
-        for line in metrics_lines(metrics, title):
+        for line in metrics_lines(metrics, title, parallel[key]):
             echo(line)
 
 
