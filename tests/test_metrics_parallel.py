@@ -139,3 +139,20 @@ def test_stats_json_carries_the_figures(db: Path) -> None:
     by_version = json.loads(stats(db, "lockout", "--by-version", "--json"))
     [call] = by_version["versions"]["1"]["parallel"]["calls"]
     assert (call["step"], call["called_success_rate"]) == ("prove", 2 / 3)
+
+
+def test_the_metrics_screen_draws_the_same_words(db: Path) -> None:
+    from procedo.journal.metrics import compute_metrics
+    from procedo.tui.screens.metrics import metrics_content
+
+    with Journal(db) as journal:
+        kit = metrics_content(compute_metrics(journal, "kit"), "Kit [b]out[/b]",
+                              compute_parallel_figures(journal, "kit")).plain  # fmt: skip
+        lockout = compute_metrics(journal, "lockout")
+        calls = compute_parallel_figures(journal, "lockout")
+    assert kit.startswith("Kit [b]out[/b]")  # the title literal
+    assert "\n  Prepare the kit: 3 runs with every branch at the join, median wait at Hand " \
+        "over 5 s\n    1. Prepare the laptop         6 s  last 67 % (2)\n" in kit  # fmt: skip
+    shown = metrics_content(lockout, "Lockout", calls).plain
+    assert "  Prove the tester + called run  (2 visits)" in shown
+    assert "\n  Prove the tester calls Prove the tester: step time 6 s with the called run" in shown
