@@ -23,8 +23,8 @@ from procedo.cli.terminal_text import shown
 from procedo.engine import STATUSES
 from procedo.journal import Journal, JournalError
 from procedo.journal.anchor import Anchor, AnchorError, check_anchor, parse_anchor
-from procedo.journal.verify import Breach, verify_journal
-from procedo.journal.verify_calls import call_link_breaches
+from procedo.journal.verify import Breach
+from procedo.journal.verify_calls import verify_with_links
 from procedo.render.branch_record import branch_label, call_entries, call_line, parent_line
 from procedo.render.condition_record import condition_record, text_lines
 
@@ -172,9 +172,7 @@ def verify_command(
     anchor = _read_anchor(Path(anchor_file)) if anchor_file else None
     with journal_for(obj) as journal, journal.snapshot():
         ids = [journal.resolve_run_id(r) for r in runs] if runs else None
-        report = verify_journal(journal, ids)
-        links = call_link_breaches(journal, ids)
-        report = dataclasses.replace(report, breaches=[*report.breaches, *links])
+        report = verify_with_links(journal, ids)
         if anchor is not None and ids is not None:
             anchor = dataclasses.replace(
                 anchor, points=[p for p in anchor.points if p.run_id in ids]

@@ -15,12 +15,24 @@ costs two small queries.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 
 from procedo.journal.store import Journal
+from procedo.journal.verify import VerifyReport, verify_journal
 from procedo.journal.verify_run import Breach
 
-__all__ = ["call_link_breaches"]
+__all__ = ["call_link_breaches", "verify_with_links"]
+
+
+def verify_with_links(journal: Journal, run_ids: Iterable[str] | None = None) -> VerifyReport:
+    """:func:`~procedo.journal.verify.verify_journal`, then the links of called runs, all
+    read at one moment (the breaches of the links after the others)."""
+    wanted = None if run_ids is None else list(run_ids)
+    with journal.snapshot():
+        report = verify_journal(journal, wanted)
+        links = call_link_breaches(journal, wanted)
+    return dataclasses.replace(report, breaches=[*report.breaches, *links])
 
 
 def call_link_breaches(journal: Journal, run_ids: Iterable[str] | None = None) -> list[Breach]:
