@@ -156,3 +156,33 @@ def test_the_metrics_screen_draws_the_same_words(db: Path) -> None:
     shown = metrics_content(lockout, "Lockout", calls).plain
     assert "  Prove the tester + called run  (2 visits)" in shown
     assert "\n  Prove the tester calls Prove the tester: step time 6 s with the called run" in shown
+
+
+def test_nested_passes_count_by_their_own_block_and_an_ended_pass_not_at_all() -> None:
+    import tomllib
+
+    from procedo.journal.parallel_metrics import _count, _runs, _Tally
+    from procedo.model import ProcessDefinition
+    from record_fixture import iso
+    from test_engine_parallel import ONBOARD
+
+    definition = ProcessDefinition.model_validate(tomllib.loads(ONBOARD))
+    rows = [  # run a: both passes arrive; run b: the bank branch went to an end instead
+        ("a", "h", "prepare:1", iso(0), iso(5), "accounts"),
+        ("a", "h", "prepare:2", iso(0), iso(0), None),  # the nested split
+        ("a", "h", "prepare:2/paperwork:1", iso(0), iso(3), "filed"),
+        ("a", "h", "prepare:2/paperwork:2", iso(0), iso(4), "filed"),
+        ("a", "h", "prepare:1", iso(5), iso(9), "first-day"),
+        ("a", "h", "prepare:2", iso(4), iso(7), "first-day"),  # filed, the inner join
+        ("b", "h", "prepare:2/paperwork:1", iso(0), iso(3), "filed"),
+        ("b", "h", "prepare:2/paperwork:2", iso(0), iso(8), "cancelled"),
+    ]
+    tallies = {"prepare": _Tally(), "paperwork": _Tally()}
+    for _, passes in _runs(rows):
+        for (_, block), found in passes.items():
+            _count(tallies[block], found, definition, block)
+    outer, inner = tallies["prepare"], tallies["paperwork"]
+    assert (outer.runs, dict(outer.durations), dict(outer.last), outer.waits) == (
+        1, {1: [9000], 2: [7000]}, {1: 1}, [2000])  # fmt: skip
+    assert (inner.runs, dict(inner.durations), dict(inner.last), inner.waits) == (
+        1, {1: [3000], 2: [4000]}, {2: 1}, [1000])  # fmt: skip
