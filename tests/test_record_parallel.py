@@ -164,3 +164,16 @@ def test_the_run_detail_facts_say_the_calls(records: Records) -> None:
         f"called by run {records.parent.run_id} at its step prove"]  # fmt: skip
     assert call_parts(records.kit) == []
     assert call_entries(records.kit.definition, records.kit.events) == []
+
+
+def test_markdown_path_names_the_branch_of_each_stay(records: Records) -> None:
+    text = to_markdown(records.kit)
+    path = text[text.index("## Path") : text.index("## Events")].splitlines()[2:8]
+    assert [line.split(" (`")[0] for line in path] == [
+        "1. Ask",
+        "2. \\[Prepare the laptop\\] Prepare the laptop",
+        "3. \\[Book a desk\\] Book a desk",
+        "4. \\[Prepare the laptop\\] Image it",
+        "5. Hand over",
+        "6. Done",
+    ]

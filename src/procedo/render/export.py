@@ -227,12 +227,14 @@ def to_markdown(record: RunRecord) -> str:
         facts.append(("Duration", duration(run["duration_ms"]) + _target(record)))
     lines += [f"- **{label}:** {value}" for label, value in facts] + [""]
     lines += ["## Path", ""]
-    for entry in path_entries(d, state):
+    branch_of = {v.index: v.branch for v in state.visits}
+    for entry, stint in zip(path_entries(d, state), state.stints, strict=True):
+        on = branch_label(d, branch_of.get(stint.visit))
         took = f", {duration(entry.duration_ms)}" if entry.duration_ms is not None else ""
         back = ", came back to it" if entry.came_back else ""
         done = "; ".join(md(fill(text, texts)) for text in [*entry.deeds, entry.outcome])
         lines.append(
-            f"{entry.number}. {md(fill(entry.title, texts))} ({code(entry.node)}, "
+            f"{entry.number}. {md(on + fill(entry.title, texts))} ({code(entry.node)}, "
             f"{when(iso_from_ms(entry.entered_ms))}{took}{back}): {done}"
         )
     lines += ["", "## Events", ""]
