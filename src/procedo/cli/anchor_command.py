@@ -8,7 +8,7 @@ from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pas
 from procedo.cli.files import write_or_print
 from procedo.cli.runs import journal_for
 from procedo.journal.anchor import make_anchor
-from procedo.journal.verify import verify_journal
+from procedo.journal.verify_calls import verify_with_links
 
 
 @click.command("anchor")
@@ -24,7 +24,7 @@ def anchor_command(obj: ProcedoContext, output: str | None, force: bool) -> None
     anchor of a journal that is not intact is refused.
     """
     with journal_for(obj) as journal:
-        report = verify_journal(journal)
+        report = verify_with_links(journal)
         if not report.intact:
             for breach in report.breaches:
                 echo(str(breach), err=True)

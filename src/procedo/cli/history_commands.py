@@ -21,13 +21,15 @@ from procedo.cli.runs import journal_for, short_time
 from procedo.engine import STATUSES
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
+from procedo.journal.history_calls import CallLink, NestedRow, call_links, nest
 from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.journal.run_record import load_run_record
 from procedo.render.export import duration, spreadsheet_safe, to_csv, to_json, to_markdown
 from procedo.render.words import plural
 from procedo.safe_text import visible
 
-HISTORY_FIELDS = list(HistoryRow.__dataclass_fields__)
+HISTORY_FIELDS = [*HistoryRow.__dataclass_fields__, "parent_run", "parent_step"]
 
 
 @click.command("history")
@@ -73,18 +75,21 @@ def history_command(
         fail(str(error), code=2)
     rows: list[HistoryRow] = []
     total = 0
+    links: dict[str, CallLink] = {}
     if obj.paths.db.exists():
         with journal_for(obj) as journal:
             rows = history_page(journal, flt, limit=limit, offset=offset)
             total = history_count(journal, flt)
+            links = call_links(journal, [row.run_id for row in rows])
     if as_json:
-        print_json({"total": total, "offset": offset, "runs": [r.to_dict() for r in rows]})
+        runs = [r.to_dict() | _link_fields(links.get(r.run_id)) for r in rows]
+        print_json({"total": total, "offset": offset, "runs": runs})
     elif as_csv:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(HISTORY_FIELDS)
         for row in rows:
-            data = row.to_dict()
+            data = row.to_dict() | _link_fields(links.get(row.run_id))
             data["operators"] = "; ".join(row.operators)
             writer.writerow([spreadsheet_safe(_one_line(data[name])) for name in HISTORY_FIELDS])
         echo(out.getvalue(), nl=False)
@@ -93,7 +98,7 @@ def history_command(
     elif not rows:
         echo("No runs match." if not total else f"No runs after the first {offset}.")
     else:
-        print_table([_history_cells(r) for r in rows], _HISTORY_HEADERS)
+        print_table([_history_cells(n) for n in nest(rows, links)], _HISTORY_HEADERS)
         echo(f"\n{offset + 1}-{offset + len(rows)} of {total} run(s), newest first.")
 
 
@@ -106,11 +111,25 @@ _HISTORY_HEADERS = ["RUN", "PROCESS", "VER", "STARTED (UTC)", "OPERATORS", "STAT
                     "DURATION", "TARGET"]  # fmt: skip
 
 
-def _history_cells(row: HistoryRow) -> list[str]:
+def _link_fields(link: CallLink | None) -> dict[str, str | None]:
+    """A history row's parent (both None for a run nothing called)."""
+    return {
+        "parent_run": link.parent_run if link else None,
+        "parent_step": link.parent_step if link else None,
+    }
+
+
+def _history_cells(nested: NestedRow) -> list[str]:
+    row, link = nested.row, nested.link
     target = "" if row.on_target is None else ("on target" if row.on_target else "over")
+    process = row.process_id
+    if nested.parent_shown:
+        process = "  " * (nested.depth - 1) + "↳ " + process
+    elif link is not None:
+        process += f" (called by {link.parent_run[:8]})"
     return [
         row.run_id[:8],
-        row.process_id,
+        process,
         row.version,
         short_time(row.started_at),
         ", ".join(row.operators),
@@ -156,20 +175,25 @@ def stats_command(
                 journal, process, include_practice=include_practice, version=version
             )
             found = {version or "": one}
+        parallel = {
+            key: compute_parallel_figures(
+                journal, process, include_practice=include_practice, version=key or None
+            )
+            for key in found
+        }
+    data = {key: m.to_dict() | {"parallel": parallel[key].to_dict()} for key, m in found.items()}
     if as_json:
         if by_version:
-            print_json(
-                {"process_id": process, "versions": {k: m.to_dict() for k, m in found.items()}}
-            )
+            print_json({"process_id": process, "versions": data})
         else:
-            print_json(next(iter(found.values())).to_dict())
+            print_json(next(iter(data.values())))
         return
     from procedo.cli.stats_text import metrics_lines
 
-    for index, metrics in enumerate(found.values()):
+    for index, (key, metrics) in enumerate(found.items()):
         if index:
             echo("")
-        for line in metrics_lines(metrics, title):
+        for line in metrics_lines(metrics, title, parallel[key]):
             echo(line)
 
 

@@ -23,7 +23,9 @@ from procedo.cli.terminal_text import shown
 from procedo.engine import STATUSES
 from procedo.journal import Journal, JournalError
 from procedo.journal.anchor import Anchor, AnchorError, check_anchor, parse_anchor
-from procedo.journal.verify import Breach, verify_journal
+from procedo.journal.verify import Breach
+from procedo.journal.verify_calls import verify_with_links
+from procedo.render.branch_record import branch_label, call_entries, call_line, parent_line
 from procedo.render.condition_record import condition_record, text_lines
 
 
@@ -110,6 +112,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
                 "run": row,
                 "path": state.path_nodes(),
                 "conditions": dataclasses.asdict(condition_record(definition, state)),
+                "called_runs": [dataclasses.asdict(c) for c in call_entries(definition, events)],
                 "events": [e.to_row() for e in events],
             }
         )
@@ -126,6 +129,10 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
     if row["ended_at"]:
         echo(f"  ended     {short_time(row['ended_at'])} UTC")
     echo(f"  path      {' > '.join(state.path_nodes())}")
+    if state.parent_run is not None:
+        echo(f"  {parent_line(state)}")
+    for entry in call_entries(definition, events):
+        echo(f"  call      {shown(call_line(entry))}")
     conditions = text_lines(condition_record(definition, state))
     if conditions:
         echo("")
@@ -134,6 +141,8 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
     echo("")
     for event in events:
         parts = [f"{event.seq:>4}", event.ts[11:23], shown(event.actor), event.kind]
+        if event.branch:
+            parts.append(shown(branch_label(definition, event.branch).strip()))
         if event.node:
             item = f"#{event.item + 1}" if event.item is not None else ""
             parts.append(shown(event.node) + item)
@@ -163,7 +172,7 @@ def verify_command(
     anchor = _read_anchor(Path(anchor_file)) if anchor_file else None
     with journal_for(obj) as journal, journal.snapshot():
         ids = [journal.resolve_run_id(r) for r in runs] if runs else None
-        report = verify_journal(journal, ids)
+        report = verify_with_links(journal, ids)
         if anchor is not None and ids is not None:
             anchor = dataclasses.replace(
                 anchor, points=[p for p in anchor.points if p.run_id in ids]

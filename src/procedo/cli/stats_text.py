@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from procedo.model.figures import Metrics
+from procedo.model.parallel_figures import ParallelFigures
 from procedo.render import metrics_text as t
+from procedo.render import parallel_text as pt
 
 BAR = 24
 LABEL = 14  # the width of "Success rate  "
@@ -18,8 +20,10 @@ def _where(process_id: str, node: str, many: bool) -> str:
     return f"{process_id}/{node}" if many else node
 
 
-def metrics_lines(m: Metrics, title: str) -> list[str]:
-    """The figures of ``m``, headed by ``title``."""
+def metrics_lines(m: Metrics, title: str, parallel: ParallelFigures | None = None) -> list[str]:
+    """The figures of ``m`` (and of its parallel blocks and calls), headed by ``title``."""
+    parallel = parallel or ParallelFigures()
+    calling = parallel.calling_steps()
     scope = f", {t.scope(m)}" if t.scope(m) else ""
     lines = [f"{title}{scope} ({t.practice(m)})", ""]
     rate, of_finished = t.success(m)
@@ -34,7 +38,8 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
         top = max(s.median_ms for s in m.steps)
         for s in m.steps:
             median, title_, visits = t.step(s)
-            name = f"{title_} ({_where(s.process_id, s.node, many)})"
+            called = pt.CALLING_STEP if (s.process_id, s.node) in calling else ""
+            name = f"{title_}{called} ({_where(s.process_id, s.node, many)})"
             lines.append(f"  {name[:44]:<44} {median:>12}  {visits:>11}  {_bar(s.median_ms, top)}")
     if m.decisions:
         lines += ["", t.DECISIONS]
@@ -79,6 +84,7 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
         for off in m.inactive:
             times, text, when = t.inactive(off)
             lines.append(f"  {times:>5} {text} ({_where(off.process_id, off.node, many)}) {when}")
+    lines += parallel_lines(parallel, many)
     tallies = [
         f"{label}: " + ", ".join(f"{name} {count}" for count, name in map(t.tally, found))
         for label, found in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers))
@@ -92,4 +98,23 @@ def metrics_lines(m: Metrics, title: str) -> list[str]:
             + ", ".join(t.duration_text(p.duration_ms) for p in m.durations[-10:])
             + (" ..." if len(m.durations) > 10 else ""),
         ]
+    return lines
+
+
+def parallel_lines(parallel: ParallelFigures, many: bool) -> list[str]:
+    """The parallel blocks (each branch's median and how often it is last) and the calls."""
+    lines: list[str] = []
+    if parallel.blocks:
+        lines += ["", pt.BLOCKS]
+        for block in parallel.blocks:
+            lines.append(
+                f"  {pt.block_heading(block)} ({_where(block.process_id, block.block, many)})"
+            )
+            for branch in block.branches:
+                number, title, median, last = pt.branch_cells(branch)
+                lines.append(f"    {number}. {title[:40]:<40} {median:>12}  {last}")
+    if parallel.calls:
+        lines += ["", pt.CALLS]
+        for call in parallel.calls:
+            lines.append(f"  {pt.call_text(call)} ({_where(call.process_id, call.step, many)})")
     return lines

@@ -14,8 +14,8 @@ use :func:`procedo.render.durations.duration`.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
-import re
 from typing import Any
 
 from procedo.engine import Event, iso_from_ms
@@ -24,14 +24,24 @@ from procedo.engine.run_record import RunRecord
 from procedo.engine.targets import target_ms, within_target
 from procedo.model import ProcessDefinition
 from procedo.model.placeholders import fill
+from procedo.render.branch_record import (
+    branch_label,
+    branch_title,
+    call_entries,
+    calls_markdown,
+    flow_words,
+)
 from procedo.render.condition_markdown import conditions_markdown
 from procedo.render.condition_record import condition_record
+from procedo.render.csv_cells import csv_text, spreadsheet_safe
 from procedo.render.durations import duration
 from procedo.render.md_cells import code, md
 from procedo.render.md_cells import table as _table
 from procedo.render.run_path import path_entries
 from procedo.render.words import plural
 from procedo.safe_text import json_text, visible
+
+__all__ = ["spreadsheet_safe", "to_csv", "to_dict", "to_json", "to_markdown"]
 
 FORMAT = "procedo-run-export"
 FORMAT_VERSION = 1
@@ -49,8 +59,11 @@ CSV_COLUMNS = [
     "node_title",
     "item_text",
     "unit",
+    "branch",
+    "branch_title",
 ]
-"""The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1."""
+"""The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1;
+``branch`` is the event's branch key (empty on the main line), ``branch_title`` its title."""
 
 
 def unit_of(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
@@ -96,7 +109,15 @@ def item_text(definition: ProcessDefinition, node: str | None, item: int | None)
 
 
 def describe(definition: ProcessDefinition, event: Event) -> str:
-    """What an event did, in words."""
+    """What an event did, in words: on a branch after its title (``[Prepare the laptop]``),
+    with the split, the join or the call it made."""
+    flow = flow_words(definition, event)
+    if event.kind in ("call", "called_by", "call_end"):
+        return branch_label(definition, event.branch) + flow
+    return branch_label(definition, event.branch) + _words(definition, event) + flow
+
+
+def _words(definition: ProcessDefinition, event: Event) -> str:
     title = node_title(definition, event.node)
     item = item_text(definition, event.node, event.item)
     return {
@@ -194,6 +215,9 @@ def to_markdown(record: RunRecord) -> str:
         trigger = d.trigger(run["trigger"])
         title = f": {md(trigger.title)}" if trigger else ""
         facts.append(("Trigger", f"{code(run['trigger'])}{title}"))
+    if state.parent_run is not None:
+        facts.append(("Called by", f"run {code(state.parent_run)} at its step "
+                      f"{code(state.parent_step or '')}"))  # fmt: skip
     facts += [
         ("Status", _outcome(record)),
         ("Started", f"{when(run['started_at'])} UTC"),
@@ -203,12 +227,14 @@ def to_markdown(record: RunRecord) -> str:
         facts.append(("Duration", duration(run["duration_ms"]) + _target(record)))
     lines += [f"- **{label}:** {value}" for label, value in facts] + [""]
     lines += ["## Path", ""]
-    for entry in path_entries(d, state):
+    branch_of = {v.index: v.branch for v in state.visits}
+    for entry, stint in zip(path_entries(d, state), state.stints, strict=True):
+        on = branch_label(d, branch_of.get(stint.visit))
         took = f", {duration(entry.duration_ms)}" if entry.duration_ms is not None else ""
         back = ", came back to it" if entry.came_back else ""
         done = "; ".join(md(fill(text, texts)) for text in [*entry.deeds, entry.outcome])
         lines.append(
-            f"{entry.number}. {md(fill(entry.title, texts))} ({code(entry.node)}, "
+            f"{entry.number}. {md(on + fill(entry.title, texts))} ({code(entry.node)}, "
             f"{when(iso_from_ms(entry.entered_ms))}{took}{back}): {done}"
         )
     lines += ["", "## Events", ""]
@@ -226,6 +252,7 @@ def to_markdown(record: RunRecord) -> str:
             for e in record.events
         ],
     )
+    lines += calls_markdown(d, record.events)
     lines += conditions_markdown(condition_record(d, state))
     for heading, rows, columns in (
         ("Recorded values", _marks(record, na=False), "Value"),
@@ -281,6 +308,10 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             "outcome": v.outcome,
             "choice": v.choice,
             "next_node": v.next_node,
+            "branch": v.branch or None,
+            "branch_title": branch_title(d, v.branch) or None,
+            "child_run": v.child_run,
+            "child_outcome": v.child_outcome,
         }
         for v in state.visits
     ]
@@ -322,6 +353,11 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             }
             for n in state.notes
         ],
+        "called_runs": [dataclasses.asdict(entry) for entry in call_entries(d, record.events)],
+        "branches": {
+            key: branch_title(d, key)
+            for key in dict.fromkeys(e.branch for e in record.events if e.branch)
+        },
         "events": [_event_row(event) for event in record.events],
         "last_seq": record.last_seq,
         "last_hash": record.last_hash,
@@ -339,30 +375,6 @@ def to_json(record: RunRecord) -> str:
     return json_text(to_dict(record), indent=2) + "\n"
 
 
-def _csv_text(cell: object) -> object:
-    return visible(cell, multiline=True) if isinstance(cell, str) else cell
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
-
-    Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    ``'`` (the usual guard against CSV formula injection); plain numbers such as ``-5`` are
-    left alone.
-    """
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_STARTS)
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
-        return "'" + value
-    return value
-
-
 def to_csv(record: RunRecord) -> str:
     """One row per event, every journal column plus the node title and the item text."""
     out = io.StringIO()
@@ -375,6 +387,8 @@ def to_csv(record: RunRecord) -> str:
             node_title(record.definition, e.node),
             item_text(record.definition, e.node, e.item),
             unit_of(record.definition, e.node, e.item) if e.kind == "record" else "",
+            e.branch or "",
+            branch_title(record.definition, e.branch),
         ]
-        writer.writerow([spreadsheet_safe(_csv_text(cell)) for cell in cells])
+        writer.writerow([spreadsheet_safe(csv_text(cell)) for cell in cells])
     return out.getvalue()

@@ -15,6 +15,7 @@ from procedo.engine import STATUSES
 from procedo.engine.cleaning import MAX_NAME
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
+from procedo.journal.history_calls import CallLink, NestedRow, call_links, nest
 from procedo.tui.querying import beside, query_in_thread, show_when_done
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.text import cell, duration, lit
@@ -25,15 +26,28 @@ from procedo.tui.widgets.row_table import RowTable
 PAGE = 100
 
 
-def _page_query(
-    flt: HistoryFilter, offset: int
-) -> Callable[[Journal], tuple[list[HistoryRow], int]]:
-    """The query of one page of runs and the count of all that match."""
+Page = tuple[list[HistoryRow], int, dict[str, CallLink]]
+"""A page of runs, the count of all that match, and the parents of its called runs."""
 
-    def compute(journal: Journal) -> tuple[list[HistoryRow], int]:
-        return history_page(journal, flt, limit=PAGE, offset=offset), history_count(journal, flt)
+
+def _page_query(flt: HistoryFilter, offset: int) -> Callable[[Journal], Page]:
+    """The query of one page of runs, the count of all that match, the page's call links."""
+
+    def compute(journal: Journal) -> Page:
+        rows = history_page(journal, flt, limit=PAGE, offset=offset)
+        links = call_links(journal, [row.run_id for row in rows])
+        return rows, history_count(journal, flt), links
 
     return compute
+
+
+def called_title(nested: NestedRow, title: str) -> str:
+    """A run's process title, under its parent (``↳``) or naming the run that called it."""
+    if nested.parent_shown:
+        return "  " * (nested.depth - 1) + "↳ " + title
+    if nested.link is not None:
+        return f"{title} (called by {nested.link.parent_run[:8]})"
+    return title
 
 
 class HistoryScreen(ProcedoScreen):
@@ -58,6 +72,7 @@ class HistoryScreen(ProcedoScreen):
         self.page_offset = 0
         self.total = 0
         self.rows: list[HistoryRow] = []
+        self.links: dict[str, CallLink] = {}
         self._filled_width = 0
         self._asked: tuple[HistoryFilter, int] | None = None
         """The filter and offset of the last query asked for (None after a bad filter)."""
@@ -109,7 +124,7 @@ class HistoryScreen(ProcedoScreen):
         yield Static("", id="history-status")
         yield FittedFooter(compact=True)
 
-    def _start_first_query(self) -> Future[tuple[list[HistoryRow], int]]:
+    def _start_first_query(self) -> Future[Page]:
         """The first page's query, started before any widget is built so that it runs while
         they mount: its filter is what the widgets will say (the initial process, if known)."""
         summaries = self.app.workspace.summaries(figures=False)  # titles only
@@ -162,7 +177,7 @@ class HistoryScreen(ProcedoScreen):
             flt = self.current_filter()
         except ValueError as error:  # the rows of an older filter would mislead: none shown
             self._asked = None
-            self.rows, self.total = [], 0
+            self.rows, self.total, self.links = [], 0, {}
             self._fill_table()
             self.query_one("#history-status", Static).update(
                 lit(f"{error}. No runs shown until the filter is fixed.")
@@ -173,8 +188,8 @@ class HistoryScreen(ProcedoScreen):
         self._asked = (flt, self.page_offset)
         query_in_thread(self, _page_query(flt, self.page_offset), self._show, group="history")
 
-    def _show(self, result: tuple[list[HistoryRow], int]) -> None:
-        self.rows, self.total = result
+    def _show(self, result: Page) -> None:
+        self.rows, self.total, self.links = result
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -194,11 +209,14 @@ class HistoryScreen(ProcedoScreen):
         longest = max((len(", ".join(row.operators)) for row in self.rows), default=9)
         operators = max(9, min(18, rest * 2 // 5, longest))
         process = max(12, min(36, rest - operators))
-        for row in self.rows:
+        for nested in nest(self.rows, self.links):
+            row = nested.row
             result = row.outcome or row.status
             colour = {"success": "green", "failure": "red", "aborted": "red"}.get(result, "")
             target = "" if row.on_target is None else ("on" if row.on_target else "over")
-            title = ("(practice) " if row.practice else "") + row.process_title
+            title = called_title(
+                nested, ("(practice) " if row.practice else "") + row.process_title
+            )
             cells = [
                 cell(row.started_at[:16].replace("T", " ")),
                 cell(title, max_width=process),

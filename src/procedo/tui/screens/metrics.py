@@ -13,17 +13,22 @@ from textual.widgets import Sparkline, Static
 from procedo.journal import Journal
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures, Metrics
+from procedo.model.parallel_figures import ParallelFigures
 from procedo.render import metrics_text as t
+from procedo.render.parallel_text import CALLING_STEP
 from procedo.render.words import plural
 from procedo.tui.querying import beside, query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.metrics_parallel import parallel_parts
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.flow_map import lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
 
 Parts = list[str | tuple[str, str]]
+Computed = tuple[list[Metrics], MapFigures | None, list[ParallelFigures]]
 BAR = 24
 
 
@@ -35,8 +40,11 @@ def _bar(value: float, largest: float) -> str:
 MUTED = "$text-muted"
 
 
-def metrics_content(m: Metrics, title: str) -> Content:
-    """Every figure of one scope as literal text with styles (words from render.metrics_text)."""
+def metrics_content(m: Metrics, title: str, parallel: ParallelFigures | None = None) -> Content:
+    """Every figure of one scope as literal text with styles (words from render.metrics_text),
+    with its parallel blocks and calls."""
+    parallel = parallel or ParallelFigures()
+    calling = parallel.calling_steps()
     p: Parts = [(title, "bold")]
     if m.version:
         p.append((f"  {t.scope(m)}", "$accent"))
@@ -52,6 +60,8 @@ def metrics_content(m: Metrics, title: str) -> Content:
         largest = max(s.median_ms for s in m.steps)
         for step in m.steps[:10]:
             median, name, visits = t.step(step)
+            if (step.process_id, step.node) in calling:
+                name += CALLING_STEP
             bar = (_bar(step.median_ms, largest), "$accent")
             p += ["\n  ", bar, " ", f"{median:>10}  ", name, (f"  ({visits})", MUTED)]
     if m.decisions:
@@ -95,6 +105,7 @@ def metrics_content(m: Metrics, title: str) -> Content:
         for off in m.inactive:
             times, text, when = t.inactive(off)
             p += ["\n  ", f"{times:>5} ", text, (f"  {when}", MUTED)]
+    p += parallel_parts(parallel)
     for label, tallies in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers)):
         if tallies:
             p += ["\n\n", (label, "bold")]
@@ -148,7 +159,7 @@ class MetricsScreen(ProcedoScreen):
         mapped = process if self._definition() is not None else None
         db = self.app.paths.db
 
-        def compute(journal: Journal) -> tuple[list[Metrics], MapFigures | None]:
+        def compute(journal: Journal) -> Computed:
             # The map's figures are read alongside the metrics, on a connection of their own;
             # one scope's step medians come from the metrics (the map's are left to it).
             mapping = None
@@ -167,15 +178,21 @@ class MetricsScreen(ProcedoScreen):
             if figures is not None and not split:
                 medians = {s.node: s.median_ms / 1000 for s in results[0].steps}
                 figures = replace(figures, median_seconds=medians)
-            return results, figures
+            versions = [m.version if split else None for m in results]
+            parallel = [
+                compute_parallel_figures(journal, process, include_practice=practice, version=v)
+                for v in versions
+            ]
+            return results, figures, parallel
 
         query_in_thread(self, compute, self._show, group="metrics")
 
-    def _show(self, computed: tuple[list[Metrics], MapFigures | None]) -> None:
-        results, figures = computed
+    def _show(self, computed: Computed) -> None:
+        results, figures, parallel = computed
         self._show_map(figures)
         title = self._title()
-        blocks = [metrics_content(m, title) for m in results] or [lit("No runs yet.")]
+        blocks = [metrics_content(m, title, f) for m, f in zip(results, parallel, strict=True)]
+        blocks = blocks or [lit("No runs yet.")]
         self.query_one("#metrics-figures", Static).update(Content("\n\n").join(blocks))
         points = [
             p.duration_ms / 60_000

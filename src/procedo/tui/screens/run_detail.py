@@ -14,6 +14,7 @@ from procedo.journal import Journal
 from procedo.journal.run_record import RunRecord, load_run_record
 from procedo.model import ProcessDefinition
 from procedo.model.placeholders import fill
+from procedo.render.branch_record import call_entries, call_line, parent_line
 from procedo.render.export import describe, unit_of, with_unit
 from procedo.tui.querying import query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
@@ -33,6 +34,16 @@ def event_values(
     if split:
         return [value, event.reason or ""]
     return [text for text in (value, event.reason or "") if text]
+
+
+def call_parts(record: RunRecord) -> list[str | tuple[str, str]]:
+    """The run that called this one and the runs it called (literal text), if any."""
+    said = [parent_line(record.state)]
+    said += [call_line(entry) for entry in call_entries(record.definition, record.events)]
+    parts: list[str | tuple[str, str]] = []
+    for text in filter(None, said):
+        parts += ["\n", text]
+    return [("\n\nCalls", "bold"), *parts] if parts else []
 
 
 class RunDetailScreen(ProcedoScreen):
@@ -87,6 +98,7 @@ class RunDetailScreen(ProcedoScreen):
         )
         self._fill_table()
         facts = summary_parts(record.definition, record.state)
+        facts += call_parts(record)
         facts += ["\n\n", ("Last journal hash", "bold"), "\n", record.last_hash]
         self.query_one("#detail-facts", Static).update(line(*facts))
         self._show_event()
