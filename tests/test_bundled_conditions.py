@@ -490,3 +490,16 @@ def test_release_a_hotfix_starts_at_build_and_still_reads_its_values() -> None:
     fill(run, {"version": "2.4.1"})
     fill(run, {"pass_rate": "100", "performance": "Same"})
     assert run.suggestion() is not None and run.suggestion().option == 0  # type: ignore[union-attr]
+
+
+def test_lockout_a_tester_that_fails_its_proof_leaves_the_machine_locked_out() -> None:
+    run = _start(LOTO, LOTO_HASH, "planned")
+    fill(run, {"asset": "P-12", "workers": "2"})
+    fill(run, {})
+    fill(run, {})
+    fill(run, {"accumulator_bar": "0"})
+    _prove_the_tester(run, volts="0")  # the tester shows nothing on the proving unit: faulty
+    assert run.state.current_node == "left-locked"
+    prove = run.state.visits[visit_of(run, "prove-tester")]
+    assert (prove.child_outcome, prove.next_node) == ("failure", "left-locked")
+    assert_replays(run)

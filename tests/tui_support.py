@@ -180,7 +180,11 @@ async def walk_to_end(
     for _ in range(max_moves):
         screen = pilot.app.screen
         if isinstance(screen, SummaryScreen):
-            return passed
+            if screen.run.state.parent_run is None:
+                return passed
+            screen.action_home()  # a called run ended: back to the run that called it
+            await pilot.pause()
+            continue
         assert isinstance(screen, RunScreen), type(screen).__name__
         await act_as_next_role(pilot, keys=keys)
         node = screen.run.state.current_node or ""
