@@ -13,7 +13,9 @@ from procedo.config import ENV_CONFIG
 from procedo.model.parse_cache import ENV_CACHE_DIR
 from tui_marking import mark_tui_tests, refuse_unmarked_app
 
-pytest_plugins = ["pytester"]  # test_tui_marker runs a tiny suite through the real marking
+# pytester: test_tui_marker runs a tiny suite through the real marking; slow_first orders the
+# collection so that the xdist workers end together.
+pytest_plugins = ["pytester", "slow_first"]
 
 # The parse cache (files of 100,000+ characters) stays on, but never in the user's folder: a
 # cache of this test session's own.

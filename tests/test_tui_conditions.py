@@ -15,7 +15,7 @@ from procedo.tui import StartRequest
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.start import StartScreen
 from procedo.tui.screens.summary import SummaryScreen
-from tui_support import app_for, settle, static_text, wait_until
+from tui_support import app_for, paste, settle, static_text, wait_until
 
 
 def _run_screen(pilot: Pilot[None]) -> RunScreen:
@@ -89,7 +89,10 @@ async def test_deviation_blocks_completion_until_explained(tmp_path: Path) -> No
         await pilot.press("escape")  # cancelled: nothing written
         await pilot.pause()
         assert not events(paths, ("deviation",))
-        await pilot.press("e", *"meter [b]faulty[/b]", "enter")
+        await pilot.press("e")
+        await pilot.pause()
+        await paste(pilot, "meter [b]faulty[/b]")  # typing is walked elsewhere
+        await pilot.press("enter")
         await pilot.pause()
         assert pilot.app.screen is screen
         assert "accepted: meter [b]faulty[/b]" in _row(screen, 0)
@@ -204,7 +207,10 @@ async def test_override_asks_a_reason_and_escape_writes_nothing(tmp_path: Path) 
         assert pilot.app.screen is screen
         assert screen.run.state.last_seq == written
         assert screen.run.state.current_node == "approve"
-        await pilot.press("2", *"known customer [VIP]", "enter")
+        await pilot.press("2")
+        await pilot.pause()
+        await paste(pilot, "known customer [VIP]")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, SummaryScreen)  # No, pay leads to the end
         basis, choose = events(paths, ("basis", "choose"))[-2:]

@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from procedo.tui import StartRequest
-from tui_support import REPO, FakeClock, act_as_next_role, app_for, fill_step, make_paths
+from tui_support import REPO, FakeClock, act_as_next_role, app_for, fill_step, make_paths, paste
 
 FIXED_RUN_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
@@ -81,13 +81,15 @@ def test_not_applicable_and_notes(snap_compare, tmp_path: Path) -> None:
         await act_as_next_role(pilot)
         await pilot.press("x")
         await pilot.pause()
-        await pilot.press(*"No deploy in the last 24 h", "enter")
+        await paste(pilot, "No deploy in the last 24 h")  # typing is walked elsewhere
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
         await pilot.press("2")  # about this step
         await pilot.pause()
-        await pilot.press(*"Dashboards are slow today", "enter", *"(status page is fine)", "ctrl+s")
+        await paste(pilot, "Dashboards are slow today\n(status page is fine)")
+        await pilot.press("ctrl+s")
         await pilot.pause()
 
     assert snap_compare(

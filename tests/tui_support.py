@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
@@ -153,6 +154,18 @@ async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
         assert pilot.app.screen is screen, f"item {index} left a dialog open"
         assert screen.run.state.current.mark(index).done, f"item {index} not done"  # type: ignore[union-attr]
     await pilot.press("c")
+    await pilot.pause()
+
+
+async def paste(pilot: Pilot[None], text: str) -> None:
+    """Give the focused field ``text`` in one event, as a paste, and wait for the screen.
+
+    Typing a sentence key by key costs the Pilot's idle wait (40 ms or more) and a redraw per
+    key; typing itself is walked by the key walks and tests/test_tui_bounded_fields.py.
+    """
+    focused = pilot.app.focused
+    assert focused is not None, "no field has focus"
+    focused.post_message(events.Paste(text))
     await pilot.pause()
 
 
