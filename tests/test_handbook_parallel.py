@@ -112,8 +112,11 @@ def test_procedo_docs_links_a_call_to_the_called_process_s_page(tmp_path: Path) 
     folder = tmp_path / "processes"
     folder.mkdir()
     (folder / "isolate.toml").write_text(CALLING, encoding="utf-8")
-    tester = "[process]\ntitle = 'Tester check'\n[steps.a]\ntitle = 'A'\nnext = 'ok'\n"
+    tester = "[process]\ntitle = 'Tester check'\n[steps.a]\ntitle = 'A'\nnext = 'works'\n"
     tester += "items = ['x']\n[ends.ok]\ntitle = 'OK'\noutcome = 'success'\n"
+    tester += "[decisions.works]\nquestion = 'Works?'\noptions = [{ label = 'Yes', next = 'ok' },"
+    tester += " { label = 'No', next = 'broken' }]\n"
+    tester += "[ends.broken]\ntitle = 'Broken'\noutcome = 'failure'\n"  # an outcome of CALLING
     (folder / "tester-check.toml").write_text(tester, encoding="utf-8")
     out = tmp_path / "pages"
     result = CliRunner().invoke(cli, ["--processes", str(folder), "docs", "--out", str(out)])

@@ -308,6 +308,6 @@ def test_what_procedo_writes_in_its_namespace_reads_back_exactly() -> None:
     which = definition.decisions["which"]
     assert which.auto and which.details == "The input says."
     assert which.options[0].when == 'line == "A"'  # the input's kind: no input guessed
-    assert definition.parallel["both"].join == "ok"  # procedo:closes: trusted, an end too
+    assert definition.parallel["both"].join == "done"  # procedo:closes: trusted as written
     assert definition.ends["bad"].outcome == "failure"
     assert len(result.report) == 1  # only the call: nothing else mapped differently

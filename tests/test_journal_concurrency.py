@@ -32,6 +32,7 @@ WORKER = textwrap.dedent(
     count = int(count)
     rng = random.Random(name)
     loaded = [load_file(path) for path in sorted(Path(processes).glob("*.toml"))]
+    loaded = [p for p in loaded if not p.definition.calls]  # one run each: no called runs
     errors = []
 
 

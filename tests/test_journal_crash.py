@@ -41,6 +41,7 @@ ZYGOTE = textwrap.dedent(
     from procedo.model import load_file
 
     LOADED = [load_file(path) for path in sorted(Path(sys.argv[1]).glob("*.toml"))]
+    LOADED = [p for p in LOADED if not p.definition.calls]  # one run at a time: no called runs
 
 
     def child(db, lane, seed, run_id):

@@ -46,7 +46,7 @@ async def test_lockout_runs_its_tester_proving_and_goes_on_at_verify_zero(tmp_pa
         assert child.run.state.parent_run == parent.run.run_id
         assert widget_text(app, "#breadcrumb") == BREADCRUMB
         assert not parent.query_one("#breadcrumb").display  # nobody called the parent
-        passed = await walk_to_end(pilot, first_new_option, keys=False)
+        passed = await walk_to_end(pilot, first_new_option, keys=False, leave_called=False)
         assert passed[0] == "inspect"
         summary = app.screen
         assert isinstance(summary, SummaryScreen) and summary.run.run_id == child.run.run_id
@@ -114,7 +114,7 @@ async def test_killed_in_the_child_a_new_app_opens_it_and_its_end_settles_the_pa
         assert not top.read_only
         assert top.run.state.current_node == "prove"  # where the child was
         assert widget_text(again, "#breadcrumb") == BREADCRUMB
-        await walk_to_end(pilot, first_new_option, keys=False)
+        await walk_to_end(pilot, first_new_option, keys=False, leave_called=False)
         assert isinstance(again.screen, SummaryScreen)
         again.screen.action_home()
         await pilot.pause()

@@ -33,7 +33,7 @@ def paths(tmp_path: Path) -> Paths:
     """A folder of two processes and a journal with one run of refund-approval."""
     folder = tmp_path / "processes"
     folder.mkdir()
-    for name in ("refund-approval.toml", "lockout-tagout.toml"):
+    for name in ("refund-approval.toml", "lockout-tagout.toml", "tester-proving.toml"):
         (folder / name).write_text((REPO / "processes" / name).read_text("utf-8"), "utf-8")
     db = tmp_path / "journal.db"
     with Journal(db) as journal:
@@ -127,7 +127,11 @@ def test_a_lazy_workspace_opens_nothing_until_asked(paths: Paths) -> None:
     workspace = workspace_module.Workspace.for_command(paths)
     assert workspace._journal is None and workspace._catalog is None
     assert workspace.has_journal
-    assert {p.id for p in workspace.catalog.processes} == {"refund-approval", "lockout-tagout"}
+    assert {p.id for p in workspace.catalog.processes} == {
+        "refund-approval",
+        "lockout-tagout",
+        "tester-proving",
+    }
     assert workspace._journal is None  # the catalog did not open the journal
     with workspace:
         assert len(workspace.journal.runs()) == 1

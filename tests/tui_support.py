@@ -185,15 +185,21 @@ async def act_as_next_role(pilot: Pilot[None], *, keys: bool = True) -> None:
 
 
 async def walk_to_end(
-    pilot: Pilot[None], chooser: Chooser, *, keys: bool = True, max_moves: int = 80
+    pilot: Pilot[None],
+    chooser: Chooser,
+    *,
+    keys: bool = True,
+    max_moves: int = 80,
+    leave_called: bool = True,
 ) -> list[str]:
-    """Drive the run screen until the summary shows; returns the nodes passed."""
+    """Drive the run screen until the summary shows; returns the nodes passed. A called run's
+    summary is left for the run that called it, which goes on (unless not ``leave_called``)."""
     seen: set[str] = set()
     passed: list[str] = []
     for _ in range(max_moves):
         screen = pilot.app.screen
         if isinstance(screen, SummaryScreen):
-            if screen.run.state.parent_run is None:
+            if screen.run.state.parent_run is None or not leave_called:
                 return passed
             screen.action_home()  # a called run ended: back to the run that called it
             await pilot.pause()
