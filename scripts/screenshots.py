@@ -141,7 +141,14 @@ def _do_step(run: Run) -> None:
 
 async def _shoot_branches_and_call(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
     """Onboarding inside its parallel block (the branch bar), and lockout's called run (the
-    breadcrumb)."""
+    breadcrumb): runs of ids of their own (every other shot's run has the one fixed id)."""
+    ids = (uuid.UUID(f"4f1c2a9e-0000-4000-8000-0000000001{n:02d}") for n in range(99))
+    with mock.patch("procedo.engine.run.uuid.uuid4", side_effect=lambda: next(ids)):
+        await _shoot_branches(paths, clock, save)
+        await _shoot_call(paths, clock, save)
+
+
+async def _shoot_branches(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
     start = StartRequest("employee-onboarding", "Hana", "signed-contract")
     app = make_app(paths, start=start, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -160,6 +167,9 @@ async def _shoot_branches_and_call(paths: Paths, clock: _Clock, save: Callable[.
         screen.refresh_view()
         await pilot.pause()
         save(app, "branches")
+
+
+async def _shoot_call(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
     start = StartRequest("lockout-tagout", "Oskar", "planned")
     app = make_app(paths, start=start, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
