@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from procedo.engine import allowed as rules
 from procedo.engine import judge
@@ -21,25 +20,15 @@ from procedo.engine.cleaning import (
     clean_text,
     optional_reason,
 )
+from procedo.engine.drafts import MAX_AUTOMATIC, Draft, automatic_drafts, branch_of, call_end_draft
 from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.fold import apply_event
 from procedo.engine.forking import working_copy
 from procedo.engine.sinks import EventSink
-from procedo.engine.state import ACTIVE, PAUSED, Position, RunState, Visit
+from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
 from procedo.engine.values import normalise_value
 from procedo.model import Item, ProcessDefinition, Step
-
-
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    kind: str
-    node: str | None = None
-    item: int | None = None
-    value: str | None = None
-    reason: str | None = None
-    actor: str | None = None
-    branch: str | None = None
 
 
 class Run:
@@ -93,7 +82,7 @@ class Run:
         run = cls(definition, state, sink, clock)
         start = definition.start_for(trigger)
         run._emit(
-            _Draft(
+            Draft(
                 "start",
                 start,
                 value=trigger,
@@ -101,11 +90,11 @@ class Run:
                 actor=operator,
             ),
             *(
-                [_Draft("called_by", parent[1], value=parent[0], actor=operator)]
+                [Draft("called_by", parent[1], value=parent[0], actor=operator)]
                 if parent is not None
                 else []
             ),
-            *(_Draft("input", key, value=value, actor=operator) for key, value in given.items()),
+            *(Draft("input", key, value=value, actor=operator) for key, value in given.items()),
         )
         return run
 
@@ -170,14 +159,14 @@ class Run:
             raise Refused(f"{self._shown(spec.text)!r} is marked not applicable; clear it first")
         if mark.checked:
             raise Refused(f"{self._shown(spec.text)!r} is already ticked")
-        self._emit(_Draft("check", visit.node, item))
+        self._emit(Draft("check", visit.node, item))
 
     def uncheck(self, item: int) -> None:
         """Clear a tick, a recorded value or a not-applicable mark."""
         visit, spec = self._item(item)
         if not visit.mark(item).done:
             raise Refused(f"{self._shown(spec.text)!r} is not ticked")
-        self._emit(_Draft("uncheck", visit.node, item))
+        self._emit(Draft("uncheck", visit.node, item))
 
     def record(self, item: int, raw: str) -> str:
         """Record a value for a record item (this ticks it); returns the stored text."""
@@ -186,7 +175,7 @@ class Run:
         value = normalise_value(spec, raw)
         if visit.mark(item).value == value:
             raise Unchanged(f"{self._shown(spec.text)!r} already has the value {value!r}")
-        self._emit(_Draft("record", visit.node, item, value=value))
+        self._emit(Draft("record", visit.node, item, value=value))
         return value
 
     def mark_not_applicable(self, item: int, reason: str) -> None:
@@ -204,19 +193,19 @@ class Run:
             )
         if visit.mark(item).na_reason is not None:
             raise Refused(f"{self._shown(spec.text)!r} is already marked not applicable")
-        self._emit(_Draft("na", visit.node, item, reason=clean_text(reason, "reason")))
+        self._emit(Draft("na", visit.node, item, reason=clean_text(reason, "reason")))
 
     def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
         """Add a note to the run (``on="run"``), the current node (``"node"``) or an item."""
         self._require_status(ACTIVE, PAUSED)
         body = clean_text(text, "note", multiline=True)
         if on == "run":
-            self._emit(_Draft("note", value=body))
+            self._emit(Draft("note", value=body))
         elif on == "node":
-            self._emit(_Draft("note", self._state.current_node, value=body))
+            self._emit(Draft("note", self._state.current_node, value=body))
         elif on == "item" and item is not None:
             visit, _ = self._item(item, statuses=(ACTIVE, PAUSED))
-            self._emit(_Draft("note", visit.node, item, value=body))
+            self._emit(Draft("note", visit.node, item, value=body))
         else:
             raise Refused("a note goes on the run, the current node, or one item")
 
@@ -233,18 +222,18 @@ class Run:
         )
         if refusal:
             raise Refused(refusal)
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         for index, check in enumerate(self.item_checks()):
             mark = visit.mark(index)
             if not check.active:
-                drafts.append(_Draft("inactive", visit.node, index))
+                drafts.append(Draft("inactive", visit.node, index))
             elif check.deviation and mark.deviation_reason is None:  # routed: refused above if not
-                drafts.append(_Draft("deviation", visit.node, index, value=mark.value))
+                drafts.append(Draft("deviation", visit.node, index, value=mark.value))
         if step.call is not None:  # the step's own items are done: its called run starts
             child = str(uuid.uuid4())
-            self._emit(*drafts, _Draft("call", visit.node, value=child, reason=step.call))
+            self._emit(*drafts, Draft("call", visit.node, value=child, reason=step.call))
             return
-        self._emit(*drafts, _Draft("complete", visit.node, value=step.next))
+        self._emit(*drafts, Draft("complete", visit.node, value=step.next))
 
     def explain(self, item: int, reason: str) -> None:
         """Accept a value that misses its item's ``expect``, with the reason (journaled)."""
@@ -254,7 +243,7 @@ class Run:
             raise Refused(refusal)
         mark = visit.mark(item)
         why = clean_text(reason, "reason")
-        self._emit(_Draft("deviation", visit.node, item, value=mark.value, reason=why))
+        self._emit(Draft("deviation", visit.node, item, value=mark.value, reason=why))
 
     def choose(self, option: int, reason: str | None = None) -> None:
         """Choose an option (0-based) at the current decision.
@@ -273,7 +262,7 @@ class Run:
         label = decision.options[option].label
         suggestion = self.suggestion()
         if suggestion is None:
-            self._emit(_Draft("choose", node, option, value=label))
+            self._emit(Draft("choose", node, option, value=label))
             return
         why: str | None = None
         if suggestion.option is not None and option != suggestion.option:
@@ -285,8 +274,8 @@ class Run:
                 )
             why = clean_text(reason, "reason")
         self._emit(
-            _Draft("basis", node, suggestion.option, value=suggestion.values_json()),
-            _Draft("choose", node, option, value=label, reason=why),
+            Draft("basis", node, suggestion.option, value=suggestion.values_json()),
+            Draft("choose", node, option, value=label, reason=why),
         )
 
     def back(self) -> None:
@@ -298,7 +287,7 @@ class Run:
         if refusal:
             raise Refused(refusal)
         previous = self._state.visits[self._state.path[-2]].node
-        self._emit(_Draft("back", self._state.current_node, value=previous))
+        self._emit(Draft("back", self._state.current_node, value=previous))
 
     def accept_role(self) -> None:
         """At a hand-over point, the current operator acts as the role that is next."""
@@ -306,7 +295,7 @@ class Run:
         role = self._state.awaiting_role
         if role is None:
             raise Refused("no hand-over is waiting: the run goes on with its operator")
-        self._emit(_Draft("accept_role", self._state.current_node, value=role))
+        self._emit(Draft("accept_role", self._state.current_node, value=role))
 
     def hand_over(self, operator: str, reason: str | None = None) -> None:
         """Hand the run to another operator; later events carry the new name.
@@ -315,7 +304,7 @@ class Run:
         """
         self._require_status(ACTIVE, PAUSED)
         name = self.hand_over_name(operator)
-        self._emit(_Draft("handover", value=name, reason=optional_reason(reason)))
+        self._emit(Draft("handover", value=name, reason=optional_reason(reason)))
 
     def hand_over_name(self, operator: str) -> str:
         """The name the run would be handed over to, cleaned; :class:`Refused` if it has it."""
@@ -330,22 +319,22 @@ class Run:
         """Record that another session (and operator) takes the run over."""
         self._require_status(ACTIVE, PAUSED)
         why = optional_reason(reason)
-        self._emit(_Draft("takeover", reason=why, actor=clean_name(operator)))
+        self._emit(Draft("takeover", reason=why, actor=clean_name(operator)))
 
     def pause(self, reason: str | None = None) -> None:
         """Leave the run paused and resumable."""
         self._require_status(ACTIVE)
-        self._emit(_Draft("pause", reason=optional_reason(reason)))
+        self._emit(Draft("pause", reason=optional_reason(reason)))
 
     def resume(self) -> None:
         """Resume a paused run."""
         self._require_status(PAUSED)
-        self._emit(_Draft("resume"))
+        self._emit(Draft("resume"))
 
     def abort(self, reason: str) -> None:
         """Abandon the run, with a reason."""
         self._require_status(ACTIVE, PAUSED)
-        self._emit(_Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
+        self._emit(Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
 
     def switch(self, branch: str) -> None:
         """Work on another open branch of a parallel block (a view: nothing is journaled)."""
@@ -367,33 +356,7 @@ class Run:
         """Go on once the called run ``child`` has ended: at the node its end leads to (or,
         when it was aborted, stay at the step, which can call again)."""
         self._require_status(ACTIVE)
-        found = next(
-            (
-                p
-                for p in self._state.open_positions()
-                if self._state.visits[p.path[-1]].child_run == child.run_id
-                and self._state.visits[p.path[-1]].child_outcome is None
-            ),
-            None,
-        )
-        if found is None or child.parent_run != self.run_id:
-            raise Refused(f"no step of this run waits for run {child.run_id}")
-        if not child.finished:
-            raise Refused("the called run is still open: finish it first")
-        visit = self._state.visits[found.path[-1]]
-        step = self.definition.steps[visit.node]
-        if child.status != "completed":
-            outcome, target = "aborted", None
-        else:
-            outcome = "success" if child.success else "failure"
-            target = step.after_call(child.end_node or "", outcome)
-            if target is None:
-                raise Refused(
-                    f"the called run ended at {child.end_node!r}, where this step's outcomes "
-                    "lead nowhere"
-                )
-        branch = _branch(self._state, found)
-        self._emit(_Draft("call_end", visit.node, value=target, reason=outcome, branch=branch))
+        self._emit(call_end_draft(self.definition, self._state, child))
 
     # -- internals ------------------------------------------------------------------------
 
@@ -431,7 +394,7 @@ class Run:
                 raise Refused(refusal)
         return visit, step.items[item]
 
-    def _emit(self, *drafts: _Draft) -> list[Event]:
+    def _emit(self, *drafts: Draft) -> list[Event]:
         state = working_copy(self._state)
         events: list[Event] = []
         touched: set[int] = set()
@@ -444,7 +407,7 @@ class Run:
         taken_up = any(d.kind in ("accept_role", "handover") for d in drafts)
         answered = taken_up and awaiting is not None and state.awaiting_role is None
         for _ in range(MAX_AUTOMATIC):
-            automatic = _automatic_drafts(self.definition, state, entered, answered, focus)
+            automatic = automatic_drafts(self.definition, state, entered, answered, focus)
             if not automatic:
                 break
             events.extend(self._apply(state, draft, touched) for draft in automatic)
@@ -452,14 +415,14 @@ class Run:
             node = state.visits[position.path[-1]].node
             if state.status == ACTIVE and node in self.definition.ends:
                 outcome = self.definition.ends[node].outcome
-                finish = _Draft("finish", node, value=outcome, branch=_branch(state, position))
+                finish = Draft("finish", node, value=outcome, branch=branch_of(state, position))
                 events.append(self._apply(state, finish, touched))
                 break
         self.sink.commit(events, state, frozenset(touched))
         self._state = state
         return events
 
-    def _apply(self, state: RunState, draft: _Draft, touched: set[int]) -> Event:
+    def _apply(self, state: RunState, draft: Draft, touched: set[int]) -> Event:
         ms = max(self.clock(), state.last_ms)
         branch = draft.branch
         if branch is None and state.parallel:
@@ -479,42 +442,6 @@ class Run:
         event = _with_hash(event, state.last_hash)
         touched |= apply_event(state, self.definition, event)
         return event
-
-
-MAX_AUTOMATIC = 100
-"""Automatic choices in a row at most (a loop of auto decisions then waits for a person)."""
-
-
-def _branch(state: RunState, position: Position) -> str | None:
-    """The branch an event about ``position`` names (None on the main line)."""
-    return position.branch if state.parallel or position.branch else None
-
-
-def _automatic_drafts(
-    definition: ProcessDefinition, state: RunState, entered: int, answered: bool, focus: str
-) -> tuple[_Draft, ...]:
-    """The ``basis`` and ``auto_choose`` of the first auto decision a position has just
-    arrived at (its visit is newer than ``entered``, or its role was just ``answered`` while
-    in ``focus``); empty when every such decision must ask."""
-    for position in state.open_positions():
-        visit = state.visits[position.path[-1]]
-        fresh = visit.index >= entered or (answered and position.branch == focus)
-        decision = definition.decisions.get(visit.node)
-        if not fresh or decision is None or not decision.auto:
-            continue
-        looked_from = state.focus
-        state.focus = position.branch
-        auto = judge.automatic(definition, state)
-        state.focus = looked_from
-        if auto is None or auto.option is None:
-            continue
-        label = decision.options[auto.option].label
-        branch = _branch(state, position)
-        return (
-            _Draft("basis", visit.node, auto.option, value=auto.values_json(), branch=branch),
-            _Draft("auto_choose", visit.node, auto.option, value=label, branch=branch),
-        )
-    return ()
 
 
 def _with_hash(event: Event, previous_hash: str) -> Event:
