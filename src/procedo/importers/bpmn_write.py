@@ -11,11 +11,7 @@ from procedo.importers.bpmn_map import Mapper, humane
 from procedo.importers.bpmn_xml import BpmnError, ProcessGraph
 from procedo.importers.markdown_items import slug
 from procedo.model import DefinitionError, is_valid_id, parse_definition
-from procedo.model.placeholders import as_literal
-
-_PLACED_KEYS = frozenset(
-    {"title", "summary", "instructions", "text", "details", "question", "label"}
-)
+from procedo.model.placeholders import literal_texts
 
 
 def _starts(mapper: Mapper) -> list[tuple[str, str]]:
@@ -86,22 +82,6 @@ def _input(spec: dict[str, str]) -> dict[str, Any]:
     return found
 
 
-def _literal(data: Any, known: frozenset[str]) -> Any:
-    """Every brace of a placed text literal but the ``{id}`` of the values the process names."""
-    if isinstance(data, dict):
-        return {
-            key: as_literal(value, known) if key in _PLACED_KEYS and isinstance(value, str)
-            else [as_literal(i, known) if isinstance(i, str) else _literal(i, known)
-                  for i in value]
-            if key == "items" and isinstance(value, list)
-            else _literal(value, known)
-            for key, value in data.items()
-        }  # fmt: skip
-    if isinstance(data, list):
-        return [_literal(value, known) for value in data]
-    return data
-
-
 def write_process(
     graph: ProcessGraph, process_id: str, pool: str, process_ids: dict[str, str]
 ) -> tuple[str, list[str]]:
@@ -144,7 +124,7 @@ def write_process(
         info, mapper.tables, {"roles": roles, "inputs": mapper.inputs, "triggers": triggers}
     )
     known = set(mapper.inputs) | set(mapper.kinds)
-    data = _literal(data, frozenset(known))
+    data = literal_texts(data, frozenset(known))
     source = f"<bpmn process {graph.id}>"
     for attempt in range(2):
         toml = _toml(graph, data)

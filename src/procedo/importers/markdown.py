@@ -31,7 +31,7 @@ from procedo.importers.markdown_preamble import (
 )
 from procedo.markdown_text import parse_field, unescape
 from procedo.model import DefinitionError, ProcessDefinition, is_valid_id, parse_definition
-from procedo.model.placeholders import as_literal
+from procedo.model.placeholders import literal_texts
 
 __all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
 
@@ -202,34 +202,13 @@ def import_markdown(
     return ImportedProcess(definition, toml)
 
 
-_PLACED_KEYS = frozenset(
-    {"title", "summary", "instructions", "text", "details", "question", "label"}
-)
-"""The keys whose text may hold ``{id}`` placeholders: an imported brace is only a brace."""
-
-
 def _literal_braces(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` with every brace of its placed texts a literal brace, but for the ``{id}``
     placeholders of the ids the page names (its inputs and the ids of its items)."""
     known = set(data.get("inputs", {}))
     for step in data.get("steps", {}).values():
         known.update(i["id"] for i in step.get("items", []) if isinstance(i, dict) and "id" in i)
-    return _literal(data, frozenset(known))
-
-
-def _literal(data: Any, known: frozenset[str]) -> Any:
-    if isinstance(data, dict):
-        return {
-            key: as_literal(value, known) if key in _PLACED_KEYS and isinstance(value, str)
-            else [as_literal(i, known) if isinstance(i, str) else _literal(i, known)
-                  for i in value]
-            if key == "items" and isinstance(value, list)
-            else _literal(value, known)
-            for key, value in data.items()
-        }  # fmt: skip
-    if isinstance(data, list):
-        return [_literal(value, known) for value in data]
-    return data
+    return literal_texts(data, frozenset(known))
 
 
 def _definition_data(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 VALUE_ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -147,3 +147,27 @@ def as_literal(text: str, known: frozenset[str] = frozenset()) -> str:
         else:
             out.append(piece.text.replace("{", "{{").replace("}", "}}"))
     return "".join(out)
+
+
+PLACED_KEYS = frozenset(
+    {"title", "summary", "instructions", "text", "details", "question", "label"}
+)
+"""The keys of a definition's tables whose text may hold ``{id}`` placeholders."""
+
+
+def literal_texts(data: Any, known: frozenset[str]) -> Any:
+    """A definition's raw tables (as an importer builds them) with every placed text made
+    literal by :func:`as_literal`: an imported brace is only a brace, except the ``{id}`` of
+    the ``known`` values the process names. Items given as bare strings are texts too."""
+    if isinstance(data, dict):
+        return {
+            key: as_literal(value, known) if key in PLACED_KEYS and isinstance(value, str)
+            else [as_literal(i, known) if isinstance(i, str) else literal_texts(i, known)
+                  for i in value]
+            if key == "items" and isinstance(value, list)
+            else literal_texts(value, known)
+            for key, value in data.items()
+        }  # fmt: skip
+    if isinstance(data, list):
+        return [literal_texts(value, known) for value in data]
+    return data
