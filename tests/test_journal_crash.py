@@ -78,7 +78,7 @@ ZYGOTE = textwrap.dedent(
                 return run.pause("break")
             if roll < 0.10:
                 return run.note(f"note after {state.last_seq}")
-            if roll < 0.13 and len(state.path) > 1:
+            if roll < 0.13 and run.allowed().back.ok:  # never across a join
                 return run.back()
             if state.awaiting_role is not None:
                 return run.accept_role()
