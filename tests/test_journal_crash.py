@@ -84,8 +84,10 @@ ZYGOTE = textwrap.dedent(
                 return run.accept_role()
             current = run.current_step
             open_items = run.open_items()
-            if current is not None and roll < 0.2 and len(open_items) < len(current.items):
-                done = [i for i in range(len(current.items)) if i not in open_items]
+            if current is not None and roll < 0.2 and any(
+                run.allowed(i).clear.ok for i in range(len(current.items))
+            ):
+                done = [i for i in range(len(current.items)) if run.allowed(i).clear.ok]
                 return run.uncheck(rng.choice(done))
             if open_items:
                 index = rng.choice(open_items)
