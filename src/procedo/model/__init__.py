@@ -1,9 +1,14 @@
 """Process definitions: models, loading and validation. Imports nothing of the UI."""
 
 from procedo.model.definition import (
+    PRIORITIES,
+    RETURN,
+    AfterChoice,
+    AfterOption,
     Decision,
     End,
     Input,
+    Interrupt,
     Item,
     Node,
     NodeKind,
@@ -26,11 +31,16 @@ from procedo.model.loader import (
 from procedo.model.problems import DefinitionError, Problem, is_valid_id
 
 __all__ = [
+    "PRIORITIES",
+    "RETURN",
+    "AfterChoice",
+    "AfterOption",
     "Catalog",
     "Decision",
     "DefinitionError",
     "End",
     "Input",
+    "Interrupt",
     "Item",
     "LoadedProcess",
     "Node",

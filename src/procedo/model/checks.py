@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from procedo.model.checks_calls import check_calls_in
+from procedo.model.checks_interrupts import check_interrupts, interrupt_targets
 from procedo.model.checks_parallel import check_parallel
 from procedo.model.checks_values import check_values
 from procedo.model.definition import ProcessDefinition
@@ -32,6 +33,7 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
         *_check_decisions(definition),
         *_check_references(definition),
         *check_calls_in(definition),
+        *check_interrupts(definition),
         # the value flow of tangled blocks would only echo them
         *check_values(definition, names=graph, flow=graph and sound and not blocks),
     ]
@@ -166,6 +168,7 @@ def _check_references(definition: ProcessDefinition) -> Iterator[Finding]:
 
 def _check_graph(definition: ProcessDefinition) -> Iterator[Finding]:
     starts = [definition.start] + [t.start for t in definition.triggers if t.start]
+    starts += interrupt_targets(definition)  # an interrupt may lead there from anywhere
     reachable = reachable_nodes(definition, [s for s in starts if s])
     for node_id in definition.node_ids():
         if node_id not in reachable:

@@ -114,6 +114,8 @@ class Item(RecordSpec):
     details: str = ""
     expect: Condition | None = None
     when: Condition | None = None
+    defer_to: str | None = None
+    """The step a deferred item comes back at (None: it follows the run until done)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -125,6 +127,10 @@ class Item(RecordSpec):
         if self.expect is not None and self.record is None:
             raise PydanticCustomError(
                 "expect_unused", "'expect' is only used on an item that records a value"
+            )
+        if self.critical and self.defer_to is not None:
+            raise PydanticCustomError(
+                "defer_critical", "a critical item can never be deferred: remove 'defer_to'"
             )
         if self.id is not None and self.record is None:
             raise PydanticCustomError(
@@ -241,6 +247,63 @@ class End(_Frozen):
         return self.outcome == "success"
 
 
+Priority = Literal["warning", "caution", "advisory"]
+PRIORITIES: tuple[Priority, ...] = ("warning", "caution", "advisory")
+"""The priorities of non-normal checklists, highest first."""
+RETURN = "return"
+"""The ``after`` (or an after option's ``next``) that goes back to where the run was."""
+
+
+class AfterOption(_Frozen):
+    """One way on from a non-normal checklist: back (``"return"``) or to a node."""
+
+    label: Text
+    next: Text
+
+
+class AfterChoice(_Frozen):
+    """The question asked when a non-normal checklist is done: go back, or go elsewhere."""
+
+    question: Text
+    options: Annotated[tuple[AfterOption, ...], Field(min_length=2)]
+
+
+class Interrupt(_Frozen):
+    """A non-normal checklist (``[interrupts.<id>]``) that interrupts the run and returns.
+
+    ``after``: ``"return"`` (back to the exact node and item), a node id (an end: abandon), or
+    a question whose options choose between the two. ``during``: the nodes it may interrupt
+    (empty: everywhere).
+    """
+
+    title: Text
+    priority: Priority
+    role: str | None = None
+    instructions: str = ""
+    items: tuple[Item, ...] = ()
+    after: Text | AfterChoice = RETURN
+    during: tuple[Text, ...] = ()
+
+    @property
+    def rank(self) -> int:
+        """0 for a warning, 1 for a caution, 2 for an advisory (lower interrupts higher)."""
+        return PRIORITIES.index(self.priority)
+
+    def targets(self) -> list[str]:
+        """The nodes it may lead to instead of returning."""
+        if isinstance(self.after, AfterChoice):
+            found = [o.next for o in self.after.options if o.next != RETURN]
+            return list(dict.fromkeys(found))
+        return [] if self.after == RETURN else [self.after]
+
+    def as_step(self) -> Step:
+        """The checklist as a step (what the run engine works on inside the interrupt)."""
+        return Step(
+            title=self.title, role=self.role, instructions=self.instructions,
+            items=self.items, next=self.after if isinstance(self.after, str) else RETURN,
+        )  # fmt: skip
+
+
 Node = Step | Decision | Parallel | End
 NodeKind = Literal["step", "decision", "parallel", "end"]
 
@@ -256,6 +319,22 @@ class ProcessDefinition(_Frozen):
     decisions: dict[str, Decision] = Field(default_factory=dict)
     parallel: dict[str, Parallel] = Field(default_factory=dict)
     ends: dict[str, End] = Field(default_factory=dict)
+    interrupts: dict[str, Interrupt] = Field(default_factory=dict)
+
+    @functools.cached_property
+    def checklists(self) -> dict[str, Step]:
+        """Every checklist a run works on, by id: the steps, then the interrupts as steps."""
+        if not self.interrupts:
+            return self.steps
+        found = dict(self.steps)
+        for key, interrupt in self.interrupts.items():
+            found.setdefault(key, interrupt.as_step())
+        return found
+
+    def interrupts_at(self, node: str) -> list[str]:
+        """The interrupts that may interrupt ``node``, highest priority first."""
+        found = [k for k, i in self.interrupts.items() if not i.during or node in i.during]
+        return sorted(found, key=lambda k: self.interrupts[k].rank)
 
     def value_kinds(self) -> dict[str, RecordKind]:
         """The kind of every named value: start inputs, then record items with an ``id``."""
@@ -268,7 +347,7 @@ class ProcessDefinition(_Frozen):
 
         sources = [
             source
-            for step in self.steps.values()
+            for step in self.checklists.values()
             for item in step.items
             for source in (item.expect, item.when)
             if source is not None
@@ -281,7 +360,7 @@ class ProcessDefinition(_Frozen):
         """:meth:`value_kinds`, computed once (a cached property: model equality ignores it, so
         a definition that was asked equals one freshly parsed from the same text)."""
         kinds: dict[str, RecordKind] = {key: spec.record for key, spec in self.inputs.items()}
-        for step in self.steps.values():
+        for step in self.checklists.values():
             for item in step.items:
                 if item.id is not None and item.record is not None:
                     kinds.setdefault(item.id, item.record)
@@ -291,7 +370,7 @@ class ProcessDefinition(_Frozen):
         """The input or record item that names ``value_id`` (the first, for a repeated id)."""
         if value_id in self.inputs:
             return self.inputs[value_id]
-        for step in self.steps.values():
+        for step in self.checklists.values():
             for item in step.items:
                 if item.id == value_id:
                     return item
@@ -302,7 +381,7 @@ class ProcessDefinition(_Frozen):
         """True when any item or option has a condition (conditions need the CEL package)."""
         return any(
             item.expect is not None or item.when is not None
-            for step in self.steps.values()
+            for step in self.checklists.values()
             for item in step.items
         ) or any(d.has_conditions for d in self.decisions.values())
 
