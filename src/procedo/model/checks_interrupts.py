@@ -56,7 +56,10 @@ def check_interrupts(definition: ProcessDefinition) -> Iterator[Finding]:
                     "an item of a non-normal checklist cannot be deferred: it is done now",
                 )
             if item.role is not None and item.role not in definition.roles:
-                yield ((*base, "items", index, "role"), f"role {item.role!r} is not a key of [roles]")
+                yield (
+                    (*base, "items", index, "role"),
+                    f"role {item.role!r} is not a key of [roles]",
+                )
         yield from _check_after(definition, base, interrupt.after, nodes)
         for index, node in enumerate(interrupt.during):
             if node not in definition.steps and node not in definition.decisions:
@@ -108,7 +111,7 @@ def _check_target(
     if target not in nodes:
         yield (
             path,
-            f"{target!r} is not a node of this process: use \"return\" to go back to where the "
+            f'{target!r} is not a node of this process: use "return" to go back to where the '
             f"run was, or a step, decision or end{did_you_mean(target, [*nodes, RETURN])}",
         )
     elif target in definition.parallel or target in definition.joins:
