@@ -3,6 +3,8 @@
 Node ids are the definition's node ids, always quoted; a trigger's node is ``"trigger ID"``
 (a space never appears in a valid id), a parallel block's join bar ``"join ID"``; the split and
 join bars are thin filled boxes with their text beside them, a calling step has a double border.
+The non-normal checklists sit in a cluster of their own: ``"interrupt ID"`` (its question
+``"interrupt ID after"``, going back ``"(return)"``), dotted edges from their ``during`` nodes.
 Every text is written as a quoted DOT string: ``"``, ``\\`` and ``&`` are escaped, so a text
 can neither end the string nor start a Graphviz escape such as ``\\N`` or an HTML entity such
 as ``&lt;``; a line break in a text becomes ``\\n`` (``\\l`` in a left-aligned checklist), a
@@ -23,11 +25,20 @@ from procedo.render.flow_graph import (
     edge_lines,
     figure_lines,
     head_lines,
+    item_line,
     node_mark,
     on_common_path,
     placed_nodes,
     title_text,
 )
+from procedo.render.interrupt_graph import (
+    HEADING,
+    INTERRUPT_SIGN,
+    exit_caption,
+    interrupt_nodes,
+    return_text,
+)
+from procedo.render.interrupt_graph import head_lines as interrupt_head
 from procedo.safe_text import visible
 
 FONT = "Helvetica"
@@ -136,5 +147,62 @@ def render_dot(
             attributes.append('color="#aaaaaa", fontcolor="#888888"')
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
         out.append(f"    {dot_id(edge.source)} -> {dot_id(edge.target)}{suffix};")
+    out.extend(_interrupt_lines(definition, detail))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+RETURN_NODE = "(return)"
+"""The DOT id of the one node every way back leads to (never a valid node id)."""
+_PRIORITY_FILL = {"warning": "#fde2e1", "caution": "#fff1d6", "advisory": "#e8eefc"}
+
+
+def interrupt_node_id(interrupt_id: str) -> str:
+    """The DOT id of a non-normal checklist (never a valid node id: it has a space)."""
+    return f"interrupt {interrupt_id}"
+
+
+def _interrupt_lines(definition: ProcessDefinition, detail: bool) -> list[str]:
+    """The cluster of the non-normal checklists (each a dashed box, its question a diamond,
+    one node for going back), then their edges: dotted from each ``during`` node (no rank
+    constraint, so the flow keeps its layout), on to where each leads."""
+    nodes = interrupt_nodes(definition)
+    if not nodes:
+        return []
+    out = [
+        '    subgraph "cluster_nonnormal" {',
+        f"        label={dot_label([HEADING])};",
+        '        style="rounded,dashed"; color="#b26a00";',
+    ]
+    edges: list[str] = []
+    for node in nodes:
+        own = dot_id(interrupt_node_id(node.id))
+        checklist = (
+            [item_line(i, item, definition, node.role) for i, item in enumerate(node.items, 1)]
+            if detail
+            else []
+        )
+        fill = dot_id(_PRIORITY_FILL[node.priority])
+        label = dot_label(interrupt_head(node), checklist)
+        out.append(
+            f'        {own} [label={label}, shape="box", style="rounded,dashed,filled", '
+            f"fillcolor={fill}];"
+        )
+        edges.extend(
+            f'    {dot_id(n)} -> {own} [label="{INTERRUPT_SIGN}", style=dotted, constraint=false];'
+            for n in node.during
+        )
+        source = own
+        if node.question is not None:
+            source = dot_id(interrupt_node_id(node.id) + " after")
+            out.append(f'        {source} [label={dot_label([node.question])}, shape="diamond"];')
+            edges.append(f"    {own} -> {source};")
+        for exit_ in node.exits:
+            target = dot_id(RETURN_NODE if exit_.target is None else exit_.target)
+            edges.append(f"    {source} -> {target} [label={dot_label([exit_caption(exit_)])}];")
+    if any(e.target is None for node in nodes for e in node.exits):
+        out.append(
+            f'        {dot_id(RETURN_NODE)} [label={dot_label([return_text()])}, shape="box", '
+            'style="rounded"];'
+        )
+    return [*out, "    }", *edges]

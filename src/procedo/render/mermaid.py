@@ -4,9 +4,10 @@ Mermaid has traps: ``end`` is a keyword, an id starting with ``o`` or ``x`` righ
 makes another arrow head, and ``#``, quotes and brackets mean something in a label. So no
 definition id is ever written: nodes are ``t0, t1…`` (triggers) and ``n0, n1…`` (the others,
 in the definition's order; a parallel block's split and join bars are hexagons of the ``fork``
-class, a calling step a subroutine box), lanes ``lane0…``; every label is wrapped in double
-quotes and every character outside a small safe set is written as a Mermaid entity code
-(``#quot;``, ``#35;``…).
+class, a calling step a subroutine box), lanes ``lane0…``, the non-normal checklists ``i0…``
+in a subgraph of their own (their questions ``q0…``, going back ``r0``); every label is
+wrapped in double quotes and every character outside a small safe set is written as a Mermaid
+entity code (``#quot;``, ``#35;``…).
 A line break in a text becomes ``<br>``, the only markup ever emitted inside a label.
 """
 
@@ -25,11 +26,20 @@ from procedo.render.flow_graph import (
     edge_lines,
     figure_lines,
     head_lines,
+    item_line,
     node_mark,
     on_common_path,
     placed_nodes,
     title_text,
 )
+from procedo.render.interrupt_graph import (
+    HEADING,
+    INTERRUPT_SIGN,
+    exit_caption,
+    interrupt_nodes,
+    return_text,
+)
+from procedo.render.interrupt_graph import head_lines as interrupt_head
 from procedo.safe_text import visible
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 .,:!?'\-_/()+=@]")
@@ -53,6 +63,12 @@ _CLASSES = [
 ]
 _FORK_CLASS = "classDef fork fill:#333333,stroke:#333333,color:#ffffff"
 """Only in a map with a parallel block (the others stay as they were)."""
+_PRIORITY_CLASSES = [
+    "classDef warning fill:#fde2e1,stroke:#b3261e,stroke-dasharray:4 3",
+    "classDef caution fill:#fff1d6,stroke:#b26a00,stroke-dasharray:4 3",
+    "classDef advisory fill:#e8eefc,stroke:#4a63a8,stroke-dasharray:4 3",
+]
+"""Only in a map with non-normal checklists: one class per priority."""
 
 
 def mermaid_text(text: str) -> str:
@@ -89,6 +105,7 @@ def render_mermaid(
     """The Mermaid ``flowchart`` of a process (``detail``: checklists; ``figures``: the journal)."""
     graph = build_flow_graph(definition)
     ids = _mermaid_ids(graph)
+    interrupts = interrupt_nodes(definition)
     out = [f"%% {mermaid_text(title_text(graph, figures))}", "flowchart TD"]
 
     def node_line(node: FlowNode, indent: str) -> str:
@@ -115,14 +132,46 @@ def render_mermaid(
         out.append(f"    {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
         if on_common_path(edge, figures):
             common.append(index)
+    out.extend(_interrupt_lines(definition, ids, detail))
     out.extend(f"    {line}" for line in _CLASSES)
     if definition.parallel:
         out.append(f"    {_FORK_CLASS}")
+    if definition.interrupts:
+        out.extend(f"    {line}" for line in _PRIORITY_CLASSES)
     out.extend(_class_lines(graph, ids, figures))
+    out.extend(f"    class i{n} {node.priority}" for n, node in enumerate(interrupts))
     if common:
         numbers = ",".join(str(i) for i in common)
         out.append(f"    linkStyle {numbers} stroke-width:4px,stroke:#d35400")
     return "\n".join(out) + "\n"
+
+
+def _interrupt_lines(definition: ProcessDefinition, ids: dict[str, str], detail: bool) -> list[str]:
+    """The subgraph of the non-normal checklists (``i0…``, their questions ``q0…``, one
+    ``r0`` for going back), then their edges: dotted from each ``during`` node, on to where
+    each leads. Written after the flow's edges, so the flow's edge numbers stay as they were."""
+    nodes = interrupt_nodes(definition)
+    if not nodes:
+        return []
+    inside = [f'    subgraph nonnormal ["{mermaid_text(HEADING)}"]']
+    edges: list[str] = []
+    for number, node in enumerate(nodes):
+        lines = interrupt_head(node)
+        if detail:
+            lines += [item_line(i, it, definition, node.role) for i, it in enumerate(node.items, 1)]
+        inside.append(f'        i{number}["{_label(lines)}"]')
+        edges.extend(f'    {ids[n]} -.->|"{INTERRUPT_SIGN}"| i{number}' for n in node.during)
+        source = f"i{number}"
+        if node.question is not None:
+            inside.append(f'        q{number}{{"{_label([node.question])}"}}')
+            edges.append(f"    i{number} --> q{number}")
+            source = f"q{number}"
+        for exit_ in node.exits:
+            target = "r0" if exit_.target is None else ids[exit_.target]
+            edges.append(f'    {source} -->|"{mermaid_text(exit_caption(exit_))}"| {target}')
+    if any(e.target is None for node in nodes for e in node.exits):
+        inside.append(f'        r0(["{mermaid_text(return_text())}"])')
+    return [*inside, "    end", *edges]
 
 
 def _mermaid_ids(graph: FlowGraph) -> dict[str, str]:

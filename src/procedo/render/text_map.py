@@ -16,6 +16,9 @@ With a run, ``▶`` marks each node the run is at (one per open branch) and ``�
 branches it went through; a node the run reached by a later branch is drawn under that branch,
 so the marks never sit on a branch the run did not take.
 
+The non-normal checklists follow the flow under their own heading
+(:mod:`procedo.render.interrupt_map`): where each may happen and where it leads.
+
 Each line carries a style name, not a colour: ``current``, ``visited`` (on the run's path),
 ``possible`` (still reachable from the current node, or any node when there is no run) and
 ``unreachable`` (no longer reachable in this run). The TUI maps the names to its theme; the CLI
@@ -33,6 +36,7 @@ from procedo.model.placeholders import fill
 from procedo.render.blocks import BranchExit, block_inside, branch_exits
 from procedo.render.durations import duration_of_seconds
 from procedo.render.flow_graph import CALL_SIGN, FORK_SIGN, option_caption
+from procedo.render.interrupt_map import draw_interrupts, targets_ahead
 from procedo.render.map_lines import (
     MapLine,
     MapSpan,
@@ -63,7 +67,8 @@ def reachable_from(definition: ProcessDefinition, start: str | None) -> set[str]
     if not start:
         return set()
     seen = {start}
-    todo = [start]
+    known = set(definition.node_ids())
+    todo = [start] if start in known else []  # an interrupt's id leads nowhere by itself
     while todo:
         for following in definition.successors(todo.pop()):
             if following not in seen:
@@ -108,6 +113,8 @@ class _Drawer:
         self.ahead: set[str] | None = None
         if here:
             self.ahead = set().union(*(reachable_from(definition, node) for node in here))
+            for target in targets_ahead(definition, self.ahead, here):
+                self.ahead |= reachable_from(definition, target)
         self.drawn: set[str] = set()
         self.lines: list[MapLine] = []
         self.width = width
@@ -262,7 +269,7 @@ class _Drawer:
             ):
                 style = self.style(node_id) if after_block else self.edge_style(source, node_id)
                 jump = self.elsewhere(source, node_id) if source else JUMP
-                self.emit(f"{indent}  {jump} {self._title(node_id)}", style, node_id)
+                self.emit(f"{indent}  {jump} {self.title(node_id)}", style, node_id)
                 return []
             self.drawn.add(node_id)
             if kind == "end" and source:
@@ -301,7 +308,7 @@ class _Drawer:
         self.drawn.update(before)
         columns = [self._branch(first, block.join, room - 2) for first in block.branches]
         headers = [
-            f"branch {number} of {count}: {self._title(first)}"
+            f"branch {number} of {count}: {self.title(first)}"
             for number, first in enumerate(block.branches, 1)
         ]
         self.lines.extend(one_after_another(columns, [visible(h) for h in headers], indent, frame))
@@ -314,7 +321,7 @@ class _Drawer:
             if first == join:
                 self.emit(f"  {JOIN_TEXT}", self.style(join))
             elif first in self.drawn and self.definition.kind_of(first) != "end":
-                self.emit(f"  {JUMP} {self._title(first)}", self.style(first), first)
+                self.emit(f"  {JUMP} {self.title(first)}", self.style(first), first)
             else:
                 self.draw_from(first)
             return self.lines
@@ -346,13 +353,14 @@ class _Drawer:
             self.emit(f"{text} → {mark + ' ' if mark else ''}{self.label(target)}", style, target)
         elif target in self.drawn or self.drawn_later(node_id, target):
             jump = self.elsewhere(node_id, target)
-            self.emit(f"{text} → {jump} {self._title(target)}", style, target)
+            self.emit(f"{text} → {jump} {self.title(target)}", style, target)
         else:
             self.emit(text, style)
             return [_Task(target, indent + rail)]
         return []
 
-    def _title(self, node_id: str) -> str:
+    def title(self, node_id: str) -> str:
+        """A node's title or question, its placeholders filled."""
         node = self.definition.node(node_id)
         return fill(getattr(node, "title", None) or getattr(node, "question", node_id), self.values)
 
@@ -394,6 +402,7 @@ def render_text_map(
         if start and start not in drawer.drawn:
             drawer.emit(f"⚑ {fill(trigger.title, drawer.values)}", drawer.style(start))
             drawer.draw_from(start, "  ")
+    draw_interrupts(drawer)
     for node_id in definition.node_ids():
         if node_id not in drawer.drawn and definition.kind_of(node_id) != "end":
             drawer.emit("(not reached from any start)", "unreachable")
