@@ -203,6 +203,9 @@ FIELD_KEYS = (
     "join",
     "calls",
     "outcomes",
+    "priority",
+    "during",
+    "after",
 )
 """Words that, followed by a colon at the start of a line, make the line a field."""
 
@@ -220,6 +223,35 @@ CALL_NOTE = (
 """What a calling step's ``Calls`` field says after the process it names (cut off on import)."""
 OUTCOMES_NOTE = "where this run goes on, by the end the called run reached:"
 """A calling step's ``Outcomes`` field, before the list of its outcomes (ignored on import)."""
+
+PRIORITY_NOTE = (
+    " — a non-normal procedure: it interrupts the run where it applies; a warning goes before "
+    "a caution, a caution before an advisory"
+)
+"""What a non-normal procedure's ``Priority`` field says after its priority (cut on import)."""
+ANYWHERE = "anywhere"
+ANYWHERE_NOTE = " (at any step or decision)"
+"""``**During:** anywhere (at any step or decision)``: an interrupt without ``during``."""
+RETURN_WORDS = "back to where the run was"
+"""``After``, or an option's target: ``after = "return"``."""
+RETURN_NOTE = " (the same step and item, every mark as it was)"
+AFTER_NODE_NOTE = " — the run goes on there instead of going back"
+DEFER_WORDS = "may be deferred to"
+"""The annotation of an item with ``defer_to``: ``*(may be deferred to: Close out)*``."""
+
+
+def resolve_step(text: str, steps: list[tuple[str, str]]) -> str | None:
+    """The step a ``defer_to`` annotation names, of ``steps`` as (id, title): the one step
+    with that title (not case-sensitive), else the step with that id, else the first step
+    with that title; None when none fits. The handbook writes what resolves back."""
+    wanted = text.strip().casefold()
+    titled = [key for key, title in steps if title.strip().casefold() == wanted]
+    if len(titled) == 1:
+        return titled[0]
+    if any(key == text.strip() for key, _ in steps):
+        return text.strip()
+    return titled[0] if titled else None
+
 
 _FIELD = re.compile(
     r"^(?P<open>\*\*|__|\*|_)?[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,15}?)[ \t]*:"
@@ -239,7 +271,9 @@ INPUT_ANCHOR = "input-"
 """The prefix of a start input's anchor id in a handbook page (``<a id="input-ID">``)."""
 ANNOTATION_WORDS = ("critical", "role", "record", "id", "expect", "when", "default")
 _ANNOTATION_START = re.compile(
-    r"\([ \t]*(?:critical|role|record|id|expect|when|default)\b", re.IGNORECASE
+    r"\([ \t]*(?:critical|role|record|id|expect|when|default"
+    r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to)\b",
+    re.IGNORECASE,
 )
 
 

@@ -7,6 +7,7 @@ project's own loader before anyone writes it, so what is written is exactly what
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ import tomli_w
 
 from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
 from procedo.importers.markdown_flow import call_data, parallel_data
+from procedo.importers.markdown_interrupts import INTERRUPT_FIELDS, defer_target, interrupt_data
 from procedo.importers.markdown_items import (
     MarkdownImportError,
     ParsedOption,
@@ -78,6 +80,8 @@ def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
     for key in ("expect", "when"):
         if getattr(parsed, key) is not None:
             data[key] = getattr(parsed, key)
+    if parsed.defer_to is not None:
+        data["defer_to"] = defer_target(builder, parsed.defer_to)
     if item.details:
         data["details"] = "\n".join(item.details)
     return data["text"] if len(data) == 1 else data
@@ -96,13 +100,19 @@ def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], s
     """Fill ``section.fields`` and ``kind``; return its items and its text."""
     items: list[ListItem] = []
     content: list[Block | None] = []
-    for block in section.blocks:
-        found = parse_field(block.text) if isinstance(block, Text) else None
-        if found and found[0] in SECTION_FIELDS:
+    fields = [parse_field(b.text) if isinstance(b, Text) else None for b in section.blocks]
+    keys = SECTION_FIELDS
+    if any(found and found[0] == "priority" for found in fields):
+        keys = (*SECTION_FIELDS, *INTERRUPT_FIELDS)  # a non-normal procedure
+        section.kind = "interrupt"
+    for block, found in zip(section.blocks, fields, strict=True):
+        if found and found[0] in keys:
             section.fields.setdefault(found[0], found[1])
             content.append(None)
         elif isinstance(block, ListItem):
-            if "outcomes" in section.fields:  # the list under Outcomes: the call's outcomes
+            if "after" in section.fields:  # the list under After: its question's options
+                section.options.append(block)
+            elif "outcomes" in section.fields:  # the list under Outcomes: the call's outcomes
                 section.outcomes.append(block)
             elif "parallel" in section.fields:  # the list under Parallel: the branches
                 section.branches.append(block)
@@ -111,7 +121,9 @@ def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], s
             content.append(None)
         else:
             content.append(block)
-    if "parallel" in section.fields:
+    if section.kind == "interrupt":
+        pass
+    elif "parallel" in section.fields:
         section.kind = "parallel"
         if items or "join" not in section.fields:
             raise MarkdownImportError(
@@ -206,7 +218,7 @@ def _literal_braces(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` with every brace of its placed texts a literal brace, but for the ``{id}``
     placeholders of the ids the page names (its inputs and the ids of its items)."""
     known = set(data.get("inputs", {}))
-    for step in data.get("steps", {}).values():
+    for step in [*data.get("steps", {}).values(), *data.get("interrupts", {}).values()]:
         known.update(i["id"] for i in step.get("items", []) if isinstance(i, dict) and "id" in i)
     return literal_texts(data, frozenset(known))
 
@@ -219,7 +231,9 @@ def _definition_data(
     decisions: dict[str, Any] = {}
     parallel: dict[str, Any] = {}
     ends: dict[str, Any] = {}
+    interrupts: dict[str, Any] = {}
     end_sections = [s.node_id for s in sections if s.kind == "end"]
+    following = [s for s in sections if s.kind != "interrupt"]
 
     def default_end() -> str:
         if end_sections:
@@ -229,7 +243,7 @@ def _definition_data(
         end_sections.append(end_id)
         return end_id
 
-    for index, (section, (items, text)) in enumerate(zip(sections, read, strict=True)):
+    for section, (items, text) in zip(sections, read, strict=True):
         role = section.fields.get("role")
         node: dict[str, Any] = {}
         if section.kind == "end":
@@ -243,6 +257,10 @@ def _definition_data(
             continue
         if section.kind == "parallel":
             parallel[section.node_id] = parallel_data(builder, section, text)
+            continue
+        if section.kind == "interrupt":
+            read_item = functools.partial(_item_data, builder)
+            interrupts[section.node_id] = interrupt_data(builder, section, items, text, read_item)
             continue
         if section.kind == "decision":
             node["question"] = section.title
@@ -270,8 +288,8 @@ def _definition_data(
             node["next"] = builder.target(section.fields["next"])
         elif node.get("outcomes"):
             pass  # a calling step goes on where its outcomes say
-        elif index + 1 < len(sections):
-            node["next"] = sections[index + 1].node_id
+        elif section is not following[-1]:  # the next section of the flow
+            node["next"] = following[following.index(section) + 1].node_id
         else:
             node["next"] = default_end()
         if items:
@@ -290,7 +308,7 @@ def _definition_data(
             trigger["start"] = builder.target(trigger["start"])
         trigger_order = ("id", "title", "start")
         trigger.update({k: trigger.pop(k) for k in trigger_order if k in trigger})
-    flow = [s.node_id for s in sections if s.kind != "end"]
+    flow = [s.node_id for s in following if s.kind != "end"]
     start = builder.target(process.pop("start")) if "start" in process else flow[0]
     for end_id, title in builder.extra_ends.items():
         ends.setdefault(end_id, {"title": title, "outcome": "success"})
@@ -310,7 +328,13 @@ def _definition_data(
         data["inputs"] = process["inputs"]
     if triggers:
         data["triggers"] = triggers
-    tables = (("steps", steps), ("decisions", decisions), ("parallel", parallel), ("ends", ends))
+    tables = (
+        ("steps", steps),
+        ("decisions", decisions),
+        ("parallel", parallel),
+        ("ends", ends),
+        ("interrupts", interrupts),
+    )
     for key, table in tables:
         if table:
             data[key] = table

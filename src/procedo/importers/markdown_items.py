@@ -19,7 +19,8 @@ from procedo.markdown_text import (
 )
 
 _ANNOTATION = re.compile(
-    r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record|id|expect|when|default)\b[ \t]*"
+    r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record|id|expect|when|default"
+    r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to)\b[ \t]*"
     r"(?::[ \t]*((?:\\.|[^()\\])*?))?[ \t]*\)(\*\*|__|\*|_)?[ \t]*$",
     re.IGNORECASE,
 )
@@ -52,6 +53,8 @@ class ParsedItem:
     id: str | None = None
     expect: str | None = None
     when: str | None = None
+    defer_to: str | None = None
+    """The step named by ``*(may be deferred to: Step)*``, as written (a title or an id)."""
 
 
 def split_anchor(markdown: str) -> tuple[str | None, str]:
@@ -153,7 +156,9 @@ def parse_item(markdown: str, where: str) -> ParsedItem:
             break
         word = found.group(2).lower()
         value = found.group(3) or ""
-        if word == "critical":
+        if word.startswith(("may", "defer")):
+            item.defer_to = unescape(value.strip(" \t"))
+        elif word == "critical":
             item.critical = True
         elif word == "role":
             item.role_name = unescape(value.strip(" \t"))

@@ -36,6 +36,8 @@ class Section:
     """A parallel block's list: the first node of each branch."""
     outcomes: list[Block] = field(default_factory=list)
     """A calling step's list under ``Outcomes:``: ``end → node``."""
+    options: list[Block] = field(default_factory=list)
+    """A non-normal procedure's list under ``After:``: the options of its question."""
 
 
 def paragraph_text(blocks: list[Block | None]) -> str:

@@ -22,47 +22,45 @@ from dataclasses import dataclass
 
 from procedo.engine.values import format_number
 from procedo.markdown_text import (
-    BLANK,
     BRANCHES_NOTE,
     CALL_NOTE,
-    CRITICAL_SIGN,
-    INPUT_ANCHOR,
     JOIN_NOTE,
     OUTCOMES_NOTE,
     ROLE_ANCHOR,
     TRIGGER_ANCHOR,
-    guard_annotations,
     guard_arrows,
-    guard_field,
 )
-from procedo.markdown_text import (
-    escape_block as _escape_block,
+from procedo.model import Decision, End, ProcessDefinition, Step
+from procedo.model.definition import Parallel
+from procedo.render.handbook_interrupts import interrupt_lines
+from procedo.render.handbook_text import (
+    anchor,
+    annotation,
+    bullets,
+    checklist_lines,
+    escape_block,
+    escape_line,
+    field_lines,
+    input_markdown,
+    item_markdown,
+    link,
+    role_lines,
+    text_lines,
 )
-from procedo.markdown_text import escape_line as _escape_line
-from procedo.model import Decision, End, Input, Item, ProcessDefinition, Step
-from procedo.model.definition import Parallel, RecordSpec
 from procedo.render.mermaid import render_mermaid
-from procedo.safe_text import visible
 
-
-def escape_line(text: str, *, also: str = "", start: bool = True) -> str:
-    """:func:`~procedo.markdown_text.escape_line` of the text made visible."""
-    return _escape_line(visible(text), also=also, start=start)
-
-
-def escape_block(text: str) -> list[str]:
-    """:func:`~procedo.markdown_text.escape_block` of the text made visible."""
-    return _escape_block(visible(text, multiline=True))
-
-
-def anchor(anchor_id: str) -> str:
-    """An invisible HTML anchor that carries an id (and is a link target on GitHub)."""
-    return f'<a id="{html.escape(anchor_id, quote=True)}"></a>'
-
-
-def text_lines(text: str) -> list[str]:
-    """A multi-line text as escaped Markdown lines, none of which reads as a field."""
-    return [guard_field(line) for line in escape_block(text)]
+__all__ = [
+    "GENERATED_MARK",
+    "PageLink",
+    "anchor",
+    "escape_block",
+    "escape_line",
+    "item_markdown",
+    "node_order",
+    "render_handbook",
+    "render_index",
+    "text_lines",
+]
 
 
 def node_order(definition: ProcessDefinition) -> list[str]:
@@ -92,90 +90,12 @@ def node_order(definition: ProcessDefinition) -> list[str]:
     return flow + ends
 
 
-def _link(definition: ProcessDefinition, node_id: str) -> str:
-    node = definition.node(node_id)
-    title = node.question if isinstance(node, Decision) else node.title
-    return f"[{escape_line(title, start=False)}](#{node_id})"
-
-
-def _field(key: str, value: str) -> list[str]:
-    return [f"**{key}:** {value}".rstrip(), ""]
-
-
-def _bullets(key: str, lines: Iterable[str]) -> list[str]:
-    rows = [f"- {line}" for line in lines]
-    return [f"**{key}:**", "", *rows, ""] if rows else []
-
-
-def _record_note(item: RecordSpec) -> str:
-    if item.record == "number":
-        bounds = ""
-        if item.min is not None and item.max is not None:
-            bounds = f", {format_number(item.min)}–{format_number(item.max)}"
-        elif item.min is not None:
-            bounds = f", ≥ {format_number(item.min)}"
-        elif item.max is not None:
-            bounds = f", ≤ {format_number(item.max)}"
-        return f"number{bounds}"
-    if item.record == "choice":
-        choices = " / ".join(
-            guard_annotations(escape_line(c, also="/():", start=False)) for c in item.choices
-        )
-        return f"one of {choices}"
-    return "text"
-
-
-def item_markdown(definition: ProcessDefinition, item: Item) -> str:
-    """One checklist line (without its number): sign, text, blank, notes."""
-    text = guard_annotations(escape_line(item.text))
-    if text.startswith(CRITICAL_SIGN):
-        text = f"&#{ord(CRITICAL_SIGN)};" + text[1:]
-    parts = [f"{CRITICAL_SIGN} {text}" if item.critical else text]
-    if item.record:
-        unit = guard_annotations(escape_line(item.unit or "", start=False))
-        parts[0] += f": {BLANK}" + (f" {unit}" if unit else "")
-    if item.critical:
-        parts.append("**(critical)**")
-    if item.record:
-        parts.append(f"*(record: {_record_note(item)})*")
-    if item.role is not None:
-        name = guard_annotations(
-            escape_line(definition.role_name(item.role), also="()", start=False)
-        )
-        parts.append(f"*(role: {name})*")
-    for key in ("id", "expect", "when"):
-        value = getattr(item, key)
-        if value is not None:
-            parts.append(annotation(key, value))
-    return guard_arrows(" ".join(parts))
-
-
-def annotation(key: str, value: str) -> str:
-    """``*(when: amount > 250)*``: an id or a condition, escaped so it reads back as written."""
-    return f"*({key}: {guard_annotations(escape_line(value, also='()', start=False))})*"
-
-
-def input_markdown(input_id: str, spec: Input) -> str:
-    """A start input's line: anchor, title, blank and unit, record note, its id (shown: a
-    reader's conditions name it, and it comes back when the anchors do not)."""
-    text = guard_annotations(escape_line(spec.title, start=False))
-    unit = guard_annotations(escape_line(spec.unit or "", start=False))
-    line = f"{anchor(INPUT_ANCHOR + input_id)}{text}: {BLANK}" + (f" {unit}" if unit else "")
-    return guard_arrows(f"{line} *(record: {_record_note(spec)})* *(id: {input_id})*")
-
-
 @dataclass(frozen=True, slots=True)
 class PageLink:
     """Another process's page in the same handbook: its title and file name."""
 
     title: str
     file: str
-
-
-def _role_line(definition: ProcessDefinition, role: str | None) -> list[str]:
-    if role is None:
-        return []
-    return _field("Role", escape_line(definition.role_name(role), start=False))
 
 
 def _step_lines(
@@ -185,23 +105,14 @@ def _step_lines(
     pages: Mapping[str, PageLink] | None = None,
 ) -> list[str]:
     out = [f"## {anchor(step_id)}{escape_line(step.title, start=False)}", ""]
-    out += _role_line(definition, step.role)
+    out += role_lines(definition, step.role)
     if step.instructions:
         out += [*text_lines(step.instructions), ""]
-    for number, item in enumerate(step.items, start=1):
-        marker = f"{number}. "
-        out.append(f"{marker}[ ] {item_markdown(definition, item)}")
-        if item.details:
-            indent = " " * len(marker)
-            out.append("")
-            out += [f"{indent}{line}" if line else "" for line in escape_block(item.details)]
-            out.append("")
-    if step.items and out[-1] != "":
-        out.append("")
+    out += checklist_lines(definition, step.items)
     if step.call is not None:
         out += _call_lines(definition, step, pages or {})
     if step.next is not None:
-        out += _field("Next", _link(definition, step.next))
+        out += field_lines("Next", link(definition, step.next))
     return out
 
 
@@ -216,12 +127,12 @@ def _call_lines(
         named = f"[{escape_line(page.title, start=False)}]({html.escape(page.file, quote=True)})"
     else:
         named = escape_line(call, start=False)
-    out = _field("Calls", f"{named} {annotation('id', call)}{CALL_NOTE}")
+    out = field_lines("Calls", f"{named} {annotation('id', call)}{CALL_NOTE}")
     if step.outcomes:
         other = " (any other end: Next)" if step.next is not None else ""
         out += [f"**Outcomes:** {OUTCOMES_NOTE}{other}", ""]
         out += [
-            f"- {guard_arrows(escape_line(key))} → {_link(definition, target)}"
+            f"- {guard_arrows(escape_line(key))} → {link(definition, target)}"
             for key, target in step.outcomes.items()
         ]
         out.append("")
@@ -233,9 +144,9 @@ def _parallel_lines(definition: ProcessDefinition, block_id: str, block: Paralle
     if block.details:
         out += [*text_lines(block.details), ""]
     out += [f"**Parallel:** {BRANCHES_NOTE}", ""]
-    out += [f"- {_link(definition, first)}" for first in block.branches]
+    out += [f"- {link(definition, first)}" for first in block.branches]
     out.append("")
-    out += _field("Join", f"{_link(definition, block.join)}{JOIN_NOTE}")
+    out += field_lines("Join", f"{link(definition, block.join)}{JOIN_NOTE}")
     return out
 
 
@@ -243,14 +154,14 @@ def _decision_lines(
     definition: ProcessDefinition, decision_id: str, decision: Decision
 ) -> list[str]:
     out = [f"## {anchor(decision_id)}{escape_line(decision.question, start=False)}", ""]
-    out += _role_line(definition, decision.role)
+    out += role_lines(definition, decision.role)
     if decision.details:
         out += [*text_lines(decision.details), ""]
     if decision.auto:
-        out += _field("Automatic", AUTOMATIC)
+        out += field_lines("Automatic", AUTOMATIC)
     for option in decision.options:
         label = guard_arrows(escape_line(option.label))
-        line = f"- {label} → {_link(definition, option.next)}"
+        line = f"- {label} → {link(definition, option.next)}"
         if option.when is not None:
             line += " " + annotation("when", option.when)
         if option.default:
@@ -270,7 +181,7 @@ def _end_lines(end_id: str, end: End) -> list[str]:
     return [
         f"## {anchor(end_id)}{escape_line(end.title, start=False)}",
         "",
-        *_field("Outcome", f"{end.outcome} (the process ends here)"),
+        *field_lines("Outcome", f"{end.outcome} (the process ends here)"),
     ]
 
 
@@ -307,13 +218,13 @@ def render_handbook(
     if info.summary:
         out += [*text_lines(info.summary), ""]
     if info.owner:
-        out += _field("Owner", escape_line(info.owner, start=False))
-    out += _field("Version", escape_line(info.version, start=False))
+        out += field_lines("Owner", escape_line(info.owner, start=False))
+    out += field_lines("Version", escape_line(info.version, start=False))
     if info.target_minutes is not None:
-        out += _field("Target time", f"{format_number(info.target_minutes)} min")
+        out += field_lines("Target time", f"{format_number(info.target_minutes)} min")
     if definition.start:
-        out += _field("Start", _link(definition, definition.start))
-    out += _bullets(
+        out += field_lines("Start", link(definition, definition.start))
+    out += bullets(
         "Roles",
         (f"{anchor(ROLE_ANCHOR + k)}{escape_line(name)}" for k, name in definition.roles.items()),
     )
@@ -321,11 +232,11 @@ def render_handbook(
     for trigger in definition.triggers:
         line = f"{anchor(TRIGGER_ANCHOR + trigger.id)}{escape_line(trigger.title)}"
         if trigger.start:
-            line += f" — starts at {_link(definition, trigger.start)}"
+            line += f" — starts at {link(definition, trigger.start)}"
         triggers.append(line)
-    out += _bullets("Triggers", triggers)
-    out += _bullets("Resources", (escape_line(r) for r in info.resources))
-    out += _bullets("Inputs", (input_markdown(k, spec) for k, spec in definition.inputs.items()))
+    out += bullets("Triggers", triggers)
+    out += bullets("Resources", (escape_line(r) for r in info.resources))
+    out += bullets("Inputs", (input_markdown(k, spec) for k, spec in definition.inputs.items()))
     out += _mermaid(definition)
     for node_id in node_order(definition):
         kind = definition.kind_of(node_id)
@@ -337,6 +248,7 @@ def render_handbook(
             out += _parallel_lines(definition, node_id, definition.parallel[node_id])
         else:
             out += _end_lines(node_id, definition.ends[node_id])
+    out += interrupt_lines(definition)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
