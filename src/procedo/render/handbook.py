@@ -4,7 +4,10 @@ A page holds the process's title, summary, owner, version, target time, start, r
 resources, its Mermaid map, then one ``##`` section per step, decision, parallel block and end
 in the order a run meets them. A block's section lists the branches that run at the same time
 and the node they join at; a calling step's says which process it runs (a link to its page when
-the handbook has one) and where each outcome of that run leads.
+the handbook has one) and where each outcome of that run leads. The non-normal procedures
+(``[interrupts.ID]``) follow the ends, highest priority first
+(:mod:`procedo.render.handbook_interrupts`); an item with ``defer_to`` says
+``*(may be deferred to: Step)*``.
 
 A page follows the conventions of docs/import.md exactly, so ``procedo import`` reads it back
 to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which are also the

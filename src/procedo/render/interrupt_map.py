@@ -73,7 +73,7 @@ def draw_interrupts(drawer: _Drawer) -> None:
         head += f" · {node.priority}"
         if node.role_name and drawer.roles:
             head += f" · {node.role_name}"
-        drawer.emit(head, style, node.id)
+        drawer.emit(head, style)  # no node: an interrupt is not a node of the flow
         if node.during:
             where = ", ".join(drawer.title(n) for n in node.during)
             drawer.emit(f"{INDENT}at: {where}", style)
