@@ -14,11 +14,26 @@ namespace prefixes are registered with ElementTree once, when this module is imp
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from procedo import __version__
-from procedo.model import Input, Item, ProcessDefinition
+from procedo.model import Item, ProcessDefinition
+from procedo.render.bpmn_elements import (
+    BPMN,
+    BPMNDI,
+    DC,
+    DI,
+    PROCEDO,
+    XSI,
+    number_text,
+)
+from procedo.render.bpmn_elements import choices as _choices
+from procedo.render.bpmn_elements import item_element as _item
+from procedo.render.bpmn_elements import ours as _ours
+from procedo.render.bpmn_elements import plain as _plain
+from procedo.render.bpmn_elements import q as _q
+from procedo.render.bpmn_elements import spec_attrs as _spec_attrs
+from procedo.render.bpmn_elements import sub as _sub
 from procedo.render.bpmn_graph import (
     BpmnFlow,
     BpmnGraph,
@@ -28,19 +43,6 @@ from procedo.render.bpmn_graph import (
 )
 from procedo.render.bpmn_layout import Layout, lay_out
 from procedo.render.bpmn_routes import Box
-from procedo.safe_text import visible
-
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
-DC = "http://www.omg.org/spec/DD/20100524/DC"
-DI = "http://www.omg.org/spec/DD/20100524/DI"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-PROCEDO = "https://procedo.dev/bpmn"
-"""The namespace of what procedo keeps that BPMN has no element for."""
-
-NAMESPACES = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI, "procedo": PROCEDO}
-for _prefix, _uri in NAMESPACES.items():
-    ET.register_namespace(_prefix, _uri)
 
 NO_ROLE_LANE = "Lane_none"
 NO_ROLE_NAME = "No role"
@@ -56,77 +58,6 @@ _ELEMENTS = {
     "join": "parallelGateway",
     "end": "endEvent",
 }
-# XML 1.0 cannot hold these at all, not even as a character reference (the loader refuses
-# them in a definition; one built in code is written with them shown as escapes).
-_NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _text(text: str) -> str:
-    """``text`` as XML can hold it: characters XML 1.0 forbids (and ``\\r``) shown as escapes."""
-    return _NOT_XML.sub(lambda m: visible(m.group()), text)
-
-
-def _q(namespace: str, tag: str) -> str:
-    return f"{{{namespace}}}{tag}"
-
-
-def _sub(
-    parent: ET.Element, namespace: str, tag: str, text: str | None = None, **attrs: str
-) -> ET.Element:
-    element = ET.SubElement(parent, _q(namespace, tag), {k: _text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = _text(text)
-    return element
-
-
-def _ours(element: ET.Element, **attrs: str | None) -> None:
-    """Set ``procedo:`` attributes on a BPMN element (None: left out)."""
-    for key, value in attrs.items():
-        if value is not None:
-            element.set(_q(PROCEDO, key), _text(value))
-
-
-def _plain(element: ET.Element, **attrs: str | None) -> None:
-    """Set attributes without a namespace on a ``procedo:`` element (None: left out)."""
-    for key, value in attrs.items():
-        if value is not None:
-            element.set(key, _text(value))
-
-
-def number_text(value: float) -> str:
-    """A number as an attribute holds it: ``48`` for a whole number, else Python's repr."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _spec_attrs(spec: Item | Input) -> dict[str, str | None]:
-    """The record keys of an item or input, as ``procedo:`` attributes (defaults left out)."""
-    return {
-        "record": spec.record,
-        "unit": spec.unit,
-        "min": None if spec.min is None else number_text(spec.min),
-        "max": None if spec.max is None else number_text(spec.max),
-    }
-
-
-def _choices(element: ET.Element, choices: tuple[str, ...]) -> None:
-    for choice in choices:
-        _sub(element, PROCEDO, "choice", choice)
-
-
-def _item(extensions: ET.Element, item: Item) -> None:
-    element = _sub(extensions, PROCEDO, "item")
-    _plain(
-        element,
-        text=item.text,
-        id=item.id,
-        role=item.role,
-        critical="true" if item.critical else None,
-        details=item.details or None,
-        expect=item.expect,
-        when=item.when,
-        **_spec_attrs(item),
-    )
-    _choices(element, item.choices)
 
 
 def _process_extensions(process: ET.Element, definition: ProcessDefinition) -> None:
