@@ -5,6 +5,7 @@ from pages written by hand."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -89,7 +90,9 @@ def test_a_page_without_interrupts_says_nothing_of_them() -> None:
 
 
 @pytest.mark.parametrize("make", [lockout, hostile_lockout], ids=["plain", "hostile"])
-def test_the_page_imports_back_to_the_same_interrupts_and_deferred_items(make) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_imports_back_to_the_same_interrupts_and_deferred_items(
+    make: Callable[[], ProcessDefinition],
+) -> None:
     definition = make()
     same(imported(render_handbook(definition)), definition)
 

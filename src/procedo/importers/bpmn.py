@@ -155,7 +155,7 @@ def definition_data(
     for key in ("roles", "inputs", "triggers"):
         if extra.get(key):
             data[key] = extra[key]
-    for key in ("steps", "decisions", "parallel", "ends"):
-        if tables[key]:
+    for key in ("steps", "decisions", "parallel", "ends", "interrupts"):
+        if tables.get(key):
             data[key] = tables[key]
     return data

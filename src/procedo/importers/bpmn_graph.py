@@ -28,6 +28,8 @@ class Plain:
     outgoing: dict[str, list[Flow]] = field(default_factory=dict)
     incoming: dict[str, list[Flow]] = field(default_factory=dict)
     starts: list[str] = field(default_factory=list)
+    interrupts: list[Node] = field(default_factory=list)
+    """The event sub-processes procedo wrote for its non-normal checklists, in file order."""
 
     def index(self) -> None:
         """Recompute ``outgoing`` and ``incoming`` from the flows."""
@@ -70,7 +72,11 @@ def _inline(plain: Plain, graph: ProcessGraph) -> None:
         inner = node.inner
         assert inner is not None
         if node.attrs.get("triggeredByEvent") == "true":
-            plain.report.append(f"{describe(node)}: an event sub-process: not mapped, left out")
+            if is_interrupt(node):
+                plain.interrupts.append(node)  # procedo's: read back as it was written
+            else:
+                report = f"{describe(node)}: an event sub-process: not mapped, left out"
+                plain.report.append(report)
             del graph.nodes[node.id]
             continue
         _inline(plain, inner)
@@ -98,6 +104,20 @@ def _inline(plain: Plain, graph: ProcessGraph) -> None:
         node.kind = PASS
         node.synthetic = True
         graph.skipped.extend(inner.skipped)
+
+
+def is_interrupt(node: Node) -> bool:
+    """Whether an event sub-process is one procedo wrote for a non-normal checklist."""
+    return "procedo:id" in node.attrs and "procedo:priority" in node.attrs
+
+
+def interrupt_targets(plain: Plain) -> list[str]:
+    """The nodes (by BPMN id) the non-normal checklists may lead to: roots, like the starts."""
+    wanted = set()
+    for node in plain.interrupts:
+        wanted.add(node.attrs.get("procedo:after", ""))
+        wanted.update(target for _, target in (node.after or {}).get("options", []))
+    return [k for k, n in plain.graph.nodes.items() if n.attrs.get("procedo:id") in wanted]
 
 
 def _drop_compensation(plain: Plain) -> None:
@@ -216,8 +236,9 @@ def _reachable(plain: Plain) -> None:
                 "the nodes no flow leads to"
             )
     plain.starts = starts
-    seen = set(starts)
-    queue = deque(starts)
+    roots = [*starts, *interrupt_targets(plain)]
+    seen = set(roots)
+    queue = deque(roots)
     while queue:
         key = queue.popleft()
         following = [flow.target for flow in plain.outgoing[key]]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from procedo.importers.bpmn_map import Mapper
 
 _ITEM_FLAGS = ("critical",)
-_ITEM_TEXTS = ("id", "record", "unit", "details", "expect", "when")
+_ITEM_TEXTS = ("id", "record", "unit", "details", "expect", "when", "defer_to")
 
 
 def write_node(mapper: Mapper, key: str) -> None:
@@ -43,7 +43,8 @@ def _next_of(mapper: Mapper, node: Node) -> str:
     return mapper.resolve(flows[0].target) if flows else mapper.end_for_dead(node)
 
 
-def _items(mapper: Mapper, node: Node, title: str) -> list[Any]:
+def items_of(mapper: Mapper, node: Node, title: str) -> list[Any]:
+    """A node's checklist from its ``procedo:item`` elements (or made up, and reported)."""
     items: list[Any] = []
     roles = {r["id"] for r in mapper.roles.values()}
     by_title = {r["title"]: r["id"] for r in mapper.roles.values()}
@@ -141,7 +142,7 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
             + (" (its error boundary event: the failure outcome)" if failure else "")
         )
         if node.items:
-            step["items"] = _items(mapper, node, title)
+            step["items"] = items_of(mapper, node, title)
         if step.get("next") is None and "outcomes" not in step:
             step["next"] = mapper.end_for_dead(node)
     elif node.kind.startswith("intermediate"):
@@ -149,7 +150,7 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
         step["items"] = [_event_item(mapper, node, title)]
     else:
         step["next"] = next_id
-        step["items"] = _items(mapper, node, title)
+        step["items"] = items_of(mapper, node, title)
     mapper.tables["steps"][node_id] = step
 
 

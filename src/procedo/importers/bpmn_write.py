@@ -6,7 +6,8 @@ from typing import Any
 
 import tomli_w
 
-from procedo.importers.bpmn_graph import describe, plain_graph
+from procedo.importers.bpmn_graph import describe, interrupt_targets, plain_graph
+from procedo.importers.bpmn_interrupts import interrupt_tables
 from procedo.importers.bpmn_map import Mapper, humane
 from procedo.importers.bpmn_xml import BpmnError, ProcessGraph
 from procedo.importers.markdown_items import slug
@@ -91,6 +92,8 @@ def write_process(
     plain = plain_graph(graph)
     mapper = Mapper(plain, process_ids)
     starts = _starts(mapper)
+    for key in interrupt_targets(plain):  # reached from a non-normal checklist
+        mapper.resolve(key)
     mapper.run()
     _in_file_order(mapper)
     triggers = _triggers(mapper, starts)
@@ -120,10 +123,13 @@ def write_process(
     for spec in graph.inputs:
         mapper.inputs[spec["id"]] = _input(spec)
     roles = {role["id"]: role["title"] for role in mapper.roles.values()}
+    mapper.tables["interrupts"] = interrupt_tables(mapper)
     data = definition_data(
         info, mapper.tables, {"roles": roles, "inputs": mapper.inputs, "triggers": triggers}
     )
     known = set(mapper.inputs) | set(mapper.kinds)
+    inner = [n for i in plain.interrupts if i.inner for n in i.inner.nodes.values()]
+    known |= {item["id"] for node in inner for item in node.items if item.get("id")}
     data = literal_texts(data, frozenset(known))
     source = f"<bpmn process {graph.id}>"
     for attempt in range(2):

@@ -63,6 +63,7 @@ class Node:
     items: list[dict[str, str]] = field(default_factory=list)  # procedo:item attributes
     multi: str = ""  # "" | "loop" | "open" | the fixed count of a multi-instance
     inner: ProcessGraph | None = None  # an embedded sub-process's content
+    after: dict[str, Any] | None = None  # procedo:after: a non-normal checklist's question
     lane: str | None = None
     synthetic: bool = False
 
@@ -363,6 +364,12 @@ class _Reader:
                 node.multi = "loop"
             elif child_kind == "extensionElements":
                 node.items = [self.item(item) for item in child.iter(f"{{{PROCEDO_NS}}}item")]
+                for after in child.iter(f"{{{PROCEDO_NS}}}after"):
+                    options = after.iter(f"{{{PROCEDO_NS}}}option")
+                    node.after = {
+                        "question": after.get("question", ""),
+                        "options": [(o.get("label", ""), o.get("next", "")) for o in options],
+                    }
         if kind in SUBPROCESSES:
             node.inner = self.graph(element)
         return node

@@ -41,7 +41,8 @@ from procedo.render.bpmn_graph import (
     build_bpmn_graph,
     process_bpmn_id,
 )
-from procedo.render.bpmn_layout import Layout, lay_out
+from procedo.render.bpmn_interrupts import GAP, draw_interrupts, write_interrupts
+from procedo.render.bpmn_layout import ORIGIN, Layout, lay_out
 from procedo.render.bpmn_routes import Box
 
 NO_ROLE_LANE = "Lane_none"
@@ -202,7 +203,7 @@ def _diagram(
     layout: Layout,
     plane_of: str,
     lane_ids: dict[str | None, str],
-) -> None:
+) -> ET.Element:
     diagram = _sub(root, BPMNDI, "BPMNDiagram", id="Diagram")
     plane = _sub(diagram, BPMNDI, "BPMNPlane", id="Plane", bpmnElement=plane_of)
     if layout.pool is not None:
@@ -225,6 +226,7 @@ def _diagram(
         for x, y in layout.waypoints[flow.id]:
             _sub(edge, DI, "waypoint", x=str(x), y=str(y))
         _label(edge, layout.labels.get(flow.id))
+    return plane
 
 
 def definition_to_bpmn(definition: ProcessDefinition) -> str:
@@ -233,7 +235,8 @@ def definition_to_bpmn(definition: ProcessDefinition) -> str:
     With roles, the process sits in a pool (``collaboration`` / ``participant``) with one lane
     per role; steps are ``userTask`` (a calling step a ``callActivity``), decisions
     ``exclusiveGateway``, a parallel block a diverging and a converging ``parallelGateway``,
-    triggers ``startEvent``, ends ``endEvent`` (a failure end with an ``errorEventDefinition``).
+    triggers ``startEvent``, ends ``endEvent`` (a failure end with an ``errorEventDefinition``),
+    non-normal checklists event sub-processes (:mod:`procedo.render.bpmn_interrupts`).
     """
     graph = build_bpmn_graph(definition)
     layout = lay_out(graph, list(definition.roles))
@@ -276,10 +279,15 @@ def definition_to_bpmn(definition: ProcessDefinition) -> str:
     for node in graph.nodes:
         _flow_node(process, node, (into[node.id], out[node.id]), definition)
     _flows(process, graph)
+    write_interrupts(process, definition)
     for end_id, end in definition.ends.items():
         if not end.success:
             _sub(root, BPMN, "error", id=error_id(end_id), name=end.title, errorCode=end_id)
     plane_of = "Collaboration" if layout.pool is not None else graph.process_id
-    _diagram(root, graph, layout, plane_of, lane_ids)
+    plane = _diagram(root, graph, layout, plane_of, lane_ids)
+    if definition.interrupts:
+        boxes = [layout.pool] if layout.pool is not None else list(layout.shapes.values())
+        top = max((box.bottom for box in boxes), default=0) + GAP
+        draw_interrupts(plane, definition, top, layout.pool.x if layout.pool else ORIGIN[0])
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"

@@ -97,6 +97,7 @@ def item_element(extensions: ET.Element, item: Item) -> None:
         details=item.details or None,
         expect=item.expect,
         when=item.when,
+        defer_to=item.defer_to,
         **spec_attrs(item),
     )
     choices(element, item.choices)
