@@ -41,12 +41,36 @@ def _spec(element: ET.Element) -> dict[str, Any]:
 
 def _item(element: ET.Element) -> dict[str, Any]:
     item: dict[str, Any] = {"text": element.get("text")}
-    for key in ("id", "role", "details", "expect", "when"):
+    for key in ("id", "role", "details", "expect", "when", "defer_to"):
         if element.get(key) is not None:
             item[key] = element.get(key)
     if element.get("critical") == "true":
         item["critical"] = True
     return item | _spec(element)
+
+
+def _interrupt(element: ET.Element) -> dict[str, Any]:
+    """A non-normal checklist from its event sub-process (the checklist on its one task)."""
+    found: dict[str, Any] = {"title": element.get("name"), "priority": _ours(element, "priority")}
+    if _ours(element, "role") is not None:
+        found["role"] = _ours(element, "role")
+    task = element.find("bpmn:userTask", NS)
+    assert task is not None
+    doc = task.findtext("bpmn:documentation", namespaces=NS)
+    if doc:
+        found["instructions"] = doc
+    found["items"] = [_item(i) for i in task.findall("bpmn:extensionElements/procedo:item", NS)]
+    question = element.find("bpmn:extensionElements/procedo:after", NS)
+    if question is not None:
+        options = question.findall("procedo:option", NS)
+        found["after"] = {
+            "question": question.get("question"),
+            "options": [{"label": o.get("label"), "next": o.get("next")} for o in options],
+        }
+    elif _ours(element, "after") is not None:
+        found["after"] = _ours(element, "after")
+    found["during"] = (_ours(element, "during") or "").split()
+    return found
 
 
 def read_export(text: str) -> dict[str, Any]:
@@ -93,7 +117,7 @@ def read_export(text: str) -> dict[str, Any]:
         if role is not None:
             table["roles"][role] = lane.get("name")
             role_of |= {ref.text or "": role for ref in lane.findall("bpmn:flowNodeRef", NS)}
-    steps, decisions, parallel, ends = {}, {}, {}, {}
+    steps, decisions, parallel, ends, interrupts = {}, {}, {}, {}, {}
     for element in process:
         kind, key, bpmn_id = _local(element), _ours(element, "id"), element.get("id", "")
         doc = element.findtext("bpmn:documentation", namespaces=NS)
@@ -143,7 +167,10 @@ def read_export(text: str) -> dict[str, Any]:
             parallel[key] = block
         elif kind == "endEvent":
             ends[key] = {"title": element.get("name"), "outcome": _ours(element, "outcome")}
+        elif kind == "subProcess" and _ours(element, "priority") is not None:
+            interrupts[key] = _interrupt(element)
     table |= {"steps": steps, "decisions": decisions, "parallel": parallel, "ends": ends}
+    table["interrupts"] = interrupts
     return {k: v for k, v in table.items() if v}
 
 

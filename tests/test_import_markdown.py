@@ -334,7 +334,9 @@ def test_the_flow_survives_without_the_anchors(definition: ProcessDefinition) ->
 
     def walk(d: ProcessDefinition) -> list[Any]:
         seen: list[str] = []
-        for start in [d.start, *(d.start_for(t.id) for t in d.triggers)]:
+        by_rank = sorted(d.interrupts.values(), key=lambda i: i.rank)  # a page's order
+        targets = [t for i in by_rank for t in i.targets()]  # where they lead: roots too
+        for start in [d.start, *(d.start_for(t.id) for t in d.triggers), *targets]:
             stack = [start]
             while stack:
                 node = stack.pop()

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from interrupt_defs import HOSTILE, LOCKOUT, hostile_lockout, lockout
-from procedo.model import ProcessDefinition, parse_definition
+from procedo.model import ProcessDefinition, load_file, parse_definition
 from procedo.render.dot import render_dot
 from procedo.render.mermaid import render_mermaid
 from procedo.render.text_map import render_text_map
-from test_render_dot import all_nodes, parse, unescape_label, unquote_id
+from test_render_dot import BUNDLED, all_nodes, parse, unescape_label, unquote_id
 from test_render_mermaid import decode, read_chart
 
 
@@ -148,6 +148,31 @@ def split_mermaid(text: str) -> tuple[str, list[str]]:
         if inside and line == "    end":
             inside = False
     return "\n".join(kept) + "\n", ours
+
+
+WITH_INTERRUPTS = [
+    lockout(),
+    *(d for p in BUNDLED if (d := load_file(p).definition).interrupts),
+]
+"""The fixture and every bundled process that has non-normal checklists."""
+
+
+@pytest.mark.parametrize("definition", WITH_INTERRUPTS, ids=lambda d: d.id)
+@pytest.mark.parametrize("detail", [False, True])
+def test_the_maps_draw_the_flow_as_without_interrupts_and_one_box_each(
+    definition: ProcessDefinition, detail: bool
+) -> None:
+    flow, ours = split_mermaid(render_mermaid(definition, detail=detail))
+    assert flow == render_mermaid(without_interrupts(definition), detail=detail)
+    boxes = [m[1] for line in ours if (m := MERMAID_NODE.match(line)) and m[1][0] == "i"]
+    assert len(boxes) == len(definition.interrupts)
+    dot = render_dot(definition, detail=detail)
+    assert dot.startswith(render_dot(without_interrupts(definition), detail=detail)[:-2])
+    clusters = {s.get_name().strip('"'): s for s in parse(dot).get_subgraphs()}
+    ids = {n for n in all_nodes(clusters["cluster_nonnormal"]) if n.startswith("interrupt ")}
+    assert len([n for n in ids if not n.endswith(" after")]) == len(definition.interrupts)
+    lines = text_of(definition)
+    assert interrupt_part(lines, definition)[0].startswith("! Non-normal checklists")
 
 
 def test_mermaid_adds_a_subgraph_and_edges_and_leaves_the_flow_as_it_was() -> None:
