@@ -86,6 +86,17 @@ def test_the_run_s_interrupt_is_marked_current_and_one_it_went_through_visited()
     assert styles["▶ Release stored energy · Operator"] == "current"
 
 
+def test_the_end_a_run_reached_through_an_interrupt_is_marked_there_only() -> None:
+    lines = render_text_map(
+        lockout(), visited={"isolate", "release", "fire-alarm"}, current="abandoned"
+    )
+    leaves = [(line.text, line.style) for line in lines if line.node == "abandoned"]
+    assert leaves == [
+        ("    then → ▶ ✗ Work abandoned (failure)", "current"),  # the fire alarm led there
+        ("    └─ Abandon → ✗ Work abandoned (failure)", "unreachable"),  # the leak did not
+    ]
+
+
 def test_a_node_only_an_interrupt_leads_to_is_drawn_under_it() -> None:
     text = LOCKOUT.replace('after = "abandoned"', 'after = "assess"')
     text += '[steps.assess]\ntitle = "Assess the damage"\nnext = "abandoned"\nitems = ["Look"]\n'

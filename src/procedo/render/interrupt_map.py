@@ -96,13 +96,14 @@ def _exit(drawer: _Drawer, exit_: InterruptExit, head: str, indent: str, style: 
     if target is None:
         drawer.emit(f"{head}→ {return_text()}", style)
         return
-    reached = drawer.style(target)
-    if reached not in ("current", "visited"):
-        reached = style
+    reached, mark = style, ""
+    went = style in ("current", "visited")  # the run went through this interrupt
+    if went and drawer.style(target) in ("current", "visited"):
+        reached, mark = drawer.style(target), drawer.mark(target)
     if drawer.definition.kind_of(target) == "end":
-        drawer.emit(f"{head}→ {drawer.label(target)}", reached, target)
+        drawer.emit(f"{head}→ {mark}{drawer.label(target)}", reached, target)
     elif target in drawer.drawn:
-        drawer.emit(f"{head}→ ↪ {drawer.title(target)}", reached, target)
+        drawer.emit(f"{head}→ {mark}↪ {drawer.title(target)}", reached, target)
     else:
         drawer.emit(f"{head}→", style)
         drawer.draw_from(target, indent)
