@@ -9,7 +9,7 @@ import pytest
 
 import procedo.importers.bpmn as bpmn_import
 from bpmn_support import NS, export, ours, q
-from interrupt_defs import HOSTILE, hostile_lockout, lockout
+from interrupt_map_defs import HOSTILE, hostile_lockout, lockout
 from procedo.model import ProcessDefinition, parse_definition
 from procedo.render.bpmn import definition_to_bpmn
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from interrupt_defs import LOCKOUT, hostile_lockout, lockout
+from interrupt_map_defs import LOCKOUT, hostile_lockout, lockout
 from procedo.importers.markdown import MarkdownImportError, import_markdown
 from procedo.model import ProcessDefinition, parse_definition
 from procedo.render.handbook import render_handbook

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from interrupt_defs import HOSTILE, LOCKOUT, hostile_lockout, lockout
+from interrupt_map_defs import HOSTILE, LOCKOUT, hostile_lockout, lockout
 from procedo.model import ProcessDefinition, load_file, parse_definition
 from procedo.render.dot import render_dot
 from procedo.render.mermaid import render_mermaid
