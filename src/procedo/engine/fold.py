@@ -13,13 +13,16 @@ from collections.abc import Iterable
 from procedo.engine.errors import ReplayError
 from procedo.engine.events import Event
 from procedo.engine.fold_calls import on_call, on_call_end, on_called_by
+from procedo.engine.fold_interrupts import on_defer, on_interrupt, on_return
 from procedo.engine.fold_moves import await_role, enter, leave_visit, open_stint
 from procedo.engine.state import (
     ABORTED,
     ACTIVE,
     COMPLETED,
+    FRAME_PREFIX,
     PAUSED,
     Basis,
+    Deferral,
     ItemMark,
     Note,
     RunState,
@@ -30,13 +33,53 @@ from procedo.engine.stints import Act, Stint
 from procedo.model import ProcessDefinition
 
 
-def _item_visit(
+class _Marks:
+    """Where an item event's mark goes: the current visit's own item, or a deferred item that
+    comes back in it (the event then names the item's own step and index)."""
+
+    def __init__(self, visit: Visit, item: int, deferral: Deferral | None) -> None:
+        self.visit, self.item, self.deferral = visit, item, deferral
+
+    def get(self) -> ItemMark:
+        if self.deferral is not None:
+            return self.deferral.mark or ItemMark()
+        return self.visit.mark(self.item)
+
+    def put(self, mark: ItemMark | None) -> None:
+        deferral = self.deferral
+        if deferral is None:
+            if mark is None:
+                self.visit.items.pop(self.item, None)
+            else:
+                self.visit.items[self.item] = mark
+            return
+        deferral.mark = mark
+        deferral.done_visit = self.visit.index if mark is not None and mark.done else None
+
+
+def _carried(state: RunState, visit: Visit, event: Event) -> Deferral | None:
+    """The deferred item an event names while the run is at another node (done ones first:
+    an uncheck or an explanation is about one done here)."""
+    shown = [d for d in state.carried(visit) if d.node == event.node and d.item == event.item]
+    done = [d for d in shown if not d.open]
+    if event.kind in ("uncheck", "deviation") and done:
+        return done[-1]
+    waiting = [d for d in shown if d.open]
+    return waiting[0] if waiting else (done[-1] if done else None)
+
+
+def _item_marks(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> Visit:
+) -> _Marks:
     visit = state.current
-    if visit is None or event.item is None or visit.node != event.node:
+    if visit is None or event.item is None:
         raise ReplayError(f"event {event.seq} ({event.kind}) is not about the current node")
-    step = definition.steps.get(visit.node)
+    deferral = None
+    if visit.node != event.node:
+        deferral = _carried(state, visit, event)
+        if deferral is None:
+            raise ReplayError(f"event {event.seq} ({event.kind}) is not about the current node")
+    step = definition.checklists.get(event.node or "")
     if step is None or not 0 <= event.item < len(step.items):
         raise ReplayError(
             f"event {event.seq} ({event.kind}) names item {event.item}, not in the step"
@@ -44,20 +87,24 @@ def _item_visit(
     if visit.child_run is not None and visit.child_outcome is None:
         raise ReplayError(f"event {event.seq} ({event.kind}) changes a step whose call is open")
     touched.add(visit.index)
-    open_stint(state).acts.append(Act(event.kind, event.item, event.value, event.reason))
-    return visit
+    if deferral is None:
+        open_stint(state).acts.append(Act(event.kind, event.item, event.value, event.reason))
+    return _Marks(visit, event.item, deferral)
 
 
 def _close_pause(state: RunState, touched: set[int]) -> None:
     if state.pause_started_ms is not None:
         gap = max(0, state.last_ms - state.pause_started_ms)
         state.paused_ms += gap
-        for position in state.open_positions():
+        held = [*state.open_positions(), *(frame.position for frame in state.frames)]
+        for position in held:
             visit = state.visits[position.path[-1]]
             visit.paused_ms += gap
             if position.stint is not None:
                 state.stints[position.stint].paused_ms += gap
             touched.add(visit.index)
+        for frame in state.frames:
+            frame.paused_ms += gap
         state.pause_started_ms = None
 
 
@@ -76,10 +123,19 @@ def apply_event(state: RunState, definition: ProcessDefinition, event: Event) ->
         moment = event.ts_ms
     except (TypeError, ValueError):
         raise ReplayError(f"event {event.seq} has an unreadable time {event.ts!r}") from None
-    if event.branch is not None:
+    if event.branch is not None and event.branch.startswith(FRAME_PREFIX):
+        if state.frame is None or event.branch != state.frame.key:
+            raise ReplayError(f"event {event.seq} names {event.branch!r}, which is not open")
+    elif event.branch is not None:
         if event.branch not in state.positions:
             raise ReplayError(f"event {event.seq} names branch {event.branch!r}, which is not open")
+        if state.frames and event.kind != "interrupt":
+            raise ReplayError(f"event {event.seq} is about a branch while an interrupt is open")
         state.focus = event.branch
+    elif state.frames and event.kind not in _ABOUT_THE_RUN:
+        raise ReplayError(f"event {event.seq} ({event.kind}) does not name the open interrupt")
+    if event.kind not in ("note",):
+        state.resume_at = None
     state.last_seq = event.seq
     state.last_hash = event.hash
     state.last_ms = max(state.last_ms, moment)
@@ -110,29 +166,35 @@ def _on_start(
 def _on_check(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    visit.items[event.item] = ItemMark(checked=True, by=event.actor, at=event.ts)  # type: ignore[index]
+    marks = _item_marks(state, definition, event, touched)
+    marks.put(ItemMark(checked=True, by=event.actor, at=event.ts))
 
 
 def _on_uncheck(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    visit.items.pop(event.item, None)  # type: ignore[arg-type]
+    marks = _item_marks(state, definition, event, touched)
+    if marks.deferral is None and marks.get().deferred:  # the deferral is taken back
+        found = next(
+            (d for d in state.deferrals if d.visit == marks.visit.index and d.item == marks.item),
+            None,
+        )
+        if found is None or not found.open:
+            raise ReplayError(f"event {event.seq} takes back a deferral that was done later")
+        state.deferrals.remove(found)
+    marks.put(None)
 
 
 def _on_record(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = ItemMark(checked=True, value=event.value, by=event.actor, at=event.ts)
-    visit.items[event.item] = mark  # type: ignore[index]
+    marks = _item_marks(state, definition, event, touched)
+    marks.put(ItemMark(checked=True, value=event.value, by=event.actor, at=event.ts))
 
 
 def _on_na(state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = ItemMark(na_reason=event.reason or "", by=event.actor, at=event.ts)
-    visit.items[event.item] = mark  # type: ignore[index]
+    marks = _item_marks(state, definition, event, touched)
+    marks.put(ItemMark(na_reason=event.reason or "", by=event.actor, at=event.ts))
 
 
 def _on_note(
@@ -155,6 +217,8 @@ def _on_note(
 def _on_complete(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
+    if state.frames:
+        raise ReplayError(f"event {event.seq} completes a step while an interrupt is open")
     leave_visit(state, touched, "completed", event.value)
     enter(state, definition, event.value or "", event, touched)
 
@@ -216,20 +280,20 @@ def _on_input(
 def _on_deviation(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = visit.mark(event.item)  # type: ignore[arg-type]
+    marks = _item_marks(state, definition, event, touched)
+    mark = marks.get()
     if mark.value is None or mark.value != event.value:
         raise ReplayError(f"event {event.seq} explains a value the item does not have")
-    explained = dataclasses.replace(mark, deviation=True, deviation_reason=event.reason)
-    visit.items[event.item] = explained  # type: ignore[index]
+    marks.put(dataclasses.replace(mark, deviation=True, deviation_reason=event.reason))
 
 
 def _on_inactive(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = visit.mark(event.item)  # type: ignore[arg-type]
-    visit.items[event.item] = dataclasses.replace(mark, inactive=True)  # type: ignore[index]
+    marks = _item_marks(state, definition, event, touched)
+    if marks.deferral is not None:
+        raise ReplayError(f"event {event.seq} switches off a deferred item")
+    marks.put(dataclasses.replace(marks.get(), inactive=True))
 
 
 def _on_back(
@@ -241,6 +305,11 @@ def _on_back(
     position = state.position
     left = leave_visit(state, touched, "back", event.value)
     path.pop()
+    # what was deferred in the visit left is undone with it; what was done in it is open again
+    state.deferrals = [d for d in state.deferrals if d.visit != left.index]
+    for deferral in state.deferrals:
+        if deferral.done_visit == left.index:
+            deferral.mark, deferral.done_visit = None, None
     previous = state.current
     assert previous is not None
     previous.left_ms = None
@@ -313,6 +382,10 @@ def _on_abort(
     state.abort_reason = event.reason
     state.ended_ms = state.last_ms
     state.success = False
+    for frame in reversed(state.frames):
+        leave_visit(state, touched, "aborted", position=frame.position)
+    state.frames.clear()
+    state.queue.clear()
     for position in state.open_positions():
         leave_visit(state, touched, "aborted", position=position)
 
@@ -324,6 +397,7 @@ def _on_finish(
     if node not in definition.ends:
         raise ReplayError(f"event {event.seq} finishes at {node!r}, which is not an end")
     state.status = COMPLETED
+    state.queue.clear()  # what waited is not needed once the run has ended
     state.end_node = node
     state.success = definition.ends[node].success
     state.ended_ms = state.last_ms
@@ -361,7 +435,15 @@ _HANDLERS = {
     "call": on_call,
     "call_end": on_call_end,
     "called_by": on_called_by,
+    "interrupt": on_interrupt,
+    "return": on_return,
+    "defer": on_defer,
 }
+
+_ABOUT_THE_RUN = frozenset(
+    {"note", "handover", "pause", "resume", "takeover", "abort", "interrupt", "return"}
+)
+"""Events that may leave out the open interrupt's key (they are about the whole run)."""
 
 
 def replay(

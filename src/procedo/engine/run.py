@@ -25,10 +25,12 @@ from procedo.engine.errors import Refused, Unchanged
 from procedo.engine.events import Event, iso_from_ms, now_ms
 from procedo.engine.fold import apply_event
 from procedo.engine.forking import working_copy
+from procedo.engine.interrupting import defer_draft, interrupt_draft, queued_drafts, return_draft
+from procedo.engine.lines import Line, line_at, lines
 from procedo.engine.sinks import EventSink
-from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
+from procedo.engine.state import ACTIVE, PAUSED, RunState
 from procedo.engine.values import normalise_value
-from procedo.model import Item, ProcessDefinition, Step
+from procedo.model import ProcessDefinition, Step
 
 
 class Run:
@@ -112,9 +114,14 @@ class Run:
 
     @property
     def current_step(self) -> Step | None:
-        """The current step, when the run is at a step."""
+        """The current checklist, when the run is at a step (or in an interrupt: its
+        checklist as a step)."""
         node = self._state.current_node
-        return self.definition.steps.get(node) if node else None
+        return self.definition.checklists.get(node) if node else None
+
+    def lines(self) -> list[Line]:
+        """The current checklist's lines: its own items, then the deferred items back here."""
+        return lines(self.definition, self._state)
 
     def open_items(self) -> list[int]:
         """Indices of the current step's items still to do (switched-off items are not)."""
@@ -147,41 +154,51 @@ class Run:
     # -- operations -----------------------------------------------------------------------
 
     def check(self, item: int) -> None:
-        """Tick a plain item."""
-        visit, spec = self._item(item)
-        self._refuse_inactive(item, spec)
+        """Tick a plain item (``item``: a line of :meth:`lines`)."""
+        line = self._item(item)
+        spec = line.spec
+        self._refuse_inactive(item, line)
         if spec.is_record:
             raise Refused(
                 f"{self._shown(spec.text)!r} needs a value: record it instead of ticking it"
             )
-        mark = visit.mark(item)
+        mark = line.mark
+        if mark.deferred:
+            raise Refused(f"{self._shown(spec.text)!r} is deferred; clear the deferral first")
         if mark.na_reason is not None:
             raise Refused(f"{self._shown(spec.text)!r} is marked not applicable; clear it first")
         if mark.checked:
             raise Refused(f"{self._shown(spec.text)!r} is already ticked")
-        self._emit(Draft("check", visit.node, item))
+        self._emit(Draft("check", line.node, line.index))
 
     def uncheck(self, item: int) -> None:
-        """Clear a tick, a recorded value or a not-applicable mark."""
-        visit, spec = self._item(item)
-        if not visit.mark(item).done:
-            raise Refused(f"{self._shown(spec.text)!r} is not ticked")
-        self._emit(Draft("uncheck", visit.node, item))
+        """Clear a tick, a recorded value, a not-applicable mark or a deferral."""
+        line = self._item(item)
+        refusal = self.allowed(item).clear.reason
+        if refusal:
+            raise Refused(refusal)
+        self._emit(Draft("uncheck", line.node, line.index))
 
     def record(self, item: int, raw: str) -> str:
         """Record a value for a record item (this ticks it); returns the stored text."""
-        visit, spec = self._item(item)
-        self._refuse_inactive(item, spec)
+        line = self._item(item)
+        spec = line.spec
+        self._refuse_inactive(item, line)
+        if line.mark.deferred:
+            raise Refused(f"{self._shown(spec.text)!r} is deferred; clear the deferral first")
         value = normalise_value(spec, raw)
-        if visit.mark(item).value == value:
+        if line.mark.value == value:
             raise Unchanged(f"{self._shown(spec.text)!r} already has the value {value!r}")
-        self._emit(Draft("record", visit.node, item, value=value))
+        self._emit(Draft("record", line.node, line.index, value=value))
         return value
 
     def mark_not_applicable(self, item: int, reason: str) -> None:
         """Mark an item not applicable, with a reason (refused for critical items)."""
-        visit, spec = self._item(item)
-        self._refuse_inactive(item, spec)
+        line = self._item(item)
+        spec = line.spec
+        self._refuse_inactive(item, line)
+        if line.mark.deferred:
+            raise Refused(f"{self._shown(spec.text)!r} is deferred; clear the deferral first")
         if spec.id is not None and spec.id in self.definition.ids_read_by_conditions:
             raise Refused(
                 f"{self._shown(spec.text)!r} is read by a condition: record its value "
@@ -191,9 +208,9 @@ class Run:
             raise Refused(
                 f"{self._shown(spec.text)!r} is critical: it cannot be marked not applicable"
             )
-        if visit.mark(item).na_reason is not None:
+        if line.mark.na_reason is not None:
             raise Refused(f"{self._shown(spec.text)!r} is already marked not applicable")
-        self._emit(Draft("na", visit.node, item, reason=clean_text(reason, "reason")))
+        self._emit(Draft("na", line.node, line.index, reason=clean_text(reason, "reason")))
 
     def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
         """Add a note to the run (``on="run"``), the current node (``"node"``) or an item."""
@@ -204,8 +221,8 @@ class Run:
         elif on == "node":
             self._emit(Draft("note", self._state.current_node, value=body))
         elif on == "item" and item is not None:
-            visit, _ = self._item(item, statuses=(ACTIVE, PAUSED))
-            self._emit(Draft("note", visit.node, item, value=body))
+            line = self._item(item, statuses=(ACTIVE, PAUSED))
+            self._emit(Draft("note", line.node, line.index, value=body))
         else:
             raise Refused("a note goes on the run, the current node, or one item")
 
@@ -217,6 +234,9 @@ class Run:
         visit = self._state.current
         if step is None or visit is None:
             raise Refused("only a step can be completed; at a decision, choose an option")
+        if visit.kind == "interrupt":
+            self.return_from_interrupt(None)
+            return
         refusal = rules.call_refusal(self.definition, self._state) or rules.complete_refusal(
             self.definition, self._state, step, visit
         )
@@ -237,13 +257,12 @@ class Run:
 
     def explain(self, item: int, reason: str) -> None:
         """Accept a value that misses its item's ``expect``, with the reason (journaled)."""
-        visit, _ = self._item(item)
+        line = self._item(item)
         refusal = rules.explain_refusal(self.definition, self._state, item)
         if refusal:
             raise Refused(refusal)
-        mark = visit.mark(item)
         why = clean_text(reason, "reason")
-        self._emit(Draft("deviation", visit.node, item, value=mark.value, reason=why))
+        self._emit(Draft("deviation", line.node, line.index, value=line.mark.value, reason=why))
 
     def choose(self, option: int, reason: str | None = None) -> None:
         """Choose an option (0-based) at the current decision.
@@ -254,12 +273,20 @@ class Run:
         self._require_status(ACTIVE)
         self._require_role_accepted()
         node = self._state.current_node
+        if self._state.frame is not None:  # the answer to the open interrupt's question
+            self.return_from_interrupt(option)
+            return
         decision = self.definition.decisions.get(node or "")
         if decision is None or node is None:
             raise Refused("there is no decision to make here")
         if not 0 <= option < len(decision.options):
             raise Refused(f"choose an option from 1 to {len(decision.options)}")
         label = decision.options[option].label
+        refusal = rules.success_end_refusal(
+            self.definition, self._state, decision.options[option].next
+        )
+        if refusal:
+            raise Refused(refusal)
         suggestion = self.suggestion()
         if suggestion is None:
             self._emit(Draft("choose", node, option, value=label))
@@ -336,6 +363,40 @@ class Run:
         self._require_status(ACTIVE, PAUSED)
         self._emit(Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
 
+    def raise_interrupt(self, interrupt: str, item: int | None = None) -> None:
+        """Raise a non-normal checklist (``item``: the line highlighted where it interrupts);
+        it waits in the queue while one of equal or higher priority is open."""
+        self._emit(interrupt_draft(self.definition, self._state, interrupt, item))
+
+    def return_from_interrupt(self, option: int | None = None) -> None:
+        """Finish the open interrupt: back to the exact node and item, or on to its ``after``
+        node (``option``: the answer to its question, when it asks one)."""
+        self._require_status(ACTIVE)
+        self._require_role_accepted()
+        refusal = (
+            rules.complete_refusal(
+                self.definition, self._state, self.current_step, self._state.current
+            )
+            if self.current_step is not None and self._state.current is not None
+            else ""
+        )
+        if refusal:
+            raise Refused(refusal)
+        drafts: list[Draft] = []
+        visit = self._state.current
+        if visit is not None:
+            for index, check in enumerate(self.item_checks()):
+                if not check.active:
+                    drafts.append(Draft("inactive", visit.node, index))
+        self._emit(*drafts, return_draft(self.definition, self._state, option))
+
+    def defer(self, item: int, reason: str) -> None:
+        """Defer ``item`` of the current step with a reason: it comes back at its
+        ``defer_to`` step (or at every later step) and the step may complete without it."""
+        self._require_status(ACTIVE)
+        self._require_role_accepted()
+        self._emit(defer_draft(self.definition, self._state, item, reason))
+
     def switch(self, branch: str) -> None:
         """Work on another open branch of a parallel block (a view: nothing is journaled)."""
         if branch not in {p.branch for p in self._state.open_positions()}:
@@ -363,7 +424,9 @@ class Run:
     def _shown(self, text: str) -> str:
         return rules.shown_text(self.definition, self._state, text)
 
-    def _refuse_inactive(self, item: int, spec: Item) -> None:
+    def _refuse_inactive(self, item: int, line: Line) -> None:
+        if line.carried:
+            return
         refusal = rules.inactive_refusal(self.definition, self._state, item)
         if refusal:
             raise Refused(refusal)
@@ -379,20 +442,21 @@ class Run:
         if refusal:
             raise Refused(refusal)
 
-    def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> tuple[Visit, Item]:
+    def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> Line:
         self._require_status(*statuses)
         if statuses == (ACTIVE,):
             self._require_role_accepted()
         step, visit = self.current_step, self._state.current
         if step is None or visit is None:
             raise Refused("there is no checklist here: the current node is not a step")
-        if not 0 <= item < len(step.items):
+        line = line_at(self.definition, self._state, item)
+        if line is None:
             raise Refused(f"this step has no item {item + 1}")
         if statuses == (ACTIVE,):
             refusal = rules.call_refusal(self.definition, self._state)
             if refusal:
                 raise Refused(refusal)
-        return visit, step.items[item]
+        return line
 
     def _emit(self, *drafts: Draft) -> list[Event]:
         state = working_copy(self._state)
@@ -418,6 +482,11 @@ class Run:
                 finish = Draft("finish", node, value=outcome, branch=branch_of(state, position))
                 events.append(self._apply(state, finish, touched))
                 break
+        for _ in range(len(state.queue)):  # queued interrupts start once nothing higher is open
+            waiting = queued_drafts(self.definition, state)
+            if not waiting:
+                break
+            events.extend(self._apply(state, draft, touched) for draft in waiting)
         self.sink.commit(events, state, frozenset(touched))
         self._state = state
         return events
@@ -425,7 +494,9 @@ class Run:
     def _apply(self, state: RunState, draft: Draft, touched: set[int]) -> Event:
         ms = max(self.clock(), state.last_ms)
         branch = draft.branch
-        if branch is None and state.parallel:
+        if branch is None and state.frames:
+            branch = state.frames[-1].key
+        elif branch is None and state.parallel:
             branch = state.focus
         event = Event(
             run_id=state.run_id,
