@@ -13,23 +13,21 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from procedo.engine import allowed as rules
-from procedo.engine import judge
+from procedo.engine import item_drafts, judge
 from procedo.engine.cleaning import (
     clean_inputs,
     clean_name,
     clean_text,
     optional_reason,
 )
-from procedo.engine.drafts import MAX_AUTOMATIC, Draft, automatic_drafts, branch_of, call_end_draft
-from procedo.engine.errors import Refused, Unchanged
-from procedo.engine.events import Event, iso_from_ms, now_ms
-from procedo.engine.fold import apply_event
-from procedo.engine.forking import working_copy
-from procedo.engine.interrupting import defer_draft, interrupt_draft, queued_drafts, return_draft
-from procedo.engine.lines import Line, line_at, lines
+from procedo.engine.drafts import Draft, call_end_draft
+from procedo.engine.emit import emit
+from procedo.engine.errors import Refused
+from procedo.engine.events import Event, now_ms
+from procedo.engine.interrupting import defer_draft, interrupt_draft, return_draft
+from procedo.engine.lines import Line, lines
 from procedo.engine.sinks import EventSink
 from procedo.engine.state import ACTIVE, PAUSED, RunState
-from procedo.engine.values import normalise_value
 from procedo.model import ProcessDefinition, Step
 
 
@@ -155,62 +153,21 @@ class Run:
 
     def check(self, item: int) -> None:
         """Tick a plain item (``item``: a line of :meth:`lines`)."""
-        line = self._item(item)
-        spec = line.spec
-        self._refuse_inactive(item, line)
-        if spec.is_record:
-            raise Refused(
-                f"{self._shown(spec.text)!r} needs a value: record it instead of ticking it"
-            )
-        mark = line.mark
-        if mark.deferred:
-            raise Refused(f"{self._shown(spec.text)!r} is deferred; clear the deferral first")
-        if mark.na_reason is not None:
-            raise Refused(f"{self._shown(spec.text)!r} is marked not applicable; clear it first")
-        if mark.checked:
-            raise Refused(f"{self._shown(spec.text)!r} is already ticked")
-        self._emit(Draft("check", line.node, line.index))
+        self._emit(item_drafts.check(self.definition, self._state, item))
 
     def uncheck(self, item: int) -> None:
         """Clear a tick, a recorded value, a not-applicable mark or a deferral."""
-        line = self._item(item)
-        refusal = self.allowed(item).clear.reason
-        if refusal:
-            raise Refused(refusal)
-        self._emit(Draft("uncheck", line.node, line.index))
+        self._emit(item_drafts.uncheck(self.definition, self._state, item))
 
     def record(self, item: int, raw: str) -> str:
         """Record a value for a record item (this ticks it); returns the stored text."""
-        line = self._item(item)
-        spec = line.spec
-        self._refuse_inactive(item, line)
-        if line.mark.deferred:
-            raise Refused(f"{self._shown(spec.text)!r} is deferred; clear the deferral first")
-        value = normalise_value(spec, raw)
-        if line.mark.value == value:
-            raise Unchanged(f"{self._shown(spec.text)!r} already has the value {value!r}")
-        self._emit(Draft("record", line.node, line.index, value=value))
-        return value
+        draft = item_drafts.record(self.definition, self._state, item, raw)
+        self._emit(draft)
+        return draft.value or ""
 
     def mark_not_applicable(self, item: int, reason: str) -> None:
         """Mark an item not applicable, with a reason (refused for critical items)."""
-        line = self._item(item)
-        spec = line.spec
-        self._refuse_inactive(item, line)
-        if line.mark.deferred:
-            raise Refused(f"{self._shown(spec.text)!r} is deferred; clear the deferral first")
-        if spec.id is not None and spec.id in self.definition.ids_read_by_conditions:
-            raise Refused(
-                f"{self._shown(spec.text)!r} is read by a condition: record its value "
-                "(it cannot be marked not applicable)"
-            )
-        if spec.critical:
-            raise Refused(
-                f"{self._shown(spec.text)!r} is critical: it cannot be marked not applicable"
-            )
-        if line.mark.na_reason is not None:
-            raise Refused(f"{self._shown(spec.text)!r} is already marked not applicable")
-        self._emit(Draft("na", line.node, line.index, reason=clean_text(reason, "reason")))
+        self._emit(item_drafts.not_applicable(self.definition, self._state, item, reason))
 
     def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
         """Add a note to the run (``on="run"``), the current node (``"node"``) or an item."""
@@ -399,6 +356,8 @@ class Run:
 
     def switch(self, branch: str) -> None:
         """Work on another open branch of a parallel block (a view: nothing is journaled)."""
+        if self._state.frames:
+            raise Refused("a non-normal checklist is open: finish it first")
         if branch not in {p.branch for p in self._state.open_positions()}:
             raise Refused("that branch is not open: choose one of the open branches")
         self._state = dataclasses.replace(self._state, focus=branch)
@@ -421,16 +380,6 @@ class Run:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _shown(self, text: str) -> str:
-        return rules.shown_text(self.definition, self._state, text)
-
-    def _refuse_inactive(self, item: int, line: Line) -> None:
-        if line.carried:
-            return
-        refusal = rules.inactive_refusal(self.definition, self._state, item)
-        if refusal:
-            raise Refused(refusal)
-
     def _require_status(self, *allowed: str) -> None:
         refusal = rules.status_refusal(self._state, *allowed)
         if refusal:
@@ -443,77 +392,10 @@ class Run:
             raise Refused(refusal)
 
     def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> Line:
-        self._require_status(*statuses)
-        if statuses == (ACTIVE,):
-            self._require_role_accepted()
-        step, visit = self.current_step, self._state.current
-        if step is None or visit is None:
-            raise Refused("there is no checklist here: the current node is not a step")
-        line = line_at(self.definition, self._state, item)
-        if line is None:
-            raise Refused(f"this step has no item {item + 1}")
-        if statuses == (ACTIVE,):
-            refusal = rules.call_refusal(self.definition, self._state)
-            if refusal:
-                raise Refused(refusal)
-        return line
+        return item_drafts.line_for(self.definition, self._state, item, statuses)
 
     def _emit(self, *drafts: Draft) -> list[Event]:
-        state = working_copy(self._state)
-        events: list[Event] = []
-        touched: set[int] = set()
-        entered, awaiting, focus = len(state.visits), state.awaiting_role, state.focus
-        for draft in drafts:
-            events.append(self._apply(state, draft, touched))
-        # An auto decision chooses when the run has just entered it (or its role has just been
-        # taken up there): not after *back* to it (the operator looks again), nor on a note,
-        # a pause or anything else done while at it. Each branch that arrived at one chooses.
-        taken_up = any(d.kind in ("accept_role", "handover") for d in drafts)
-        answered = taken_up and awaiting is not None and state.awaiting_role is None
-        for _ in range(MAX_AUTOMATIC):
-            automatic = automatic_drafts(self.definition, state, entered, answered, focus)
-            if not automatic:
-                break
-            events.extend(self._apply(state, draft, touched) for draft in automatic)
-        for position in state.open_positions():
-            node = state.visits[position.path[-1]].node
-            if state.status == ACTIVE and node in self.definition.ends:
-                outcome = self.definition.ends[node].outcome
-                finish = Draft("finish", node, value=outcome, branch=branch_of(state, position))
-                events.append(self._apply(state, finish, touched))
-                break
-        for _ in range(len(state.queue)):  # queued interrupts start once nothing higher is open
-            waiting = queued_drafts(self.definition, state)
-            if not waiting:
-                break
-            events.extend(self._apply(state, draft, touched) for draft in waiting)
+        state, events, touched = emit(self.definition, self._state, self.clock, drafts)
         self.sink.commit(events, state, frozenset(touched))
         self._state = state
         return events
-
-    def _apply(self, state: RunState, draft: Draft, touched: set[int]) -> Event:
-        ms = max(self.clock(), state.last_ms)
-        branch = draft.branch
-        if branch is None and state.frames:
-            branch = state.frames[-1].key
-        elif branch is None and state.parallel:
-            branch = state.focus
-        event = Event(
-            run_id=state.run_id,
-            seq=state.last_seq + 1,
-            ts=iso_from_ms(ms),
-            actor=draft.actor or state.operator,
-            kind=draft.kind,
-            node=draft.node,
-            item=draft.item,
-            value=draft.value,
-            reason=draft.reason,
-            branch=branch or None,
-        )
-        event = _with_hash(event, state.last_hash)
-        touched |= apply_event(state, self.definition, event)
-        return event
-
-
-def _with_hash(event: Event, previous_hash: str) -> Event:
-    return dataclasses.replace(event, hash=event.compute_hash(previous_hash))
