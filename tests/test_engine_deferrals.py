@@ -191,3 +191,25 @@ def test_a_deferred_record_item_done_later_gives_its_value_to_the_run() -> None:
     run.record(1, "WO-77")
     assert run.scope()["order"] == "WO-77"
     same_after_replay(run)
+
+
+def test_an_automatic_choice_never_takes_the_run_to_success_past_an_open_deferral() -> None:
+    text = INTERRUPTS.replace(
+        'question = "Does the press run clean?"',
+        'question = "Does the press run clean?"\nauto = true',
+    ).replace(
+        '{ label = "Yes", next = "close" }, { label = "No", next = "failed" }',
+        '{ label = "Yes", next = "done", default = true }, { label = "No", next = "failed" }, '
+        '{ label = "Close out", next = "close" }',
+    )
+    run = begin(text)
+    to_service(run)
+    run.check(0)
+    run.check(1)
+    run.defer(2, "office closed")
+    run.check(3)
+    run.complete()
+    assert run.state.current_node == "check"  # it waits for the operator
+    with pytest.raises(Refused, match="1 deferred item is open"):
+        run.choose(0)
+    same_after_replay(run)
