@@ -6,6 +6,7 @@ once, to the interrupt."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,8 +72,7 @@ def sound(run: Run) -> None:
     open_ids = {frame.interrupt for frame in state.frames}
     assert not open_ids & {q.interrupt for q in state.queue}
     ranks = [run.definition.interrupts[f.interrupt].rank for f in state.frames]
-    assert ranks == sorted(ranks, reverse=True)  # each one strictly higher than the one under it
-    assert all(b < a for a, b in zip(ranks, ranks[1:], strict=False))
+    assert all(b < a for a, b in itertools.pairwise(ranks))  # each strictly higher than the last
     for deferral in state.deferrals:
         assert state.visits[deferral.visit].outcome != "back"
         assert state.visits[deferral.visit].mark(deferral.item).deferred
@@ -107,7 +107,7 @@ def test_any_walk_with_interrupts_replays_to_the_live_state(
             assert dataclasses.asdict(run.state) == before
             assert len(sink.events) == count
         else:
-            went_back = went_back or action == "back" and len(sink.events) > count
+            went_back = went_back or (action == "back" and len(sink.events) > count)
         sound(run)
         if run.state.finished:
             break
