@@ -898,6 +898,9 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "call",
         "called_by",
         "call_end",
+        "interrupt",
+        "return",
+        "defer",
     }
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from procedo.engine import judge
+from procedo.engine.allowed_interrupts import defer_refusal, success_end_refusal
+from procedo.engine.lines import line_at
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
 from procedo.model import ProcessDefinition, Step
 from procedo.model.placeholders import fill
@@ -20,7 +22,15 @@ Does = Literal["tick", "record", "choose", "nothing"]
 """What the toggle key does on an item."""
 
 Why = Literal[
-    "", "status", "role", "no_checklist", "no_items", "ticked", "not_applicable", "inactive"
+    "",
+    "status",
+    "role",
+    "no_checklist",
+    "no_items",
+    "ticked",
+    "not_applicable",
+    "inactive",
+    "deferred",
 ]
 """Why the toggle key does nothing on an item (a code a screen may add its key hint to)."""
 
@@ -56,6 +66,8 @@ class Allowed:
     abort: Verdict
     pause: Verdict
     resume: Verdict
+    defer: Verdict
+    interrupt: Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +140,7 @@ def shown_text(definition: ProcessDefinition, state: RunState, text: str) -> str
 
 def inactive_refusal(definition: ProcessDefinition, state: RunState, item: int) -> str:
     """Why ``item`` of the current step cannot be worked: its ``when`` switched it off."""
-    step = definition.steps.get(state.current_node or "")
+    step = definition.checklists.get(state.current_node or "")
     if step is None or not 0 <= item < len(step.items) or step.items[item].when is None:
         return ""
     check = judge.check_current_items(definition, state)[item]
@@ -141,11 +153,15 @@ def inactive_refusal(definition: ProcessDefinition, state: RunState, item: int) 
 def open_items(definition: ProcessDefinition, state: RunState) -> list[int]:
     """The current step's items still to do: not ticked, recorded or not applicable, and not
     switched off by their ``when`` (empty at a decision or an end)."""
-    step, visit = definition.steps.get(state.current_node or ""), state.current
+    step, visit = definition.checklists.get(state.current_node or ""), state.current
     if step is None or visit is None:
         return []
     checks = judge.check_current_items(definition, state)
-    return [i for i in range(len(step.items)) if not visit.mark(i).done and checks[i].active]
+    return [
+        i
+        for i in range(len(step.items))
+        if not (visit.mark(i).done or visit.mark(i).deferred) and checks[i].active
+    ]
 
 
 def complete_refusal(
@@ -168,7 +184,7 @@ def complete_refusal(
                 f"{name!r} is a deviation ({check.why_deviation}): give a "
                 "reason to accept it, or record the value again"
             )
-    return ""
+    return success_end_refusal(definition, state, step.next)
 
 
 def explain_refusal(definition: ProcessDefinition, state: RunState, item: int | None) -> str:
@@ -176,7 +192,7 @@ def explain_refusal(definition: ProcessDefinition, state: RunState, item: int | 
     refusal = _work_refusal(definition, state)
     if refusal:
         return refusal
-    step, visit = definition.steps.get(state.current_node or ""), state.current
+    step, visit = definition.checklists.get(state.current_node or ""), state.current
     if step is None or visit is None or item is None or not 0 <= item < len(step.items):
         return "there is no item with a deviation here"
     checks = judge.check_current_items(definition, state)
@@ -188,14 +204,16 @@ def explain_refusal(definition: ProcessDefinition, state: RunState, item: int | 
 
 
 def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> Toggle:
-    """What the toggle key does on ``item`` of the current step (None: no item highlighted)."""
+    """What the toggle key does on line ``item`` of the current checklist (None: no line
+    highlighted; a line past the own items is a deferred item that comes back here)."""
     node = state.current_node or ""
-    step, visit = definition.steps.get(node), state.current
+    step, visit = definition.checklists.get(node), state.current
     if step is None or visit is None:
         return Toggle("nothing", "there is no checklist here", "no_checklist")
-    if item is None or not step.items:
+    line = line_at(definition, state, item) if item is not None else None
+    if item is None or (not step.items and line is None):
         return Toggle("nothing", "this step has no items", "no_items")
-    if not 0 <= item < len(step.items):
+    if line is None:
         return Toggle("nothing", f"this step has no item {item + 1}", "no_items")
     refusal = status_refusal(state, ACTIVE)
     if refusal:
@@ -206,10 +224,17 @@ def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> 
     refusal = call_refusal(definition, state)
     if refusal:
         return Toggle("nothing", refusal, "status")
-    spec, mark = step.items[item], visit.mark(item)
-    inactive = inactive_refusal(definition, state, item)
+    spec, mark = line.spec, line.mark
+    inactive = "" if line.carried else inactive_refusal(definition, state, item)
     if inactive:
         return Toggle("nothing", inactive, "inactive")
+    if mark.deferred:
+        return Toggle(
+            "nothing",
+            f"{shown_text(definition, state, spec.text)!r} is deferred: clear the deferral "
+            "to do it here",
+            "deferred",
+        )
     if mark.na_reason is not None:
         return Toggle(
             "nothing",
@@ -230,17 +255,18 @@ def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> 
 def _item_verdicts(
     definition: ProcessDefinition, state: RunState, item: int | None
 ) -> tuple[Verdict, Verdict]:
-    """Not applicable and clear, on ``item`` of the current step."""
-    step, visit = definition.steps.get(state.current_node or ""), state.current
+    """Not applicable and clear, on line ``item`` of the current checklist."""
+    step, visit = definition.checklists.get(state.current_node or ""), state.current
     if step is None or visit is None:
         gone = Verdict(False, "there is no checklist here")
         return gone, gone
-    if item is None or not 0 <= item < len(step.items):
+    line = line_at(definition, state, item) if item is not None else None
+    if line is None:
         none = Verdict(True, "this step has no items" if not step.items else "no item chosen")
         return none, none
     refusal = _work_refusal(definition, state)
-    spec, mark = step.items[item], visit.mark(item)
-    na = refusal or inactive_refusal(definition, state, item)
+    spec, mark = line.spec, line.mark
+    na = refusal or ("" if line.carried else inactive_refusal(definition, state, line.index))
     if not na and spec.id is not None and spec.id in definition.ids_read_by_conditions:
         na = (
             f"{shown_text(definition, state, spec.text)!r} is read by a condition: record "
@@ -252,13 +278,23 @@ def _item_verdicts(
     if not na and mark.na_reason is not None:
         na = f"{shown_text(definition, state, spec.text)!r} is already marked not applicable"
     clear = refusal or (
-        "" if mark.done else f"{shown_text(definition, state, spec.text)!r} is not ticked"
+        ""
+        if mark.done or mark.deferred
+        else f"{shown_text(definition, state, spec.text)!r} is not ticked"
     )
+    if not na and mark.deferred:
+        na = f"{shown_text(definition, state, spec.text)!r} is deferred: clear the deferral first"
+    if not clear and mark.deferred and not line.carried:
+        done_later = any(
+            d.visit == visit.index and d.item == line.index and not d.open for d in state.deferrals
+        )
+        if done_later:
+            clear = f"{shown_text(definition, state, spec.text)!r} was done later: it stays"
     return Verdict(True, na), Verdict(True, clear)
 
 
 def _complete(definition: ProcessDefinition, state: RunState) -> Verdict:
-    step, visit = definition.steps.get(state.current_node or ""), state.current
+    step, visit = definition.checklists.get(state.current_node or ""), state.current
     if step is None or visit is None:
         return Verdict(False, "only a step can be completed; at a decision, choose an option")
     refusal = _work_refusal(definition, state)
@@ -270,7 +306,7 @@ def _complete(definition: ProcessDefinition, state: RunState) -> Verdict:
 def allowed(definition: ProcessDefinition, state: RunState, item: int | None = None) -> Allowed:
     """Every action judged in ``state`` (the item actions on ``item`` of the current step)."""
     node = state.current_node or ""
-    at_step, at_decision = node in definition.steps, node in definition.decisions
+    at_step, at_decision = node in definition.checklists, node in definition.decisions
     work = _work_refusal(definition, state)
     either = status_refusal(state, ACTIVE, PAUSED)
     active = status_refusal(state, ACTIVE)
@@ -294,6 +330,11 @@ def allowed(definition: ProcessDefinition, state: RunState, item: int | None = N
         abort=Verdict(True, either),
         pause=Verdict(True, active),
         resume=Verdict(True, status_refusal(state, PAUSED)),
+        defer=Verdict(node in definition.steps, work or defer_refusal(definition, state, item)),
+        interrupt=Verdict(
+            bool(definition.interrupts),
+            active or ("" if definition.interrupts else "this process has no interrupts"),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from procedo.engine import judge
+from procedo.engine.allowed_interrupts import success_end_refusal
 from procedo.engine.errors import Refused
 from procedo.engine.state import Position, RunState
 from procedo.model import ProcessDefinition
@@ -53,6 +54,9 @@ def call_end_draft(definition: ProcessDefinition, state: RunState, child: RunSta
                 f"the called run ended at {child.end_node!r}, where this step's outcomes "
                 "lead nowhere"
             )
+        refusal = success_end_refusal(definition, state, target)
+        if refusal:
+            raise Refused(refusal)
     branch = branch_of(state, found)
     return Draft("call_end", visit.node, value=target, reason=outcome, branch=branch)
 
@@ -84,6 +88,8 @@ def automatic_drafts(
         state.focus = looked_from
         if auto is None or auto.option is None:
             continue
+        if success_end_refusal(definition, state, decision.options[auto.option].next):
+            continue  # deferred items are open: the operator chooses, and is told why not
         label = decision.options[auto.option].label
         branch = branch_of(state, position)
         return (

@@ -40,6 +40,9 @@ EventKind = Literal[
     "call",
     "called_by",
     "call_end",
+    "interrupt",
+    "return",
+    "defer",
 ]
 
 EVENT_KINDS: dict[str, str] = {
@@ -75,11 +78,20 @@ EVENT_KINDS: dict[str, str] = {
     "call_end": "the child run of a calling step ended: node = step, value = the node the run "
     "goes on to (empty when it stays: the child was aborted), reason = the child's outcome "
     "(success, failure or aborted)",
+    "interrupt": "a non-normal checklist interrupts the run: node = interrupt id, item = the "
+    "item highlighted where it interrupted (empty when none), value = the node interrupted; "
+    "reason = 'queued' when it waits for an open one of equal or higher priority",
+    "return": "a non-normal checklist is done: node = interrupt id, item = the answer chosen to "
+    "its after question (empty when none), value = 'return' (back to the exact node and item) "
+    "or the node the run goes on at",
+    "defer": "an item is deferred: node = step, item = index, value = the step it comes back "
+    "at (empty: it follows the run), reason = why",
 }
 
 BRANCH_NOTE = (
     "Every event about a node inside a parallel block names its branch (``branch``: the block "
-    "and branch number, e.g. 'prepare:2'); events of the main line have none."
+    "and branch number, e.g. 'prepare:2'); events of the main line have none. Every event "
+    "inside an open interrupt names '!' and the interrupt's id (e.g. '!fire-alarm')."
 )
 
 

@@ -13,51 +13,45 @@ from collections.abc import Iterable
 from procedo.engine.errors import ReplayError
 from procedo.engine.events import Event
 from procedo.engine.fold_calls import on_call, on_call_end, on_called_by
+from procedo.engine.fold_interrupts import on_defer, on_interrupt, on_return
+from procedo.engine.fold_items import (
+    on_check,
+    on_deviation,
+    on_inactive,
+    on_na,
+    on_record,
+    on_uncheck,
+)
 from procedo.engine.fold_moves import await_role, enter, leave_visit, open_stint
 from procedo.engine.state import (
     ABORTED,
     ACTIVE,
     COMPLETED,
+    FRAME_PREFIX,
     PAUSED,
     Basis,
-    ItemMark,
     Note,
     RunState,
     Visit,
     node_role,
 )
-from procedo.engine.stints import Act, Stint
+from procedo.engine.stints import Stint
 from procedo.model import ProcessDefinition
-
-
-def _item_visit(
-    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> Visit:
-    visit = state.current
-    if visit is None or event.item is None or visit.node != event.node:
-        raise ReplayError(f"event {event.seq} ({event.kind}) is not about the current node")
-    step = definition.steps.get(visit.node)
-    if step is None or not 0 <= event.item < len(step.items):
-        raise ReplayError(
-            f"event {event.seq} ({event.kind}) names item {event.item}, not in the step"
-        )
-    if visit.child_run is not None and visit.child_outcome is None:
-        raise ReplayError(f"event {event.seq} ({event.kind}) changes a step whose call is open")
-    touched.add(visit.index)
-    open_stint(state).acts.append(Act(event.kind, event.item, event.value, event.reason))
-    return visit
 
 
 def _close_pause(state: RunState, touched: set[int]) -> None:
     if state.pause_started_ms is not None:
         gap = max(0, state.last_ms - state.pause_started_ms)
         state.paused_ms += gap
-        for position in state.open_positions():
+        held = [*state.open_positions(), *(frame.position for frame in state.frames)]
+        for position in held:
             visit = state.visits[position.path[-1]]
             visit.paused_ms += gap
             if position.stint is not None:
                 state.stints[position.stint].paused_ms += gap
             touched.add(visit.index)
+        for frame in state.frames:
+            frame.paused_ms += gap
         state.pause_started_ms = None
 
 
@@ -76,10 +70,19 @@ def apply_event(state: RunState, definition: ProcessDefinition, event: Event) ->
         moment = event.ts_ms
     except (TypeError, ValueError):
         raise ReplayError(f"event {event.seq} has an unreadable time {event.ts!r}") from None
-    if event.branch is not None:
+    if event.branch is not None and event.branch.startswith(FRAME_PREFIX):
+        if state.frame is None or event.branch != state.frame.key:
+            raise ReplayError(f"event {event.seq} names {event.branch!r}, which is not open")
+    elif event.branch is not None:
         if event.branch not in state.positions:
             raise ReplayError(f"event {event.seq} names branch {event.branch!r}, which is not open")
+        if state.frames and event.kind != "interrupt":
+            raise ReplayError(f"event {event.seq} is about a branch while an interrupt is open")
         state.focus = event.branch
+    elif state.frames and event.kind not in _ABOUT_THE_RUN:
+        raise ReplayError(f"event {event.seq} ({event.kind}) does not name the open interrupt")
+    if event.kind not in ("note",):
+        state.resume_at = None
     state.last_seq = event.seq
     state.last_hash = event.hash
     state.last_ms = max(state.last_ms, moment)
@@ -107,34 +110,6 @@ def _on_start(
     enter(state, definition, event.node or "", event, touched, move=False)
 
 
-def _on_check(
-    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    visit.items[event.item] = ItemMark(checked=True, by=event.actor, at=event.ts)  # type: ignore[index]
-
-
-def _on_uncheck(
-    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    visit.items.pop(event.item, None)  # type: ignore[arg-type]
-
-
-def _on_record(
-    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = ItemMark(checked=True, value=event.value, by=event.actor, at=event.ts)
-    visit.items[event.item] = mark  # type: ignore[index]
-
-
-def _on_na(state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = ItemMark(na_reason=event.reason or "", by=event.actor, at=event.ts)
-    visit.items[event.item] = mark  # type: ignore[index]
-
-
 def _on_note(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
@@ -155,6 +130,8 @@ def _on_note(
 def _on_complete(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
+    if state.frames:
+        raise ReplayError(f"event {event.seq} completes a step while an interrupt is open")
     leave_visit(state, touched, "completed", event.value)
     enter(state, definition, event.value or "", event, touched)
 
@@ -213,25 +190,6 @@ def _on_input(
     state.inputs[event.node] = event.value
 
 
-def _on_deviation(
-    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = visit.mark(event.item)  # type: ignore[arg-type]
-    if mark.value is None or mark.value != event.value:
-        raise ReplayError(f"event {event.seq} explains a value the item does not have")
-    explained = dataclasses.replace(mark, deviation=True, deviation_reason=event.reason)
-    visit.items[event.item] = explained  # type: ignore[index]
-
-
-def _on_inactive(
-    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
-) -> None:
-    visit = _item_visit(state, definition, event, touched)
-    mark = visit.mark(event.item)  # type: ignore[arg-type]
-    visit.items[event.item] = dataclasses.replace(mark, inactive=True)  # type: ignore[index]
-
-
 def _on_back(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
@@ -241,6 +199,11 @@ def _on_back(
     position = state.position
     left = leave_visit(state, touched, "back", event.value)
     path.pop()
+    # what was deferred in the visit left is undone with it; what was done in it is open again
+    state.deferrals = [d for d in state.deferrals if d.visit != left.index]
+    for deferral in state.deferrals:
+        if deferral.done_visit == left.index:
+            deferral.mark, deferral.done_visit = None, None
     previous = state.current
     assert previous is not None
     previous.left_ms = None
@@ -313,6 +276,10 @@ def _on_abort(
     state.abort_reason = event.reason
     state.ended_ms = state.last_ms
     state.success = False
+    for frame in reversed(state.frames):
+        leave_visit(state, touched, "aborted", position=frame.position)
+    state.frames.clear()
+    state.queue.clear()
     for position in state.open_positions():
         leave_visit(state, touched, "aborted", position=position)
 
@@ -324,6 +291,7 @@ def _on_finish(
     if node not in definition.ends:
         raise ReplayError(f"event {event.seq} finishes at {node!r}, which is not an end")
     state.status = COMPLETED
+    state.queue.clear()  # what waited is not needed once the run has ended
     state.end_node = node
     state.success = definition.ends[node].success
     state.ended_ms = state.last_ms
@@ -338,18 +306,18 @@ def _on_finish(
 
 _HANDLERS = {
     "start": _on_start,
-    "check": _on_check,
-    "uncheck": _on_uncheck,
-    "record": _on_record,
-    "na": _on_na,
+    "check": on_check,
+    "uncheck": on_uncheck,
+    "record": on_record,
+    "na": on_na,
     "note": _on_note,
     "complete": _on_complete,
     "choose": _on_choose,
     "auto_choose": _on_choose,
     "basis": _on_basis,
     "input": _on_input,
-    "deviation": _on_deviation,
-    "inactive": _on_inactive,
+    "deviation": on_deviation,
+    "inactive": on_inactive,
     "back": _on_back,
     "handover": _on_handover,
     "accept_role": _on_accept_role,
@@ -361,7 +329,15 @@ _HANDLERS = {
     "call": on_call,
     "call_end": on_call_end,
     "called_by": on_called_by,
+    "interrupt": on_interrupt,
+    "return": on_return,
+    "defer": on_defer,
 }
+
+_ABOUT_THE_RUN = frozenset(
+    {"note", "handover", "pause", "resume", "takeover", "abort", "interrupt", "return"}
+)
+"""Events that may leave out the open interrupt's key (they are about the whole run)."""
 
 
 def replay(

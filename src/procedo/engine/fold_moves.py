@@ -139,6 +139,10 @@ def leave_visit(
     visit.left_ms = state.last_ms
     visit.outcome = outcome
     visit.next_node = next_node
+    if outcome == "completed":  # a deferred item not done at its step follows the run on
+        for deferral in state.deferrals:
+            if deferral.open and deferral.to == visit.node and deferral.shown_at(visit):
+                deferral.passed = True
     if position.stint is not None:
         leave(state.stints[position.stint], state.last_ms, outcome, next_node)
         position.stint = None

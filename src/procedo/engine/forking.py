@@ -16,18 +16,25 @@ def working_copy(state: RunState) -> RunState:
     Much cheaper than ``copy.deepcopy`` (which grew with every note and visit: 11 ms an
     operation at 10,000 events): the lists are copied, and of the visits only those the fold
     may change: the current one and the one before it on the path (*back* reopens it); a new
-    visit is appended (on every position: each branch of a parallel block). Earlier
+    visit is appended (on every position: each branch of a parallel block, each open
+    interrupt). The deferrals (a handful) are copied. Earlier
     visits, notes (frozen) and item marks (the fold replaces them,
     never changes one) are shared.
     """
     fork = copy.copy(state)
     fork.operators = list(state.operators)
     fork.positions = {key: position.copy() for key, position in state.positions.items()}
+    fork.frames = [
+        dataclasses.replace(frame, position=frame.position.copy()) for frame in state.frames
+    ]
+    fork.queue = list(state.queue)
+    fork.deferrals = [dataclasses.replace(deferral) for deferral in state.deferrals]
+    held = [*state.positions.values(), *(frame.position for frame in state.frames)]
     fork.notes = list(state.notes)
-    fork.stints = stints.copied(state.stints, (p.stint for p in state.positions.values()))
+    fork.stints = stints.copied(state.stints, (p.stint for p in held))
     fork.inputs = dict(state.inputs)
     fork.visits = list(state.visits)
-    for position in state.positions.values():
+    for position in held:
         for index in position.path[-2:]:
             visit = state.visits[index]
             fork.visits[index] = dataclasses.replace(visit, items=dict(visit.items))

@@ -87,16 +87,25 @@ def scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str
 
 def _scope_texts(definition: ProcessDefinition, state: RunState) -> dict[str, str]:
     texts = dict(state.inputs)
+    done_later: dict[int, list[tuple[str, int, str]]] = {}
+    for deferral in state.deferrals:
+        if deferral.done_visit is not None and deferral.mark and deferral.mark.value is not None:
+            entry = (deferral.node, deferral.item, deferral.mark.value)
+            done_later.setdefault(deferral.done_visit, []).append(entry)
     for visit in state.visits:
-        if not visit.items or visit.outcome == "back":
+        if visit.outcome == "back" or not (visit.items or visit.index in done_later):
             continue
-        step = definition.steps.get(visit.node)
+        step = definition.checklists.get(visit.node)
         if step is None:
             continue
         for position, mark in visit.items.items():
             spec = step.items[position]
             if spec.id is not None and mark.value is not None and not mark.inactive:
                 texts[spec.id] = mark.value
+        for node, item, value in done_later.get(visit.index, ()):
+            spec = definition.steps[node].items[item]
+            if spec.id is not None:
+                texts[spec.id] = value
     return texts
 
 
@@ -196,7 +205,7 @@ def routed_by_flow(definition: ProcessDefinition, step_id: str, item: Item) -> b
     a deviation is then the flow's to route, and needs no reason."""
     if item.id is None:
         return False
-    decision = definition.decisions.get(definition.steps[step_id].next)
+    decision = definition.decisions.get(definition.checklists[step_id].next or "")
     if decision is None:
         return False
     return any(
@@ -208,7 +217,7 @@ def routed_by_flow(definition: ProcessDefinition, step_id: str, item: Item) -> b
 def check_current_items(definition: ProcessDefinition, state: RunState) -> list[ItemCheck]:
     """:func:`check_item` for every item of the current step (empty at a decision or an end)."""
     visit = state.current
-    step = definition.steps.get(visit.node) if visit is not None else None
+    step = definition.checklists.get(visit.node) if visit is not None else None
     if step is None or visit is None:
         return []
     if not any(i.when is not None or i.expect is not None for i in step.items):
@@ -302,7 +311,7 @@ def current_suggestion(definition: ProcessDefinition, state: RunState) -> Sugges
 def previous_values(definition: ProcessDefinition, state: RunState) -> dict[int, str]:
     """On a repeated visit of a step, the values recorded on its last earlier visit, by item."""
     visit = state.current
-    if visit is None or visit.node not in definition.steps:
+    if visit is None or visit.node not in definition.checklists:
         return {}
     for earlier in reversed(state.visits[: visit.index]):
         if earlier.node == visit.node:

@@ -13,22 +13,22 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from procedo.engine import allowed as rules
-from procedo.engine import judge
+from procedo.engine import item_drafts, judge
 from procedo.engine.cleaning import (
     clean_inputs,
     clean_name,
     clean_text,
     optional_reason,
 )
-from procedo.engine.drafts import MAX_AUTOMATIC, Draft, automatic_drafts, branch_of, call_end_draft
-from procedo.engine.errors import Refused, Unchanged
-from procedo.engine.events import Event, iso_from_ms, now_ms
-from procedo.engine.fold import apply_event
-from procedo.engine.forking import working_copy
+from procedo.engine.drafts import Draft, call_end_draft
+from procedo.engine.emit import emit
+from procedo.engine.errors import Refused
+from procedo.engine.events import Event, now_ms
+from procedo.engine.interrupting import defer_draft, interrupt_draft, return_draft
+from procedo.engine.lines import Line, lines
 from procedo.engine.sinks import EventSink
-from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
-from procedo.engine.values import normalise_value
-from procedo.model import Item, ProcessDefinition, Step
+from procedo.engine.state import ACTIVE, PAUSED, RunState
+from procedo.model import ProcessDefinition, Step
 
 
 class Run:
@@ -112,9 +112,14 @@ class Run:
 
     @property
     def current_step(self) -> Step | None:
-        """The current step, when the run is at a step."""
+        """The current checklist, when the run is at a step (or in an interrupt: its
+        checklist as a step)."""
         node = self._state.current_node
-        return self.definition.steps.get(node) if node else None
+        return self.definition.checklists.get(node) if node else None
+
+    def lines(self) -> list[Line]:
+        """The current checklist's lines: its own items, then the deferred items back here."""
+        return lines(self.definition, self._state)
 
     def open_items(self) -> list[int]:
         """Indices of the current step's items still to do (switched-off items are not)."""
@@ -147,53 +152,22 @@ class Run:
     # -- operations -----------------------------------------------------------------------
 
     def check(self, item: int) -> None:
-        """Tick a plain item."""
-        visit, spec = self._item(item)
-        self._refuse_inactive(item, spec)
-        if spec.is_record:
-            raise Refused(
-                f"{self._shown(spec.text)!r} needs a value: record it instead of ticking it"
-            )
-        mark = visit.mark(item)
-        if mark.na_reason is not None:
-            raise Refused(f"{self._shown(spec.text)!r} is marked not applicable; clear it first")
-        if mark.checked:
-            raise Refused(f"{self._shown(spec.text)!r} is already ticked")
-        self._emit(Draft("check", visit.node, item))
+        """Tick a plain item (``item``: a line of :meth:`lines`)."""
+        self._emit(item_drafts.check(self.definition, self._state, item))
 
     def uncheck(self, item: int) -> None:
-        """Clear a tick, a recorded value or a not-applicable mark."""
-        visit, spec = self._item(item)
-        if not visit.mark(item).done:
-            raise Refused(f"{self._shown(spec.text)!r} is not ticked")
-        self._emit(Draft("uncheck", visit.node, item))
+        """Clear a tick, a recorded value, a not-applicable mark or a deferral."""
+        self._emit(item_drafts.uncheck(self.definition, self._state, item))
 
     def record(self, item: int, raw: str) -> str:
         """Record a value for a record item (this ticks it); returns the stored text."""
-        visit, spec = self._item(item)
-        self._refuse_inactive(item, spec)
-        value = normalise_value(spec, raw)
-        if visit.mark(item).value == value:
-            raise Unchanged(f"{self._shown(spec.text)!r} already has the value {value!r}")
-        self._emit(Draft("record", visit.node, item, value=value))
-        return value
+        draft = item_drafts.record(self.definition, self._state, item, raw)
+        self._emit(draft)
+        return draft.value or ""
 
     def mark_not_applicable(self, item: int, reason: str) -> None:
         """Mark an item not applicable, with a reason (refused for critical items)."""
-        visit, spec = self._item(item)
-        self._refuse_inactive(item, spec)
-        if spec.id is not None and spec.id in self.definition.ids_read_by_conditions:
-            raise Refused(
-                f"{self._shown(spec.text)!r} is read by a condition: record its value "
-                "(it cannot be marked not applicable)"
-            )
-        if spec.critical:
-            raise Refused(
-                f"{self._shown(spec.text)!r} is critical: it cannot be marked not applicable"
-            )
-        if visit.mark(item).na_reason is not None:
-            raise Refused(f"{self._shown(spec.text)!r} is already marked not applicable")
-        self._emit(Draft("na", visit.node, item, reason=clean_text(reason, "reason")))
+        self._emit(item_drafts.not_applicable(self.definition, self._state, item, reason))
 
     def note(self, text: str, *, on: str = "run", item: int | None = None) -> None:
         """Add a note to the run (``on="run"``), the current node (``"node"``) or an item."""
@@ -204,8 +178,8 @@ class Run:
         elif on == "node":
             self._emit(Draft("note", self._state.current_node, value=body))
         elif on == "item" and item is not None:
-            visit, _ = self._item(item, statuses=(ACTIVE, PAUSED))
-            self._emit(Draft("note", visit.node, item, value=body))
+            line = self._item(item, statuses=(ACTIVE, PAUSED))
+            self._emit(Draft("note", line.node, line.index, value=body))
         else:
             raise Refused("a note goes on the run, the current node, or one item")
 
@@ -217,6 +191,9 @@ class Run:
         visit = self._state.current
         if step is None or visit is None:
             raise Refused("only a step can be completed; at a decision, choose an option")
+        if visit.kind == "interrupt":
+            self.return_from_interrupt(None)
+            return
         refusal = rules.call_refusal(self.definition, self._state) or rules.complete_refusal(
             self.definition, self._state, step, visit
         )
@@ -237,13 +214,12 @@ class Run:
 
     def explain(self, item: int, reason: str) -> None:
         """Accept a value that misses its item's ``expect``, with the reason (journaled)."""
-        visit, _ = self._item(item)
+        line = self._item(item)
         refusal = rules.explain_refusal(self.definition, self._state, item)
         if refusal:
             raise Refused(refusal)
-        mark = visit.mark(item)
         why = clean_text(reason, "reason")
-        self._emit(Draft("deviation", visit.node, item, value=mark.value, reason=why))
+        self._emit(Draft("deviation", line.node, line.index, value=line.mark.value, reason=why))
 
     def choose(self, option: int, reason: str | None = None) -> None:
         """Choose an option (0-based) at the current decision.
@@ -254,12 +230,20 @@ class Run:
         self._require_status(ACTIVE)
         self._require_role_accepted()
         node = self._state.current_node
+        if self._state.frame is not None:  # the answer to the open interrupt's question
+            self.return_from_interrupt(option)
+            return
         decision = self.definition.decisions.get(node or "")
         if decision is None or node is None:
             raise Refused("there is no decision to make here")
         if not 0 <= option < len(decision.options):
             raise Refused(f"choose an option from 1 to {len(decision.options)}")
         label = decision.options[option].label
+        refusal = rules.success_end_refusal(
+            self.definition, self._state, decision.options[option].next
+        )
+        if refusal:
+            raise Refused(refusal)
         suggestion = self.suggestion()
         if suggestion is None:
             self._emit(Draft("choose", node, option, value=label))
@@ -336,8 +320,44 @@ class Run:
         self._require_status(ACTIVE, PAUSED)
         self._emit(Draft("abort", self._state.current_node, reason=clean_text(reason, "reason")))
 
+    def raise_interrupt(self, interrupt: str, item: int | None = None) -> None:
+        """Raise a non-normal checklist (``item``: the line highlighted where it interrupts);
+        it waits in the queue while one of equal or higher priority is open."""
+        self._emit(interrupt_draft(self.definition, self._state, interrupt, item))
+
+    def return_from_interrupt(self, option: int | None = None) -> None:
+        """Finish the open interrupt: back to the exact node and item, or on to its ``after``
+        node (``option``: the answer to its question, when it asks one)."""
+        self._require_status(ACTIVE)
+        self._require_role_accepted()
+        refusal = (
+            rules.complete_refusal(
+                self.definition, self._state, self.current_step, self._state.current
+            )
+            if self.current_step is not None and self._state.current is not None
+            else ""
+        )
+        if refusal:
+            raise Refused(refusal)
+        drafts: list[Draft] = []
+        visit = self._state.current
+        if visit is not None:
+            for index, check in enumerate(self.item_checks()):
+                if not check.active:
+                    drafts.append(Draft("inactive", visit.node, index))
+        self._emit(*drafts, return_draft(self.definition, self._state, option))
+
+    def defer(self, item: int, reason: str) -> None:
+        """Defer ``item`` of the current step with a reason: it comes back at its
+        ``defer_to`` step (or at every later step) and the step may complete without it."""
+        self._require_status(ACTIVE)
+        self._require_role_accepted()
+        self._emit(defer_draft(self.definition, self._state, item, reason))
+
     def switch(self, branch: str) -> None:
         """Work on another open branch of a parallel block (a view: nothing is journaled)."""
+        if self._state.frames:
+            raise Refused("a non-normal checklist is open: finish it first")
         if branch not in {p.branch for p in self._state.open_positions()}:
             raise Refused("that branch is not open: choose one of the open branches")
         self._state = dataclasses.replace(self._state, focus=branch)
@@ -360,14 +380,6 @@ class Run:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _shown(self, text: str) -> str:
-        return rules.shown_text(self.definition, self._state, text)
-
-    def _refuse_inactive(self, item: int, spec: Item) -> None:
-        refusal = rules.inactive_refusal(self.definition, self._state, item)
-        if refusal:
-            raise Refused(refusal)
-
     def _require_status(self, *allowed: str) -> None:
         refusal = rules.status_refusal(self._state, *allowed)
         if refusal:
@@ -379,70 +391,11 @@ class Run:
         if refusal:
             raise Refused(refusal)
 
-    def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> tuple[Visit, Item]:
-        self._require_status(*statuses)
-        if statuses == (ACTIVE,):
-            self._require_role_accepted()
-        step, visit = self.current_step, self._state.current
-        if step is None or visit is None:
-            raise Refused("there is no checklist here: the current node is not a step")
-        if not 0 <= item < len(step.items):
-            raise Refused(f"this step has no item {item + 1}")
-        if statuses == (ACTIVE,):
-            refusal = rules.call_refusal(self.definition, self._state)
-            if refusal:
-                raise Refused(refusal)
-        return visit, step.items[item]
+    def _item(self, item: int, statuses: tuple[str, ...] = (ACTIVE,)) -> Line:
+        return item_drafts.line_for(self.definition, self._state, item, statuses)
 
     def _emit(self, *drafts: Draft) -> list[Event]:
-        state = working_copy(self._state)
-        events: list[Event] = []
-        touched: set[int] = set()
-        entered, awaiting, focus = len(state.visits), state.awaiting_role, state.focus
-        for draft in drafts:
-            events.append(self._apply(state, draft, touched))
-        # An auto decision chooses when the run has just entered it (or its role has just been
-        # taken up there): not after *back* to it (the operator looks again), nor on a note,
-        # a pause or anything else done while at it. Each branch that arrived at one chooses.
-        taken_up = any(d.kind in ("accept_role", "handover") for d in drafts)
-        answered = taken_up and awaiting is not None and state.awaiting_role is None
-        for _ in range(MAX_AUTOMATIC):
-            automatic = automatic_drafts(self.definition, state, entered, answered, focus)
-            if not automatic:
-                break
-            events.extend(self._apply(state, draft, touched) for draft in automatic)
-        for position in state.open_positions():
-            node = state.visits[position.path[-1]].node
-            if state.status == ACTIVE and node in self.definition.ends:
-                outcome = self.definition.ends[node].outcome
-                finish = Draft("finish", node, value=outcome, branch=branch_of(state, position))
-                events.append(self._apply(state, finish, touched))
-                break
+        state, events, touched = emit(self.definition, self._state, self.clock, drafts)
         self.sink.commit(events, state, frozenset(touched))
         self._state = state
         return events
-
-    def _apply(self, state: RunState, draft: Draft, touched: set[int]) -> Event:
-        ms = max(self.clock(), state.last_ms)
-        branch = draft.branch
-        if branch is None and state.parallel:
-            branch = state.focus
-        event = Event(
-            run_id=state.run_id,
-            seq=state.last_seq + 1,
-            ts=iso_from_ms(ms),
-            actor=draft.actor or state.operator,
-            kind=draft.kind,
-            node=draft.node,
-            item=draft.item,
-            value=draft.value,
-            reason=draft.reason,
-            branch=branch or None,
-        )
-        event = _with_hash(event, state.last_hash)
-        touched |= apply_event(state, self.definition, event)
-        return event
-
-
-def _with_hash(event: Event, previous_hash: str) -> Event:
-    return dataclasses.replace(event, hash=event.compute_hash(previous_hash))

@@ -35,6 +35,8 @@ class ItemMark:
     """Why the deviation is accepted (None: not explained, or routed by the flow)."""
     inactive: bool = False
     """The item's ``when`` was false when its step was completed: switched off."""
+    deferred: bool = False
+    """Deferred to later (see :class:`Deferral`): settled for its step, open for the run."""
 
     @property
     def done(self) -> bool:
@@ -93,6 +95,8 @@ class Visit:
     """At a calling step: the run of the called process (once called)."""
     child_outcome: str | None = None
     """At a calling step: how the called run ended ("success", "failure" or "aborted")."""
+    interrupted_ms: int = 0
+    """Time spent in interrupts while at this visit (also counted in ``paused_ms``)."""
 
     def mark(self, item: int) -> ItemMark:
         """The mark of an item (a blank one when nothing was done yet)."""
@@ -135,6 +139,87 @@ class Position:
     def copy(self) -> Position:
         """A copy whose path may change."""
         return dataclasses.replace(self, path=list(self.path))
+
+
+FRAME_PREFIX = "!"
+"""The branch key of an open interrupt is this prefix and the interrupt's id."""
+
+
+def frame_key(interrupt: str) -> str:
+    """The branch key the events inside interrupt ``interrupt`` name."""
+    return FRAME_PREFIX + interrupt
+
+
+@dataclass(slots=True)
+class Frame:
+    """An open interrupt: its own position (the checklist's visit) and where it returns to.
+
+    ``returns_to`` is the visit it interrupted (a step, a decision, or the checklist of a
+    lower interrupt), ``item`` the item highlighted there.
+    """
+
+    interrupt: str
+    position: Position
+    seq: int
+    started_ms: int
+    returns_to: int
+    item: int | None = None
+    paused_ms: int = 0
+    nested_ms: int = 0
+    """Time in interrupts opened above this one (not counted to this one)."""
+
+    @property
+    def key(self) -> str:
+        """The branch key of its events."""
+        return self.position.branch
+
+    @property
+    def visit(self) -> int:
+        """The index of its checklist's visit."""
+        return self.position.path[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An interrupt raised while one of equal or higher priority was open: it waits."""
+
+    interrupt: str
+    seq: int
+    ts: str
+    actor: str
+
+
+@dataclass(slots=True)
+class Deferral:
+    """A deferred item: where it was deferred, why, where it comes back, and once done, its
+    mark and the visit it was done in."""
+
+    seq: int
+    node: str
+    item: int
+    visit: int
+    reason: str
+    to: str | None
+    by: str
+    at: str
+    branch: str = ""
+    passed: bool = False
+    """Its ``to`` step was left without doing it: it now follows the run to every step."""
+    mark: ItemMark | None = None
+    done_visit: int | None = None
+
+    @property
+    def open(self) -> bool:
+        """True until it is done (ticked, recorded or marked not applicable) later."""
+        return self.done_visit is None
+
+    def shown_at(self, visit: Visit) -> bool:
+        """Whether it comes back in ``visit``'s checklist (a later visit of a step)."""
+        if visit.index <= self.visit or visit.kind != "step":
+            return False
+        if self.done_visit is not None:
+            return self.done_visit == visit.index
+        return self.to is None or self.passed or self.to == visit.node
 
 
 def branch_key(parent: str, block: str, number: int) -> str:
@@ -185,6 +270,14 @@ class RunState:
     """The run whose calling step started this one (None for a run started by a person)."""
     parent_step: str | None = None
     """The calling step of :attr:`parent_run`."""
+    frames: list[Frame] = field(default_factory=list)
+    """The open interrupts, innermost last: the last one is worked on."""
+    queue: list[Queued] = field(default_factory=list)
+    """Interrupts waiting for one of equal or higher priority to end, in raising order."""
+    deferrals: list[Deferral] = field(default_factory=list)
+    """Every deferred item of the run, in the order deferred (done ones included)."""
+    resume_at: tuple[int, int | None] | None = None
+    """Just back from an interrupt: the visit and item it interrupted (a view hint)."""
 
     @classmethod
     def blank(
@@ -201,8 +294,26 @@ class RunState:
 
     @property
     def position(self) -> Position:
-        """The position in focus."""
+        """The position in focus: the innermost open interrupt's, else the branch in focus."""
+        if self.frames:
+            return self.frames[-1].position
         return self.positions.get(self.focus) or self.positions[""]
+
+    @property
+    def frame(self) -> Frame | None:
+        """The open interrupt worked on (None outside interrupts)."""
+        return self.frames[-1] if self.frames else None
+
+    def open_deferrals(self) -> list[Deferral]:
+        """The deferred items not done yet (of visits not undone with *back*)."""
+        return [d for d in self.deferrals if d.open]
+
+    def carried(self, visit: Visit | None = None) -> list[Deferral]:
+        """The deferred items that come back in ``visit`` (the current one by default)."""
+        visit = visit if visit is not None else self.current
+        if visit is None:
+            return []
+        return [d for d in self.deferrals if d.shown_at(visit)]
 
     @property
     def path(self) -> list[int]:
@@ -237,8 +348,10 @@ class RunState:
         return len(self.positions) > 1
 
     def current_of(self, branch: str) -> Visit | None:
-        """The visit an open position is at."""
+        """The visit an open position (or an open interrupt, by its key) is at."""
         position = self.positions.get(branch)
+        if position is None:
+            position = next((f.position for f in self.frames if f.key == branch), None)
         if position is None or position.status != OPEN or not position.path:
             return None
         return self.visits[position.path[-1]]

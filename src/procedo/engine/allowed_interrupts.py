@@ -1,0 +1,117 @@
+"""The rules of interrupts and deferred items: which interrupts may be raised here, whether an
+item may be deferred, and why a success end waits for deferred items (the messages the
+operations in run.py refuse with)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from procedo.engine.state import ACTIVE, Deferral, RunState
+from procedo.model import RETURN, ProcessDefinition
+
+__all__ = [
+    "Raisable",
+    "defer_refusal",
+    "deferral_where",
+    "interrupt_refusal",
+    "raisable",
+    "success_end_refusal",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Raisable:
+    """One interrupt of the process as it stands here: ``reason`` why it cannot be raised now
+    ("" when it can), ``queues`` when raising it would wait for an open one."""
+
+    interrupt: str
+    reason: str = ""
+    queues: bool = False
+
+
+def _flow_node(state: RunState) -> str | None:
+    """The node of the normal flow the run is at (under every open interrupt)."""
+    if state.frames:
+        return state.visits[state.frames[0].returns_to].node
+    return state.current_node
+
+
+def interrupt_refusal(definition: ProcessDefinition, state: RunState, interrupt: str) -> str:
+    """Why ``interrupt`` cannot be raised now ("" when it can)."""
+    found = definition.interrupts.get(interrupt)
+    if found is None:
+        return f"{interrupt!r} is not a non-normal checklist of this process"
+    if state.status != ACTIVE:
+        return "the run is not active: resume it first" if state.status else "not started"
+    title = found.title
+    if any(f.interrupt == interrupt for f in state.frames):
+        return f"{title!r} is open already"
+    if any(q.interrupt == interrupt for q in state.queue):
+        return f"{title!r} is queued already"
+    visit = state.current
+    if visit is None:
+        return "there is nothing here to interrupt"
+    if visit.child_run is not None and visit.child_outcome is None:
+        return "this step's called run is open: raise it in that run"
+    node = _flow_node(state) or ""
+    if found.during and node not in found.during:
+        return f"{title!r} applies only at {', '.join(found.during)}"
+    if state.parallel and any(t not in definition.ends for t in found.targets()):
+        return f"{title!r} may lead away from here: raise it outside the parallel block"
+    return ""
+
+
+def raisable(definition: ProcessDefinition, state: RunState) -> list[Raisable]:
+    """Every interrupt of the process, highest priority first, judged here."""
+    from procedo.engine.fold_interrupts import must_queue
+
+    ranked = sorted(definition.interrupts, key=lambda k: definition.interrupts[k].rank)
+    return [
+        Raisable(key, interrupt_refusal(definition, state, key), must_queue(definition, state, key))
+        for key in ranked
+    ]
+
+
+def defer_refusal(definition: ProcessDefinition, state: RunState, item: int | None) -> str:
+    """Why ``item`` of the current checklist cannot be deferred ("" when it can)."""
+    visit = state.current
+    step = definition.steps.get(visit.node) if visit is not None else None
+    if visit is None or visit.kind == "interrupt" or state.frames:
+        return "the items of a non-normal checklist are done now: they cannot be deferred"
+    if step is None:
+        return "there is no checklist here"
+    if item is None or not 0 <= item < len(step.items):
+        return "only an item of this step can be deferred (a deferred one is done here or later)"
+    spec, mark = step.items[item], visit.mark(item)
+    if spec.critical:
+        return f"{spec.text!r} is critical: it can never be deferred"
+    if mark.deferred:
+        return f"{spec.text!r} is deferred already"
+    if mark.done:
+        return f"{spec.text!r} is done: clear it first to defer it"
+    return ""
+
+
+def deferral_where(definition: ProcessDefinition, deferral: Deferral) -> str:
+    """Where a deferred item is to be done, for a message: "at <step title>" or "at any step"."""
+    if deferral.to is not None and not deferral.passed:
+        return f"at {definition.steps[deferral.to].title!r}"
+    return "at any later step"
+
+
+def success_end_refusal(definition: ProcessDefinition, state: RunState, target: str | None) -> str:
+    """Why the run cannot move to ``target``: a success end while deferred items are open."""
+    end = definition.ends.get(target or "")
+    if end is None or not end.success or target == RETURN:
+        return ""
+    waiting = state.open_deferrals()
+    if not waiting:
+        return ""
+    named = "; ".join(
+        f"{definition.steps[d.node].items[d.item].text!r} (from "
+        f"{definition.steps[d.node].title!r}, do it {deferral_where(definition, d)})"
+        for d in waiting[:3]
+    )
+    more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+    count = f"{len(waiting)} deferred item{'s are' if len(waiting) != 1 else ' is'} open"
+    return f"{count}: {named}{more}; the run cannot end with success before they are done"
