@@ -209,7 +209,7 @@ def test_list_json(folder: Path) -> None:
     assert by_id["incident-response"] == {
         "id": "incident-response",
         "title": "Customer-facing incident response",
-        "version": "1.0",
+        "version": "1.1",
         "steps": 2,
         "decisions": 2,
         "ends": 3,
