@@ -130,11 +130,25 @@ def queued_call(run: Run, clock: Clock) -> None:
     clock.tick()
 
 
+def left_open(run: Run, clock: Clock) -> None:
+    """Both deferrable items of service deferred, and a failure end reached with them open
+    (only a success end waits for deferred items)."""
+    _to_service(run, clock)
+    run.check(0)
+    run.defer(1, "camera flat")
+    run.defer(2, "office shut")
+    run.check(3)
+    clock.tick()
+    run.complete()
+    run.choose(1)  # No: out of service
+
+
 SCRIPTS: dict[str, Callable[[Run, Clock], None]] = {
     "leak": leak_then_deferrals,
     "injury": injury_abandons,
     "stacked": stacked_and_queued,
     "queued": queued_call,
+    "open": left_open,
 }
 
 

@@ -112,6 +112,7 @@ def test_each_interrupt_has_a_row_with_what_it_interrupted_how_long_and_how_it_e
             ("leak", "caution", "service", 0, 3 * MINUTE, "returned", "return"),
             ("call", "advisory", "service", None, None, None, None),  # open
         ],
+        "open": [],
     }
     started = rows(db, "SELECT started_at, ended_at FROM interrupts WHERE interrupt = 'injury'")
     assert started[0]["ended_at"] > started[0]["started_at"]
@@ -133,6 +134,13 @@ def test_each_deferred_item_has_a_row_with_its_reason_and_where_it_was_done(
         ("service", 2, "File the work order", "office shut", None, "close", "Ann", None,
          "filed online", 1),
     ]  # fmt: skip
+    left = rows(
+        db, "SELECT item, done_node, done_at FROM deferrals WHERE run_id = ?", (ids["open"],)
+    )
+    assert left == [
+        {"item": 1, "done_node": None, "done_at": None},
+        {"item": 2, "done_node": None, "done_at": None},
+    ]
 
 
 def test_an_interrupts_marks_carry_their_item_text_and_number(
@@ -170,7 +178,7 @@ def test_interrupt_visits_are_not_steps_loops_or_part_of_the_path(
     # the isolate left by the injury is not a completed visit; isolate's time leaves out the
     # 3 minutes of the leak raised in it (1 + 1 minutes left)
     isolate = next(s for s in m.steps if s.node == "isolate")
-    assert isolate.visits == 3
+    assert isolate.visits == 4
     leak_run = rows(
         db, "SELECT duration_ms FROM visits WHERE run_id = ? AND node = 'isolate'", (ids["leak"],)
     )

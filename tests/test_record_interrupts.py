@@ -191,11 +191,12 @@ def test_the_figures_of_interrupts_and_deferrals(built: tuple[Path, dict[str, st
     assert (fire.returned, fire.led_away, fire.median_ms) == (1, 1, 2.5 * MINUTE)
     call = found["call"]  # the queued call still open has no duration yet
     assert (call.count, call.returned, call.median_ms) == (2, 1, 2 * MINUTE)
+    # deferred in two runs each, one of them left open at a failure end
     assert [(d.text, d.count, d.open) for d in m.deferrals] == [
-        ("Photograph the seals", 1, 0),
-        ("File the work order", 1, 0),
+        ("Photograph the seals", 2, 1),
+        ("File the work order", 2, 1),
     ]
-    assert m.deferrals[0].reasons == (ReasonCount("camera flat", 1),)
+    assert m.deferrals[0].reasons == (ReasonCount("camera flat", 2),)
     assert m.deferrals[0].done_at == (NodeCount("close", "Close out", 1),)
     # the interrupt's number item is a recorded number like a step's
     assert ("leak", "Litres spilled", 5) in [(n.node, n.text, n.count) for n in m.numbers]
@@ -223,8 +224,33 @@ def test_stats_prints_the_figures_as_text_and_json(built: tuple[Path, dict[str, 
     )
     deferred = lines.index("Most often deferred")
     assert lines[deferred + 1] == (
-        "     1× Photograph the seals (service): 0 open · done at Close out (1) — camera flat (1)"
+        "     2× Photograph the seals (service): 1 open · done at Close out (1) — camera flat (2)"
     )
     data = json.loads(run(db, "stats", "press", "--json").output)
     assert [f["interrupt"] for f in data["interrupts"]] == ["leak", "call", "fire", "injury"]
-    assert data["deferrals"][0]["reasons"] == [{"reason": "camera flat", "count": 1}]
+    assert data["deferrals"][0]["reasons"] == [{"reason": "camera flat", "count": 2}]
+
+
+def test_history_counts_each_runs_interrupts_and_deferred_items(
+    built: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    db, ids = built
+    data = json.loads(run(db, "history", "--json").output)
+    counts = {
+        r["run_id"]: (r["interrupts"], r["deferred"], r["deferred_open"]) for r in data["runs"]
+    }
+    assert counts == {
+        ids["leak"]: (2, 2, 0),
+        ids["injury"]: (3, 0, 0),
+        ids["stacked"]: (3, 0, 0),
+        ids["queued"]: (2, 0, 0),  # the call open now counts: it started
+        ids["open"]: (0, 2, 2),
+    }
+    rows = list(csv.DictReader(io.StringIO(run(db, "history", "--csv").output)))
+    assert {r["run_id"]: r["deferred"] for r in rows}[ids["leak"]] == "2"
+    from fixtures_journal import build_history_journal
+
+    plain = tmp_path / "plain.db"
+    build_history_journal(plain, only=["R2"])
+    (row,) = json.loads(run(plain, "history", "--json").output)["runs"]
+    assert (row["interrupts"], row["deferred"], row["deferred_open"]) == (0, 0, 0)
