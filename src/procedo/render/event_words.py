@@ -7,13 +7,13 @@ from __future__ import annotations
 from procedo.engine import Event
 from procedo.model import ProcessDefinition
 from procedo.render.branch_record import branch_label, flow_words
-from procedo.render.interrupt_record import event_words, title_of
+from procedo.render.interrupt_record import checklist, event_words, title_of
 from procedo.safe_text import visible
 
 
 def unit_of(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
     """The unit of a checklist item (``V``, ``°C``), or empty."""
-    step = definition.checklists.get(node or "")
+    step = checklist(definition, node)
     if step is None or item is None or not 0 <= item < len(step.items):
         return ""
     return step.items[item].unit or ""
@@ -41,7 +41,7 @@ def node_title(definition: ProcessDefinition, node: str | None) -> str:
 
 def item_text(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
     """The text of a checklist item (of a step or an interrupt)."""
-    step = definition.checklists.get(node or "")
+    step = checklist(definition, node)
     if step is None or item is None or not 0 <= item < len(step.items):
         return "" if item is None else f"item {item + 1}"
     return step.items[item].text

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from procedo.engine import Event, ItemMark, RunState, iso_from_ms
-from procedo.model import RETURN, AfterChoice, ProcessDefinition
+from procedo.model import RETURN, AfterChoice, ProcessDefinition, Step
 from procedo.render.durations import duration
 from procedo.render.md_cells import md, table
 
@@ -30,9 +30,20 @@ def title_of(definition: ProcessDefinition, node: str | None) -> str:
     return str(getattr(shown, "title", None) or getattr(shown, "question", None) or node)
 
 
+def checklist(definition: ProcessDefinition, node: str | None) -> Step | None:
+    """The checklist of a step or an interrupt (None for any other node). Read from the
+    definition's own tables, not its cached ``checklists``: a copy made with ``model_copy``
+    keeps the cache of the definition it was copied from."""
+    found = definition.steps.get(node or "")
+    if found is not None:
+        return found
+    interrupt = definition.interrupts.get(node or "")
+    return interrupt.as_step() if interrupt is not None else None
+
+
 def checklist_item(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
     """The text of item ``item`` of a step's or an interrupt's checklist ("" when none)."""
-    step = definition.checklists.get(node or "")
+    step = checklist(definition, node)
     if step is None or item is None or not 0 <= item < len(step.items):
         return "" if item is None else f"item {item + 1}"
     return step.items[item].text

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from procedo.engine import RunState
 from procedo.engine.stints import Act, Stint
 from procedo.model import ProcessDefinition
+from procedo.render.interrupt_record import checklist
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ def _title(definition: ProcessDefinition, node: str | None) -> str:
 
 
 def _item(definition: ProcessDefinition, node: str, item: int) -> str:
-    step = definition.checklists.get(node)
+    step = checklist(definition, node)
     if step is None or not 0 <= item < len(step.items):
         return f"item {item + 1}"
     return step.items[item].text
@@ -51,7 +52,7 @@ def _item(definition: ProcessDefinition, node: str, item: int) -> str:
 def _deed(definition: ProcessDefinition, node: str, act: Act) -> str:
     text = _item(definition, node, act.item)
     if act.kind == "record":
-        step = definition.checklists.get(node)
+        step = checklist(definition, node)
         unit = step.items[act.item].unit if step and 0 <= act.item < len(step.items) else None
         value = f"{act.value} {unit}" if unit and act.value else act.value or ""
         return f"recorded {text}: {value}"

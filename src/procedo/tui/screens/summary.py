@@ -21,7 +21,7 @@ from procedo.render.condition_record import (
     condition_record,
 )
 from procedo.render.export import item_text, node_title
-from procedo.render.interrupt_record import marked_items
+from procedo.render.interrupt_record import checklist, marked_items
 from procedo.render.run_path import path_entries
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.summary_deferrals import deferral_parts
@@ -95,7 +95,7 @@ def summary_parts(
     values: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     for _, node, index, mark in marked_items(s):  # deferred ones where they were done
-        step = d.checklists.get(node)
+        step = checklist(d, node)
         if step is None:
             continue
         item = step.items[index]
