@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from procedo.journal.schema_v6 import V6_COLUMNS, V6_INDEXES
+from schema7_downgrade import drop_schema_7
 
 SCHEMA_5_INDEXES = ("visits_bases", "marks_inactive", "marks_recorded")
 SCHEMA_5_COLUMNS = {
@@ -17,7 +18,8 @@ SCHEMA_5_COLUMNS = {
 
 
 def drop_schema_5(conn: sqlite3.Connection) -> None:
-    """Drop what migrations 6 and 5 add, and say the file is of schema 4."""
+    """Drop what migrations 7, 6 and 5 add, and say the file is of schema 4."""
+    drop_schema_7(conn)
     for index in V6_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
     for table, columns in V6_COLUMNS.items():

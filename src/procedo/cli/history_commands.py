@@ -22,6 +22,7 @@ from procedo.engine import STATUSES
 from procedo.journal import Journal
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.journal.history_calls import CallLink, NestedRow, call_links, nest
+from procedo.journal.history_interrupts import FIELDS, RunInterrupts, run_interrupts
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.journal.run_record import load_run_record
@@ -29,7 +30,7 @@ from procedo.render.export import duration, spreadsheet_safe, to_csv, to_json, t
 from procedo.render.words import plural
 from procedo.safe_text import visible
 
-HISTORY_FIELDS = [*HistoryRow.__dataclass_fields__, "parent_run", "parent_step"]
+HISTORY_FIELDS = [*HistoryRow.__dataclass_fields__, "parent_run", "parent_step", *FIELDS]
 
 
 @click.command("history")
@@ -76,13 +77,20 @@ def history_command(
     rows: list[HistoryRow] = []
     total = 0
     links: dict[str, CallLink] = {}
+    counts: dict[str, RunInterrupts] = {}
     if obj.paths.db.exists():
         with journal_for(obj) as journal:
             rows = history_page(journal, flt, limit=limit, offset=offset)
             total = history_count(journal, flt)
             links = call_links(journal, [row.run_id for row in rows])
+            counts = run_interrupts(journal, [row.run_id for row in rows])
     if as_json:
-        runs = [r.to_dict() | _link_fields(links.get(r.run_id)) for r in rows]
+        runs = [
+            r.to_dict()
+            | _link_fields(links.get(r.run_id))
+            | counts.get(r.run_id, RunInterrupts()).to_dict()
+            for r in rows
+        ]
         print_json({"total": total, "offset": offset, "runs": runs})
     elif as_csv:
         out = io.StringIO()
@@ -90,6 +98,7 @@ def history_command(
         writer.writerow(HISTORY_FIELDS)
         for row in rows:
             data = row.to_dict() | _link_fields(links.get(row.run_id))
+            data |= counts.get(row.run_id, RunInterrupts()).to_dict()
             data["operators"] = "; ".join(row.operators)
             writer.writerow([spreadsheet_safe(_one_line(data[name])) for name in HISTORY_FIELDS])
         echo(out.getvalue(), nl=False)

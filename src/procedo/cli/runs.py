@@ -27,6 +27,7 @@ from procedo.journal.verify import Breach
 from procedo.journal.verify_calls import verify_with_links
 from procedo.render.branch_record import branch_label, call_entries, call_line, parent_line
 from procedo.render.condition_record import condition_record, text_lines
+from procedo.render.interrupt_record import interrupt_lines, interrupts_dict
 
 
 @contextlib.contextmanager
@@ -113,6 +114,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
                 "path": state.path_nodes(),
                 "conditions": dataclasses.asdict(condition_record(definition, state)),
                 "called_runs": [dataclasses.asdict(c) for c in call_entries(definition, events)],
+                **interrupts_dict(definition, state, events),
                 "events": [e.to_row() for e in events],
             }
         )
@@ -133,6 +135,8 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
         echo(f"  {parent_line(state)}")
     for entry in call_entries(definition, events):
         echo(f"  call      {shown(call_line(entry))}")
+    for said in interrupt_lines(definition, state, events):
+        echo(f"  {shown(said)}")
     conditions = text_lines(condition_record(definition, state))
     if conditions:
         echo("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from procedo.model.figures import Metrics
 from procedo.model.parallel_figures import ParallelFigures
+from procedo.render import interrupt_text as it
 from procedo.render import metrics_text as t
 from procedo.render import parallel_text as pt
 
@@ -84,6 +85,7 @@ def metrics_lines(m: Metrics, title: str, parallel: ParallelFigures | None = Non
         for off in m.inactive:
             times, text, when = t.inactive(off)
             lines.append(f"  {times:>5} {text} ({_where(off.process_id, off.node, many)}) {when}")
+    lines += interrupt_lines(m, many)
     lines += parallel_lines(parallel, many)
     tallies = [
         f"{label}: " + ", ".join(f"{name} {count}" for count, name in map(t.tally, found))
@@ -98,6 +100,25 @@ def metrics_lines(m: Metrics, title: str, parallel: ParallelFigures | None = Non
             + ", ".join(t.duration_text(p.duration_ms) for p in m.durations[-10:])
             + (" ..." if len(m.durations) > 10 else ""),
         ]
+    return lines
+
+
+def interrupt_lines(m: Metrics, many: bool) -> list[str]:
+    """Each interrupt (how often, its median, how it ended, where) and the items deferred
+    most (how often, how many open, where done, why)."""
+    lines: list[str] = []
+    if m.interrupts:
+        lines += ["", it.INTERRUPTS]
+        for f in m.interrupts:
+            times, title, said, at = it.interrupt(f)
+            where = _where(f.process_id, f.interrupt, many)
+            lines.append(f"  {times:>5} {title} ({where}): {said}" + (f"; {at}" if at else ""))
+    if m.deferrals:
+        lines += ["", it.DEFERRED]
+        for d in m.deferrals:
+            times, text, said, reasons = it.deferral(d)
+            where = _where(d.process_id, d.node, many)
+            lines.append(f"  {times:>5} {text} ({where}): {said} — {reasons}")
     return lines
 
 

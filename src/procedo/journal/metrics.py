@@ -20,14 +20,16 @@ Definitions:
   with *back* does not count); not applicable and recorded numbers: the marks as they stand in
   each visit of any run in scope (a corrected value counts once, each visit of a loop counts);
   loops: runs that visited a node more than once (visits undone with *back* not counted);
-  deviations, suggestions and inactive items: :mod:`procedo.journal.condition_metrics`.
+  deviations, suggestions and inactive items: :mod:`procedo.journal.condition_metrics`;
+  interrupts and deferred items: :mod:`procedo.journal.interrupt_metrics` (an interrupt's
+  visit is never a step: the step figures read ``kind = 'step'``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from procedo.journal import condition_metrics
+from procedo.journal import condition_metrics, interrupt_metrics
 from procedo.journal import figure_sql as sql
 from procedo.journal.order_stats import median_offsets, p90_offset
 from procedo.journal.store import Journal
@@ -110,6 +112,8 @@ def compute_metrics(
         deviations=condition_metrics.deviations(journal, scope),
         suggestions=condition_metrics.suggestions(journal, scope),
         inactive=condition_metrics.inactive(journal, scope),
+        interrupts=interrupt_metrics.interrupts(journal, scope),
+        deferrals=interrupt_metrics.deferrals(journal, scope),
     )
 
 

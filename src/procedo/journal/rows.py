@@ -10,6 +10,7 @@ from typing import Any
 
 from procedo.engine import RunState, Visit, iso_from_ms
 from procedo.engine.targets import target_ms
+from procedo.journal.rows_interrupts import interrupt_definition_rows
 from procedo.model import ProcessDefinition, parse_definition
 
 
@@ -106,26 +107,28 @@ def definition_rows(digest: str, definition: ProcessDefinition) -> dict[str, lis
         kind = definition.kind_of(node_id)
         if kind == "step":
             step = definition.steps[node_id]
-            nodes.append((digest, node_id, kind, step.title, position))
+            nodes.append((digest, node_id, kind, step.title, position, None))
             for index, item in enumerate(step.items):
                 row = (digest, node_id, index, item.text, int(item.critical), item.record)
                 items.append((*row, item.unit, item.id, item.expect, item.when))
         elif kind == "decision":
             decision = definition.decisions[node_id]
-            nodes.append((digest, node_id, kind, decision.question, position))
+            nodes.append((digest, node_id, kind, decision.question, position, None))
             for index, option in enumerate(decision.options):
                 row = (digest, node_id, index, option.label, option.next)
                 options.append((*row, option.when, int(option.default)))
         elif kind == "parallel":
-            nodes.append((digest, node_id, kind, definition.parallel[node_id].title, position))
+            title = definition.parallel[node_id].title
+            nodes.append((digest, node_id, kind, title, position, None))
         else:
-            nodes.append((digest, node_id, kind, definition.ends[node_id].title, position))
-    return {"nodes": nodes, "items": items, "options": options}
+            nodes.append((digest, node_id, kind, definition.ends[node_id].title, position, None))
+    more_nodes, more_items = interrupt_definition_rows(digest, definition)
+    return {"nodes": nodes + more_nodes, "items": items + more_items, "options": options}
 
 
 _DEFINITION_ROW_SQL = {
-    "nodes": "INSERT OR IGNORE INTO nodes (definition_hash, node, kind, title, position) "
-    "VALUES (?, ?, ?, ?, ?)",
+    "nodes": "INSERT OR IGNORE INTO nodes (definition_hash, node, kind, title, position, "
+    "priority) VALUES (?, ?, ?, ?, ?, ?)",
     "items": "INSERT OR IGNORE INTO items (definition_hash, node, item, text, critical, record, "
     "unit, value_id, expect, when_condition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "options": "INSERT OR IGNORE INTO options (definition_hash, node, option, label, next, "
@@ -171,10 +174,15 @@ def write_definition_rows(
 
 def repeats(state: RunState) -> str | None:
     """JSON ``{node: visits}`` of the nodes visited more than once (visits undone with *back*
-    not counted), or None when the run has no loop."""
-    counts = Counter(visit.node for visit in state.visits if visit.outcome != "back")
+    and interrupts not counted), or None when the run has no loop."""
+    counts = Counter(visit.node for visit in _flow_visits(state))
     looped = {node: count for node, count in sorted(counts.items()) if count > 1}
     return json.dumps(looped, ensure_ascii=False) if looped else None
+
+
+def _flow_visits(state: RunState) -> list[Visit]:
+    """The visits of the flow: not undone with *back*, not an interrupt's checklist."""
+    return [v for v in state.visits if v.outcome != "back" and v.kind != "interrupt"]
 
 
 PATH_SEPARATOR = " "
@@ -182,9 +190,10 @@ PATH_SEPARATOR = " "
 
 
 def path(state: RunState) -> str | None:
-    """The node ids of the run's visits in order, visits undone with *back* left out, joined
-    by :data:`PATH_SEPARATOR` (None before the first visit): what the commonest path groups."""
-    kept = [visit.node for visit in state.visits if visit.outcome != "back"]
+    """The node ids of the run's visits in order (visits undone with *back* and interrupts'
+    checklists left out), joined by :data:`PATH_SEPARATOR` (None before the first visit):
+    what the commonest path groups."""
+    kept = [visit.node for visit in _flow_visits(state)]
     return PATH_SEPARATOR.join(kept) if kept else None
 
 

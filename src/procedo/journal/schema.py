@@ -26,10 +26,11 @@ from procedo.journal.rows import (
     write_operators,
 )
 from procedo.journal.schema_v6 import V6
+from procedo.journal.schema_v7 import V7
 from procedo.journal.views import VIEW_NAMES, VIEWS
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -373,6 +374,7 @@ MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
     4: _V4,
     5: _V5,
     6: V6,
+    7: V7,
 }
 
 

@@ -23,6 +23,7 @@ from procedo.journal.rows import (
     write_marks,
     write_operators,
 )
+from procedo.journal.rows_interrupts import write_deferrals, write_interrupts
 
 _EVENT_SQL = (
     "INSERT INTO events (run_id, seq, ts, actor, kind, node, item, value, reason, hash, branch) "
@@ -99,6 +100,8 @@ class JournalSink:
                 row = visit_row(state, state.visits[index])
                 conn.execute(*upsert_sql("visits", row, ("run_id", "visit")))
                 write_marks(conn, state, state.visits[index])
+            write_interrupts(conn, state, visits)
+            write_deferrals(conn, state, events)
             if state.finished:
                 conn.execute(
                     "DELETE FROM leases WHERE run_id = ? AND token = ?",

@@ -63,7 +63,7 @@ MARK_COLUMNS = (
     "inactive",
 )
 _TABLE_COLUMNS = {
-    "nodes": "definition_hash, node, kind, title, position",
+    "nodes": "definition_hash, node, kind, title, position, priority",
     "items": "definition_hash, node, item, text, critical, record, unit, value_id, expect, "
     "when_condition",
     "options": "definition_hash, node, option, label, next, when_condition, is_default",
@@ -179,7 +179,7 @@ def sqlite_real(text: str) -> float:
 
 
 def _expected_mark(row: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
-    step = definition.steps.get(row["node"])
+    step = definition.checklists.get(row["node"])
     item = step.items[row["item"]] if step and row["item"] < len(step.items) else None
     number = None
     if item is not None and item.record == "number" and row["value"] is not None:

@@ -94,7 +94,16 @@ def _wait(step: Callable[[], Any], worker: Any) -> Any:
 
 
 def _packed(rows: RunRows) -> tuple[Any, ...]:
-    return (rows.run_id, rows.run, rows.events, rows.visits, rows.marks, rows.operators)
+    return (
+        rows.run_id,
+        rows.run,
+        rows.events,
+        rows.visits,
+        rows.marks,
+        rows.operators,
+        rows.interrupts,
+        rows.deferrals,
+    )
 
 
 def _work(

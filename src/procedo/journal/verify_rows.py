@@ -1,4 +1,5 @@
-"""What verify reads of each run: its ``runs`` row, events, visits, marks and operators rows.
+"""What verify reads of each run: its ``runs`` row, events, visits, marks, operators,
+interrupts and deferrals rows.
 
 The whole journal is read as one pass over each table in primary-key order (every table is
 keyed by the run id first), merged run by run, so memory holds one run at a time whatever the
@@ -16,6 +17,7 @@ from typing import Any
 
 from procedo.journal.connection import describe_sqlite_error
 from procedo.journal.errors import JournalError
+from procedo.journal.rows_interrupts import DEFERRAL_COLUMNS, INTERRUPT_COLUMNS
 from procedo.journal.store import Journal
 from procedo.journal.verify_derived import MARK_COLUMNS, OPERATOR_COLUMNS, VISIT_COLUMNS
 
@@ -25,7 +27,11 @@ _TABLES = {
     "visits": (", ".join(("run_id", *VISIT_COLUMNS)), "visit"),
     "marks": (", ".join(("run_id", *MARK_COLUMNS)), "visit, item"),
     "run_operators": (", ".join(("run_id", *OPERATOR_COLUMNS)), "operator"),
+    "interrupts": (", ".join(("run_id", *INTERRUPT_COLUMNS)), "seq"),
+    "deferrals": (", ".join(("run_id", *DEFERRAL_COLUMNS)), "seq"),
 }
+_FIELDS = {"run_operators": "operators"}
+"""The :class:`RunRows` field of a table, where it is not the table's name."""
 
 
 @dataclass(slots=True)
@@ -39,6 +45,8 @@ class RunRows:
     visits: list[tuple[Any, ...]] = field(default_factory=list)
     marks: list[tuple[Any, ...]] = field(default_factory=list)
     operators: list[tuple[Any, ...]] = field(default_factory=list)
+    interrupts: list[tuple[Any, ...]] = field(default_factory=list)
+    deferrals: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def chosen_runs(journal: Journal, run_ids: list[str]) -> Iterator[RunRows]:
@@ -89,13 +97,7 @@ def _fill(rows: RunRows, table: str, held: list[tuple[Any, ...]]) -> None:
     if table == "events":
         rows.events = held
     else:
-        tails = [row[1:] for row in held]
-        if table == "visits":
-            rows.visits = tails
-        elif table == "marks":
-            rows.marks = tails
-        else:
-            rows.operators = tails
+        setattr(rows, _FIELDS.get(table, table), [row[1:] for row in held])
 
 
 def _described(journal: Journal, sql: str) -> Iterator[dict[str, Any]]:

@@ -10,6 +10,7 @@ from procedo.engine import Event, chain_seed, replay
 from procedo.engine.errors import ReplayError
 from procedo.journal.errors import JournalError
 from procedo.journal.verify_derived import derived_problem
+from procedo.journal.verify_interrupts import interrupts_problem
 from procedo.journal.verify_rows import RunRows
 from procedo.model import ProcessDefinition
 
@@ -86,8 +87,8 @@ class RunChecker:
             tally.breaches.append(breach)
 
     def _check_derived(self, rows: RunRows, events: list[Event]) -> Breach | None:
-        """A breach when the run's ``runs``, ``visits``, ``marks`` or ``run_operators`` rows
-        disagree with its replayed events."""
+        """A breach when the run's ``runs``, ``visits``, ``marks``, ``run_operators``,
+        ``interrupts`` or ``deferrals`` rows disagree with its replayed events."""
         run = rows.run or {}
         run_id, digest = str(run["id"]), str(run["definition_hash"])
         try:
@@ -95,7 +96,9 @@ class RunChecker:
             state = replay(definition, digest, run_id, events)
         except (JournalError, ReplayError) as error:
             return Breach(run_id, None, f"its events cannot be replayed: {error}")
-        problem = derived_problem(run, rows.visits, rows.marks, rows.operators, state, definition)
+        problem = derived_problem(
+            run, rows.visits, rows.marks, rows.operators, state, definition
+        ) or interrupts_problem(rows.interrupts, rows.deferrals, state, events, definition)
         return Breach(run_id, None, problem) if problem else None
 
 

@@ -160,6 +160,48 @@ class InactiveCount:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeCount:
+    """A node (a step, a decision or an interrupt) and how often something happened there."""
+
+    node: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptFigure:
+    """An interrupt of a process: how often it started, in how many runs, how it ended
+    (``returned``, or ``led_away`` to another node), the median of its finished episodes'
+    active time, and the nodes it interrupted, commonest first."""
+
+    process_id: str
+    interrupt: str
+    title: str
+    priority: str | None
+    count: int
+    runs: int
+    returned: int
+    led_away: int
+    median_ms: float | None
+    at: tuple[NodeCount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeferralFigure:
+    """An item deferred in some runs: how often, how many are still open, its commonest
+    reasons, and the steps it was done at."""
+
+    process_id: str
+    node: str
+    item: int
+    text: str
+    count: int
+    open: int
+    reasons: tuple[ReasonCount, ...] = ()
+    done_at: tuple[NodeCount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Metrics:
     """The figures of one scope: a process (or all, ``process_id`` None), maybe one version."""
 
@@ -188,6 +230,8 @@ class Metrics:
     deviations: tuple[ExpectedMiss, ...] = ()
     suggestions: tuple[SuggestionCount, ...] = ()
     inactive: tuple[InactiveCount, ...] = ()
+    interrupts: tuple[InterruptFigure, ...] = ()
+    deferrals: tuple[DeferralFigure, ...] = ()
 
     @property
     def finished(self) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from procedo.engine import Event, RunState
+from procedo.engine.state import FRAME_PREFIX
 from procedo.model import ProcessDefinition
 from procedo.render.md_cells import code, md, table
 
@@ -25,9 +26,12 @@ def _title(definition: ProcessDefinition, node: str | None) -> str:
 
 def branch_title(definition: ProcessDefinition, key: str | None) -> str:
     """The title of a branch (``prepare:1`` or ``prepare:2/paperwork:1``): its first node's
-    title; the key itself when the definition has no such block; empty on the main line."""
+    title; an open interrupt's (``!fire``): the interrupt's title; the key itself when the
+    definition has no such block; empty on the main line."""
     if not key:
         return ""
+    if key.startswith(FRAME_PREFIX) and key[1:] in definition.interrupts:
+        return definition.interrupts[key[1:]].title
     block, _, number = key.rpartition("/")[2].rpartition(":")
     parallel = definition.parallel.get(block)
     if parallel is None or not number.isdigit() or not 1 <= int(number) <= len(parallel.branches):

@@ -29,12 +29,27 @@ from procedo.render.branch_record import (
     branch_title,
     call_entries,
     calls_markdown,
-    flow_words,
 )
 from procedo.render.condition_markdown import conditions_markdown
 from procedo.render.condition_record import condition_record
 from procedo.render.csv_cells import csv_text, spreadsheet_safe
 from procedo.render.durations import duration
+from procedo.render.event_words import (
+    describe,
+    item_number,
+    item_text,
+    node_title,
+    unit_of,
+    when,
+    with_unit,
+)
+from procedo.render.interrupt_record import (
+    event_item_text,
+    interrupt_entries,
+    interrupts_dict,
+    interrupts_markdown,
+    marked_items,
+)
 from procedo.render.md_cells import code, md
 from procedo.render.md_cells import table as _table
 from procedo.render.run_path import path_entries
@@ -61,90 +76,14 @@ CSV_COLUMNS = [
     "unit",
     "branch",
     "branch_title",
+    "what",
+    "interrupt_ms",
 ]
-"""The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1;
-``branch`` is the event's branch key (empty on the main line), ``branch_title`` its title."""
-
-
-def unit_of(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
-    """The unit of a checklist item (``V``, ``°C``), or empty."""
-    step = definition.steps.get(node or "")
-    if step is None or item is None or not 0 <= item < len(step.items):
-        return ""
-    return step.items[item].unit or ""
-
-
-def with_unit(value: str, unit: str) -> str:
-    """``12.5 V``: a recorded value and its unit."""
-    return f"{value} {unit}" if unit and value else value
-
-
-def item_number(index: int | None) -> int | None:
-    """The number an item has on screen: its 0-based index plus 1."""
-    return None if index is None else index + 1
-
-
-def when(iso: str | None) -> str:
-    """``2026-11-25 09:30:00`` from a journal timestamp."""
-    return visible(iso[:19].replace("T", " ")) if iso else ""
-
-
-def node_title(definition: ProcessDefinition, node: str | None) -> str:
-    """The title of a step or end, or the question of a decision."""
-    if not node:
-        return ""
-    try:
-        found = definition.node(node)
-    except KeyError:
-        return node
-    return str(getattr(found, "title", None) or getattr(found, "question", node))
-
-
-def item_text(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
-    """The text of a checklist item."""
-    step = definition.steps.get(node or "")
-    if step is None or item is None or not 0 <= item < len(step.items):
-        return "" if item is None else f"item {item + 1}"
-    return step.items[item].text
-
-
-def describe(definition: ProcessDefinition, event: Event) -> str:
-    """What an event did, in words: on a branch after its title (``[Prepare the laptop]``),
-    with the split, the join or the call it made."""
-    flow = flow_words(definition, event)
-    if event.kind in ("call", "called_by", "call_end"):
-        return branch_label(definition, event.branch) + flow
-    return branch_label(definition, event.branch) + _words(definition, event) + flow
-
-
-def _words(definition: ProcessDefinition, event: Event) -> str:
-    title = node_title(definition, event.node)
-    item = item_text(definition, event.node, event.item)
-    return {
-        "start": f"started at {title}",
-        "check": f"ticked {item}",
-        "uncheck": f"cleared {item}",
-        "record": f"recorded {item}",
-        "na": f"marked not applicable: {item}",
-        "note": f"note on {item or title or 'the run'}",
-        "complete": f"completed {title}",
-        "choose": f"chose at {title}" + (" (overriding the suggestion)" if event.reason else ""),
-        "auto_choose": f"chosen by the process at {title}",
-        "basis": f"values read at {title}",
-        "input": f"start input {event.node}",
-        "deviation": f"accepted a deviation: {item}"
-        if event.reason
-        else f"deviation routed: {item}",
-        "inactive": f"inactive: {item}",
-        "back": f"went back from {title} to {node_title(definition, event.value)}",
-        "handover": "handed over",
-        "accept_role": f"acted as {definition.role_name(event.value)}",
-        "pause": "paused",
-        "resume": "resumed",
-        "takeover": "took the run over",
-        "abort": f"aborted at {title}" if title else "aborted",
-        "finish": f"finished at {title}",
-    }.get(event.kind, event.kind)
+"""The CSV columns: the journal's, then texts from the definition. ``item`` counts from 1
+(for ``interrupt`` the item highlighted in the checklist interrupted, for ``return`` the
+answer to the interrupt's question, in ``item_text``); ``branch`` is the event's branch key
+(empty on the main line), ``branch_title`` its title; ``what`` the event in words;
+``interrupt_ms`` on a ``return``, the active time of the interrupt it ended."""
 
 
 def _shown_value(definition: ProcessDefinition, event: Event) -> str:
@@ -177,17 +116,15 @@ def _target(record: RunRecord) -> str:
 
 def _marks(record: RunRecord, *, na: bool) -> list[list[str]]:
     rows = []
-    for visit in record.state.visits:
-        for index, mark in sorted(visit.items.items()):
-            wanted = mark.na_reason if na else mark.value
-            if wanted is None:
-                continue
-            unit = "" if na else unit_of(record.definition, visit.node, index)
+    for _, node, index, mark in marked_items(record.state):
+        wanted = mark.na_reason if na else mark.value
+        if wanted is not None:
+            unit = "" if na else unit_of(record.definition, node, index)
             rows.append(
                 [
-                    md(node_title(record.definition, visit.node)),
+                    md(node_title(record.definition, node)),
                     str(index + 1),
-                    md(item_text(record.definition, visit.node, index)),
+                    md(item_text(record.definition, node, index)),
                     md(with_unit(wanted, unit)),
                     md(mark.by or ""),
                     when(mark.at),
@@ -229,7 +166,8 @@ def to_markdown(record: RunRecord) -> str:
     lines += ["## Path", ""]
     branch_of = {v.index: v.branch for v in state.visits}
     for entry, stint in zip(path_entries(d, state), state.stints, strict=True):
-        on = branch_label(d, branch_of.get(stint.visit))
+        interrupt = stint.node in d.interrupts  # its title follows: no branch label
+        on = "Interrupt: " if interrupt else branch_label(d, branch_of.get(stint.visit))
         took = f", {duration(entry.duration_ms)}" if entry.duration_ms is not None else ""
         back = ", came back to it" if entry.came_back else ""
         done = "; ".join(md(fill(text, texts)) for text in [*entry.deeds, entry.outcome])
@@ -253,6 +191,7 @@ def to_markdown(record: RunRecord) -> str:
         ],
     )
     lines += calls_markdown(d, record.events)
+    lines += interrupts_markdown(d, state, record.events)
     lines += conditions_markdown(condition_record(d, state))
     for heading, rows, columns in (
         ("Recorded values", _marks(record, na=False), "Value"),
@@ -305,6 +244,7 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             "left_at": iso_from_ms(v.left_ms) if v.left_ms is not None else None,
             "duration_ms": v.duration_ms,
             "paused_ms": v.paused_ms,
+            "interrupted_ms": v.interrupted_ms,
             "outcome": v.outcome,
             "choice": v.choice,
             "next_node": v.next_node,
@@ -316,22 +256,21 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
         for v in state.visits
     ]
     marks: dict[str, list[dict[str, Any]]] = {"values": [], "not_applicable": []}
-    for v in state.visits:
-        for index, mark in sorted(v.items.items()):
-            entry = {
-                "visit": v.index,
-                "node": v.node,
-                "item": index + 1,
-                "item_index": index,
-                "text": item_text(d, v.node, index),
-                "by": mark.by,
-                "at": mark.at,
-            }
-            if mark.value is not None:
-                unit = unit_of(d, v.node, index) or None
-                marks["values"].append({**entry, "value": mark.value, "unit": unit})
-            if mark.na_reason is not None:
-                marks["not_applicable"].append({**entry, "reason": mark.na_reason})
+    for visit, node, index, mark in marked_items(state):
+        entry = {
+            "visit": visit,
+            "node": node,
+            "item": index + 1,
+            "item_index": index,
+            "text": item_text(d, node, index),
+            "by": mark.by,
+            "at": mark.at,
+        }
+        if mark.value is not None:
+            unit = unit_of(d, node, index) or None
+            marks["values"].append({**entry, "value": mark.value, "unit": unit})
+        if mark.na_reason is not None:
+            marks["not_applicable"].append({**entry, "reason": mark.na_reason})
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -354,6 +293,7 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             for n in state.notes
         ],
         "called_runs": [dataclasses.asdict(entry) for entry in call_entries(d, record.events)],
+        **interrupts_dict(d, state, record.events),
         "branches": {
             key: branch_title(d, key)
             for key in dict.fromkeys(e.branch for e in record.events if e.branch)
@@ -380,15 +320,21 @@ def to_csv(record: RunRecord) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    took = {
+        entry.return_seq: entry.duration_ms
+        for entry in interrupt_entries(record.definition, record.state, record.events)
+    }
     for e in record.events:
         row = {**e.to_row(), "item": item_number(e.item)}
         cells = [
             *(row[c] for c in CSV_COLUMNS[:10]),
             node_title(record.definition, e.node),
-            item_text(record.definition, e.node, e.item),
+            event_item_text(record.definition, e),
             unit_of(record.definition, e.node, e.item) if e.kind == "record" else "",
             e.branch or "",
             branch_title(record.definition, e.branch),
+            describe(record.definition, e),
+            took.get(e.seq, ""),
         ]
         writer.writerow([spreadsheet_safe(csv_text(cell)) for cell in cells])
     return out.getvalue()

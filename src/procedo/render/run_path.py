@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from procedo.engine import RunState
 from procedo.engine.stints import Act, Stint
 from procedo.model import ProcessDefinition
+from procedo.render.interrupt_record import checklist
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ def _title(definition: ProcessDefinition, node: str | None) -> str:
         definition.steps.get(node or "")
         or definition.ends.get(node or "")
         or definition.parallel.get(node or "")
+        or definition.interrupts.get(node or "")
     )
     if found is not None:
         return found.title
@@ -41,7 +43,7 @@ def _title(definition: ProcessDefinition, node: str | None) -> str:
 
 
 def _item(definition: ProcessDefinition, node: str, item: int) -> str:
-    step = definition.steps.get(node)
+    step = checklist(definition, node)
     if step is None or not 0 <= item < len(step.items):
         return f"item {item + 1}"
     return step.items[item].text
@@ -50,7 +52,7 @@ def _item(definition: ProcessDefinition, node: str, item: int) -> str:
 def _deed(definition: ProcessDefinition, node: str, act: Act) -> str:
     text = _item(definition, node, act.item)
     if act.kind == "record":
-        step = definition.steps.get(node)
+        step = checklist(definition, node)
         unit = step.items[act.item].unit if step and 0 <= act.item < len(step.items) else None
         value = f"{act.value} {unit}" if unit and act.value else act.value or ""
         return f"recorded {text}: {value}"
@@ -82,8 +84,13 @@ def _outcome(definition: ProcessDefinition, stint: Stint) -> str:
         return f"chose {definition.decisions[stint.node].options[stint.choice].label}"
     if stint.outcome == "back":
         return f"went back to {_title(definition, stint.next_node)}"
+    if stint.outcome == "after":
+        return f"finished: on to {_title(definition, stint.next_node)}"
+    if stint.outcome == "interrupted":
+        return f"left: an interrupt led to {_title(definition, stint.next_node)}"
     return {
         "completed": "completed",
+        "returned": "finished: back where it interrupted",
         "finished": "end reached",
         "aborted": "aborted here",
         None: "the run is here",

@@ -22,6 +22,7 @@ from procedo.render.parallel_text import CALLING_STEP
 from procedo.render.words import plural
 from procedo.tui.querying import beside, query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.metrics_interrupts import interrupt_parts
 from procedo.tui.screens.metrics_parallel import parallel_parts
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.flow_map import lines_content, map_lines
@@ -105,6 +106,7 @@ def metrics_content(m: Metrics, title: str, parallel: ParallelFigures | None = N
         for off in m.inactive:
             times, text, when = t.inactive(off)
             p += ["\n  ", f"{times:>5} ", text, (f"  {when}", MUTED)]
+    p += interrupt_parts(m)
     p += parallel_parts(parallel)
     for label, tallies in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers)):
         if tallies:

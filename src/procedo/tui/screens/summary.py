@@ -21,8 +21,10 @@ from procedo.render.condition_record import (
     condition_record,
 )
 from procedo.render.export import item_text, node_title
+from procedo.render.interrupt_record import checklist, marked_items
 from procedo.render.run_path import path_entries
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.summary_deferrals import deferral_parts
 from procedo.tui.text import duration, line
 from procedo.tui.widgets.footer import FittedFooter
 
@@ -92,19 +94,18 @@ def summary_parts(
             parts += ["\n     ", (fill(deed, texts), "$text-muted")]
     values: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
-    for visit in s.visits:
-        step = d.steps.get(visit.node)
+    for _, node, index, mark in marked_items(s):  # deferred ones where they were done
+        step = checklist(d, node)
         if step is None:
             continue
-        for index, mark in sorted(visit.items.items()):
-            item = step.items[index]
-            if mark.inactive:
-                continue  # under "Inactive items": neither recorded nor not applicable
-            if mark.value is not None:
-                unit = f" {item.unit}" if item.unit else ""
-                values.append((fill(item.text, texts), mark.value + unit))
-            if mark.na_reason is not None:
-                skipped.append((fill(item.text, texts), mark.na_reason))
+        item = step.items[index]
+        if mark.inactive:
+            continue  # under "Inactive items": neither recorded nor not applicable
+        if mark.value is not None:
+            unit = f" {item.unit}" if item.unit else ""
+            values.append((fill(item.text, texts), mark.value + unit))
+        if mark.na_reason is not None:
+            skipped.append((fill(item.text, texts), mark.na_reason))
     if values:
         parts += ["\n\n", ("Recorded values", "bold")]
         for text, value in values:
@@ -113,6 +114,7 @@ def summary_parts(
         parts += ["\n\n", ("Not applicable", "bold")]
         for text, reason in skipped:
             parts += ["\n  ", text, (" — ", "$text-muted"), (reason, "italic")]
+    parts += deferral_parts(d, s)
     parts += condition_parts(record)
     if s.notes:
         parts += ["\n\n", ("Notes", "bold")]
