@@ -379,9 +379,11 @@ class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScre
         if interrupts.complete_interrupt(self):
             return
         if self.writable() and not calls_flow.follow_call(self):
-            step = self.run.current_step
+            step, visit = self.run.current_step, self.run.state.current
             title = fill(step.title, self.run.scope()) if step else ""
-            self.act(self.run.complete, lambda: f"step {title!r} completed")
+            deferred = sum(m.deferred for m in visit.items.values()) if visit else 0
+            but = f" except {deferred} deferred" if deferred else ""
+            self.act(self.run.complete, lambda: f"step {title!r} completed{but}")
 
     def action_choose(self, option: int) -> None:
         """Choose a decision option (another than the suggestion asks why)."""

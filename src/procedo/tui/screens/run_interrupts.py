@@ -71,12 +71,16 @@ def _line_text(screen: RunScreen, index: int) -> str:
     return fill(lines[index].spec.text, screen.run.scope()) if 0 <= index < len(lines) else ""
 
 
-def where_now(screen: RunScreen) -> str:
-    """Where the run is after a return: back at a node (and item), or in the next one."""
+def where_now(screen: RunScreen, lower: str | None = None) -> str:
+    """Where the run is after a return: back at a node (and item), back in the interrupt
+    ``lower`` it had interrupted, or in a queued one that started by itself."""
     run = screen.run
     state, definition = run.state, run.definition
     if state.frame is not None:
-        return f"now: {definition.interrupts[state.frame.interrupt].title!r}"
+        title = definition.interrupts[state.frame.interrupt].title
+        if state.frame.interrupt == lower:
+            return f"back to {title!r}"
+        return f"{title!r} starts now (it was queued)"
     node = state.current_node
     if node is None:
         return ""
@@ -97,9 +101,11 @@ def complete_interrupt(screen: RunScreen) -> bool:
         return True
     interrupt = run.definition.interrupts[frame.interrupt]
     title = interrupt.title
+    frames = run.state.frames
+    lower = frames[-2].interrupt if len(frames) > 1 else None
 
     def done() -> str:
-        return f"{title!r} done; {where_now(screen)}" if not run.state.finished else "run ended"
+        return f"{title!r} done; {where_now(screen, lower)}"
 
     after = interrupt.after
     if not isinstance(after, AfterChoice):

@@ -152,9 +152,9 @@ class NodePanel(Vertical):
         label = f"{done}/{needed} done" + (f", {off} off" if off else "")
         if deferred:
             label += f", {deferred} deferred"
-        if carried:
-            left = sum(1 for found in carried if not found.mark.done)
-            label += f"; deferred items here: {left} open of {len(carried)}"
+        left = sum(1 for found in carried if not found.mark.done)
+        if left:
+            label += f", {left} from earlier steps"
         return lit(label + hint)
 
     def show_detail(self, run: Run) -> None:
