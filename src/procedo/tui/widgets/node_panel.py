@@ -13,6 +13,7 @@ from textual.widgets import ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import Run, judge
+from procedo.engine.allowed_interrupts import success_end_refusal
 from procedo.model.placeholders import fill
 from procedo.tui.interrupt_view import open_lines
 from procedo.tui.text import line, lit
@@ -145,6 +146,8 @@ class NodePanel(Vertical):
             hint = ""
         elif unexplained:
             hint = "  · e: reason"  # a deviation still needs one (the row says which)
+        elif success_end_refusal(run.definition, run.state, step.next):
+            hint = ""  # a success end waits for the deferred items (c says which)
         else:
             hint = "  · c to complete"
         bar = self.query_one("#progress", ProgressBar)
@@ -154,7 +157,7 @@ class NodePanel(Vertical):
             label += f", {deferred} deferred"
         left = sum(1 for found in carried if not found.mark.done)
         if left:
-            label += f", {left} from earlier steps"
+            label += f", {left} deferred here"
         return lit(label + hint)
 
     def show_detail(self, run: Run) -> None:
