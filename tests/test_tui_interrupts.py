@@ -10,7 +10,7 @@ import pytest
 
 from interrupt_defs import INTERRUPTS
 from procedo.journal import Journal
-from procedo.tui.screens.dialogs import ChoicePrompt
+from procedo.tui.screens.dialogs import ChoicePrompt, Confirm
 from procedo.tui.screens.summary import SummaryScreen
 from procedo.tui.text import shown
 from tui_interrupt_support import open_picker, press_app, press_paths, raise_by_keys, run_screen
@@ -207,3 +207,25 @@ async def test_a_run_killed_inside_an_interrupt_reopens_inside_it(
         assert screen.run.state.current_node == "isolate" and screen.panel.highlighted == 1
         node = widget_text(again, "#node")
         assert "[✓] Lock the main switch" in node and "[✓] Bleed the accumulator" in node
+
+
+async def test_an_interrupt_that_leads_away_asks_once_more(tmp_path: Path) -> None:
+    app = press_app(press_paths(tmp_path))
+    async with app.run_test(size=(110, 34)) as pilot:
+        screen = await run_screen(pilot)
+        await raise_by_keys(pilot, "injury")
+        await pilot.press("space", "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        assert "Finish 'Injury'?" in widget_text(app, ".dialog-title")
+        assert "goes on at 'Abandoned: the lockout stays'" in widget_text(app, ".dialog-hint")
+        await pilot.press("n")  # not yet: still inside it
+        await pilot.pause()
+        assert app.screen is screen and screen.run.state.current_node == "injury"
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        summary = widget_text(app, "#summary")
+        assert "FAILURE: Abandoned: the lockout stays" in summary
+        assert "1. Isolate the press" in summary and "2. Injury" in summary
+        assert "ticked Give first aid" in summary

@@ -30,7 +30,7 @@ class PathEntry:
 
 def _title(definition: ProcessDefinition, node: str | None) -> str:
     found = (
-        definition.steps.get(node or "")
+        definition.checklists.get(node or "")  # a step, or a non-normal checklist
         or definition.ends.get(node or "")
         or definition.parallel.get(node or "")
     )
@@ -41,7 +41,7 @@ def _title(definition: ProcessDefinition, node: str | None) -> str:
 
 
 def _item(definition: ProcessDefinition, node: str, item: int) -> str:
-    step = definition.steps.get(node)
+    step = definition.checklists.get(node)
     if step is None or not 0 <= item < len(step.items):
         return f"item {item + 1}"
     return step.items[item].text
@@ -50,7 +50,7 @@ def _item(definition: ProcessDefinition, node: str, item: int) -> str:
 def _deed(definition: ProcessDefinition, node: str, act: Act) -> str:
     text = _item(definition, node, act.item)
     if act.kind == "record":
-        step = definition.steps.get(node)
+        step = definition.checklists.get(node)
         unit = step.items[act.item].unit if step and 0 <= act.item < len(step.items) else None
         value = f"{act.value} {unit}" if unit and act.value else act.value or ""
         return f"recorded {text}: {value}"

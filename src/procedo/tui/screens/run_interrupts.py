@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from procedo.engine import Refused
 from procedo.engine.allowed_interrupts import raisable
-from procedo.model import AfterChoice
+from procedo.model import RETURN, AfterChoice
 from procedo.model.placeholders import fill
 from procedo.tui.interrupt_view import (
     banner_content,
@@ -26,7 +26,7 @@ from procedo.tui.interrupt_view import (
     waits_behind,
 )
 from procedo.tui.screens import run_dialogs as asks
-from procedo.tui.screens.dialogs import ChoicePrompt
+from procedo.tui.screens.dialogs import ChoicePrompt, Confirm
 from procedo.tui.screens.interrupt_dialog import InterruptPicker
 from procedo.tui.widgets.updates import set_only_class, update_static
 
@@ -108,8 +108,23 @@ def complete_interrupt(screen: RunScreen) -> bool:
         return f"{title!r} done; {where_now(screen, lower)}"
 
     after = interrupt.after
-    if not isinstance(after, AfterChoice):
+    if after == RETURN:
         screen.act(run.complete, done)
+        return True
+    if not isinstance(after, AfterChoice):  # it leads away: say where, and ask once more
+        target = title_of(run.definition, after, run.scope())
+        ask = Confirm(
+            f"Finish {title!r}?",
+            f"Every item is done. The run then goes on at {target!r} and does not come back here.",
+            yes=f"Go on at {target}",
+            no="Not yet",
+        )
+
+        def confirmed(answer: object) -> None:
+            if answer:
+                screen.act(screen.run.complete, done)
+
+        screen.app.push_screen(ask, confirmed)
         return True
     labels = [option.label for option in after.options]
 
