@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import DataTable, Input
 
+import procedo.engine.item_drafts as item_drafts_module
 import procedo.engine.run as run_module
 import procedo.journal.rows as rows_module
 from procedo.cli import cli
@@ -357,7 +358,8 @@ def hostile_journal(db: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             parse_definition, check_texts=False))  # fmt: skip
         old.setattr(run_module, "clean_name", lambda name, what="": name)
         old.setattr(run_module, "clean_text", lambda text, what, **_: text)
-        old.setattr(run_module, "normalise_value", lambda item, raw: raw)
+        old.setattr(item_drafts_module, "normalise_value", lambda item, raw: raw)
+        old.setattr(item_drafts_module, "clean_text", lambda text, what, **_: text)
         old.setattr(run_module, "optional_reason", lambda reason: reason)
         with Journal(db) as journal:
             run = journal.start_run(loaded, OPERATOR)

@@ -19,6 +19,7 @@ _KEY_NAMES = {
     "delete": "del",
     "enter": "enter",
     "tab": "tab",
+    "exclamation_mark": "!",
 }
 
 

@@ -24,6 +24,7 @@ from procedo.tui.screens import run_branches as branches
 from procedo.tui.screens import run_calls as calls_flow
 from procedo.tui.screens import run_conditions as conditions
 from procedo.tui.screens import run_dialogs as asks
+from procedo.tui.screens import run_interrupts as interrupts
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.dialogs import Dialog
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
@@ -45,12 +46,12 @@ POINT_GUARD_S = 0.5
 typed for the previous node (``2 2``, one enter too many) never answer it."""
 
 
-class RunScreen(branches.BranchActions, ProcedoScreen):
+class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScreen):
     """The current node of one run, with the flow map beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    BINDINGS = [*RUN_BINDINGS, *branches.BRANCH_BINDINGS]
+    BINDINGS = [*RUN_BINDINGS, *interrupts.INTERRUPT_BINDINGS, *branches.BRANCH_BINDINGS]
 
     def __init__(self, run: Run, *, read_only: bool = False, read_only_reason: str = "") -> None:
         super().__init__()
@@ -74,6 +75,7 @@ class RunScreen(branches.BranchActions, ProcedoScreen):
         yield Static("", id="readonly-banner")
         yield Static("", id="breadcrumb")  # a called run: its chain of calls (run_calls.py)
         yield BranchBar("", id="branch-bar")  # inside a parallel block (run_branches.py)
+        yield Static("", id="interrupt-banner")  # a non-normal checklist (run_interrupts.py)
         with Horizontal(id="run-body"):
             yield FlowMap(id="flow-map")
             yield NodePanel(id="node")
@@ -142,6 +144,7 @@ class RunScreen(branches.BranchActions, ProcedoScreen):
             self.query_one(FlowMap).show(definition, state)
         self.panel.show(self.run)
         branches.show_branches(self)
+        interrupts.show_banner(self)
         self._show_point()
         visit = state.current.index if state.current else None
         if visit != self._visit:  # newly shown: enter confirms a suggestion only once read
@@ -151,7 +154,7 @@ class RunScreen(branches.BranchActions, ProcedoScreen):
         node = state.current_node or ""
         here = conditions.keys_here(self.run)
         key_state = (
-            node in definition.steps,
+            node in definition.checklists,
             self.read_only,
             state.awaiting_role is not None,
             here,
@@ -213,6 +216,8 @@ class RunScreen(branches.BranchActions, ProcedoScreen):
         if self.read_only and event.key in EDIT_KEYS:
             event.stop()
             self.writable()
+        else:
+            interrupts.refuse_hidden_key(self, event)
 
     # -- the one way an action is done, and fails -----------------------------------------
 
@@ -371,10 +376,14 @@ class RunScreen(branches.BranchActions, ProcedoScreen):
     def action_complete(self) -> None:
         """Complete the step (or say what is still open); at a step whose call is open, show
         the called run."""
+        if interrupts.complete_interrupt(self):
+            return
         if self.writable() and not calls_flow.follow_call(self):
-            step = self.run.current_step
+            step, visit = self.run.current_step, self.run.state.current
             title = fill(step.title, self.run.scope()) if step else ""
-            self.act(self.run.complete, lambda: f"step {title!r} completed")
+            deferred = sum(m.deferred for m in visit.items.values()) if visit else 0
+            but = f" except {deferred} deferred" if deferred else ""
+            self.act(self.run.complete, lambda: f"step {title!r} completed{but}")
 
     def action_choose(self, option: int) -> None:
         """Choose a decision option (another than the suggestion asks why)."""

@@ -131,8 +131,8 @@ def switch_to(screen: RunScreen, key: str) -> None:
     screen.refresh_view()
     visit = run.state.current
     row = memory.recall(key, visit.index if visit else None)
-    if row is not None and screen.panel.choices.option_count:
-        screen.panel.choices.highlighted = min(row, screen.panel.choices.option_count - 1)
+    if row is not None:
+        screen.panel.select_line(row)
     view = next((v for v in memory.views if v.key == key), None)
     if view is not None:
         screen.show_status(f"now: branch {view.number}, {where(view)}")

@@ -28,7 +28,7 @@ def keys_here(run: Run) -> frozenset[str]:
     state, definition = run.state, run.definition
     node = state.current_node or ""
     here: set[str] = set()
-    step = definition.steps.get(node)
+    step = definition.checklists.get(node)
     if step is not None:
         if any(item.expect is not None for item in step.items):
             here.add("explain")
@@ -42,11 +42,12 @@ def keys_here(run: Run) -> frozenset[str]:
 
 
 def item_text(run: Run, index: int) -> str:
-    """Item ``index`` of the current step as the screen shows it (placeholders filled)."""
-    step = run.current_step
-    if step is None or not 0 <= index < len(step.items):
+    """Line ``index`` of the current checklist as the screen shows it (placeholders filled;
+    a deferred item that came back here included)."""
+    lines = run.lines()
+    if not 0 <= index < len(lines):
         return ""
-    return fill(step.items[index].text, run.scope())
+    return fill(lines[index].spec.text, run.scope())
 
 
 def option_label(run: Run, option: int) -> str:
@@ -107,7 +108,7 @@ def explain(screen: RunScreen) -> None:
         ]
         if waiting:  # the one that needs a reason, wherever the cursor is
             index = waiting[0]
-            screen.panel.choices.highlighted = index
+            screen.panel.select_line(index)
     if not screen.may(screen.run.allowed(index).explain) or index is None:
         return
     text = item_text(screen.run, index)

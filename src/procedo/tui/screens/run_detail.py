@@ -97,7 +97,7 @@ class RunDetailScreen(ProcedoScreen):
             )
         )
         self._fill_table()
-        facts = summary_parts(record.definition, record.state)
+        facts = summary_parts(record.definition, record.state, events=record.events)
         facts += call_parts(record)
         facts += ["\n\n", ("Last journal hash", "bold"), "\n", record.last_hash]
         self.query_one("#detail-facts", Static).update(line(*facts))

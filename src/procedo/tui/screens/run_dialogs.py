@@ -64,8 +64,9 @@ def note_targets(run: Run, index: int | None) -> list[str]:
     step = run.current_step
     here = "About this step" if step is not None else "About this decision"
     targets = [here, RUN_TARGET]
-    if step is not None and index is not None:
-        targets.insert(0, ITEM_TARGET + fill(step.items[index].text, run.scope()))
+    lines = run.lines()
+    if step is not None and index is not None and 0 <= index < len(lines):
+        targets.insert(0, ITEM_TARGET + fill(lines[index].spec.text, run.scope()))
     return targets
 
 
@@ -124,15 +125,15 @@ def take_over_dialog(reason: str, value: str) -> TextPrompt:
 def record_value(screen: RunScreen, index: int) -> None:
     """Ask for the value of record item ``index``, then record it (the same value: unchanged)."""
     run = screen.run
-    item = run.definition.steps[run.state.current_node or ""].items[index]
-    visit = run.state.current
-    current = visit.mark(index).value if visit else None
+    found = run.lines()[index]  # an own item, or a deferred one that came back here
+    item = found.spec
+    current = found.mark.value
     values = run.scope()
     text = fill(item.text, values)
 
     def said(verb: str) -> str:
-        visit_now = screen.run.state.current
-        value = visit_now.mark(index).value if visit_now else ""
+        now = screen.run.lines()
+        value = now[index].mark.value if index < len(now) else ""
         return f"{text!r} {verb}: {value}" + (f" {item.unit}" if item.unit else "")
 
     def record(raw: str) -> Failure | None:
@@ -152,9 +153,7 @@ def record_value(screen: RunScreen, index: int) -> None:
 
 def not_applicable(screen: RunScreen, index: int) -> None:
     """Ask why item ``index`` does not apply, then mark it so."""
-    step = screen.run.current_step
-    assert step is not None
-    text = fill(step.items[index].text, screen.run.scope())
+    text = fill(screen.run.lines()[index].spec.text, screen.run.scope())
     screen.ask(
         lambda value: reason_dialog(
             f"Not applicable: {text}", "Why does this item not apply?", value

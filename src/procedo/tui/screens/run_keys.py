@@ -6,7 +6,10 @@ from textual.binding import Binding, BindingType
 
 from procedo.engine.allowed import Allowed, Verdict
 
-EDIT_KEYS = {"space", "x", "c", "e", "l", "L", "delete", *(str(n) for n in range(1, 10))}
+EDIT_KEYS = {
+    *("space", "x", "c", "e", "l", "L", "D", "exclamation_mark", "delete"),
+    *(str(n) for n in range(1, 10)),
+}
 """The keys that change the run (read-only, they say why they do nothing)."""
 
 _HINTS: dict[str, str] = {
@@ -80,7 +83,7 @@ RUN_BINDINGS: list[BindingType] = [
 _EDITING = {
     *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
     *("choose", "hand_over", "abort", "note", "back", "explain", "confirm"),
-    *("keep_last", "keep_all_last"),
+    *("keep_last", "keep_all_last", "interrupt", "defer"),
 }
 """The actions a read-only screen leaves out of its footer (q leaves it without pausing)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,8 +11,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from procedo.engine import ABORTED, PAUSED, Run, RunState, now_ms
+from procedo.engine.events import Event
 from procedo.engine.judge import scope_texts
 from procedo.engine.targets import target_ms, within_target
+from procedo.journal import JournalError
 from procedo.model import ProcessDefinition
 from procedo.model.placeholders import fill
 from procedo.render.condition_record import (
@@ -24,18 +28,19 @@ from procedo.render.export import item_text, node_title
 from procedo.render.interrupt_record import checklist, marked_items
 from procedo.render.run_path import path_entries
 from procedo.tui.screens.base import ProcedoScreen
-from procedo.tui.screens.summary_deferrals import deferral_parts
+from procedo.tui.screens.summary_interrupts import deferral_parts, interrupt_parts
 from procedo.tui.text import duration, line
 from procedo.tui.widgets.footer import FittedFooter
 
 
-def summary_content(run: Run) -> Content:
-    """The whole summary as one block of literal text with styles."""
-    return line(*summary_parts(run.definition, run.state))
+def summary_content(run: Run, events: Sequence[Event] = ()) -> Content:
+    """The whole summary as one block of literal text with styles (``events``: the run's,
+    which say what each non-normal checklist interrupted)."""
+    return line(*summary_parts(run.definition, run.state, events=events))
 
 
 def summary_parts(
-    d: ProcessDefinition, s: RunState, now: int | None = None
+    d: ProcessDefinition, s: RunState, now: int | None = None, events: Sequence[Event] = ()
 ) -> list[str | tuple[str, str]]:
     """The summary of a run's state as literal parts for :func:`line`.
 
@@ -114,8 +119,9 @@ def summary_parts(
         parts += ["\n\n", ("Not applicable", "bold")]
         for text, reason in skipped:
             parts += ["\n  ", text, (" — ", "$text-muted"), (reason, "italic")]
-    parts += deferral_parts(d, s)
     parts += condition_parts(record)
+    parts += deferral_parts(d, s, texts)
+    parts += interrupt_parts(d, s, texts, events)
     if s.notes:
         parts += ["\n\n", ("Notes", "bold")]
         for note in s.notes:
@@ -181,8 +187,18 @@ class SummaryScreen(ProcedoScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary-scroll"):
-            yield Static(summary_content(self.run), id="summary")
+            yield Static(summary_content(self.run, self._events()), id="summary")
         yield FittedFooter(compact=True)
+
+    def _events(self) -> list[Event]:
+        """The run's events, for what its non-normal checklists interrupted (none needed
+        when it raised none)."""
+        if not any(visit.kind == "interrupt" for visit in self.run.state.visits):
+            return []
+        try:
+            return self.app.workspace.journal.events(self.run.run_id)
+        except JournalError:  # the summary still shows; the interrupted nodes are left out
+            return []
 
     def action_home(self) -> None:
         """Back to the home screen (a called run: back to the run that called it)."""

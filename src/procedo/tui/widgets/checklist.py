@@ -45,12 +45,16 @@ def item_prompt(
     values: Values | None = None,
     check: ItemCheck = FINE,
     last: str | None = None,
+    deferred: str | None = None,
 ) -> Content:
     """One checklist row: box, text (placeholders filled), role, critical mark, value or
-    reason; an inactive item dimmed with why, a deviation marked, the last visit's value."""
+    reason; an inactive item dimmed with why, a deviation marked, the last visit's value;
+    ``deferred``: what a deferred item (or one that came back here) says under it."""
     off = not check.active or mark.inactive
-    if mark.na_reason is not None:
-        box: tuple[str, str] = ("[–] ", "$text-muted")
+    if mark.deferred:
+        box: tuple[str, str] = ("[»] ", "bold $accent")
+    elif mark.na_reason is not None:
+        box = ("[–] ", "$text-muted")
     elif off:
         box = ("[·] ", "$text-muted")
     elif mark.checked and check.deviation:
@@ -60,7 +64,7 @@ def item_prompt(
     else:
         box = ("[ ] ", "bold")
     text = fill(item.text, values or {})
-    muted = mark.na_reason is not None or off
+    muted = mark.na_reason is not None or off or mark.deferred
     parts: list[str | tuple[str, str]] = [box, (text, "$text-muted") if muted else text]
     if item.critical:
         parts.append(("  ⚠ critical", "$text-muted" if off else "bold $warning"))
@@ -80,6 +84,8 @@ def item_prompt(
             parts.append((last + (f" {item.unit}" if item.unit else ""), "italic $accent"))
     if notes:
         parts.append((f"  ✎{notes}", "$accent"))
+    if deferred is not None:
+        parts.append((f"\n    {deferred}", "italic $accent"))
     if mark.na_reason is not None:
         parts.append(("\n    not applicable: ", "italic $text-muted"))
         parts.append((mark.na_reason, "italic $text-muted"))

@@ -14,6 +14,7 @@ from procedo.engine.judge import scope_texts
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
 from procedo.render.text_map import MapLine, render_text_map
+from procedo.tui.interrupt_view import flow_node
 from procedo.tui.text import line
 
 MAP_STYLES = {
@@ -62,8 +63,9 @@ def map_lines(
     values = None
     here: set[str] | None = None
     if state is not None:
-        visited = set(state.visited_nodes())
-        current = state.current_node
+        # inside a non-normal checklist, the map shows the node of the flow it interrupted
+        visited = {node for node in state.visited_nodes() if node not in definition.interrupts}
+        current = flow_node(state)
         taken = taken_edges(state)
         values = scope_texts(definition, state)
         if not state.finished:

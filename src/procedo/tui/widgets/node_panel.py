@@ -13,7 +13,9 @@ from textual.widgets import ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from procedo.engine import Run, judge
+from procedo.engine.allowed_interrupts import success_end_refusal
 from procedo.model.placeholders import fill
+from procedo.tui.interrupt_view import open_lines
 from procedo.tui.text import line, lit
 from procedo.tui.widgets.checklist import (
     Checklist,
@@ -21,11 +23,11 @@ from procedo.tui.widgets.checklist import (
     auto_choice_content,
     item_detail,
     item_notes,
-    item_prompt,
     node_notes,
     option_prompt,
     suggestion_content,
 )
+from procedo.tui.widgets.checklist_lines import Row, checklist_rows
 from procedo.tui.widgets.updates import same_content, update_static
 
 
@@ -37,6 +39,7 @@ class NodePanel(Vertical):
         self._shown_node: int | None = None
         self._listed_visit: int | None = None
         self._prompts: list[Content] = []
+        self._lines: list[int | None] = []  # the line each row stands for (None: a header)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="node-title")
@@ -57,8 +60,9 @@ class NodePanel(Vertical):
 
     @property
     def highlighted(self) -> int | None:
-        """The highlighted row."""
-        return self.choices.highlighted
+        """The line of the checklist (an option at a decision) the cursor is on."""
+        row = self.choices.highlighted
+        return self._lines[row] if row is not None and 0 <= row < len(self._lines) else None
 
     def forget_cursor(self) -> None:
         """Put the cursor back on the first open item at the next redraw, as on opening."""
@@ -68,12 +72,10 @@ class NodePanel(Vertical):
         """Draw the current node of ``run``."""
         state, definition = run.state, run.definition
         node = state.current_node or ""
-        choices = self.choices
         visit_index = state.current.index if state.current else None
-        opened = run.open_items()
-        keep = choices.highlighted if self._shown_node == visit_index else None
-        if keep is None:  # a new visit (or the screen just opened): the first open item
-            keep = opened[0] if opened else 0
+        keep = self.highlighted if self._shown_node == visit_index else None
+        if keep is None:  # a new visit (or the screen just opened): where the operator works
+            keep = first_line(run)
         self._shown_node = visit_index
         title = self.query_one("#node-title", Static)
         meta = self.query_one("#node-meta", Static)
@@ -85,50 +87,18 @@ class NodePanel(Vertical):
         auto = auto_choice(run, values)
         if auto is not None:
             said.append(auto)
-        if node in definition.steps:
-            step = definition.steps[node]
+        if node in definition.checklists:
+            step = definition.checklists[node]
             visit = state.current
             assert visit is not None
-            update_static(
-                title, line(("Step  ", "$text-muted"), (fill(step.title, values), "bold"))
-            )
+            kind = "Non-normal  " if visit.kind == "interrupt" else "Step  "
+            update_static(title, line((kind, "$text-muted"), (fill(step.title, values), "bold")))
             update_static(meta, meta_content(run, step.role))
             _show_text(instructions, fill(step.instructions, values))
-            checks = run.item_checks()
-            last = run.previous_values()
-            prompts = [
-                item_prompt(
-                    definition,
-                    step,
-                    item,
-                    visit.mark(i),
-                    len(item_notes(state, node, i)),
-                    values=values,
-                    check=checks[i],
-                    last=last.get(i) if item.record else None,
-                )
-                for i, item in enumerate(step.items)
-            ]
-            self._show_prompts(prompts, same_visit=same_visit)
-            off = sum(1 for i in range(len(step.items)) if not checks[i].active)
-            done = sum(1 for i in range(len(step.items)) if visit.mark(i).done and checks[i].active)
-            needed = len(step.items) - off
-            unexplained = sum(
-                1
-                for i, check in enumerate(checks)
-                if check.needs_reason and visit.mark(i).deviation_reason is None
-            )
-            if done < needed:
-                hint = ""
-            elif unexplained:
-                hint = "  · e: reason"  # a deviation still needs one (the row says which)
-            else:
-                hint = "  · c to complete"
-            bar = self.query_one("#progress", ProgressBar)
-            bar.update(total=max(1, needed), progress=done if needed else 1)
+            self._show_rows(checklist_rows(run, values), same_visit=same_visit)
             update_static(
                 self.query_one("#progress-label", Static),
-                lit(f"{done}/{needed} done" + (f", {off} off" if off else "") + hint),
+                self._show_progress(run),
                 fixed_height=True,  # the progress row is one line
             )
             progress_row.display = True
@@ -146,53 +116,113 @@ class NodePanel(Vertical):
             ]
             if suggestion is not None:
                 said.append(suggestion_content(definition, decision, suggestion, values))
-            self._show_prompts(prompts, same_visit=same_visit)
+            self._show_rows([Row(p, i) for i, p in enumerate(prompts)], same_visit=same_visit)
             progress_row.display = False
         basis = self.query_one("#node-basis", Static)
         update_static(basis, Content("\n").join(said))
         basis.display = bool(said)
         self._listed_visit = visit_index
-        if choices.option_count:
-            choices.highlighted = min(keep or 0, choices.option_count - 1)
+        if self._lines:
+            self.select_line(min(keep or 0, max(i for i in self._lines if i is not None)))
         self.show_detail(run)
+
+    def _show_progress(self, run: Run) -> Content:
+        """Fill the progress bar; the label: ``3/4 done, 1 off, 1 deferred · c to complete``."""
+        visit, step = run.state.current, run.current_step
+        assert visit is not None and step is not None
+        checks = run.item_checks()
+        count = len(step.items)
+        off = sum(1 for i in range(count) if not checks[i].active)
+        deferred = sum(1 for i in range(count) if visit.mark(i).deferred and checks[i].active)
+        done = sum(1 for i in range(count) if visit.mark(i).done and checks[i].active)
+        needed = count - off - deferred
+        unexplained = sum(
+            1
+            for i, check in enumerate(checks)
+            if check.needs_reason and visit.mark(i).deviation_reason is None
+        )
+        carried = run.lines()[count:]
+        if done < needed:
+            hint = ""
+        elif unexplained:
+            hint = "  · e: reason"  # a deviation still needs one (the row says which)
+        elif success_end_refusal(run.definition, run.state, step.next):
+            hint = ""  # a success end waits for the deferred items (c says which)
+        else:
+            hint = "  · c to complete"
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(1, needed), progress=done if needed else 1)
+        label = f"{done}/{needed} done" + (f", {off} off" if off else "")
+        if deferred:
+            label += f", {deferred} deferred"
+        left = sum(1 for found in carried if not found.mark.done)
+        if left:
+            label += f", {left} deferred here"
+        return lit(label + hint)
 
     def show_detail(self, run: Run) -> None:
         """The highlighted item's details, notes and recorded value."""
         detail = self.query_one("#item-detail", Static)
-        step = run.current_step
         index = self.highlighted
         visit = run.state.current
+        lines = run.lines()
         # Shown on every step, blank or not, with room for two lines (run.tcss): a tick or a
         # move that changes the text seldom changes its height, so the screen is not laid out
         # again (a layout re-renders every widget: most of a tick's time).
-        if step is None or index is None or visit is None or index >= len(step.items):
+        if run.current_step is None or index is None or visit is None or index >= len(lines):
             detail.set_class(True, "-hidden")
             return
         detail.set_class(False, "-hidden")
-        notes = item_notes(run.state, visit.node, index)
-        checks = run.item_checks()
-        check = checks[index] if index < len(checks) else judge.FINE
-        mark = visit.mark(index)
-        update_static(detail, item_detail(step, index, mark, notes, run.scope(), check))
+        found = lines[index]
+        step = run.definition.checklists[found.node]
+        notes = item_notes(run.state, found.node, found.index)
+        checks = run.item_checks() if not found.carried else []
+        check = checks[found.index] if found.index < len(checks) else judge.FINE
+        shown = item_detail(step, found.index, found.mark, notes, run.scope(), check)
+        update_static(detail, shown)
+
+    def select_line(self, index: int) -> None:
+        """Highlight the row of line ``index`` of the checklist (an option at a decision)."""
+        if index in self._lines:
+            self.choices.highlighted = self._lines.index(index)
 
     def move_to_next_open(self, run: Run, index: int) -> None:
-        """Highlight the next open item after ``index`` (wrapping round); stay when none is."""
-        opened = run.open_items()
+        """Highlight the next open line after ``index`` (wrapping round); stay when none is."""
+        opened = open_lines(run)
         if not opened:
             return
         after = [i for i in opened if i > index]
-        self.choices.highlighted = after[0] if after else opened[0]
+        self.select_line(after[0] if after else opened[0])
 
-    def _show_prompts(self, prompts: list[Content], same_visit: bool) -> None:
+    def _show_rows(self, rows: list[Row], same_visit: bool) -> None:
         """Replace only the rows that changed (a full rebuild re-renders every row)."""
         choices = self.choices
-        if same_visit and len(prompts) == len(self._prompts) == choices.option_count:
+        prompts = [row.prompt for row in rows]
+        lines = [row.line for row in rows]
+        if same_visit and lines == self._lines and len(prompts) == choices.option_count:
             for index, (old, new) in enumerate(zip(self._prompts, prompts, strict=True)):
                 if not same_content(old, new):
                     choices.set_prompt(index, new)
         else:
-            choices.set_options([Option(p, id=str(i)) for i, p in enumerate(prompts)])
+            choices.set_options(
+                [
+                    Option(row.prompt, id=str(i), disabled=row.line is None)
+                    for i, row in enumerate(rows)
+                ]
+            )
         self._prompts = prompts
+        self._lines = lines
+
+
+def first_line(run: Run) -> int:
+    """Where the cursor goes on a newly shown visit: back from an interrupt, the exact item
+    it was on (``state.resume_at``); else the first open line."""
+    resume, visit = run.state.resume_at, run.state.current
+    here = visit.index if visit is not None else None
+    if resume is not None and resume[0] == here and resume[1] is not None:
+        return resume[1]
+    opened = open_lines(run)
+    return opened[0] if opened else 0
 
 
 def meta_content(run: Run, role: str | None) -> Content:

@@ -29,7 +29,7 @@ def point_content(
     if node in definition.decisions:
         verb, what = "decides", definition.decisions[node].question
     else:
-        step = definition.steps.get(node)
+        step = definition.checklists.get(node)
         verb, what = "does", step.title if step else node
     what = fill(what, values or {})
     head = [("Next: ", "bold"), (name, "bold $accent"), f" {verb}: ", (what, "bold")]
