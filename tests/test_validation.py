@@ -220,7 +220,8 @@ def test_unknown_top_level_key_lists_the_known_tables() -> None:
     assert problem.line == 1
     assert problem.message == (
         "unknown key 'comment' "
-        "(known keys: process, roles, triggers, inputs, steps, decisions, parallel, ends, interrupts)"
+        "(known keys: process, roles, triggers, inputs, steps, decisions, parallel, ends, "
+        "interrupts)"
     )
 
 
