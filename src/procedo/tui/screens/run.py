@@ -19,7 +19,6 @@ from textual.widgets import OptionList, Static
 from procedo.engine import Refused, Run, RunError, RunState
 from procedo.engine.allowed import Allowed, Verdict
 from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
-from procedo.model.placeholders import fill
 from procedo.tui.screens import run_branches as branches
 from procedo.tui.screens import run_calls as calls_flow
 from procedo.tui.screens import run_conditions as conditions
@@ -376,14 +375,10 @@ class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScre
     def action_complete(self) -> None:
         """Complete the step (or say what is still open); at a step whose call is open, show
         the called run."""
-        if interrupts.complete_interrupt(self):
+        if interrupts.complete_interrupt(self) or not self.writable():
             return
-        if self.writable() and not calls_flow.follow_call(self):
-            step, visit = self.run.current_step, self.run.state.current
-            title = fill(step.title, self.run.scope()) if step else ""
-            deferred = sum(m.deferred for m in visit.items.values()) if visit else 0
-            but = f" except {deferred} deferred" if deferred else ""
-            self.act(self.run.complete, lambda: f"step {title!r} completed{but}")
+        if not calls_flow.follow_call(self):
+            interrupts.complete_step(self)  # "completed except 1 deferred"
 
     def action_choose(self, option: int) -> None:
         """Choose a decision option (another than the suggestion asks why)."""

@@ -139,6 +139,16 @@ def complete_interrupt(screen: RunScreen) -> bool:
     return True
 
 
+def complete_step(screen: RunScreen) -> None:
+    """Complete the step: "completed", or "completed except 2 deferred"."""
+    run = screen.run
+    step, visit = run.current_step, run.state.current
+    title = fill(step.title, run.scope()) if step else ""
+    deferred = sum(mark.deferred for mark in visit.items.values()) if visit else 0
+    but = f" except {deferred} deferred" if deferred else ""
+    screen.act(run.complete, lambda: f"step {title!r} completed{but}")
+
+
 class InterruptActions:
     """The run screen's ``!`` and ``D`` (a mixin of :class:`RunScreen`)."""
 
@@ -196,6 +206,7 @@ __all__ = [
     "INTERRUPT_BINDINGS",
     "InterruptActions",
     "complete_interrupt",
+    "complete_step",
     "refuse_hidden_key",
     "show_banner",
     "where_now",
