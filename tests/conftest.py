@@ -52,6 +52,16 @@ def own_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return path
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursor_in_snapshots(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """In a snapshot, a focused field's cursor stays shown: it blinks every 0.5 s, so a loaded
+    machine took the picture half the time with the cursor hidden (a flaky snapshot)."""
+    if "snap_compare" in request.fixturenames:
+        from textual.widgets import Input
+
+        monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
 @pytest.fixture
 def journal_paths(tmp_path: Path):
     """A copy of the bundled processes and a journal of four incident runs (see build_journal)."""

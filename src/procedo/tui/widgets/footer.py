@@ -8,6 +8,10 @@ lists every key anyway.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
 from textual.widgets import Footer
 
 MAX_TRIES = 20
@@ -20,9 +24,36 @@ class FittedFooter(Footer):
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)
 
+    _shown: Hashable = None
+
     async def recompose(self) -> None:
+        # Textual recomposes the footer on every focus change and bindings refresh, most of
+        # which leave the keys as they were (4 times out of 5 in a walk): rebuilding them then
+        # cost a re-layout of the screen per key press. Only what compose() reads counts.
+        shown = self._keys_shown()
+        if shown is not None and shown == self._shown and self.children:
+            return
+        self._shown = shown
         await super().recompose()
         self.call_after_refresh(self._fit)
+
+    def _keys_shown(self) -> Hashable:
+        """Everything Footer.compose() reads, to compare (None when it cannot be read)."""
+        try:
+            app = self.app
+            bindings = tuple(
+                (binding, enabled, tooltip, app.get_key_display(binding))
+                for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            )
+        except (NoScreen, NoMatches):
+            return None
+        return (
+            self._bindings_ready,
+            self.show_command_palette,
+            app.ENABLE_COMMAND_PALETTE,
+            app.COMMAND_PALETTE_BINDING,
+            bindings,
+        )
 
     _tries = 0
 
