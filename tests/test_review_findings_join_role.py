@@ -57,4 +57,3 @@ def test_the_join_waits_for_its_role_after_a_branch_of_another_role() -> None:
         run.check(0)
     replayed = replay(run.definition, "d" * 64, run.run_id, sink.events)
     assert replayed.awaiting_role == "hr"
-
