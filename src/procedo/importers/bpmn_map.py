@@ -77,7 +77,9 @@ class Mapper:
         if node.kind in TASKS or node.kind == "callActivity":
             return "step"
         if node.kind in ("intermediateCatchEvent", "intermediateThrowEvent"):
-            return "step" if node.event or node.kind.endswith("CatchEvent") else PASS
+            if node.event or node.kind.endswith("CatchEvent"):
+                return "step"
+            return PASS if flows else "dead"  # a plain throw event: a milestone, passed
         if node.kind in ("endEvent", "startEvent"):
             return node.kind.removesuffix("Event")
         if len(flows) >= 2:
