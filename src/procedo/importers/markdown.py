@@ -13,7 +13,7 @@ from typing import Any
 import tomli_w
 
 from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
-from procedo.importers.markdown_flow import call_data, parallel_data
+from procedo.importers.markdown_flow import call_data, parallel_data, takes_field
 from procedo.importers.markdown_items import (
     MarkdownImportError,
     ParsedOption,
@@ -98,7 +98,7 @@ def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], s
     content: list[Block | None] = []
     for block in section.blocks:
         found = parse_field(block.text) if isinstance(block, Text) else None
-        if found and found[0] in SECTION_FIELDS:
+        if found and found[0] in SECTION_FIELDS and takes_field(section.fields, *found):
             section.fields.setdefault(found[0], found[1])
             content.append(None)
         elif isinstance(block, ListItem):
