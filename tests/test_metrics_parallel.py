@@ -178,8 +178,8 @@ def test_nested_passes_count_by_their_own_block_and_an_ended_pass_not_at_all() -
         ("b", "h", "prepare:2/paperwork:2", iso(0), iso(8), "cancelled"),
     ]
     tallies = {"prepare": _Tally(), "paperwork": _Tally()}
-    for _, passes in _runs(rows):
-        for (_, block), found in passes.items():
+    for _, passes in _runs(rows, lambda digest: definition):
+        for (_, block), found in passes:
             _count(tallies[block], found, definition, block)
     outer, inner = tallies["prepare"], tallies["paperwork"]
     assert (outer.runs, dict(outer.durations), dict(outer.last), outer.waits) == (

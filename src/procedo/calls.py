@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from procedo.engine import Refused
+from procedo.engine import Refused, RunError
+from procedo.engine.values import normalise_value
 
 if TYPE_CHECKING:
     from procedo.engine import Run, RunState
+    from procedo.model import ProcessDefinition
     from procedo.workspace import Workspace
 
 MAX_DEPTH = 20
@@ -20,10 +22,21 @@ MAX_DEPTH = 20
 of an older file might still hold one)."""
 
 
-def passed_inputs(parent: Run, child_inputs: list[str]) -> dict[str, str]:
-    """The child's start inputs the parent run holds a value for (the same id)."""
+def passed_inputs(parent: Run, child: ProcessDefinition) -> dict[str, str]:
+    """The child's start inputs the parent run holds a value for (the same id) that fits
+    the input (its kind, range or choices): one that does not is asked like a missing one,
+    or the child could never start."""
     scope = parent.scope()
-    return {key: scope[key] for key in child_inputs if key in scope}
+    given: dict[str, str] = {}
+    for key, spec in child.inputs.items():
+        if key not in scope:
+            continue
+        try:
+            normalise_value(spec, scope[key])
+        except RunError:
+            continue
+        given[key] = scope[key]
+    return given
 
 
 def missing_inputs(workspace: Workspace, parent: Run) -> list[str]:
@@ -34,7 +47,7 @@ def missing_inputs(workspace: Workspace, parent: Run) -> list[str]:
     loaded = workspace.process(call[1])
     if loaded is None:
         return []
-    given = passed_inputs(parent, list(loaded.definition.inputs))
+    given = passed_inputs(parent, loaded.definition)
     return [key for key in loaded.definition.inputs if key not in given]
 
 
@@ -60,7 +73,7 @@ def start_child(
             f"the called process {process_id!r} is not in {workspace.paths.processes}: "
             "add it, or abort this run"
         )
-    given = passed_inputs(parent, list(loaded.definition.inputs))
+    given = passed_inputs(parent, loaded.definition)
     given.update(inputs or {})
     return workspace.journal.start_run(
         loaded,

@@ -77,7 +77,9 @@ class Mapper:
         if node.kind in TASKS or node.kind == "callActivity":
             return "step"
         if node.kind in ("intermediateCatchEvent", "intermediateThrowEvent"):
-            return "step" if node.event or node.kind.endswith("CatchEvent") else PASS
+            if node.event or node.kind.endswith("CatchEvent"):
+                return "step"
+            return PASS if flows else "dead"  # a plain throw event: a milestone, passed
         if node.kind in ("endEvent", "startEvent"):
             return node.kind.removesuffix("Event")
         if len(flows) >= 2:
@@ -160,6 +162,7 @@ class Mapper:
             and after not in self.joins
             and self.classify(after) in ("step", "decision")
             and after not in self.used_as_join
+            and self.only_way_in(gateway.id, flows[0].target)
         )
         if usable:
             self.used_as_join.add(after)
@@ -181,6 +184,22 @@ class Mapper:
             f"so a step {step_id!r} is inserted as the join node"
         )
         return step_id
+
+    def only_way_in(self, source: str, key: str) -> bool:
+        """True when ``source``'s flow into ``key`` is the only way into it and into every
+        node after it up to the one it really reaches (:meth:`final`): a node that another
+        flow also enters (a merge with the other way of a choice, a loop back) cannot be a
+        join, which no run may reach without passing its split."""
+        seen: set[str] = set()
+        while key not in seen:
+            seen.add(key)
+            into = self.plain.incoming.get(key, [])
+            if len(into) != 1 or into[0].source != source:
+                return False
+            if self.classify(key) != PASS or key in self.joins:
+                return True
+            source, key = key, self.out[key][0].target
+        return False
 
     def joins_of(self, split: str) -> str:
         """The converging gateway matched to ``split``."""

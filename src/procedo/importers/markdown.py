@@ -14,7 +14,7 @@ from typing import Any
 import tomli_w
 
 from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
-from procedo.importers.markdown_flow import call_data, parallel_data
+from procedo.importers.markdown_flow import call_data, parallel_data, takes_field
 from procedo.importers.markdown_interrupts import INTERRUPT_FIELDS, defer_target, interrupt_data
 from procedo.importers.markdown_items import (
     MarkdownImportError,
@@ -106,7 +106,7 @@ def _read_section(builder: Builder, section: Section) -> tuple[list[ListItem], s
         keys = (*SECTION_FIELDS, *INTERRUPT_FIELDS)  # a non-normal procedure
         section.kind = "interrupt"
     for block, found in zip(section.blocks, fields, strict=True):
-        if found and found[0] in keys:
+        if found and found[0] in keys and takes_field(section.fields, *found):
             section.fields.setdefault(found[0], found[1])
             content.append(None)
         elif isinstance(block, ListItem):

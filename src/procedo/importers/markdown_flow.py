@@ -16,6 +16,7 @@ from procedo.importers.markdown_blocks import ListItem
 from procedo.importers.markdown_items import MarkdownImportError, parse_link, parse_option
 from procedo.importers.markdown_preamble import Builder, Section
 from procedo.markdown_text import CALL_NOTE, JOIN_NOTE, unescape
+from procedo.model import is_valid_id
 
 _ID_NOTE = re.compile(r"[ \t]*\*\([ \t]*id:[ \t]*(?P<id>.+?)[ \t]*\)\*[ \t]*$")
 
@@ -23,6 +24,22 @@ _ID_NOTE = re.compile(r"[ \t]*\*\([ \t]*id:[ \t]*(?P<id>.+?)[ \t]*\)\*[ \t]*$")
 def _without(value: str, note: str) -> str:
     value = value.strip(" \t")
     return value[: -len(note)].rstrip(" \t") if value.endswith(note) else value
+
+
+def takes_field(fields: dict[str, str], key: str, value: str) -> bool:
+    """Whether ``Key: value`` is a field of a block or a calling step where it stands, given
+    the ``fields`` the section has so far: ``Join:`` after ``Parallel:``, ``Outcomes:`` after
+    ``Calls:``, ``Calls:`` naming a process id (alone or with its ``*(id: ...)*``). Elsewhere
+    the words are the section's text ("Outcomes: write them in the log" on any checklist page),
+    and the list under them its checklist. Other keys are always fields."""
+    if key == "join":
+        return "parallel" in fields
+    if key == "outcomes":
+        return "calls" in fields
+    if key == "calls":
+        named = _without(value, CALL_NOTE)
+        return _ID_NOTE.search(named) is not None or is_valid_id(unescape(named).strip(" \t"))
+    return True
 
 
 def parallel_data(builder: Builder, section: Section, text: str) -> dict[str, Any]:

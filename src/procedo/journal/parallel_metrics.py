@@ -1,8 +1,10 @@
 """The figures of parallel blocks and calling steps, from the ``visits`` and ``runs`` rows.
 
 - A block pass is one run's branches of one block (their ``visits.branch`` keys end in
-  ``BLOCK:n`` under the same outer branch). It counts when every branch arrived: its last
-  visit was left for the block's join. A branch's duration runs from its first visit's
+  ``BLOCK:n`` under the same outer branch) from one split to its join: a run that loops
+  back before the split passes the block again (a branch's visit after it arrived begins
+  the next pass). It counts when every branch arrived: its last visit was left for the
+  block's join. A branch's duration runs from its first visit's
   ``entered_at`` (the split) to its last visit's ``left_at`` (its arrival, pauses included);
   the last to arrive is the critical path of that pass (a tie goes to the lower number); the
   wait at the join is the last arrival minus the first. A pass a branch ended (the run reached
@@ -18,7 +20,7 @@ a duration per pass). Practice runs are left out unless asked for.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -121,37 +123,46 @@ def _block_figures(
         (process_id, *params),
     )
     tallies: dict[str, _Tally] = defaultdict(_Tally)
-    for digest, passes in _runs(rows):
-        definition = journal.definition(digest)
-        for (_, block), found in passes.items():
+    for definition, passes in _runs(rows, journal.definition):
+        for (_, block), found in passes:
             if block in definition.parallel:
                 _count(tallies[block], found, definition, block)
     return [_block(process_id, latest, block, tallies[block]) for block in latest.parallel]
 
 
 def _runs(
-    rows: Iterable[tuple[Any, ...]],
-) -> Iterator[tuple[str, dict[tuple[str, str], _Pass]]]:
-    """Each run's block passes, keyed by (outer branch, block id), one run at a time."""
+    rows: Iterable[tuple[Any, ...]], definition_of: Callable[[str], ProcessDefinition]
+) -> Iterator[tuple[ProcessDefinition, list[tuple[tuple[str, str], _Pass]]]]:
+    """Each run's block passes, keyed by (outer branch, block id) in the order they began,
+    one run at a time (with the run's definition)."""
     current: str | None = None
-    digest = ""
-    passes: dict[tuple[str, str], _Pass] = {}
+    definition: ProcessDefinition | None = None
+    passes: list[tuple[tuple[str, str], _Pass]] = []
+    latest: dict[tuple[str, str], _Pass] = {}
     for run_id, run_digest, key, entered, left, next_node in rows:
         if run_id != current:
-            if current is not None:
-                yield digest, passes
-            current, digest, passes = run_id, str(run_digest), {}
+            if definition is not None:
+                yield definition, passes
+            current, definition = run_id, definition_of(str(run_digest))
+            passes, latest = [], {}
         outer, _, last = str(key).rpartition("/")
         block, _, number_text = last.rpartition(":")
         if not number_text.isdigit():
             continue
         number = int(number_text)
-        found = passes.setdefault((outer, block), _Pass())
+        found = latest.get((outer, block))
+        parallel = definition.parallel.get(block) if definition is not None else None
+        join = parallel.join if parallel is not None else None
+        if found is None or (join is not None and found.next_node.get(number) == join):
+            # the first visit of the pass, or a branch that goes on after its arrival: the
+            # run passes the block again
+            found = latest[(outer, block)] = _Pass()
+            passes.append(((outer, block), found))
         found.first.setdefault(number, ms_from_iso(entered))
         found.left[number] = ms_from_iso(left) if left else None
         found.next_node[number] = next_node
-    if current is not None:
-        yield digest, passes
+    if definition is not None:
+        yield definition, passes
 
 
 def _count(tally: _Tally, found: _Pass, definition: ProcessDefinition, block: str) -> None:

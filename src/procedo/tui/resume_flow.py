@@ -10,14 +10,17 @@ from procedo.tui.text import shown
 if TYPE_CHECKING:
     from procedo.engine import Run
     from procedo.tui.app import ProcedoApp
+    from procedo.tui.screens.run import RunScreen
 
 
 def resume_run(app: ProcedoApp, run_id: str) -> None:
     """Open the run ``run_id`` and show it (its summary when it is over)."""
     from procedo.engine import RunError
     from procedo.journal import JournalError
+    from procedo.tui.screens.run import RunScreen
     from procedo.tui.screens.run_calls import resume_chain
 
+    depth = len(app.screen_stack)
     try:
         # a run that called another: its parents are opened first, the innermost run shown
         run_id = resume_chain(app, app.workspace.journal.resolve_run_id(run_id))
@@ -28,7 +31,8 @@ def resume_run(app: ProcedoApp, run_id: str) -> None:
     if opened.run.state.finished:
         app.show_summary(opened.run)
         return
-    if not opened.read_only and _ask_who_resumes(app, opened.run):
+    parents = [s for s in app.screen_stack[depth:] if isinstance(s, RunScreen)]
+    if not opened.read_only and _ask_who_resumes(app, opened.run, parents):
         return  # the dialog goes on with it
     if not opened.read_only and opened.run.state.status == "paused":
         try:
@@ -42,10 +46,12 @@ def resume_run(app: ProcedoApp, run_id: str) -> None:
     app.show_run(opened.run, read_only=opened.read_only, reason=reason)
 
 
-def _ask_who_resumes(app: ProcedoApp, run: Run) -> bool:
-    """When the person at the keyboard (login name or PROCEDO_OPERATOR) is not the run's
-    last operator, ask who is going on with it, so work on a shared workstation is never
-    journaled under the last name by default. True when the dialog was shown."""
+def _ask_who_resumes(app: ProcedoApp, run: Run, parents: list[RunScreen]) -> bool:
+    """When the person at the keyboard (login name or PROCEDO_OPERATOR) is not the last
+    operator of the run, or of a run of its chain of calls (``parents``: their screens, just
+    opened under it), ask who is going on with them, so work on a shared workstation is never
+    journaled under the last name by default: each run of the chain goes on with the answer.
+    Escape leaves them all paused. True when the dialog was shown."""
     from procedo.engine import RunError
     from procedo.engine.cleaning import MAX_NAME, clean_name
     from procedo.journal import JournalError
@@ -53,18 +59,22 @@ def _ask_who_resumes(app: ProcedoApp, run: Run) -> bool:
     from procedo.tui.screens.dialogs import TextPrompt
 
     here, last = default_operator(), run.state.operator
-    if not here or here == last:
+    chain = [*(s.run for s in parents if not s.read_only), run]
+    if not here or all(each.state.operator == here for each in chain):
         return False
 
     def after(result: object) -> None:
         if result is None:
+            while app.screen in parents:  # the parents opened for it: left paused again
+                app.pop_screen()
             return
         who = clean_name(str(result))
         try:
-            if run.state.status == "paused":
-                run.resume()
-            if who != run.state.operator:
-                run.hand_over(who, "resumed at the keyboard by another operator")
+            for each in chain:
+                if each.state.status == "paused":
+                    each.resume()
+                if who != each.state.operator:
+                    each.hand_over(who, "resumed at the keyboard by another operator")
         except (RunError, JournalError) as error:
             app.notify(str(error), title="Not resumed", severity="error", markup=False)
             return

@@ -43,8 +43,8 @@ def _page_query(flt: HistoryFilter, offset: int) -> Callable[[Journal], Page]:
 
 def called_title(nested: NestedRow, title: str) -> str:
     """A run's process title, under its parent (``↳``) or naming the run that called it."""
-    if nested.parent_shown:
-        return "  " * (nested.depth - 1) + "↳ " + title
+    if nested.parent_shown:  # a cell folds and strips spaces: each level is a visible mark
+        return "· " * (nested.depth - 1) + "↳ " + title
     if nested.link is not None:
         return f"{title} (called by {nested.link.parent_run[:8]})"
     return title

@@ -155,7 +155,11 @@ class BranchActions:
         views = memory_of(self).views  # numbered as the bar numbers them; an arrived one refuses
         if len(views) < 2:
             return
-        labels = [where(view) + ("  · at the join" if view.arrived else "") for view in views]
+        # numbered as on the bar: two branches may have the same title, a label names one
+        labels = [
+            f"{view.number}. {where(view)}" + ("  · at the join" if view.arrived else "")
+            for view in views
+        ]
 
         def picked(answer: object) -> None:
             if answer is not None and str(answer) in labels:

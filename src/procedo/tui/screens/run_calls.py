@@ -148,7 +148,8 @@ def _ask_inputs(
     screen.app.push_screen(
         TextPrompt(
             f"{definition.title}: {label}",
-            hint="The called process needs this start input; the run above cannot pass it down.",
+            hint="The called process needs this start input; the run above has no value for "
+            "it that fits.",
             check=lambda value: normalise_value(spec, value),
             what="value",
         ),
