@@ -29,9 +29,11 @@ def test_the_summary_shows_interrupts_and_deferred_items(tmp_path: Path) -> None
     deferred = shown.split("Deferred items\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert deferred == [
         "  Photograph the seals — camera flat  (from Service the press, to be done at Close out)",
+        "     deferred by Ann at 2026-11-18 12:11:40",
         "     ticked at Close out, 2026-11-18 12:13:40 by Ann",
         "  File the work order — office shut  (from Service the press, to be done at any later "
         "step)",
+        "     deferred by Ann at 2026-11-18 12:11:40",
         "     not applicable (filed online) at Close out, 2026-11-18 12:15:40 by Ann",
     ]
     skipped = shown.split("Not applicable\n", 1)[1].split("\n\n", 1)[0]
@@ -59,8 +61,10 @@ def test_an_open_deferred_item_says_open(tmp_path: Path) -> None:
     run.complete()
     run.defer(2, "office shut")
     shown = line(*summary_parts(run.definition, run.state)).plain
-    assert shown.split("Deferred items\n", 1)[1].splitlines()[:2] == [
+    lines = shown.split("Deferred items (1 open)\n", 1)[1].splitlines()
+    assert lines[0] == (
         "  File the work order — office shut  (from Service the press, to be done at any later "
-        "step)",
-        "     open",
-    ]
+        "step)"
+    )
+    assert lines[1].startswith("     deferred by Ann at ")
+    assert lines[2] == "     OPEN: do it at any later step"

@@ -50,7 +50,7 @@ class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScre
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    BINDINGS = [*RUN_BINDINGS, *interrupts.INTERRUPT_BINDINGS, *branches.BRANCH_BINDINGS]
+    BINDINGS = [*RUN_BINDINGS, *branches.BRANCH_BINDINGS]
 
     def __init__(self, run: Run, *, read_only: bool = False, read_only_reason: str = "") -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from procedo.engine import Refused
@@ -32,12 +31,6 @@ from procedo.tui.widgets.updates import set_only_class, update_static
 
 if TYPE_CHECKING:
     from procedo.tui.screens.run import Failure, RunScreen
-
-INTERRUPT_BINDINGS: list[BindingType] = [
-    Binding("exclamation_mark", "interrupt", "Non-normal", key_display="!", id="run.interrupt"),
-    Binding("D", "defer", "Defer", id="run.defer"),
-]
-"""The keys of issue 12 (check_action shows them where the engine says they apply)."""
 
 HIDDEN_KEYS = {"D": "defer", "exclamation_mark": "interrupt"}
 """Keys that say why they do nothing where their binding does not apply (not silence)."""
@@ -203,7 +196,6 @@ class InterruptActions:
 
 __all__ = [
     "HIDDEN_KEYS",
-    "INTERRUPT_BINDINGS",
     "InterruptActions",
     "complete_interrupt",
     "complete_step",

@@ -51,7 +51,7 @@ RUN_BINDINGS: list[BindingType] = [
     Binding("l", "keep_last", "Keep last", id="run.keep_last"),
     Binding("L", "keep_all_last", "Keep all last", id="run.keep_all_last", show=False),
     Binding("n", "note", "Note", id="run.note"),
-    Binding("b", "back", "Back", id="run.back"),
+    Binding("exclamation_mark", "interrupt", "Non-normal", key_display="!", id="run.interrupt"),
     Binding("o", "hand_over", "Handover", id="run.handover", show=False),
     Binding(
         "enter",
@@ -69,16 +69,20 @@ RUN_BINDINGS: list[BindingType] = [
         priority=True,
         show=False,  # the suggestion itself says what enter does
     ),
-    Binding("a", "abort", "Abort", id="run.abort"),
+    Binding("a", "abort", "Abort", id="run.abort", show=False),  # rare: in ? and the palette
     Binding("t", "take_over", "Take over", id="run.takeover"),
     Binding("d", "map", "Map", id="run.map"),
     Binding("q", "leave", "Pause", id="run.leave"),
     Binding("q", "leave_read_only", "Leave", id="run.leave_read_only"),
+    # The footer hides what does not fit from the end: help stays, defer and back give way.
+    Binding("question_mark", "app.help", "Help", id="run.help"),
+    Binding("D", "defer", "Defer", id="run.defer"),
+    Binding("b", "back", "Back", id="run.back"),
     Binding("delete", "clear", "Clear item", id="run.clear", show=False),
     Binding("j", "cursor(1)", "Down", id="run.down", show=False),
     Binding("k", "cursor(-1)", "Up", id="run.up", show=False),
 ]
-"""The run screen's keys (check_action says which apply here)."""
+"""The run screen's keys in the footer's order (check_action says which apply here)."""
 
 _EDITING = {
     *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),

@@ -28,7 +28,8 @@ from procedo.render.export import item_text, node_title
 from procedo.render.interrupt_record import checklist, marked_items
 from procedo.render.run_path import path_entries
 from procedo.tui.screens.base import ProcedoScreen
-from procedo.tui.screens.summary_interrupts import deferral_parts, interrupt_parts
+from procedo.tui.screens.summary_deferrals import deferral_parts
+from procedo.tui.screens.summary_interrupts import interrupt_parts
 from procedo.tui.text import duration, line
 from procedo.tui.widgets.footer import FittedFooter
 

@@ -1,6 +1,6 @@
-"""The summary's record of issue 12: the deferred items (open ones highlighted, with where to
-do them) and the non-normal checklists of the run (title, when, what it interrupted, how
-long, how it ended), as literal parts for :func:`procedo.tui.text.line`."""
+"""The summary's non-normal checklists of the run (title, when, what it interrupted, how long,
+how it ended), as literal parts for :func:`procedo.tui.text.line` (the deferred items are
+:mod:`procedo.tui.screens.summary_deferrals`'s)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from procedo.engine import RunState
-from procedo.engine.allowed_interrupts import deferral_where
 from procedo.engine.events import Event
 from procedo.model import RETURN, ProcessDefinition
-from procedo.model.placeholders import fill
 from procedo.tui.interrupt_view import PRIORITY_WORDS, title_of
 from procedo.tui.text import duration
 
@@ -20,30 +18,6 @@ Parts = list[str | tuple[str, str]]
 
 def _clock(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%H:%M:%S")
-
-
-def deferral_parts(d: ProcessDefinition, s: RunState, texts: dict[str, str]) -> Parts:
-    """``Deferred items``: each with its step, reason and who; done where, or open."""
-    if not s.deferrals:
-        return []
-    waiting = len(s.open_deferrals())
-    head = f"Deferred items ({waiting} open)" if waiting else "Deferred items"
-    parts: Parts = ["\n\n", (head, "bold $warning" if waiting else "bold")]
-    for deferral in s.deferrals:
-        step = d.steps[deferral.node]
-        text = fill(step.items[deferral.item].text, texts)
-        parts += ["\n  ", (text, "bold $warning") if deferral.open else text]
-        parts += [(" (from ", "$text-muted"), fill(step.title, texts), (")", "$text-muted")]
-        parts += [(" — ", "$text-muted"), (deferral.reason, "italic")]
-        parts += [
-            (f"\n     deferred by {deferral.by} at {deferral.at[11:19]} UTC; ", "$text-muted")
-        ]
-        if deferral.done_visit is not None:
-            where = title_of(d, s.visits[deferral.done_visit].node, texts)
-            parts += [("done at ", "$success"), where]
-        else:
-            parts += [("OPEN: do it ", "bold $warning"), deferral_where(d, deferral)]
-    return parts
 
 
 def interrupt_parts(
@@ -86,4 +60,4 @@ def interrupt_parts(
     return parts
 
 
-__all__ = ["deferral_parts", "interrupt_parts"]
+__all__ = ["interrupt_parts"]
