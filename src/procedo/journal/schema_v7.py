@@ -58,9 +58,12 @@ def _backfill_v7(conn: sqlite3.Connection) -> None:
 def write_interrupt_definition_rows(
     conn: sqlite3.Connection, digest: str, definition: ProcessDefinition
 ) -> None:
-    """The ``nodes`` and ``items`` rows of a definition's interrupts (inside a transaction)."""
+    """The ``nodes`` and ``items`` rows of a definition's interrupts (inside a transaction).
+
+    Replaced, not ignored: an earlier step of an old journal's upgrade writes every node of
+    the definition that today's code parses, interrupts included, before ``priority`` exists."""
     nodes, items = interrupt_definition_rows(digest, definition)
-    conn.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?, ?, ?, ?)", nodes)
+    conn.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?)", nodes)
     conn.executemany(
         "INSERT OR IGNORE INTO items (definition_hash, node, item, text, critical, record, "
         "unit, value_id, expect, when_condition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
