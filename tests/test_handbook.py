@@ -115,9 +115,14 @@ def test_the_incident_page_reads_as_work_instructions() -> None:
     assert "- No, try again → [Mitigate](#mitigate)\n" in page
     assert "**Outcome:** failure (the process ends here)" in page
     assert "**Start:** [Triage the alert](#triage)" in page
-    # steps and decisions in the order a run meets them, ends last
+    # steps and decisions in the order a run meets them, ends, then the non-normal procedures
+    # by priority
     headings = re.findall(r'^## <a id="([^"]+)"></a>', page, flags=re.MULTILINE)
-    assert headings == ["triage", "impact", "mitigate", "fixed", "resolved", "escalated", "closed"]
+    assert headings == [
+        *("triage", "impact", "mitigate", "fixed", "resolved", "escalated", "closed"),
+        *("security-finding", "second-incident"),
+    ]
+    assert page.count("**Priority:** warning — a non-normal procedure") == 1
 
 
 def test_the_map_is_a_mermaid_block_when_the_renderer_is_there() -> None:

@@ -25,7 +25,7 @@ from procedo.render.flow_graph import option_caption
 from procedo.render.mermaid import mermaid_text, render_mermaid
 from test_render_dot import BACKSLASHES, MULTILINE, NASTY, PLAIN, REPO, nasty_definition
 
-ID = r"[tn]\d+"
+ID = r"[tnir]\d+"  # i, r: the non-normal checklists and where they lead
 LABEL = r'"([^"]*)"'
 SHAPES = {
     "trigger": (r">", r"\]"),
@@ -67,6 +67,9 @@ def read_chart(text: str) -> Chart:
             assert lane is None
             lane = m[1]
             chart.lanes[lane] = (decode(m[2]), [])
+        elif line == '    subgraph nonnormal ["Non-normal checklists"]':
+            assert lane is None  # beside the flow, read by test_render_interrupts
+            lane = "nonnormal"
         elif line == "    end":
             assert lane is not None
             lane = None
@@ -76,6 +79,7 @@ def read_chart(text: str) -> Chart:
             chart.nodes[m[1]] = (kind, decode(m[2]))
             if lane is not None:
                 assert line.startswith("        ")
+            if lane is not None and lane != "nonnormal":
                 chart.lanes[lane][1].append(m[1])
         elif m := EDGE.match(line):
             chart.edges.append((m[1], m[4], m[2], decode(m[3]) if m[3] is not None else []))

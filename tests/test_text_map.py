@@ -29,6 +29,13 @@ INCIDENT_MAP = """\
 │  ├─ No, try again → ↺ Mitigate
 │  └─ No, escalate → ✗ Escalated to the vendor (failure)
 └─ No → ● No customer impact (success)
+! Non-normal checklists, highest priority first:
+  ! Security finding · warning · Incident commander
+    at any step or decision
+    then → ↩ back to where the run was
+  ! A second incident starts · caution · Incident commander
+    at any step or decision
+    then → ↩ back to where the run was
 """
 
 
