@@ -223,7 +223,7 @@ def test_an_interrupt_at_a_decision_returns_to_the_decision() -> None:
 
 def test_what_cannot_be_done_inside_an_interrupt_or_raised_out_of_place() -> None:
     run = begin()
-    with pytest.raises(Refused, match="'Phone call' applies only at service"):
+    with pytest.raises(Refused, match="'Phone call' applies only at 'Service the press'"):
         run.raise_interrupt("call")
     with pytest.raises(Refused, match="not a non-normal checklist"):
         run.raise_interrupt("nope")

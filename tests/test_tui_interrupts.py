@@ -41,7 +41,7 @@ async def test_raised_mid_checklist_it_shows_its_own_and_returns_to_the_exact_it
         listed = widget_text(app, "#dialog-choices")
         assert listed.index("⚠ WARNING Fire alarm") < listed.index("▲ CAUTION Oil leak")
         assert listed.index("▲ CAUTION Oil leak") < listed.index("ℹ ADVISORY Phone call")
-        assert "cannot be raised: 'Phone call' applies only at service" in listed
+        assert "cannot be raised: 'Phone call' applies only at 'Service the press'" in listed
         assert [found.reason == "" for found in picker.judged] == [True, True, True, False]
         await pilot.press("escape")
         await pilot.pause()

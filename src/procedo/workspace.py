@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from procedo.engine import Run
     from procedo.journal import Journal, OpenedRun
-    from procedo.model import Catalog, LoadedProcess
+    from procedo.model import Catalog, LoadedProcess, ProcessDefinition
     from procedo.settings import Settings
 
 
@@ -224,12 +224,7 @@ class Workspace:
                 definition = current.definition  # the same text: no need to parse it again
             else:
                 definition = self.journal.definition(row["definition_hash"])
-            node = row["current_node"] or ""
-            try:
-                found = definition.node(node)
-                node_title = getattr(found, "title", None) or getattr(found, "question", node)
-            except KeyError:
-                node_title = node
+            node_title = _node_title(definition, row["current_node"] or "")
             result.append(
                 UnfinishedRun(
                     run_id=row["id"],
@@ -288,3 +283,15 @@ class Workspace:
         cannot be written)."""
         resolved = self.journal.resolve_run_id(run_id)
         return self.journal.open_run(resolved, read_only=bool(self.read_only_reason))
+
+
+def _node_title(definition: ProcessDefinition, node: str) -> str:
+    """What the home screen says a run stopped at: a node's title or question, an open
+    interrupt's title marked as non-normal, or the id of a node the definition lacks."""
+    if node in definition.interrupts:
+        return f"{definition.interrupts[node].title} (non-normal)"
+    try:
+        found = definition.node(node)
+    except KeyError:
+        return node
+    return getattr(found, "title", None) or getattr(found, "question", None) or node

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from procedo.engine.branches import node_title
 from procedo.engine.state import ACTIVE, Deferral, RunState
 from procedo.model import RETURN, ProcessDefinition
 
@@ -55,7 +56,8 @@ def interrupt_refusal(definition: ProcessDefinition, state: RunState, interrupt:
         return "this step's called run is open: raise it in that run"
     node = _flow_node(state) or ""
     if found.during and node not in found.during:
-        return f"{title!r} applies only at {', '.join(found.during)}"
+        where = ", ".join(repr(node_title(definition, n)) for n in found.during)
+        return f"{title!r} applies only at {where}"
     if state.parallel and any(t not in definition.ends for t in found.targets()):
         return f"{title!r} may lead away from here: raise it outside the parallel block"
     return ""
