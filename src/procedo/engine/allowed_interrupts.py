@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from procedo.engine import judge
 from procedo.engine.branches import node_title
 from procedo.engine.state import ACTIVE, Deferral, RunState
 from procedo.model import RETURN, ProcessDefinition
+from procedo.model.placeholders import fill
 
 __all__ = [
     "Raisable",
@@ -30,6 +32,17 @@ class Raisable:
     queues: bool = False
 
 
+SHOWN_NODES = 3
+"""How many nodes a message names before it says how many more there are."""
+
+
+def _said(definition: ProcessDefinition, state: RunState, text: str) -> str:
+    """A title or item text as the operator sees it (placeholders filled), quoted."""
+    if "{" in text or "}" in text:
+        text = fill(text, judge.scope_texts(definition, state))
+    return repr(text)
+
+
 def _flow_node(state: RunState) -> str | None:
     """The node of the normal flow the run is at (under every open interrupt)."""
     if state.frames:
@@ -44,11 +57,11 @@ def interrupt_refusal(definition: ProcessDefinition, state: RunState, interrupt:
         return f"{interrupt!r} is not a non-normal checklist of this process"
     if state.status != ACTIVE:
         return "the run is not active: resume it first" if state.status else "not started"
-    title = found.title
+    title = _said(definition, state, found.title)
     if any(f.interrupt == interrupt for f in state.frames):
-        return f"{title!r} is open already"
+        return f"{title} is open already"
     if any(q.interrupt == interrupt for q in state.queue):
-        return f"{title!r} is queued already"
+        return f"{title} is queued already"
     visit = state.current
     if visit is None:
         return "there is nothing here to interrupt"
@@ -56,10 +69,12 @@ def interrupt_refusal(definition: ProcessDefinition, state: RunState, interrupt:
         return "this step's called run is open: raise it in that run"
     node = _flow_node(state) or ""
     if found.during and node not in found.during:
-        where = ", ".join(repr(node_title(definition, n)) for n in found.during)
-        return f"{title!r} applies only at {where}"
+        named = [_said(definition, state, node_title(definition, n)) for n in found.during]
+        more = len(named) - SHOWN_NODES
+        where = ", ".join(named[:SHOWN_NODES]) + (f" and {more} more" if more > 0 else "")
+        return f"{title} applies only at {where}"
     if state.parallel and any(t not in definition.ends for t in found.targets()):
-        return f"{title!r} may lead away from here: raise it outside the parallel block"
+        return f"{title} may lead away from here: raise it outside the parallel block"
     return ""
 
 
@@ -85,19 +100,24 @@ def defer_refusal(definition: ProcessDefinition, state: RunState, item: int | No
     if item is None or not 0 <= item < len(step.items):
         return "only an item of this step can be deferred (a deferred one is done here or later)"
     spec, mark = step.items[item], visit.mark(item)
+    text = _said(definition, state, spec.text)
     if spec.critical:
-        return f"{spec.text!r} is critical: it can never be deferred"
+        return f"{text} is critical: it can never be deferred"
     if mark.deferred:
-        return f"{spec.text!r} is deferred already"
+        return f"{text} is deferred already"
     if mark.done:
-        return f"{spec.text!r} is done: clear it first to defer it"
+        return f"{text} is done: clear it first to defer it"
     return ""
 
 
-def deferral_where(definition: ProcessDefinition, deferral: Deferral) -> str:
-    """Where a deferred item is to be done, for a message: "at <step title>" or "at any step"."""
+def deferral_where(
+    definition: ProcessDefinition, deferral: Deferral, state: RunState | None = None
+) -> str:
+    """Where a deferred item is to be done, for a message: "at <step title>" or "at any step"
+    (with ``state``, the title's placeholders filled)."""
     if deferral.to is not None and not deferral.passed:
-        return f"at {definition.steps[deferral.to].title!r}"
+        title = definition.steps[deferral.to].title
+        return f"at {_said(definition, state, title) if state is not None else repr(title)}"
     return "at any later step"
 
 
@@ -110,10 +130,11 @@ def success_end_refusal(definition: ProcessDefinition, state: RunState, target: 
     if not waiting:
         return ""
     named = "; ".join(
-        f"{definition.steps[d.node].items[d.item].text!r} (from "
-        f"{definition.steps[d.node].title!r}, do it {deferral_where(definition, d)})"
-        for d in waiting[:3]
+        f"{_said(definition, state, definition.steps[d.node].items[d.item].text)} (from "
+        f"{_said(definition, state, definition.steps[d.node].title)}, do it "
+        f"{deferral_where(definition, d, state)})"
+        for d in waiting[:SHOWN_NODES]
     )
-    more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+    more = f" and {len(waiting) - SHOWN_NODES} more" if len(waiting) > SHOWN_NODES else ""
     count = f"{len(waiting)} deferred item{'s are' if len(waiting) != 1 else ' is'} open"
     return f"{count}: {named}{more}; the run cannot end with success before they are done"

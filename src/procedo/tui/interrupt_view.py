@@ -146,7 +146,7 @@ def deferred_mark(definition: ProcessDefinition, state: RunState, deferral: Defe
     if deferral.done_visit is not None:
         done_at = title_of(definition, state.visits[deferral.done_visit].node)
         return f"deferred: {deferral.reason} · done later at {done_at!r}"
-    return f"deferred: {deferral.reason} · do it {deferral_where(definition, deferral)}"
+    return f"deferred: {deferral.reason} · do it {deferral_where(definition, deferral, state)}"
 
 
 def open_lines(run: Run) -> list[int]:
