@@ -143,7 +143,9 @@ def test_the_csv_names_the_interrupted_item_the_answer_and_the_interrupt_time(
         ("interrupt", "Fire alarm", "Remove the locks", ""),
         ("return", "Fire alarm", "Yes: resume", str(2 * MINUTE)),
     ]
-    assert raised[0]["what"] == "interrupted Isolate the press at Bleed the accumulator: Oil leak"
+    assert raised[0]["what"] == (
+        "raised Oil leak, interrupting Isolate the press at Bleed the accumulator"
+    )
     assert raised[3]["what"] == "deferred File the work order to a later step"
     inside = next(r for r in rows if r["kind"] == "record" and r["node"] == "leak")
     assert (inside["branch"], inside["branch_title"], inside["item_text"]) == (

@@ -27,4 +27,4 @@ def test_a_run_stopped_inside_an_interrupt_is_listed_by_its_title(tmp_path: Path
         stopped = {run.run_id: run.node_title for run in workspace.unfinished()}
     finally:
         workspace.close()
-    assert [stopped[i] for i in ids] == ["Fire alarm (non-normal)", "Isolate the press"]
+    assert [stopped[i] for i in ids] == ["! Fire alarm", "Isolate the press"]

@@ -266,7 +266,10 @@ def screen_settled(screen: object) -> bool:
     selector = FITTED_TABLES.get(type(screen).__name__)
     if selector is None:
         return True
-    width = screen.query_one(selector).size.width  # type: ignore[attr-defined]
+    table = screen.query_one(selector)  # type: ignore[attr-defined]
+    if getattr(table, "_require_update_dimensions", False) or getattr(table, "_updated_cells", ()):
+        return False  # a DataTable measures its new rows' columns when idle (later under load)
+    width = table.size.width
     return not width or width == screen._filled_width  # type: ignore[attr-defined]
 
 
@@ -276,6 +279,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await wait_until(pilot, lambda: screen_settled(pilot.app.screen), "the screen settled")
+    await pilot.pause()  # and drawn as it now is
 
 
 WAIT_SECONDS = 5.0

@@ -289,7 +289,7 @@ def _node_title(definition: ProcessDefinition, node: str) -> str:
     """What the home screen says a run stopped at: a node's title or question, an open
     interrupt's title marked as non-normal, or the id of a node the definition lacks."""
     if node in definition.interrupts:
-        return f"{definition.interrupts[node].title} (non-normal)"
+        return f"! {definition.interrupts[node].title}"  # as the maps mark one
     try:
         found = definition.node(node)
     except KeyError:

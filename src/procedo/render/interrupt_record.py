@@ -77,7 +77,7 @@ def event_words(definition: ProcessDefinition, event: Event) -> str | None:
         if event.reason == "queued":
             return f"raised {title} at {at}: queued behind a higher or equal one"
         item = checklist_item(definition, event.value, event.item)
-        return f"interrupted {at}" + (f" at {item}" if item else "") + f": {title}"
+        return f"raised {title}, interrupting {at}" + (f" at {item}" if item else "")
     if event.kind == "return":
         answer = answer_label(definition, event.node, event.item)
         said = f" ({answer})" if answer else ""

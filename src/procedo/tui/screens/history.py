@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,6 +23,7 @@ from procedo.tui.text import cell, duration, lit
 from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
+from procedo.tui.widgets.tables import refill
 
 PAGE = 100
 
@@ -199,11 +201,11 @@ class HistoryScreen(ProcedoScreen):
         self._filled_width = width
         row_index = table.cursor_row
         with_version = self.size.width >= 100
-        table.clear(columns=True)
         headers = ["Started (UTC)", "Process", "Ver", "Operators", "Result", "Duration", "Target"]
         if not with_version:
             headers.remove("Ver")
-        table.add_columns(*headers)
+        rows: list[list[Text]] = []
+        keys: list[str] = []
         # Started 16, Result 7, Duration 10, Target 6, Ver 6: two cells of padding each.
         rest = width - 39 - 2 * len(headers) - 2 - (6 if with_version else 0)
         longest = max((len(", ".join(row.operators)) for row in self.rows), default=9)
@@ -228,7 +230,9 @@ class HistoryScreen(ProcedoScreen):
             ]
             if not with_version:
                 del cells[2]
-            table.add_row(*cells, key=row.run_id)
+            rows.append(cells)
+            keys.append(row.run_id)
+        refill(table, headers, rows, keys)
         if table.row_count:
             table.move_cursor(row=min(row_index, table.row_count - 1))
         first = self.page_offset + 1 if self.rows else 0

@@ -22,13 +22,19 @@ from procedo.tui.screens.export_dialog import ask_export
 from procedo.tui.screens.summary import summary_parts
 from procedo.tui.text import cell, line, lit
 from procedo.tui.widgets.footer import FittedFooter
+from procedo.tui.widgets.tables import refill
+
+TIMELINE_HEADERS = ("#", "Time (UTC)", "Who", "What", "Value / reason")
+
+_SAID_BY_WHAT = {"complete", "back", "interrupt", "return", "defer", "accept_role"}
+"""Kinds whose value is a node or role id that the "What" column says in words already."""
 
 
 def event_values(
     event: Event, definition: ProcessDefinition | None = None, *, split: bool = False
 ) -> list[str]:
     """The value (with its unit; if it says more than the description) and the reason."""
-    value = "" if event.kind in ("complete", "back") else event.value or ""
+    value = "" if event.kind in _SAID_BY_WHAT else event.value or ""
     if event.kind == "record" and definition is not None:
         value = with_unit(value, unit_of(definition, event.node, event.item))
     if split:
@@ -75,7 +81,7 @@ class RunDetailScreen(ProcedoScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline", DataTable)
-        table.add_columns("#", "Time (UTC)", "Who", "What", "Value / reason")
+        refill(table, TIMELINE_HEADERS, [])
         table.focus()
         run_id = self.run_id
 
@@ -128,15 +134,17 @@ class RunDetailScreen(ProcedoScreen):
         detail_need = max((len(value) for _, _, value in rows), default=0)
         what = max((rest - who) * 11 // 20, rest - who - max(14, detail_need))
         row = table.cursor_row
-        table.clear()
-        for event, what_text, value in rows:
-            table.add_row(
+        cells = [
+            [
                 cell(str(event.seq)),
                 cell(event.ts[5:19].replace("T", " ") if time_width > 8 else event.ts[11:19]),
                 cell(event.actor, max_width=who),
                 cell(what_text, max_width=what),
                 cell(value, max_width=rest - who - what),
-            )
+            ]
+            for event, what_text, value in rows
+        ]
+        refill(table, TIMELINE_HEADERS, cells)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

@@ -56,13 +56,16 @@ def summary_parts(
     if s.status == "completed" and s.end_node:
         end = d.ends[s.end_node]
         style = "bold $success" if end.success else "bold $error"
-        parts += [("Outcome   ", "$text-muted"), (f"{end.outcome.upper()}: {end.title}", style)]
+        parts += [
+            ("Outcome   ", "$text-muted"),
+            (f"{end.outcome.upper()}: {fill(end.title, texts)}", style),
+        ]
     elif s.status == ABORTED:
         parts += [("Outcome   ", "$text-muted"), ("ABORTED", "bold $error")]
         if s.abort_reason:
             parts += [" — ", s.abort_reason]
     else:
-        at = node_title(d, s.current_node)
+        at = fill(node_title(d, s.current_node), texts)
         word = "Paused at " if s.status == PAUSED else "In progress at "
         parts += [("Outcome   ", "$text-muted"), (word, "bold $warning"), (at, "bold")]
     parts += ["\n", ("Duration  ", "$text-muted")]
