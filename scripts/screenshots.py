@@ -146,6 +146,7 @@ async def _shoot_branches_and_call(paths: Paths, clock: _Clock, save: Callable[.
     with mock.patch("procedo.engine.run.uuid.uuid4", side_effect=lambda: next(ids)):
         await _shoot_branches(paths, clock, save)
         await _shoot_call(paths, clock, save)
+        await _shoot_interrupt(paths, clock, save)
 
 
 async def _shoot_branches(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
@@ -187,6 +188,32 @@ async def _shoot_call(paths: Paths, clock: _Clock, save: Callable[..., None]) ->
         await pilot.press("space")
         await pilot.pause()
         save(app, "call")
+
+
+async def _shoot_interrupt(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
+    """Lockout's fire alarm raised at the isolation, with an injury queued behind it (the
+    banner), two of its items done."""
+    start = StartRequest("lockout-tagout", "Oskar", "planned")
+    app = make_app(paths, start=start, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        run = screen.run
+        while run.state.current_node != "isolate":
+            _do_step(run)
+        if run.state.awaiting_role is not None:
+            run.accept_role()
+        run.check(0)
+        run.check(1)
+        run.raise_interrupt("fire-alarm", 2)
+        clock.now += 60_000
+        run.check(0)
+        run.check(1)
+        run.raise_interrupt("injury")  # a warning too: it waits for the fire alarm
+        screen.refresh_view()
+        await pilot.pause()
+        save(app, "interrupt")
 
 
 async def act_as_next_role(pilot: Pilot[None]) -> None:

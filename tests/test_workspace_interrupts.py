@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_interrupt_support import press_paths
-
 from procedo.journal import Journal
 from procedo.model import load_file
 from procedo.workspace import Workspace
+from tui_interrupt_support import press_paths
 
 
 def test_a_run_stopped_inside_an_interrupt_is_listed_by_its_title(tmp_path: Path) -> None:

@@ -154,6 +154,7 @@ class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScre
         here = conditions.keys_here(self.run)
         key_state = (
             node in definition.checklists,
+            bool(state.frames),  # no D inside a non-normal checklist
             self.read_only,
             state.awaiting_role is not None,
             here,
