@@ -27,7 +27,8 @@ from procedo.tui.screens import run_interrupts as interrupts
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.dialogs import Dialog
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
-from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, hinted, key_applies
+from procedo.tui.screens.run_items import ItemActions
+from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, key_applies
 from procedo.tui.text import line
 from procedo.tui.widgets.branch_bar import BranchBar
 from procedo.tui.widgets.flow_map import FlowMap
@@ -45,7 +46,7 @@ POINT_GUARD_S = 0.5
 typed for the previous node (``2 2``, one enter too many) never answer it."""
 
 
-class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScreen):
+class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions, ProcedoScreen):
     """The current node of one run, with the flow map beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
@@ -321,48 +322,6 @@ class RunScreen(interrupts.InterruptActions, branches.BranchActions, ProcedoScre
         """Move the highlight."""
         choices = self.panel.choices
         choices.action_cursor_down() if delta > 0 else choices.action_cursor_up()
-
-    def action_toggle(self) -> None:
-        """What space means on this row, as the engine says: tick it, ask for its value, or
-        say why nothing (a tick or a not-applicable mark is cleared only with ``delete``)."""
-        if not self.writable():
-            return
-        index = self.panel.highlighted
-        toggle = self.run.toggle(index)
-        if toggle.does == "nothing" or index is None:
-            self.failed(Refused(hinted(toggle.reason, toggle.why)))
-        elif toggle.does == "tick":
-            text = conditions.item_text(self.run, index)
-            self.act(lambda: self.run.check(index), lambda: f"{text!r} ticked", moved=index)
-        else:
-            asks.record_value(self, index)
-
-    def action_clear(self) -> None:
-        """Clear the highlighted item's tick, value or not-applicable mark."""
-        index = self.panel.highlighted
-        if not self.may(self.item_verdict(self.run.allowed(index).clear)) or index is None:
-            return
-        text = conditions.item_text(self.run, index)
-        self.act(lambda: self.run.uncheck(index), lambda: f"{text!r} cleared")
-
-    def action_not_applicable(self) -> None:
-        """Mark the highlighted item not applicable, asking why."""
-        index = self.panel.highlighted
-        verdict = self.item_verdict(self.run.allowed(index).not_applicable)
-        if self.may(verdict) and index is not None:
-            asks.not_applicable(self, index)
-
-    def item_verdict(self, verdict: Verdict) -> Verdict:
-        """An item action's verdict, with the key that helps when there is no item to act on."""
-        toggle = self.run.toggle(self.panel.highlighted)
-        if toggle.why in ("no_checklist", "no_items"):
-            return Verdict(True, hinted(toggle.reason, toggle.why))
-        return verdict
-
-    def action_note(self) -> None:
-        """Add a note (it may span lines) about the highlighted item, this node or the run."""
-        if self.may(self.run.allowed().note):
-            asks.note(self)
 
     def action_accept_role(self) -> None:
         """At a hand-over point: the current operator acts as the next role."""
