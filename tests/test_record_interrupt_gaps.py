@@ -41,7 +41,7 @@ def test_a_deferred_item_done_later_is_a_deed_of_the_stay_it_was_done_in() -> No
     assert close.deeds == ["ticked Remove the locks, Photograph the seals"]
 
 
-def test_a_deferred_item_cleared_and_marked_not_applicable_later_is_listed_by_its_own_text() -> None:
+def test_a_deferred_item_cleared_and_marked_not_applicable_later_is_listed_by_its_text() -> None:
     run = to_close_with_a_deferred_item()
     run.check(1)
     run.uncheck(1)
