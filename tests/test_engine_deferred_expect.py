@@ -194,3 +194,26 @@ def test_a_carried_value_within_its_expect_completes_without_a_deviation() -> No
     assert run.state.success is True
     assert "deviation" not in [e.kind for e in events(run)]
     same_after_replay(run)
+
+
+def test_the_condition_record_lists_a_carried_deviation_under_its_own_step() -> None:
+    from procedo.render.condition_record import DeviationLine, condition_record
+
+    run = to_close_with_hours_and_seal_deferred()
+    run.record(2, "12")
+    run.explain(2, "overtime signed off")
+    close = run.state.current.index  # type: ignore[union-attr]
+    assert condition_record(run.definition, run.state).deviations == (
+        DeviationLine(
+            close,
+            "service",
+            "Service the press",
+            3,
+            "Hours worked",
+            "12",
+            "hours <= 8",
+            "overtime signed off",
+        ),
+    )
+    run.record(2, "7")  # recorded again within the expect: no deviation is left on record
+    assert condition_record(run.definition, run.state).deviations == ()
