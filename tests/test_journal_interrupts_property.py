@@ -3,8 +3,9 @@ raised, stacked, queued and answered, items deferred and done where they come ba
 file journal. After every action: a refused one changed nothing, an action the engine said
 may go ahead (``Run.allowed``, ``raisable``) went ahead and one it refused was refused, and
 the ``interrupts`` and ``deferrals`` rows equal what the live state and the stored events
-give. At the end: the run rebuilt from the journal equals the live state, and verify finds
-the journal intact."""
+give, and the path (render/run_path.py) lists each deferred item done later among the deeds
+of a stay at the visit its row says it was done in. At the end: the run rebuilt from the
+journal equals the live state, and verify finds the journal intact."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from procedo.journal.rows_interrupts import (
     expected_interrupt_rows,
 )
 from procedo.journal.verify import verify_journal
+from procedo.render.run_path import path_entries
 
 ACTIONS = ("work", "work", "work", "complete", "complete", "raise", "raise", "defer", "defer",
            "choose", "tick", "uncheck", "na", "back", "pause", "wait")  # fmt: skip
@@ -127,6 +129,14 @@ def rows_in_step(journal: Journal, run: Run) -> None:
     assert held(journal, "deferrals", DEFERRAL_COLUMNS, run.run_id) == [
         tuple(row[c] for c in DEFERRAL_COLUMNS) for row in deferral_rows(state, d)
     ]
+    done = journal.rows(
+        "SELECT text, done_visit FROM deferrals WHERE run_id = ? AND done_visit IS NOT NULL",
+        (run.run_id,),
+    )
+    entries = list(zip(path_entries(d, state), state.stints, strict=True))
+    for row in done:
+        deeds = [" ".join(e.deeds) for e, s in entries if s.visit == row["done_visit"]]
+        assert any(row["text"] in said for said in deeds), (row, deeds)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

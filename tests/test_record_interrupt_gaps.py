@@ -1,10 +1,8 @@
-"""What the record of issue 12 cannot say yet because the engine does not keep it (each test
-is expected to fail, strictly: when the engine keeps it, the test passes and must be turned
-into a plain test)."""
+"""What the record of issue 12 once could not say because the engine did not keep it (each was
+a strict xfail until the engine kept it): a deferred item done at a later step is a deed of
+the stay it was done in."""
 
 from __future__ import annotations
-
-import pytest
 
 from interrupt_defs import INTERRUPTS, interrupts_definition
 from procedo.engine import MemorySink, Run
@@ -35,15 +33,26 @@ def test_the_deferred_item_comes_back_at_close() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a deferred item done at a later step is no act of that stay "
-    "(fold._item_marks appends an Act only for the visit's own items, and Act has no node), "
-    "so the path of the exports and the summary cannot list it among the deeds there",
-)
 def test_a_deferred_item_done_later_is_a_deed_of_the_stay_it_was_done_in() -> None:
     run = to_close_with_a_deferred_item()
     run.check(0)
     run.check(1)  # Photograph the seals, at close
     close = path_entries(run.definition, run.state)[-1]
     assert close.deeds == ["ticked Remove the locks, Photograph the seals"]
+
+
+def test_a_deferred_item_cleared_and_marked_not_applicable_later_is_listed_by_its_text() -> None:
+    run = to_close_with_a_deferred_item()
+    run.check(1)
+    run.uncheck(1)
+    run.mark_not_applicable(1, "no camera on site")
+    run.check(0)
+    close = path_entries(run.definition, run.state)[-1]
+    assert close.deeds == [
+        "ticked Photograph the seals",
+        "cleared Photograph the seals",
+        "marked Photograph the seals not applicable (no camera on site)",
+        "ticked Remove the locks",
+    ]
+    service = path_entries(run.definition, run.state)[1]
+    assert service.deeds == ["ticked Change the filter, File the work order, Torque the bolts"]

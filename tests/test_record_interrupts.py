@@ -91,7 +91,9 @@ def test_the_markdown_says_where_an_interrupt_led_and_what_was_left(
     assert "## Deferred items" not in text
     assert "left: an interrupt led to Abandoned: the lockout stays" in text
     opened = to_markdown(record(built, "queued"))
-    assert section(opened, "Interrupts")[1].endswith("| Service the press |  |  | open |")
+    assert section(opened, "Interrupts")[1].endswith(
+        "| Service the press | Change the filter |  | open |"
+    )
 
 
 def test_a_run_without_interrupts_has_no_such_sections(tmp_path: Path) -> None:

@@ -127,8 +127,8 @@ async def test_a_warning_interrupts_a_caution_and_the_queue_is_shown(tmp_path: P
         await pilot.pause()
         await pilot.press("c")  # the leak returns: the queued call starts by itself
         await pilot.pause()
-        assert banner(app) == (
-            "NON-NORMAL · ℹ ADVISORY · Phone call · interrupted: Service the press"
+        assert banner(app) == (  # where the leak had interrupted: it returns there
+            "NON-NORMAL · ℹ ADVISORY · Phone call · interrupted: Service the press, item 1"
         )
         assert screen.query_one("#interrupt-banner").has_class("-advisory")
         assert "'Phone call' starts now (it was queued)" in widget_text(app, "#status")

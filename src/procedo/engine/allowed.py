@@ -13,7 +13,7 @@ from typing import Literal
 
 from procedo.engine import judge
 from procedo.engine.allowed_interrupts import defer_refusal, success_end_refusal
-from procedo.engine.lines import line_at
+from procedo.engine.lines import line_at, lines
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
 from procedo.model import ProcessDefinition, Step
 from procedo.model.placeholders import fill
@@ -167,8 +167,8 @@ def open_items(definition: ProcessDefinition, state: RunState) -> list[int]:
 def complete_refusal(
     definition: ProcessDefinition, state: RunState, step: Step, visit: Visit
 ) -> str:
-    """Why the current step cannot be completed: open items, or an unexplained deviation."""
-    checks = judge.check_current_items(definition, state)
+    """Why the current step cannot be completed: open items, or an unexplained deviation (of
+    its own items, or of a deferred item done here)."""
     missing = open_items(definition, state)
     if missing:
         names = "; ".join(
@@ -177,9 +177,10 @@ def complete_refusal(
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         count = f"{len(missing)} item{'s' if len(missing) != 1 else ''}"
         return f"{count} still open: {names}{more}"
-    for index, check in enumerate(checks):
-        if check.needs_reason and visit.mark(index).deviation_reason is None:
-            name = shown_text(definition, state, step.items[index].text)
+    checks = judge.check_lines(definition, state)  # a deferred item done here too
+    for line, check in zip(lines(definition, state), checks, strict=True):
+        if check.needs_reason and line.mark.deviation_reason is None:
+            name = shown_text(definition, state, line.spec.text)
             return (
                 f"{name!r} is a deviation ({check.why_deviation}): give a "
                 "reason to accept it, or record the value again"
@@ -188,18 +189,18 @@ def complete_refusal(
 
 
 def explain_refusal(definition: ProcessDefinition, state: RunState, item: int | None) -> str:
-    """Why a deviation cannot be explained on ``item`` now ("" when it can)."""
+    """Why a deviation cannot be explained on line ``item`` now ("" when it can; a deferred
+    item done here is explained as at its own step)."""
     refusal = _work_refusal(definition, state)
     if refusal:
         return refusal
     step, visit = definition.checklists.get(state.current_node or ""), state.current
-    if step is None or visit is None or item is None or not 0 <= item < len(step.items):
+    line = line_at(definition, state, item) if item is not None else None
+    if step is None or visit is None or item is None or line is None:
         return "there is no item with a deviation here"
-    checks = judge.check_current_items(definition, state)
-    if visit.mark(item).value is None or not checks[item].deviation:
-        return (
-            f"{shown_text(definition, state, step.items[item].text)!r} has no deviation to explain"
-        )
+    checks = judge.check_lines(definition, state)  # a deferred item done here too
+    if line.mark.value is None or not checks[item].deviation:
+        return f"{shown_text(definition, state, line.spec.text)!r} has no deviation to explain"
     return ""
 
 

@@ -70,8 +70,8 @@ def _item_marks(
     if visit.child_run is not None and visit.child_outcome is None:
         raise ReplayError(f"event {event.seq} ({event.kind}) changes a step whose call is open")
     touched.add(visit.index)
-    if deferral is None:
-        open_stint(state).acts.append(Act(event.kind, event.item, event.value, event.reason))
+    node = event.node if deferral is not None else None  # a deferred item done here
+    open_stint(state).acts.append(Act(event.kind, event.item, event.value, event.reason, node))
     return _Marks(visit, event.item, deferral)
 
 

@@ -17,7 +17,7 @@ from procedo.engine.fold_interrupts import after_target, must_queue
 from procedo.engine.state import ACTIVE, RunState
 from procedo.model import AfterChoice, ProcessDefinition
 
-__all__ = ["defer_draft", "interrupt_draft", "queued_drafts", "return_draft"]
+__all__ = ["defer_draft", "interrupt_draft", "queued_drafts", "resumed_item", "return_draft"]
 
 
 def interrupt_draft(
@@ -78,4 +78,15 @@ def queued_drafts(definition: ProcessDefinition, state: RunState) -> tuple[Draft
     head = ranked[0]
     if must_queue(definition, state, head.interrupt):
         return ()
-    return (Draft("interrupt", head.interrupt, value=state.current.node),)
+    return (Draft("interrupt", head.interrupt, resumed_item(state), value=state.current.node),)
+
+
+def resumed_item(state: RunState) -> int | None:
+    """The item the operator was on at the current visit, when the run has just come back
+    to it from an interrupt (``resume_at``): a queued interrupt that starts by itself then
+    interrupts that item, so that its return lands there too (None: none, or elsewhere)."""
+    visit = state.current
+    resume = state.resume_at
+    if visit is None or resume is None or resume[0] != visit.index:
+        return None
+    return resume[1]

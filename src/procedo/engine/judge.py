@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from procedo.engine.state import RunState
 from procedo.engine.values import format_number
@@ -232,6 +232,41 @@ def check_current_items(definition: ProcessDefinition, state: RunState) -> list[
     ]
     _remember(state, "items", checks)
     return list(checks)
+
+
+def check_carried_items(definition: ProcessDefinition, state: RunState) -> list[ItemCheck]:
+    """:func:`check_item` for every deferred item that comes back in the current visit, in the
+    order of :func:`procedo.engine.lines.lines`: its value against its ``expect`` as at its own
+    step. A carried item is worked wherever it comes back (its ``when`` does not switch it
+    off), and its deviation is routed only when the step it is done at leads straight to a
+    decision that reads it (the decision after its own step is behind the run)."""
+    visit = state.current
+    if visit is None or visit.kind != "step":
+        return []
+    carried = state.carried(visit)
+    if not carried:
+        return []
+    found = _remembered(state, "carried")
+    if isinstance(found, list):
+        return list(found)
+    texts = scope_texts(definition, state)
+    checks = []
+    for deferral in carried:
+        item = definition.steps[deferral.node].items[deferral.item]
+        value = deferral.mark.value if deferral.mark is not None else None
+        check = check_item(definition, visit.node, item, value, texts)
+        checks.append(replace(check, active=True, why_inactive=""))
+    _remember(state, "carried", checks)
+    return list(checks)
+
+
+def check_lines(definition: ProcessDefinition, state: RunState) -> list[ItemCheck]:
+    """What the conditions say of each line of the current checklist: its own items
+    (:func:`check_current_items`), then the deferred items that come back in it."""
+    return [
+        *check_current_items(definition, state),
+        *check_carried_items(definition, state),
+    ]
 
 
 # -- decisions ------------------------------------------------------------------------------

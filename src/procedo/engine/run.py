@@ -126,8 +126,10 @@ class Run:
         return rules.open_items(self.definition, self._state)
 
     def item_checks(self) -> list[judge.ItemCheck]:
-        """What the conditions say of each item of the current step (empty elsewhere)."""
-        return judge.check_current_items(self.definition, self._state)
+        """What the conditions say of each line of :meth:`lines`: the current step's items,
+        then the deferred items back here, checked against their ``expect`` as at their own
+        step (empty at a decision or an end)."""
+        return judge.check_lines(self.definition, self._state)
 
     def suggestion(self) -> judge.Suggestion | None:
         """The current decision's suggestion (None elsewhere or without conditions)."""
@@ -200,12 +202,12 @@ class Run:
         if refusal:
             raise Refused(refusal)
         drafts: list[Draft] = []
-        for index, check in enumerate(self.item_checks()):
-            mark = visit.mark(index)
+        for line, check in zip(self.lines(), self.item_checks(), strict=True):
+            mark = line.mark  # a deferred item done here is judged as at its own step
             if not check.active:
-                drafts.append(Draft("inactive", visit.node, index))
+                drafts.append(Draft("inactive", line.node, line.index))
             elif check.deviation and mark.deviation_reason is None:  # routed: refused above if not
-                drafts.append(Draft("deviation", visit.node, index, value=mark.value))
+                drafts.append(Draft("deviation", line.node, line.index, value=mark.value))
         if step.call is not None:  # the step's own items are done: its called run starts
             child = str(uuid.uuid4())
             self._emit(*drafts, Draft("call", visit.node, value=child, reason=step.call))
@@ -342,7 +344,7 @@ class Run:
         drafts: list[Draft] = []
         visit = self._state.current
         if visit is not None:
-            for index, check in enumerate(self.item_checks()):
+            for index, check in enumerate(judge.check_current_items(self.definition, self._state)):
                 if not check.active:
                     drafts.append(Draft("inactive", visit.node, index))
         self._emit(*drafts, return_draft(self.definition, self._state, option))

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field, replace
 
 @dataclass(frozen=True, slots=True)
 class Act:
-    """One thing done to a checklist item during a stint (``check``, ``record``, ``na``...)."""
+    """One thing done to a checklist item during a stint (``check``, ``record``, ``na``...).
+
+    ``node``: the item's own step when it is a deferred item done in this stay at another
+    node (None: an item of the stint's own node)."""
 
     kind: str
     item: int
     value: str | None = None
     reason: str | None = None
+    node: str | None = None
 
 
 @dataclass(slots=True)

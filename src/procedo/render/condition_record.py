@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from procedo.engine.judge import scope_texts, shown_value, values_said
-from procedo.engine.state import RunState, Visit
+from procedo.engine.state import ItemMark, RunState, Visit
 from procedo.model import ProcessDefinition
 from procedo.model.placeholders import fill
 
@@ -184,24 +184,36 @@ def condition_record(definition: ProcessDefinition, state: RunState) -> Conditio
                     InactiveLine(visit.index, visit.node, title, index, text, item.when or "")
                 )
             elif mark.deviation and mark.value is not None:
-                shown = mark.value
-                if item.id is not None:
-                    shown = shown_value(definition, item.id, mark.value)
-                elif item.unit:
-                    shown = f"{mark.value} {item.unit}"
-                deviations.append(
-                    DeviationLine(
-                        visit.index,
-                        visit.node,
-                        title,
-                        index,
-                        text,
-                        shown,
-                        item.expect or "",
-                        mark.deviation_reason or None,
-                    )
-                )
+                deviations.append(_deviation(definition, visit, visit.node, index, mark, texts))
+        for deferral in state.deferrals:  # a deferred item done here: under its own step
+            done = deferral.mark
+            if deferral.done_visit == visit.index and done is not None and done.deviation:
+                line = _deviation(definition, visit, deferral.node, deferral.item, done, texts)
+                deviations.append(line)
     return ConditionRecord(inputs, tuple(choices), tuple(deviations), tuple(inactive))
+
+
+def _deviation(
+    definition: ProcessDefinition,
+    visit: Visit,
+    node: str,
+    index: int,
+    mark: ItemMark,
+    texts: dict[str, str],
+) -> DeviationLine:
+    """The deviation of item ``index`` of step ``node`` whose value ``mark`` holds, recorded
+    in ``visit`` (the step's own visit, or a later one for a deferred item)."""
+    item = definition.steps[node].items[index]
+    value = mark.value or ""
+    shown = value
+    if item.id is not None:
+        shown = shown_value(definition, item.id, value)
+    elif item.unit:
+        shown = f"{value} {item.unit}"
+    title = fill(definition.steps[node].title, texts)
+    text = fill(item.text, texts)
+    reason = mark.deviation_reason or None
+    return DeviationLine(visit.index, node, title, index, text, shown, item.expect or "", reason)
 
 
 def text_lines(record: ConditionRecord) -> list[str]:

@@ -67,14 +67,16 @@ def _deed(definition: ProcessDefinition, node: str, act: Act) -> str:
 
 
 def _deeds(definition: ProcessDefinition, stint: Stint) -> list[str]:
-    """What was done to items in the stay, consecutive ticks in one phrase."""
+    """What was done to items in the stay (a deferred item done here included, named by its
+    own step's item), consecutive ticks in one phrase."""
     deeds: list[str] = []
     ticking = False
     for act in stint.acts:
+        node = act.node or stint.node
         if act.kind == "check" and ticking:
-            deeds[-1] += ", " + _item(definition, stint.node, act.item)
+            deeds[-1] += ", " + _item(definition, node, act.item)
             continue
-        deeds.append(_deed(definition, stint.node, act))
+        deeds.append(_deed(definition, node, act))
         ticking = act.kind == "check"
     return deeds
 
