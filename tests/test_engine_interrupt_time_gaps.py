@@ -1,9 +1,8 @@
-"""What the engine still counts wrongly of an interrupt's time (each test a strict xfail: once
-the engine counts it right, the test passes and must be turned into a plain test)."""
+"""An interrupt's time is counted once: to the interrupt, never also to what it interrupted,
+also when one that leads elsewhere closes a lower one under it (the property walk found this
+counted twice)."""
 
 from __future__ import annotations
-
-import pytest
 
 from interrupt_defs import INTERRUPTS, interrupts_definition
 from procedo.engine import MemorySink, Run
@@ -20,14 +19,6 @@ class Clock:
         return self.now
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: when an interrupt's after leads elsewhere from over a lower interrupt, the "
-    "lower one is closed (fold_interrupts.on_return, 'interrupted') without its own active time "
-    "going to the visit it interrupted as paused time, so that time counts twice; fixing the "
-    "fold changes the visits rows (duration_ms) of journals already written, which verify "
-    "would then report: the lead decides how (a schema upgrade that rewrites them?)",
-)
 def test_a_lower_interrupt_closed_by_an_after_above_counts_its_time_once() -> None:
     clock = Clock()
     run = Run.start(

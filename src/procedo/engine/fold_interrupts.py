@@ -98,6 +98,24 @@ def _suspended(state: RunState) -> tuple[list[Visit], list[int | None]]:
     return visits, stints
 
 
+def _charge_top(state: RunState, touched: set[int]) -> None:
+    """The innermost interrupt's own active time, counted as paused and interrupted time to
+    every visit it holds up and as nested time to the interrupts under it (so it is counted
+    once: to the interrupt, not to what it interrupted)."""
+    frame = state.frames[-1]
+    active = max(0, state.last_ms - frame.started_ms - frame.paused_ms - frame.nested_ms)
+    visits, stints = _suspended(state)
+    for visit in visits:
+        visit.paused_ms += active
+        visit.interrupted_ms += active
+        touched.add(visit.index)
+    for stint in stints:
+        if stint is not None:
+            state.stints[stint].paused_ms += active
+    for lower in state.frames[:-1]:
+        lower.nested_ms += active
+
+
 def on_return(
     state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
 ) -> None:
@@ -110,17 +128,7 @@ def on_return(
         raise ReplayError(f"event {event.seq} answers the interrupt's question wrongly") from None
     if event.value != target:
         raise ReplayError(f"event {event.seq} goes on at {event.value!r}, not {target!r}")
-    active = max(0, state.last_ms - frame.started_ms - frame.paused_ms - frame.nested_ms)
-    visits, stints = _suspended(state)
-    for visit in visits:
-        visit.paused_ms += active
-        visit.interrupted_ms += active
-        touched.add(visit.index)
-    for stint in stints:
-        if stint is not None:
-            state.stints[stint].paused_ms += active
-    for lower in state.frames[:-1]:
-        lower.nested_ms += active
+    _charge_top(state, touched)
     outcome = "returned" if target == RETURN else "after"
     leave_visit(state, touched, outcome, target, position=frame.position)
     state.frames.pop()
@@ -128,9 +136,10 @@ def on_return(
         state.resume_at = (frame.returns_to, frame.item)
         return
     bottom = state.visits[(state.frames[0] if state.frames else frame).returns_to]
-    for lower in reversed(state.frames):  # leading elsewhere closes the ones it interrupted
-        leave_visit(state, touched, "interrupted", target, position=lower.position)
-    state.frames.clear()
+    while state.frames:  # leading elsewhere closes the ones it interrupted, each timed once
+        _charge_top(state, touched)
+        leave_visit(state, touched, "interrupted", target, position=state.frames[-1].position)
+        state.frames.pop()
     position = state.positions.get(bottom.branch)
     if position is None or state.current_of(bottom.branch) is not bottom:
         raise ReplayError(f"event {event.seq} leaves a visit that is not open")
