@@ -1,14 +1,12 @@
 """A deferred record item done at a later step whose value misses its ``expect``, on the run
 screen: the engine refuses to complete the step until a reason is given (its words on the
 status line), and ``e`` on that line should ask for the reason as at the item's own step.
-The second is a strict xfail: the screen's ``e`` key applies only at a step whose own items
-have an ``expect`` (tui/screens/run_conditions.keys_here), which the TUI helper owns."""
+The second gives the reason with ``e`` at the later step: the row, the progress hint and the
+journal then say the deviation is accepted."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from interrupt_defs import INTERRUPTS
 from procedo.tui.screens.dialogs import TextPrompt
@@ -57,11 +55,6 @@ async def test_the_step_a_carried_deviation_is_done_at_waits_for_its_reason(
         assert screen.run.state.current_node == "close"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui: keys_here offers e only at a step whose own items have an expect, so e does "
-    "nothing at close for a deferred item's deviation (the engine explains it: Run.explain)",
-)
 async def test_e_on_a_carried_deviation_asks_why_it_is_accepted(tmp_path: Path) -> None:
     app = press_app(press_paths(tmp_path, HOURS))
     async with app.run_test(size=(110, 34)) as pilot:
@@ -72,3 +65,10 @@ async def test_e_on_a_carried_deviation_asks_why_it_is_accepted(tmp_path: Path) 
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, TextPrompt), "the reason", 3.0)
         assert "Accept the deviation: Hours worked" in widget_text(app, ".dialog-title")
+        await pilot.press(*"ran long", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, TextPrompt), "the dialog shut")
+        mark = screen.run.lines()[1].mark
+        assert mark.deviation_reason == "ran long"
+        await wait_until(
+            pilot, lambda: "e: reason" not in widget_text(app, "#node"), "the hint gone"
+        )

@@ -79,7 +79,8 @@ EVENT_KINDS: dict[str, str] = {
     "goes on to (empty when it stays: the child was aborted), reason = the child's outcome "
     "(success, failure or aborted)",
     "interrupt": "a non-normal checklist interrupts the run: node = interrupt id, item = the "
-    "item highlighted where it interrupted (empty when none; for a queued one that starts by "
+    "line highlighted where it interrupted (its own items, then the deferred ones that came "
+    "back there; empty when none; for a queued one that starts by "
     "itself, the item the one before it returned to), value = the node interrupted; "
     "reason = 'queued' when it waits for an open one of equal or higher priority",
     "return": "a non-normal checklist is done: node = interrupt id, item = the answer chosen to "

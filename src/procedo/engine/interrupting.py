@@ -14,6 +14,7 @@ from procedo.engine.cleaning import clean_text
 from procedo.engine.drafts import Draft
 from procedo.engine.errors import Refused
 from procedo.engine.fold_interrupts import after_target, must_queue
+from procedo.engine.lines import lines
 from procedo.engine.state import ACTIVE, RunState
 from procedo.model import AfterChoice, ProcessDefinition
 
@@ -32,9 +33,9 @@ def interrupt_draft(
     assert visit is not None  # said by the refusal
     if must_queue(definition, state, interrupt):
         return Draft("interrupt", interrupt, value=visit.node, reason="queued")
-    step = definition.checklists.get(visit.node)
-    own = item if step is not None and item is not None and 0 <= item < len(step.items) else None
-    return Draft("interrupt", interrupt, own, value=visit.node)
+    shown = len(lines(definition, state))  # a deferred item that came back here is a line too
+    line = item if item is not None and 0 <= item < shown else None
+    return Draft("interrupt", interrupt, line, value=visit.node)
 
 
 def return_draft(definition: ProcessDefinition, state: RunState, option: int | None) -> Draft:

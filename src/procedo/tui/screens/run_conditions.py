@@ -30,7 +30,7 @@ def keys_here(run: Run) -> frozenset[str]:
     here: set[str] = set()
     step = definition.checklists.get(node)
     if step is not None:
-        if any(item.expect is not None for item in step.items):
+        if any(line.spec.expect is not None for line in run.lines()):  # deferred lines too
             here.add("explain")
         if run.previous_values():
             here.add("keep_last")
@@ -100,11 +100,11 @@ def explain(screen: RunScreen) -> None:
     index = screen.panel.highlighted
     checks = screen.run.item_checks()
     if index is None or index >= len(checks) or not checks[index].deviation:
-        visit = screen.run.state.current
+        lines = screen.run.lines()
         waiting = [
             i
             for i, check in enumerate(checks)
-            if check.needs_reason and visit is not None and visit.mark(i).deviation_reason is None
+            if check.needs_reason and i < len(lines) and lines[i].mark.deviation_reason is None
         ]
         if waiting:  # the one that needs a reason, wherever the cursor is
             index = waiting[0]

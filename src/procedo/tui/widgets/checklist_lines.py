@@ -63,7 +63,14 @@ def checklist_rows(run: Run, values: Values) -> list[Row]:
             source = definition.steps[found.node]
             said = f"deferred by {found.deferral.by}: {found.deferral.reason}"
             prompt = item_prompt(
-                definition, source, found.spec, found.mark, notes, values=values, deferred=said
+                definition,
+                source,
+                found.spec,
+                found.mark,
+                notes,
+                values=values,
+                check=checks[number] if number < len(checks) else judge.FINE,  # one per line
+                deferred=said,
             )
         rows.append(Row(prompt, number))
     return rows

@@ -136,12 +136,13 @@ class NodePanel(Vertical):
         deferred = sum(1 for i in range(count) if visit.mark(i).deferred and checks[i].active)
         done = sum(1 for i in range(count) if visit.mark(i).done and checks[i].active)
         needed = count - off - deferred
+        lines = run.lines()
         unexplained = sum(
             1
             for i, check in enumerate(checks)
-            if check.needs_reason and visit.mark(i).deviation_reason is None
+            if check.needs_reason and i < len(lines) and lines[i].mark.deviation_reason is None
         )
-        carried = run.lines()[count:]
+        carried = lines[count:]
         if done < needed:
             hint = ""
         elif unexplained:
@@ -176,8 +177,8 @@ class NodePanel(Vertical):
         found = lines[index]
         step = run.definition.checklists[found.node]
         notes = item_notes(run.state, found.node, found.index)
-        checks = run.item_checks() if not found.carried else []
-        check = checks[found.index] if found.index < len(checks) else judge.FINE
+        checks = run.item_checks()  # one per line, the deferred ones that came back included
+        check = checks[index] if index < len(checks) else judge.FINE
         shown = item_detail(step, found.index, found.mark, notes, run.scope(), check)
         update_static(detail, shown)
 
