@@ -4,10 +4,13 @@ operations in run.py refuse with)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from procedo.engine import judge
 from procedo.engine.state import ACTIVE, Deferral, RunState
 from procedo.model import RETURN, ProcessDefinition
+from procedo.model.placeholders import fill
 
 __all__ = [
     "Raisable",
@@ -92,10 +95,13 @@ def defer_refusal(definition: ProcessDefinition, state: RunState, item: int | No
     return ""
 
 
-def deferral_where(definition: ProcessDefinition, deferral: Deferral) -> str:
-    """Where a deferred item is to be done, for a message: "at <step title>" or "at any step"."""
+def deferral_where(
+    definition: ProcessDefinition, deferral: Deferral, values: Mapping[str, str] | None = None
+) -> str:
+    """Where a deferred item is to be done, for a message: "at <step title>" (its ``{id}``
+    placeholders filled from ``values``) or "at any step"."""
     if deferral.to is not None and not deferral.passed:
-        return f"at {definition.steps[deferral.to].title!r}"
+        return f"at {fill(definition.steps[deferral.to].title, values or {})!r}"
     return "at any later step"
 
 
@@ -107,9 +113,11 @@ def success_end_refusal(definition: ProcessDefinition, state: RunState, target: 
     waiting = state.open_deferrals()
     if not waiting:
         return ""
+    values = judge.scope_texts(definition, state)  # the texts as the operator sees them
     named = "; ".join(
-        f"{definition.steps[d.node].items[d.item].text!r} (from "
-        f"{definition.steps[d.node].title!r}, do it {deferral_where(definition, d)})"
+        f"{fill(definition.steps[d.node].items[d.item].text, values)!r} (from "
+        f"{fill(definition.steps[d.node].title, values)!r}, do it "
+        f"{deferral_where(definition, d, values)})"
         for d in waiting[:3]
     )
     more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
