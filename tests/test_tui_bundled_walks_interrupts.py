@@ -1,0 +1,351 @@
+"""Pilot walks of issue 12 on the bundled processes: an interrupt raised mid-checklist in each
+bundled process that has any, by the keys an operator presses (``!``, a pick, space, ``c``,
+the ``after`` question), back on the same item with every mark as it was and listed on the
+summary; the lockout's injury that abandons the run; a deferred item of the release done at
+its rollout (a success end refused while it is open); and a run killed inside an interrupt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from procedo.journal import Journal
+from procedo.model import AfterChoice
+from procedo.tui.screens.dialogs import ChoicePrompt, TextPrompt
+from procedo.tui.screens.run import RunScreen
+from procedo.tui.screens.summary import SummaryScreen
+from tui_bundled_walk_support import (
+    SIZE,
+    banner,
+    bundled_app,
+    bundled_paths,
+    do_open_items,
+    finish,
+    processes_with_interrupts,
+    rows,
+    walk_until,
+)
+from tui_interrupt_support import raise_by_keys, run_screen
+from tui_support import (
+    act_as_next_role,
+    app_for,
+    folded,
+    paste,
+    static_text,
+    wait_until,
+    widget_text,
+)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where an interrupt is raised in a bundled process, and what the banner says then."""
+
+    process: str
+    node: str
+    ticked: int  # items ticked or recorded by keys before the interrupt, from the first
+    cursor: int  # the line highlighted when ``!`` is pressed
+    interrupt: str
+    banner: str
+    interrupted: str  # what the summary says it interrupted
+
+    @property
+    def id(self) -> str:
+        return f"{self.process}:{self.interrupt}"
+
+
+WALKS = [
+    Walk(
+        "lockout-tagout",
+        "isolate",
+        2,
+        3,
+        "fire-alarm",
+        "NON-NORMAL · ⚠ WARNING · Fire alarm · interrupted: Isolate, lock and tag every energy "
+        "source of ok [A-1], item 4",
+        "Isolate, lock and tag every energy source of ok [A-1], item 4",
+    ),
+    Walk(
+        "lab-sample-intake",
+        "inspect",
+        2,
+        3,
+        "leaking-container",
+        "NON-NORMAL · ▲ CAUTION · Leaking container · interrupted: Inspect containers and "
+        "paperwork, item 4",
+        "Inspect containers and paperwork, item 4",
+    ),
+    Walk(
+        "software-release",
+        "canary",
+        2,
+        2,
+        "page",
+        "NON-NORMAL · ▲ CAUTION · Paged during the release · interrupted: Deploy the canary of "
+        "ok [A-1], item 3",
+        "Deploy the canary of ok [A-1], item 3",
+    ),
+    Walk(
+        "incident-response",
+        "triage",
+        3,
+        4,
+        "second-incident",
+        "NON-NORMAL · ▲ CAUTION · A second incident starts · interrupted: Triage the alert, item 5",
+        "Triage the alert, item 5",
+    ),
+    Walk(
+        "incident-response",
+        "triage",
+        1,
+        1,
+        "security-finding",
+        "NON-NORMAL · ⚠ WARNING · Security finding · interrupted: Triage the alert, item 2",
+        "Triage the alert, item 2",
+    ),
+]
+
+
+def test_every_bundled_process_with_interrupts_is_walked() -> None:
+    assert sorted({walk.process for walk in WALKS}) == processes_with_interrupts()
+
+
+async def tick_from_the_first(screen: RunScreen, pilot, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Tick or record the first ``count`` lines by keys (the cursor follows each)."""
+    from tui_support import value_for
+
+    for index in range(count):
+        await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, f"line {index}")
+        spec = screen.run.lines()[index].spec
+        await pilot.press("space")
+        if spec.record:
+            await wait_until(pilot, lambda: pilot.app.screen is not screen, "the value dialog")
+            await pilot.press(*(["1"] if spec.record == "choice" else [*value_for(spec), "enter"]))
+            await wait_until(pilot, lambda: pilot.app.screen is screen, "the dialog closed")
+        await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, f"{index} done")
+
+
+async def return_by_keys(pilot, screen: RunScreen) -> None:  # type: ignore[no-untyped-def]
+    """``c`` inside the interrupt; its ``after`` question answered with the option that
+    returns."""
+    frame = screen.run.state.frame
+    assert frame is not None
+    after = screen.run.definition.interrupts[frame.interrupt].after
+    await pilot.press("c")
+    if isinstance(after, AfterChoice):
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt), "the question")
+        assert after.question in widget_text(pilot.app, ".dialog-title")
+        back = next(i for i, o in enumerate(after.options) if o.next == "return")
+        await pilot.press(str(back + 1))
+    await wait_until(pilot, lambda: screen.run.state.frames == [], "the interrupt returned")
+    await wait_until(pilot, lambda: pilot.app.screen is screen, "back on the run screen")
+
+
+@pytest.mark.parametrize("walk", WALKS, ids=[walk.id for walk in WALKS])
+async def test_an_interrupt_mid_checklist_returns_to_the_exact_item(
+    tmp_path: Path, walk: Walk
+) -> None:
+    paths = bundled_paths(tmp_path)
+    app = bundled_app(paths, walk.process)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await walk_until(pilot, walk.node)
+        await tick_from_the_first(screen, pilot, walk.ticked)
+        screen.panel.select_line(walk.cursor)
+        await wait_until(pilot, lambda: screen.panel.highlighted == walk.cursor, "the cursor")
+        visit = screen.run.state.current
+        assert visit is not None
+        before_rows = rows(screen)
+        before_marks = dict(visit.items)
+        assert sum(mark.done for mark in before_marks.values()) == walk.ticked
+
+        await raise_by_keys(pilot, walk.interrupt)
+        await act_as_next_role(pilot)  # an interrupt of another role: its hand-over point
+        interrupt = screen.run.definition.interrupts[walk.interrupt]
+        assert banner(app) == walk.banner
+        assert screen.query_one("#interrupt-banner").has_class(f"-{interrupt.priority}")
+        assert screen.run.state.current_node == walk.interrupt
+        node = widget_text(app, "#node")
+        assert interrupt.items[0].text[:30] in node
+        recorded = await do_open_items(pilot)
+        assert len(recorded) == sum(1 for item in interrupt.items if item.record)
+        await return_by_keys(pilot, screen)
+
+        state = screen.run.state
+        assert banner(app) == ""
+        assert state.current is not None and state.current.index == visit.index
+        assert screen.panel.highlighted == walk.cursor  # the exact item, not the first open one
+        assert dict(state.current.items) == before_marks
+        assert rows(screen) == before_rows
+        assert f"{interrupt.title!r} done; back at " in widget_text(app, "#status")
+        assert f"item {walk.cursor + 1}" in widget_text(app, "#status")
+
+        summary = await finish(pilot)
+        shown = summary_text(app)
+        run = summary.run
+    after = interrupt.after
+    back = (
+        next(i for i, o in enumerate(after.options) if o.next == "return")
+        if isinstance(after, AfterChoice)
+        else None
+    )
+    opened = next(v for v in run.state.visits if v.node == walk.interrupt)
+    at = datetime.fromtimestamp(opened.entered_ms / 1000, UTC).strftime("%H:%M:%S")
+    assert f"Non-normal checklists {_word(interrupt.priority)} {interrupt.title} at {at} UTC" in (
+        shown
+    )
+    assert f"interrupted: {walk.interrupted} took " in shown
+    with Journal(paths.db) as journal:
+        kinds = journal.rows(
+            "SELECT kind, node, item FROM events WHERE run_id = ? AND kind IN "
+            "('interrupt', 'return') ORDER BY seq",
+            (run.run_id,),
+        )
+    assert [tuple(row.values()) for row in kinds] == [
+        ("interrupt", walk.interrupt, walk.cursor),
+        ("return", walk.interrupt, back),  # the option of its question that returns
+    ]
+
+
+def summary_text(app: object) -> str:
+    """All the summary says (scrolled out of view too), whitespace folded."""
+    return folded(static_text(app.screen, "#summary"))  # type: ignore[attr-defined]
+
+
+def _word(priority: str) -> str:
+    from procedo.tui.interrupt_view import PRIORITY_WORDS
+
+    return PRIORITY_WORDS[priority]
+
+
+async def test_the_lockout_injury_can_abandon_the_run(tmp_path: Path) -> None:
+    app = bundled_app(bundled_paths(tmp_path), "lockout-tagout")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await walk_until(pilot, "release-stored")
+        await tick_from_the_first(screen, pilot, 1)
+        await raise_by_keys(pilot, "injury")
+        await act_as_next_role(pilot)
+        assert banner(app) == (
+            "NON-NORMAL · ⚠ WARNING · Injury at the machine · interrupted: Release stored "
+            "energy, item 2"
+        )
+        await do_open_items(pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoicePrompt), "the question")
+        assert "Can the work go on safely" in widget_text(app, ".dialog-title")
+        await pilot.press("2")  # No, stop the work
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        shown = summary_text(app)
+        state = screen.run.state
+    assert (state.status, state.end_node) == ("completed", "abandoned")
+    assert "FAILURE: Abandoned: work stopped, the lockout stays in place" in shown
+    assert "⚠ WARNING Injury at the machine" in shown
+    assert "interrupted: Release stored energy, item 2" in shown
+    assert "then went on at Abandoned: work stopped, the lockout stays in place" in shown
+
+
+RELEASE_NOTES = "Collect the merged changes into the release notes"
+
+
+async def test_a_deferred_release_note_is_done_at_the_rollout(tmp_path: Path) -> None:
+    app = bundled_app(bundled_paths(tmp_path), "software-release")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await run_screen(pilot)
+        await act_as_next_role(pilot)
+        await tick_from_the_first(screen, pilot, 2)
+        assert screen.panel.highlighted == 2
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPrompt), "the reason")
+        assert f"Defer: {RELEASE_NOTES}" in widget_text(app, ".dialog-title")
+        assert "It comes back at 'Roll out ‹version› to all traffic'" in widget_text(
+            app, ".dialog-hint"
+        )
+        await paste(pilot, "Notes [draft] not merged yet")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "the dialog closed")
+        node = widget_text(app, "#node")
+        assert (  # the rollout's title as far as the run knows it: the version comes later
+            f"[»] {RELEASE_NOTES} deferred: Notes [draft] not merged yet · do it at 'Roll out "
+            "‹version› to all traffic'"
+        ) in node
+        assert "2/3 done, 1 deferred" in node  # the deferred item counts apart
+        await wait_until(pilot, lambda: screen.panel.highlighted == 3, "on to the next item")
+        await pilot.press("space", "c")
+        await wait_until(pilot, lambda: screen.run.state.current_node != "freeze", "freeze done")
+        assert "completed except 1 deferred" in widget_text(app, "#status")
+
+        screen = await walk_until(pilot, "rollout")
+        assert rows(screen)[-2:] == [
+            "Deferred from Freeze the branch and write the notes",
+            f"[ ] {RELEASE_NOTES}\n    deferred by Tess: Notes [draft] not merged yet",
+        ]
+        own = len(screen.run.definition.steps["rollout"].items)
+        for index in range(own):
+            screen.panel.select_line(index)
+            await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, "the line")
+            await pilot.press("space")
+            await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, "ticked")
+        await pilot.press("c")  # a success end waits for the deferred item
+        await wait_until(pilot, lambda: "deferred item is open" in widget_text(app, "#status"))
+        assert widget_text(app, "#status") == (
+            f"✗ 1 deferred item is open: '{RELEASE_NOTES}' (from 'Freeze the branch and write "
+            "the notes', do it at 'Roll out ok [A-1] to all traffic'); the run cannot end with "
+            "success before they are done"
+        )
+        assert screen.run.state.current_node == "rollout"
+        assert screen.panel.highlighted == own  # the carried line, under its header
+        await pilot.press("space")
+        await wait_until(pilot, lambda: screen.run.lines()[own].mark.done, "the notes done")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        shown = summary_text(app)
+        state = screen.run.state
+    assert (state.status, state.end_node) == ("completed", "released")
+    assert "SUCCESS: Release live for all users" in shown
+    assert (
+        f"Deferred items {RELEASE_NOTES} — Notes [draft] not merged yet (from Freeze the branch "
+        "and write the notes, to be done at Roll out ok [A-1] to all traffic) deferred by Tess"
+    ) in shown
+    assert "ticked at Roll out ok [A-1] to all traffic" in shown
+
+
+async def test_a_run_killed_inside_an_interrupt_resumes_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = bundled_paths(tmp_path)
+    app = bundled_app(paths, "incident-response")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await run_screen(pilot)
+        await tick_from_the_first(screen, pilot, 3)
+        screen.panel.select_line(4)
+        await raise_by_keys(pilot, "security-finding")
+        await act_as_next_role(pilot)
+        await tick_from_the_first(screen, pilot, 2)
+        run_id = screen.run.run_id
+        before = banner(app)
+        screen._released = True  # killed: nothing is paused or released on the way out
+    assert before == (
+        "NON-NORMAL · ⚠ WARNING · Security finding · interrupted: Triage the alert, item 5"
+    )
+    monkeypatch.setattr("procedo.journal.lease.pid_alive", lambda pid: False)
+    monkeypatch.setenv("PROCEDO_OPERATOR", "Tess")  # the same operator goes on
+
+    again = app_for(paths, resume=run_id)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await run_screen(pilot)
+        assert not screen.read_only
+        assert banner(again) == before
+        assert screen.run.state.current_node == "security-finding"
+        node = widget_text(again, "#node")
+        assert "[✓] Page the security on-call" in node
+        assert "[ ] Keep the evidence" in node
+        assert screen.panel.highlighted == 2  # the first open item of the interrupt
+        await do_open_items(pilot)
+        await return_by_keys(pilot, screen)
+        assert screen.run.state.current_node == "triage"
+        assert screen.panel.highlighted == 4
+        node = widget_text(again, "#node")
+        assert "[✓] Check whether the alert is a monitoring fault" in node
+        assert "[ ] Time of first error (UTC)" in node
