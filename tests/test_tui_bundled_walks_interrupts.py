@@ -23,6 +23,7 @@ from tui_bundled_walk_support import (
     bundled_app,
     bundled_paths,
     do_open_items,
+    enter_value,
     finish,
     processes_with_interrupts,
     rows,
@@ -35,6 +36,7 @@ from tui_support import (
     folded,
     paste,
     static_text,
+    value_for,
     wait_until,
     widget_text,
 )
@@ -115,15 +117,13 @@ def test_every_bundled_process_with_interrupts_is_walked() -> None:
 
 async def tick_from_the_first(screen: RunScreen, pilot, count: int) -> None:  # type: ignore[no-untyped-def]
     """Tick or record the first ``count`` lines by keys (the cursor follows each)."""
-    from tui_support import value_for
-
     for index in range(count):
         await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, f"line {index}")
         spec = screen.run.lines()[index].spec
         await pilot.press("space")
         if spec.record:
             await wait_until(pilot, lambda: pilot.app.screen is not screen, "the value dialog")
-            await pilot.press(*(["1"] if spec.record == "choice" else [*value_for(spec), "enter"]))
+            await enter_value(pilot, spec.record, value_for(spec))
             await wait_until(pilot, lambda: pilot.app.screen is screen, "the dialog closed")
         await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, f"{index} done")
 
@@ -320,6 +320,8 @@ async def test_a_run_killed_inside_an_interrupt_resumes_inside_it(
         screen = await run_screen(pilot)
         await tick_from_the_first(screen, pilot, 3)
         screen.panel.select_line(4)
+        await wait_until(pilot, lambda: screen.panel.highlighted == 4, "the cursor")
+        triage_rows = rows(screen)
         await raise_by_keys(pilot, "security-finding")
         await act_as_next_role(pilot)
         await tick_from_the_first(screen, pilot, 2)
@@ -346,6 +348,78 @@ async def test_a_run_killed_inside_an_interrupt_resumes_inside_it(
         await return_by_keys(pilot, screen)
         assert screen.run.state.current_node == "triage"
         assert screen.panel.highlighted == 4
+        assert rows(screen) == triage_rows  # every mark as it was before the crash
         node = widget_text(again, "#node")
         assert "[✓] Check whether the alert is a monitoring fault" in node
         assert "[ ] Time of first error (UTC)" in node
+
+
+JOB_CARD = "Job card number"
+
+
+async def test_a_deferred_job_card_passes_the_restore_and_waits_for_the_success_end(
+    tmp_path: Path,
+) -> None:
+    """The lockout's job card (a record item) deferred at the maintenance, carried to the
+    restore, not done there: the restore completes, the deferral then follows the run, and
+    the success end at the restart question is refused until the card is recorded."""
+    app = bundled_app(bundled_paths(tmp_path), "lockout-tagout")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await walk_until(pilot, "maintenance")  # the tester's called run walked too
+        assert screen.panel.highlighted == 0
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPrompt), "the reason")
+        assert "It comes back at 'Restore the machine'" in widget_text(app, ".dialog-hint")
+        await paste(pilot, "Card in the office")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "the dialog closed")
+        assert "· do it at 'Restore the machine'" in widget_text(app, "#node")
+        await wait_until(pilot, lambda: screen.panel.highlighted == 1, "on to the next item")
+        await pilot.press("space", "c")
+        await wait_until(pilot, lambda: screen.run.state.current_node != "maintenance", "done")
+        assert "completed except 1 deferred" in widget_text(app, "#status")
+
+        screen = await walk_until(pilot, "restore")
+        own = len(screen.run.definition.steps["restore"].items)
+        assert rows(screen)[own:] == [
+            "Deferred from Carry out the maintenance on ok [A-1]",
+            f"[ ] {JOB_CARD}  (text)\n    deferred by Tess: Card in the office",
+        ]
+        for index in range(own):  # the own items only; the card stays open
+            screen.panel.select_line(index)
+            await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, "the line")
+            await pilot.press("space")
+            await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, "ticked")
+        await pilot.press("c")  # the restore leads to a question, not an end: it completes
+        await wait_until(pilot, lambda: screen.run.state.current_node == "restart-ok", "asked")
+        await act_as_next_role(pilot)
+        await pilot.press("1")  # Yes: the success end waits for the card
+        await wait_until(pilot, lambda: "deferred item is open" in widget_text(app, "#status"))
+        assert widget_text(app, "#status") == (
+            f"✗ 1 deferred item is open: '{JOB_CARD}' (from 'Carry out the maintenance on ok "
+            "[A-1]', do it at any later step); the run cannot end with success before they are "
+            "done"
+        )
+        assert screen.run.state.current_node == "restart-ok"
+        assert not screen.run.state.finished
+        await pilot.press("2")  # the fault is still there: a failure end may be reached
+        await wait_until(pilot, lambda: screen.run.state.current_node == "left-locked", "moved")
+        await act_as_next_role(pilot)
+        own = len(screen.run.definition.steps["left-locked"].items)
+        assert rows(screen)[own] == "Deferred from Carry out the maintenance on ok [A-1]"
+        screen.panel.select_line(own)
+        await wait_until(pilot, lambda: screen.panel.highlighted == own, "the carried line")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPrompt), "its value")
+        await pilot.press(*"JC-42", "enter")
+        await wait_until(pilot, lambda: screen.run.lines()[own].mark.done, "the card recorded")
+        assert screen.run.lines()[own].mark.value == "JC-42"
+        await do_open_items(pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        shown = summary_text(app)
+        state = screen.run.state
+    assert (state.status, state.end_node) == ("completed", "out-of-service")
+    assert "FAILURE: Machine left out of service" in shown
+    assert f"Deferred items {JOB_CARD} — Card in the office" in shown
+    assert "recorded JC-42 at Leave the machine locked out and report" in shown

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from procedo.config import Paths
+from procedo.engine import Run
 from procedo.model import load_file
 from procedo.tui import ProcedoApp, StartRequest
 from procedo.tui.screens.run import RunScreen
@@ -17,16 +18,15 @@ from tui_interrupt_support import run_screen
 from tui_support import (
     BUNDLED,
     FakeClock,
-    act_as_next_role,
     app_for,
     fill_step,
     first_new_option,
     inputs_for,
     make_paths,
+    paste,
     static_text,
     value_for,
     wait_until,
-    walk_to_end,
 )
 
 SIZE = (120, 40)
@@ -61,35 +61,98 @@ def rows(screen: RunScreen) -> list[str]:
     return [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
 
 
-async def walk_until(pilot: Pilot[None], node: str, *, max_moves: int = 30) -> RunScreen:
-    """Walk the run on (every step filled, first new option at decisions) until the run
-    screen is at ``node``, at its hand-over point accepted. The screens' actions are called
-    directly here (the same code paths as the keys; the walk to the node is not under test)."""
+def _walk_step(run: Run) -> None:
+    """Tick or record every open item of the step the run is at, then complete it, through
+    the engine (the item operations the keys call)."""
+    step, visit = run.current_step, run.state.current
+    assert step is not None and visit is not None
+    for index, (item, check) in enumerate(zip(step.items, run.item_checks(), strict=True)):
+        mark = visit.mark(index)
+        if not check.active or mark.done or mark.deferred:
+            continue
+        if item.record:
+            run.record(index, value_for(item))
+        else:
+            run.check(index)
+    run.complete()
+
+
+async def walk_until(pilot: Pilot[None], node: str) -> RunScreen:
+    """Walk the run on until the run screen is at ``node`` (see :func:`walk_on`)."""
+    screen = await walk_on(pilot, node)
+    assert isinstance(screen, RunScreen)
+    return screen
+
+
+async def finish(pilot: Pilot[None]) -> SummaryScreen:
+    """Walk the rest of the run to an end (see :func:`walk_on`) and return its summary."""
+    summary = await walk_on(pilot, None)
+    assert isinstance(summary, SummaryScreen)
+    return summary
+
+
+async def walk_on(
+    pilot: Pilot[None], node: str | None, *, max_moves: int = 40
+) -> RunScreen | SummaryScreen:
+    """Walk the run on (every step filled, the suggestion or the first new option at
+    decisions, every hand-over point accepted) until the run screen is at ``node`` (with
+    None: until the run's summary shows).
+
+    The walk is not under test: it goes through the engine the screen drives (one redraw
+    per node instead of a key's idle wait per item), except at a step that calls another
+    process, which goes through the screen's actions so that the app opens the called run
+    and comes back to it."""
     screen = await run_screen(pilot)
     seen: set[str] = set()
     for _ in range(max_moves):
         current = pilot.app.screen
+        if isinstance(current, SummaryScreen):
+            if current.run.state.parent_run is None:
+                assert node is None, f"the run ended before {node!r}"
+                return current
+            current.action_home()  # a called run ended: back to the run that called it
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, RunScreen), "its parent")
+            continue
         assert isinstance(current, RunScreen), type(current).__name__
-        await act_as_next_role(pilot, keys=False)
-        here = current.run.state.current_node or ""
-        if here == node and current.run.state.parent_run is None:
+        run = current.run
+        if run.state.awaiting_role is not None:
+            run.accept_role()
+        here = run.state.current_node or ""
+        if here == node and run.state.parent_run is None:
+            current.refresh_view()
+            await pilot.pause()
             return current
         seen.add(here)
-        decision = current.run.definition.decisions.get(here)
-        if decision is None:
-            await fill_step(pilot, keys=False)
-        else:
-            suggestion = current.run.suggestion()
+        decision = run.definition.decisions.get(here)
+        step = run.definition.steps.get(here)
+        if decision is not None:
+            suggestion = run.suggestion()
             choice = first_new_option(here, decision, seen)
             if suggestion is not None and suggestion.option is not None:
                 choice = suggestion.option
-            current.action_choose(choice)
-            await pilot.pause()
-        if isinstance(pilot.app.screen, SummaryScreen):  # a called run ended: back to its parent
-            pilot.app.screen.action_home()
-            await pilot.pause()
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, RunScreen), "a run screen")
+            run.choose(choice)
+        elif step is not None and step.call is None:
+            _walk_step(run)
+        else:  # a calling step: the screen's own way
+            current.refresh_view()
+            await fill_step(pilot, keys=False)
+        if pilot.app.screen is current:
+            current.saved("walked on")  # redrawn; the summary shows once the run ended
+        await pilot.pause()
     raise AssertionError(f"{node!r} not reached from {screen.run.definition.id!r}")
+
+
+async def enter_value(pilot: Pilot[None], kind: str, value: str) -> None:
+    """Answer the value dialog open: the first choice (1), a number typed key by key, or a
+    text pasted (typing is walked elsewhere), then enter."""
+    if kind == "choice":
+        await pilot.press("1")
+        return
+    if kind == "number":
+        await pilot.press(*value)
+    else:
+        await paste(pilot, value)
+    await pilot.press("enter")
 
 
 async def do_open_items(pilot: Pilot[None]) -> list[str]:
@@ -108,22 +171,13 @@ async def do_open_items(pilot: Pilot[None]) -> list[str]:
         if spec.record:
             await wait_until(pilot, lambda: pilot.app.screen is not screen, "the value dialog")
             value = value_for(spec)
-            keys = ["1"] if spec.record == "choice" else [*value, "enter"]
-            await pilot.press(*keys)
+            await enter_value(pilot, spec.record, value)
             recorded.append(spec.choices[0] if spec.record == "choice" else value)
         await wait_until(pilot, lambda: pilot.app.screen is screen, "back on the checklist")
         await wait_until(
             pilot, lambda i=index: screen.run.lines()[i].mark.done, f"line {index} done"
         )
     return recorded
-
-
-async def finish(pilot: Pilot[None]) -> SummaryScreen:
-    """Walk the rest of the run to an end (first new options) and return its summary."""
-    await walk_to_end(pilot, first_new_option, keys=False)
-    summary = pilot.app.screen
-    assert isinstance(summary, SummaryScreen)
-    return summary
 
 
 def processes_with_interrupts() -> list[str]:
