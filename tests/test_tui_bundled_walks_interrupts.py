@@ -80,6 +80,15 @@ WALKS = [
         "paperwork, item 4",
         "Inspect containers and paperwork, item 4",
     ),
+    Walk(  # a warning with an item of another role (the quality officer's report)
+        "lab-sample-intake",
+        "accession",
+        1,
+        2,
+        "biohazard-spill",
+        "NON-NORMAL · ⚠ WARNING · Biohazard spill · interrupted: Accession and store, item 3",
+        "Accession and store, item 3",
+    ),
     Walk(
         "software-release",
         "canary",
@@ -162,7 +171,9 @@ async def test_an_interrupt_mid_checklist_returns_to_the_exact_item(
         assert sum(mark.done for mark in before_marks.values()) == walk.ticked
 
         await raise_by_keys(pilot, walk.interrupt)
-        await act_as_next_role(pilot)  # an interrupt of another role: its hand-over point
+        # Its own role acts at once, whoever acted before: no hand-over point to accept.
+        assert screen.run.state.awaiting_role is None
+        assert screen.run.state.acting_role == screen.run.definition.interrupts[walk.interrupt].role
         interrupt = screen.run.definition.interrupts[walk.interrupt]
         assert banner(app) == walk.banner
         assert screen.query_one("#interrupt-banner").has_class(f"-{interrupt.priority}")
@@ -228,7 +239,7 @@ async def test_the_lockout_injury_can_abandon_the_run(tmp_path: Path) -> None:
         screen = await walk_until(pilot, "release-stored")
         await tick_from_the_first(screen, pilot, 1)
         await raise_by_keys(pilot, "injury")
-        await act_as_next_role(pilot)
+        assert screen.run.state.awaiting_role is None  # the interrupt's role acts at once
         assert banner(app) == (
             "NON-NORMAL · ⚠ WARNING · Injury at the machine · interrupted: Release stored "
             "energy, item 2"
@@ -325,7 +336,7 @@ async def test_a_run_killed_inside_an_interrupt_resumes_inside_it(
         await wait_until(pilot, lambda: screen.panel.highlighted == 4, "the cursor")
         triage_rows = rows(screen)
         await raise_by_keys(pilot, "security-finding")
-        await act_as_next_role(pilot)
+        assert screen.run.state.awaiting_role is None  # the interrupt's role acts at once
         await tick_from_the_first(screen, pilot, 2)
         run_id = screen.run.run_id
         before = banner(app)
@@ -387,11 +398,10 @@ async def test_a_deferred_job_card_passes_the_restore_and_waits_for_the_success_
             "Deferred from Carry out the maintenance on ok [A-1]",
             f"[ ] {JOB_CARD}  (text)\n    deferred by Tess: Card in the office",
         ]
-        for index in range(own):  # the own items only; the card stays open
-            screen.panel.select_line(index)
-            await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, "the line")
-            await pilot.press("space")
-            await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, "ticked")
+        for index in range(own):  # the own items only (the ticks are walked above)
+            screen.run.check(index)
+        screen.saved("the restore's own items ticked")
+        await wait_until(pilot, lambda: "[ ] Job card number" in widget_text(app, "#node"))
         await pilot.press("c")  # the restore leads to a question, not an end: it completes
         await wait_until(pilot, lambda: screen.run.state.current_node == "restart-ok", "asked")
         await act_as_next_role(pilot)
@@ -449,7 +459,7 @@ async def test_an_interrupt_raised_on_a_carried_line_returns_to_it(tmp_path: Pat
         before = rows(screen)
 
         await raise_by_keys(pilot, "page")
-        await act_as_next_role(pilot)
+        assert screen.run.state.awaiting_role is None  # the interrupt's role acts at once
         assert banner(app) == (
             "NON-NORMAL · ▲ CAUTION · Paged during the release · interrupted: Roll out ok [A-1] "
             f"to all traffic, item {own + 1}"
