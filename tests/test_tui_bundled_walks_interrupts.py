@@ -14,6 +14,7 @@ import pytest
 
 from procedo.journal import Journal
 from procedo.model import AfterChoice
+from procedo.tui.interrupt_view import PRIORITY_WORDS
 from procedo.tui.screens.dialogs import ChoicePrompt, TextPrompt
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
@@ -171,10 +172,10 @@ async def test_an_interrupt_mid_checklist_returns_to_the_exact_item(
         assert sum(mark.done for mark in before_marks.values()) == walk.ticked
 
         await raise_by_keys(pilot, walk.interrupt)
+        interrupt = screen.run.definition.interrupts[walk.interrupt]
         # Its own role acts at once, whoever acted before: no hand-over point to accept.
         assert screen.run.state.awaiting_role is None
-        assert screen.run.state.acting_role == screen.run.definition.interrupts[walk.interrupt].role
-        interrupt = screen.run.definition.interrupts[walk.interrupt]
+        assert screen.run.state.acting_role == interrupt.role
         assert banner(app) == walk.banner
         assert screen.query_one("#interrupt-banner").has_class(f"-{interrupt.priority}")
         assert screen.run.state.current_node == walk.interrupt
@@ -205,32 +206,21 @@ async def test_an_interrupt_mid_checklist_returns_to_the_exact_item(
     opened = next(v for v in run.state.visits if v.node == walk.interrupt)
     values = [opened.mark(i).value for i, item in enumerate(interrupt.items) if item.record]
     assert values == recorded  # the values typed in the interrupt are its visit's
-    at = datetime.fromtimestamp(opened.entered_ms / 1000, UTC).strftime("%H:%M:%S")
-    assert f"Non-normal checklists {_word(interrupt.priority)} {interrupt.title} at {at} UTC" in (
-        shown
-    )
-    assert f"interrupted: {walk.interrupted} took " in shown
     with Journal(paths.db) as journal:
-        kinds = journal.rows(
-            "SELECT kind, node, item FROM events WHERE run_id = ? AND kind IN "
-            "('interrupt', 'return') ORDER BY seq",
-            (run.run_id,),
-        )
-    assert [tuple(row.values()) for row in kinds] == [
+        events = [e for e in journal.events(run.run_id) if e.kind in ("interrupt", "return")]
+    assert [(e.kind, e.node, e.item) for e in events] == [
         ("interrupt", walk.interrupt, walk.cursor),
         ("return", walk.interrupt, back),  # the option of its question that returns
     ]
+    at = datetime.fromtimestamp(events[0].ts_ms / 1000, UTC).strftime("%H:%M:%S")
+    word = PRIORITY_WORDS[interrupt.priority]
+    assert f"Non-normal checklists {word} {interrupt.title} at {at} UTC" in shown
+    assert f"interrupted: {walk.interrupted} took " in shown
 
 
 def summary_text(app: object) -> str:
     """All the summary says (scrolled out of view too), whitespace folded."""
     return folded(static_text(app.screen, "#summary"))  # type: ignore[attr-defined]
-
-
-def _word(priority: str) -> str:
-    from procedo.tui.interrupt_view import PRIORITY_WORDS
-
-    return PRIORITY_WORDS[priority]
 
 
 async def test_the_lockout_injury_can_abandon_the_run(tmp_path: Path) -> None:
