@@ -16,7 +16,6 @@ from procedo.journal import Journal
 from procedo.model import AfterChoice
 from procedo.tui.interrupt_view import PRIORITY_WORDS
 from procedo.tui.screens.dialogs import ChoicePrompt, TextPrompt
-from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
 from tui_bundled_walk_support import (
     SIZE,
@@ -24,20 +23,19 @@ from tui_bundled_walk_support import (
     bundled_app,
     bundled_paths,
     do_open_items,
-    enter_value,
     finish,
     processes_with_interrupts,
+    return_by_keys,
     rows,
+    summary_text,
+    tick_from_the_first,
     walk_until,
 )
 from tui_interrupt_support import raise_by_keys, run_screen
 from tui_support import (
     act_as_next_role,
     app_for,
-    folded,
     paste,
-    static_text,
-    value_for,
     wait_until,
     widget_text,
 )
@@ -53,7 +51,11 @@ class Walk:
     cursor: int  # the line highlighted when ``!`` is pressed
     interrupt: str
     banner: str
-    interrupted: str  # what the summary says it interrupted
+
+    @property
+    def interrupted(self) -> str:
+        """What the summary says it interrupted: as the banner says it."""
+        return self.banner.split(" · interrupted: ")[1]
 
     @property
     def id(self) -> str:
@@ -61,97 +63,24 @@ class Walk:
 
 
 WALKS = [
-    Walk(
-        "lockout-tagout",
-        "isolate",
-        2,
-        3,
-        "fire-alarm",
-        "NON-NORMAL · ⚠ WARNING · Fire alarm · interrupted: Isolate, lock and tag every energy "
-        "source of ok [A-1], item 4",
-        "Isolate, lock and tag every energy source of ok [A-1], item 4",
-    ),
-    Walk(
-        "lab-sample-intake",
-        "inspect",
-        2,
-        3,
-        "leaking-container",
-        "NON-NORMAL · ▲ CAUTION · Leaking container · interrupted: Inspect containers and "
-        "paperwork, item 4",
-        "Inspect containers and paperwork, item 4",
-    ),
-    Walk(  # a warning with an item of another role (the quality officer's report)
-        "lab-sample-intake",
-        "accession",
-        1,
-        2,
-        "biohazard-spill",
-        "NON-NORMAL · ⚠ WARNING · Biohazard spill · interrupted: Accession and store, item 3",
-        "Accession and store, item 3",
-    ),
-    Walk(
-        "software-release",
-        "canary",
-        2,
-        2,
-        "page",
-        "NON-NORMAL · ▲ CAUTION · Paged during the release · interrupted: Deploy the canary of "
-        "ok [A-1], item 3",
-        "Deploy the canary of ok [A-1], item 3",
-    ),
-    Walk(
-        "incident-response",
-        "triage",
-        3,
-        4,
-        "second-incident",
-        "NON-NORMAL · ▲ CAUTION · A second incident starts · interrupted: Triage the alert, item 5",
-        "Triage the alert, item 5",
-    ),
-    Walk(
-        "incident-response",
-        "triage",
-        1,
-        1,
-        "security-finding",
-        "NON-NORMAL · ⚠ WARNING · Security finding · interrupted: Triage the alert, item 2",
-        "Triage the alert, item 2",
-    ),
-]
+    Walk("lockout-tagout", "isolate", 2, 3, "fire-alarm", "NON-NORMAL · ⚠ WARNING · Fire alarm"
+        " · interrupted: Isolate, lock and tag every energy source of ok [A-1], item 4"),
+    Walk("lab-sample-intake", "inspect", 2, 3, "leaking-container", "NON-NORMAL · ▲ CAUTION · "
+        "Leaking container · interrupted: Inspect containers and paperwork, item 4"),
+    # a warning with an item of another role (the quality officer's report)
+    Walk("lab-sample-intake", "accession", 1, 2, "biohazard-spill", "NON-NORMAL · ⚠ WARNING · "
+        "Biohazard spill · interrupted: Accession and store, item 3"),
+    Walk("software-release", "canary", 2, 2, "page", "NON-NORMAL · ▲ CAUTION · Paged during the "
+        "release · interrupted: Deploy the canary of ok [A-1], item 3"),
+    Walk("incident-response", "triage", 3, 4, "second-incident", "NON-NORMAL · ▲ CAUTION · A "
+        "second incident starts · interrupted: Triage the alert, item 5"),
+    Walk("incident-response", "triage", 1, 1, "security-finding", "NON-NORMAL · ⚠ WARNING · "
+        "Security finding · interrupted: Triage the alert, item 2"),
+]  # fmt: skip
 
 
 def test_every_bundled_process_with_interrupts_is_walked() -> None:
     assert sorted({walk.process for walk in WALKS}) == processes_with_interrupts()
-
-
-async def tick_from_the_first(screen: RunScreen, pilot, count: int) -> None:  # type: ignore[no-untyped-def]
-    """Tick or record the first ``count`` lines by keys (the cursor follows each)."""
-    for index in range(count):
-        await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, f"line {index}")
-        spec = screen.run.lines()[index].spec
-        await pilot.press("space")
-        if spec.record:
-            await wait_until(pilot, lambda: pilot.app.screen is not screen, "the value dialog")
-            await enter_value(pilot, spec.record, value_for(spec))
-            await wait_until(pilot, lambda: pilot.app.screen is screen, "the dialog closed")
-        await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, f"{index} done")
-
-
-async def return_by_keys(pilot, screen: RunScreen) -> None:  # type: ignore[no-untyped-def]
-    """``c`` inside the interrupt; its ``after`` question answered with the option that
-    returns."""
-    frame = screen.run.state.frame
-    assert frame is not None
-    after = screen.run.definition.interrupts[frame.interrupt].after
-    await pilot.press("c")
-    if isinstance(after, AfterChoice):
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt), "the question")
-        assert after.question in widget_text(pilot.app, ".dialog-title")
-        back = next(i for i, o in enumerate(after.options) if o.next == "return")
-        await pilot.press(str(back + 1))
-    await wait_until(pilot, lambda: screen.run.state.frames == [], "the interrupt returned")
-    await wait_until(pilot, lambda: pilot.app.screen is screen, "back on the run screen")
 
 
 @pytest.mark.parametrize("walk", WALKS, ids=[walk.id for walk in WALKS])
@@ -216,11 +145,6 @@ async def test_an_interrupt_mid_checklist_returns_to_the_exact_item(
     word = PRIORITY_WORDS[interrupt.priority]
     assert f"Non-normal checklists {word} {interrupt.title} at {at} UTC" in shown
     assert f"interrupted: {walk.interrupted} took " in shown
-
-
-def summary_text(app: object) -> str:
-    """All the summary says (scrolled out of view too), whitespace folded."""
-    return folded(static_text(app.screen, "#summary"))  # type: ignore[attr-defined]
 
 
 async def test_the_lockout_injury_can_abandon_the_run(tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from textual.pilot import Pilot
 
 from procedo.config import Paths
 from procedo.engine import Run
-from procedo.model import load_file
+from procedo.model import AfterChoice, load_file
 from procedo.tui import ProcedoApp, StartRequest
+from procedo.tui.screens.dialogs import ChoicePrompt
 from procedo.tui.screens.run import RunScreen
 from procedo.tui.screens.summary import SummaryScreen
 from tui_interrupt_support import run_screen
@@ -21,12 +22,14 @@ from tui_support import (
     app_for,
     fill_step,
     first_new_option,
+    folded,
     inputs_for,
     make_paths,
     paste,
     static_text,
     value_for,
     wait_until,
+    widget_text,
 )
 
 SIZE = (120, 40)
@@ -178,6 +181,40 @@ async def do_open_items(pilot: Pilot[None]) -> list[str]:
             pilot, lambda i=index: screen.run.lines()[i].mark.done, f"line {index} done"
         )
     return recorded
+
+
+async def tick_from_the_first(screen: RunScreen, pilot: Pilot[None], count: int) -> None:
+    """Tick or record the first ``count`` lines by keys (the cursor follows each)."""
+    for index in range(count):
+        await wait_until(pilot, lambda i=index: screen.panel.highlighted == i, f"line {index}")
+        spec = screen.run.lines()[index].spec
+        await pilot.press("space")
+        if spec.record:
+            await wait_until(pilot, lambda: pilot.app.screen is not screen, "the value dialog")
+            await enter_value(pilot, spec.record, value_for(spec))
+            await wait_until(pilot, lambda: pilot.app.screen is screen, "the dialog closed")
+        await wait_until(pilot, lambda i=index: screen.run.lines()[i].mark.done, f"{index} done")
+
+
+async def return_by_keys(pilot: Pilot[None], screen: RunScreen) -> None:
+    """``c`` inside the interrupt; its ``after`` question answered with the option that
+    returns."""
+    frame = screen.run.state.frame
+    assert frame is not None
+    after = screen.run.definition.interrupts[frame.interrupt].after
+    await pilot.press("c")
+    if isinstance(after, AfterChoice):
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChoicePrompt), "the question")
+        assert after.question in widget_text(pilot.app, ".dialog-title")
+        back = next(i for i, o in enumerate(after.options) if o.next == "return")
+        await pilot.press(str(back + 1))
+    await wait_until(pilot, lambda: screen.run.state.frames == [], "the interrupt returned")
+    await wait_until(pilot, lambda: pilot.app.screen is screen, "back on the run screen")
+
+
+def summary_text(app: object) -> str:
+    """All the summary says (scrolled out of view too), whitespace folded."""
+    return folded(static_text(app.screen, "#summary"))  # type: ignore[attr-defined]
 
 
 def processes_with_interrupts() -> list[str]:
