@@ -125,7 +125,8 @@ def _do_step(run: Run) -> None:
         run.accept_role()
     step = run.current_step
     assert step is not None, run.state.current_node
-    for index, (item, check) in enumerate(zip(step.items, run.item_checks(), strict=True)):
+    checks = run.item_checks()[: len(step.items)]  # the own items (deferred lines follow)
+    for index, (item, check) in enumerate(zip(step.items, checks, strict=True)):
         if not check.active:
             continue
         if item.record == "choice":

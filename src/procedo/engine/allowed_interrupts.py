@@ -4,6 +4,7 @@ operations in run.py refuse with)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from procedo.engine import judge
@@ -111,13 +112,12 @@ def defer_refusal(definition: ProcessDefinition, state: RunState, item: int | No
 
 
 def deferral_where(
-    definition: ProcessDefinition, deferral: Deferral, state: RunState | None = None
+    definition: ProcessDefinition, deferral: Deferral, values: Mapping[str, str] | None = None
 ) -> str:
-    """Where a deferred item is to be done, for a message: "at <step title>" or "at any step"
-    (with ``state``, the title's placeholders filled)."""
+    """Where a deferred item is to be done, for a message: "at <step title>" (its ``{id}``
+    placeholders filled from ``values``) or "at any step"."""
     if deferral.to is not None and not deferral.passed:
-        title = definition.steps[deferral.to].title
-        return f"at {_said(definition, state, title) if state is not None else repr(title)}"
+        return f"at {fill(definition.steps[deferral.to].title, values or {})!r}"
     return "at any later step"
 
 
@@ -129,10 +129,11 @@ def success_end_refusal(definition: ProcessDefinition, state: RunState, target: 
     waiting = state.open_deferrals()
     if not waiting:
         return ""
+    values = judge.scope_texts(definition, state)  # the texts as the operator sees them
     named = "; ".join(
-        f"{_said(definition, state, definition.steps[d.node].items[d.item].text)} (from "
-        f"{_said(definition, state, definition.steps[d.node].title)}, do it "
-        f"{deferral_where(definition, d, state)})"
+        f"{fill(definition.steps[d.node].items[d.item].text, values)!r} (from "
+        f"{fill(definition.steps[d.node].title, values)!r}, do it "
+        f"{deferral_where(definition, d, values)})"
         for d in waiting[:SHOWN_NODES]
     )
     more = f" and {len(waiting) - SHOWN_NODES} more" if len(waiting) > SHOWN_NODES else ""

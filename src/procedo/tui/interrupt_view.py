@@ -140,13 +140,15 @@ def deferral_of(state: RunState, visit: int, item: int) -> Deferral | None:
     return found[-1] if found else None
 
 
-def deferred_mark(definition: ProcessDefinition, state: RunState, deferral: Deferral) -> str:
+def deferred_mark(
+    definition: ProcessDefinition, state: RunState, deferral: Deferral, values: Values | None = None
+) -> str:
     """What a deferred own item says under it: ``deferred: <reason> · do it at 'Close out'``
-    (or where it was done later)."""
+    (or where it was done later); ``values`` fill the step titles' placeholders."""
     if deferral.done_visit is not None:
-        done_at = title_of(definition, state.visits[deferral.done_visit].node)
+        done_at = title_of(definition, state.visits[deferral.done_visit].node, values)
         return f"deferred: {deferral.reason} · done later at {done_at!r}"
-    return f"deferred: {deferral.reason} · do it {deferral_where(definition, deferral, state)}"
+    return f"deferred: {deferral.reason} · do it {deferral_where(definition, deferral, values)}"
 
 
 def open_lines(run: Run) -> list[int]:

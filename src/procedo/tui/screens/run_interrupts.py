@@ -178,7 +178,7 @@ class InterruptActions:
         text = _line_text(self, index)
         spec = self.run.lines()[index].spec
         later = (
-            f"It comes back at {title_of(self.run.definition, spec.defer_to)!r}."
+            f"It comes back at {title_of(self.run.definition, spec.defer_to, self.run.scope())!r}."
             if spec.defer_to
             else "It comes back at every later step until it is done."
         )

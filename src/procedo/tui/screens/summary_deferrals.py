@@ -5,6 +5,8 @@ it is open, highlighted with where to do it (the words are
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from procedo.engine import RunState
 from procedo.model import ProcessDefinition
 from procedo.model.placeholders import fill
@@ -26,11 +28,17 @@ def deferral_parts(
     waiting = sum(1 for d in entries if d.open)
     head = f"Deferred items ({waiting} open)" if waiting else "Deferred items"
     parts: Parts = ["\n\n", (head, "bold $warning" if waiting else "bold")]
-    for d in entries:
+    for entry in entries:
+        d = replace(  # the titles as the run shows them, their placeholders filled
+            entry,
+            step_title=fill(entry.step_title, scope),
+            to_title=fill(entry.to_title, scope),
+            done_title=fill(entry.done_title, scope),
+        )
         text = fill(d.text, scope)
         parts += ["\n  ", (text, "bold $warning") if d.open else text]
         parts += [(" — ", MUTED), (d.reason, "italic")]
-        where = f"  (from {fill(d.step_title, scope)}, to be done {d.where})"
+        where = f"  (from {d.step_title}, to be done {d.where})"
         parts += [(where, MUTED), (f"\n     deferred by {d.by} at {_when(d.at)}", MUTED)]
         if d.open:
             parts += [("\n     OPEN: do it ", "bold $warning"), d.where]

@@ -54,7 +54,7 @@ def checklist_rows(run: Run, values: Values) -> list[Row]:
                 values=values,
                 check=checks[found.index] if found.index < len(checks) else judge.FINE,
                 last=last.get(found.index) if found.spec.record else None,
-                deferred=deferred_mark(definition, state, deferral) if deferral else None,
+                deferred=deferred_mark(definition, state, deferral, values) if deferral else None,
             )
         else:
             if found.node != header:  # the deferred items of another step begin
