@@ -4,8 +4,11 @@ each face escapes it or shows it literally)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from procedo.engine import Event
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
 from procedo.render.branch_record import branch_label, flow_words
 from procedo.render.interrupt_record import checklist, event_words, title_of
 from procedo.safe_text import visible
@@ -47,21 +50,24 @@ def item_text(definition: ProcessDefinition, node: str | None, item: int | None)
     return step.items[item].text
 
 
-def describe(definition: ProcessDefinition, event: Event) -> str:
+def describe(
+    definition: ProcessDefinition, event: Event, values: Mapping[str, str] | None = None
+) -> str:
     """What an event did, in words: on a branch after its title (``[Prepare the laptop]``),
-    with the split, the join or the call it made."""
+    with the split, the join or the call it made; ``values`` (the run's, by id) fill the
+    ``{id}`` placeholders of the titles and item texts it names."""
     flow = flow_words(definition, event)
     if event.kind in ("call", "called_by", "call_end"):
         return branch_label(definition, event.branch) + flow
-    return branch_label(definition, event.branch) + _words(definition, event) + flow
+    return branch_label(definition, event.branch) + _words(definition, event, values or {}) + flow
 
 
-def _words(definition: ProcessDefinition, event: Event) -> str:
-    said = event_words(definition, event)
+def _words(definition: ProcessDefinition, event: Event, values: Mapping[str, str]) -> str:
+    said = event_words(definition, event, values)
     if said is not None:
         return said
-    title = node_title(definition, event.node)
-    item = item_text(definition, event.node, event.item)
+    title = fill(node_title(definition, event.node), values)
+    item = fill(item_text(definition, event.node, event.item), values)
     return {
         "start": f"started at {title}",
         "check": f"ticked {item}",
@@ -78,7 +84,7 @@ def _words(definition: ProcessDefinition, event: Event) -> str:
         if event.reason
         else f"deviation routed: {item}",
         "inactive": f"inactive: {item}",
-        "back": f"went back from {title} to {node_title(definition, event.value)}",
+        "back": f"went back from {title} to {fill(node_title(definition, event.value), values)}",
         "handover": "handed over",
         "accept_role": f"acted as {definition.role_name(event.value)}",
         "pause": "paused",

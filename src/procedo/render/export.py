@@ -183,7 +183,7 @@ def to_markdown(record: RunRecord) -> str:
                 str(e.seq),
                 when(e.ts),
                 md(e.actor),
-                md(describe(d, e)),
+                md(describe(d, e, texts)),
                 md(_shown_value(d, e)),
                 md(e.reason or ""),
             ]
@@ -320,6 +320,7 @@ def to_csv(record: RunRecord) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    texts = scope_texts(record.definition, record.state)
     took = {
         entry.return_seq: entry.duration_ms
         for entry in interrupt_entries(record.definition, record.state, record.events)
@@ -333,7 +334,7 @@ def to_csv(record: RunRecord) -> str:
             unit_of(record.definition, e.node, e.item) if e.kind == "record" else "",
             e.branch or "",
             branch_title(record.definition, e.branch),
-            describe(record.definition, e),
+            describe(record.definition, e, texts),
             took.get(e.seq, ""),
         ]
         writer.writerow([spreadsheet_safe(csv_text(cell)) for cell in cells])

@@ -6,12 +6,13 @@ Plain text: each face escapes it or shows it literally."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from procedo.engine import Event, ItemMark, RunState, iso_from_ms
 from procedo.model import RETURN, AfterChoice, ProcessDefinition, Step
+from procedo.model.placeholders import fill
 from procedo.render.durations import duration
 from procedo.render.md_cells import md, table
 
@@ -69,8 +70,19 @@ def event_item_text(definition: ProcessDefinition, event: Event) -> str:
     return checklist_item(definition, event.node, event.item)
 
 
-def event_words(definition: ProcessDefinition, event: Event) -> str | None:
-    """What an ``interrupt``, ``return`` or ``defer`` event did (None for other kinds)."""
+def event_words(
+    definition: ProcessDefinition, event: Event, values: Mapping[str, str] | None = None
+) -> str | None:
+    """What an ``interrupt``, ``return`` or ``defer`` event did (None for other kinds);
+    ``values`` fill the ``{id}`` placeholders of titles and item texts."""
+    scope = values or {}
+
+    def title_of(definition: ProcessDefinition, node: str | None) -> str:
+        return fill(_title_of(definition, node), scope)
+
+    def checklist_item(definition: ProcessDefinition, node: str | None, item: int | None) -> str:
+        return fill(_checklist_item(definition, node, item), scope)
+
     title = title_of(definition, event.node)
     if event.kind == "interrupt":
         at = title_of(definition, event.value)
@@ -346,3 +358,7 @@ def interrupt_lines(
             f"to be done {d.where}: {d.done}"
         )
     return lines
+
+
+_title_of = title_of
+_checklist_item = checklist_item

@@ -118,6 +118,7 @@ class RunDetailScreen(ProcedoScreen):
         table = self.query_one("#timeline", DataTable)
         width = table.size.width or self.size.width
         self._filled_width = width
+        texts = scope_texts(record.definition, record.state)
         days = {event.ts[:10] for event in record.events}
         time_width = 14 if len(days) > 1 else 8  # the date only when the run spans days
         seq_width = len(str(record.events[-1].seq)) if record.events else 1
@@ -125,7 +126,7 @@ class RunDetailScreen(ProcedoScreen):
         rows = [
             (
                 event,
-                describe(record.definition, event),
+                describe(record.definition, event, texts),
                 " · ".join(event_values(event, record.definition)),
             )
             for event in record.events
@@ -168,12 +169,13 @@ class RunDetailScreen(ProcedoScreen):
             panel.display = False
             return
         event = record.events[row]
+        texts = scope_texts(record.definition, record.state)
         parts: list[str | tuple[str, str]] = [
             (f"#{event.seq}  ", "bold"),
             (event.ts[:19].replace("T", " ") + " UTC  ", "$text-muted"),
             event.actor,
             "\n",
-            describe(record.definition, event),
+            describe(record.definition, event, texts),
         ]
         shown_value, reason = event_values(event, record.definition, split=True)
         if shown_value:
