@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -61,6 +62,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
                 placeholder="Your name",
                 id="operator",
                 compact=True,
+                select_on_focus=False,  # a key typed there adds to the name, never replaces it
             )
             yield Static(self._journaled_as(self.operator), id="journaled-as")
             if d.triggers:
@@ -144,7 +146,22 @@ class StartScreen(ModalScreen[StartRequest | None]):
             triggers = self.query_one("#trigger", OptionList)
             ids = [t.id for t in self.loaded.definition.triggers]
             triggers.highlighted = ids.index(self.trigger) if self.trigger in ids else 0
-        self.query_one("#operator", Input).focus()
+        self._first_focus().focus()
+
+    def _first_focus(self) -> Widget:
+        """Where typing starts: the operator's name while it is blank, then the first blank
+        start input, then the triggers (a name already given is never under the cursor of
+        the first key, which would type into it)."""
+        operator = self.query_one("#operator", Input)
+        if not operator.value.strip():
+            return operator
+        for key in self.loaded.definition.inputs:
+            field = self.query_one(f"#{INPUT_PREFIX}{key}", Input)
+            if not field.value.strip():
+                return field
+        if self.loaded.definition.triggers:
+            return self.query_one("#trigger", OptionList)
+        return operator
 
     @staticmethod
     def _journaled_as(value: str) -> Content:
