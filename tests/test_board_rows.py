@@ -117,8 +117,7 @@ def fixture_journal(tmp_path: Path):
     gone.wait()
     with journal.db.conn:
         journal.db.conn.execute(
-            "UPDATE leases SET token = 'feedbeef0001', pid = ?, operator = 'Ann' "
-            "WHERE run_id = ?",
+            "UPDATE leases SET token = 'feedbeef0001', pid = ?, operator = 'Ann' WHERE run_id = ?",
             (live.pid, a.run_id),
         )
         journal.db.conn.execute(
