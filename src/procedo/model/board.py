@@ -28,10 +28,13 @@ class Holder:
     here: bool = False
     """True when it is the very session that asked (this window)."""
 
-    def describe(self, this_host: str = "") -> str:
-        """``pid 4242 on host-b · a1b2c3`` (the host left out when it is ``this_host``)."""
+    def describe(self, this_host: str = "", *, session: bool = True) -> str:
+        """``pid 4242 on host-b · a1b2c3`` (the host left out when it is ``this_host``);
+        without the session, ``4242@host-b`` or ``pid 4242`` (a narrow table)."""
         if self.here:
             return "this window"
+        if not session:
+            return f"pid {self.pid}" if self.host == this_host else f"{self.pid}@{self.host}"
         where = f"pid {self.pid}" + (f" on {self.host}" if self.host != this_host else "")
         return f"{where} · {self.session}"
 

@@ -44,10 +44,15 @@ COLUMNS = [
     ("last", "Last activity"),
     ("holder", "Held by"),
 ]
-TITLE_WIDTH = 28
-"""The widest a process or node title is shown (longer ones end in an ellipsis)."""
-TICKING = {"elapsed": 16, "at-node": 22}
-"""The columns that tick every second, at a fixed width (never measured again)."""
+TITLES = ("process", "node")
+"""The columns that share what the others leave of the width (at least 10 each)."""
+TICKING = ("elapsed", "at-node")
+"""The columns that tick every second: as wide as their text a minute later, so they fit
+until the next read (at most :data:`REREAD_SECONDS` away) measures them again."""
+NARROW = ("role", "last")
+"""The columns left out under :data:`WIDE` cells of width (80 columns show the rest)."""
+WIDE = 120
+AHEAD_MS = 60_000
 
 
 def usual_text(usual: object | None) -> str:
@@ -169,43 +174,58 @@ class BoardScreen(ProcedoScreen):
 
     def _fill(self) -> None:
         """Redraw every row, the cursor kept on the run it was on. Every column is as wide as
-        its widest cell, measured here (see :mod:`procedo.tui.widgets.tables`); the ticking
-        ones have a fixed width."""
+        its widest cell, measured here (see :mod:`procedo.tui.widgets.tables`); the two
+        titles share what the others leave."""
         table = self.query_one("#board", RowTable)
         key, index = table.cursor_key(), table.cursor_row
         now = int(self.app.clock())
-        cells = [self._cells(row, now) for row in self.rows]
-        widths = [
-            TICKING.get(column, max([len(label)] + [line[i].cell_len for line in cells]))
-            for i, (column, label) in enumerate(COLUMNS)
-        ]
-        if widths != [column.width for column in table.columns.values()]:
+        width = table.size.width or self.size.width
+        columns = [(k, label) for k, label in COLUMNS if width >= WIDE or k not in NARROW]
+        cells = [self._cells(row, now, wide=width >= WIDE) for row in self.rows]
+        widths = {
+            k: max([len(label)] + [line[k].cell_len for line in cells])
+            for k, label in columns
+            if k not in TITLES
+        }
+        for row in self.rows:
+            widths["elapsed"] = max(widths["elapsed"], elapsed_cell(row, now + AHEAD_MS).cell_len)
+            widths["at-node"] = max(widths["at-node"], at_node_cell(row, now + AHEAD_MS).cell_len)
+        others = sum(w for k, w in widths.items() if k not in TITLES)
+        title_width = max(10, (width - others - 2 * len(columns) - 2) // 2)
+        for line, row in zip(cells, self.rows, strict=True):
+            line["process"] = cell(
+                row.process_title + (" (practice)" if row.practice else ""), max_width=title_width
+            )
+            marker = "⏸ " if row.status == "paused" else "▶ "
+            line["node"] = cell(marker + row.node_title, max_width=title_width)
+        for k in TITLES:
+            widths[k] = max([len(dict(COLUMNS)[k])] + [line[k].cell_len for line in cells])
+        shape = [(k, widths[k]) for k, _ in columns]
+        if shape != [(str(c.key.value), c.width) for c in table.columns.values()]:
             table.clear(columns=True)
-            for (column, label), width in zip(COLUMNS, widths, strict=True):
-                table.add_column(label, key=column, width=width)
+            for k, label in columns:
+                table.add_column(label, key=k, width=widths[k])
         else:
             table.clear()
         for row, line in zip(self.rows, cells, strict=True):
-            table.add_row(*line, key=row.run_id)
+            table.add_row(*(line[k] for k, _ in columns), key=row.run_id)
         table.restore_cursor(key, index)
         table.display = bool(self.rows)
         self._say()
 
-    def _cells(self, row: BoardRow, now: int) -> list[Text]:
-        """The cells of one run."""
-        marker = "⏸ " if row.status == "paused" else "▶ "
-        title = row.process_title + (" (practice)" if row.practice else "")
-        holder = row.holder.describe(self._host) if row.holder else "nobody"
-        return [
-            cell(title, max_width=TITLE_WIDTH),
-            cell(row.operator, max_width=14),
-            cell(marker + row.node_title, max_width=TITLE_WIDTH),
-            cell(row.role, max_width=16),
-            elapsed_cell(row, now),
-            at_node_cell(row, now),
-            cell(ago(row.last_activity, now)),
-            cell(holder, "" if row.holder else "dim", max_width=24),
-        ]
+    def _cells(self, row: BoardRow, now: int, *, wide: bool) -> dict[str, Text]:
+        """The cells of one run, by column (the titles are cut to width by :meth:`_fill`)."""
+        holder = "nobody"
+        if row.holder is not None:
+            holder = row.holder.describe(self._host, session=wide)
+        return {
+            "operator": cell(row.operator, max_width=14),
+            "role": cell(row.role, max_width=18),
+            "elapsed": elapsed_cell(row, now),
+            "at-node": at_node_cell(row, now),
+            "last": cell(ago(row.last_activity, now)),
+            "holder": cell(holder, "" if row.holder else "dim", max_width=30),
+        }
 
     def _say(self) -> None:
         status = self.query_one("#board-status", Static)
@@ -228,8 +248,12 @@ class BoardScreen(ProcedoScreen):
         shown = self.rows[first : first + max(1, table.size.height)]
         for row in shown:
             if row.run_id in table.rows:
-                table.update_cell(row.run_id, "elapsed", elapsed_cell(row, now))
-                table.update_cell(row.run_id, "at-node", at_node_cell(row, now))
+                for column, text in (
+                    ("elapsed", elapsed_cell(row, now)),
+                    ("at-node", at_node_cell(row, now)),
+                ):
+                    if str(table.get_cell(row.run_id, column)) != text.plain:
+                        table.update_cell(row.run_id, column, text)
 
     # -- actions --------------------------------------------------------------------------
 
