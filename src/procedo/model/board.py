@@ -77,7 +77,11 @@ class BoardRow:
     """What past runs took at this node (the figures' ``StepUsual``), when the board was
     given a way to ask; None otherwise."""
     read_ms: int = 0
-    """When the row was read from the journal."""
+    """When the row was read from the journal (a row kept from an earlier read keeps its
+    time)."""
+    last_seq: int = 0
+    """The run's last event when it was read (a later read keeps a row whose run has none
+    since)."""
 
     def _paused_since(self, since: int, now_ms: int) -> int:
         if self.pause_started_ms is None:

@@ -146,9 +146,10 @@ class BoardScreen(ProcedoScreen):
         now = int(self.app.clock())
         token = self.app.workspace.journal.token
         usual = self._cached_usual() if self._usual is not None else None
+        previous = list(self.rows)  # a run with no event since keeps its moments
 
         def compute(journal: Journal) -> list[BoardRow]:
-            return board_rows(journal, now, usual=usual, token=token)
+            return board_rows(journal, now, usual=usual, token=token, previous=previous)
 
         query_in_thread(self, compute, self._show, group="board")
 
