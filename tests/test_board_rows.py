@@ -140,8 +140,8 @@ def by_id(rows: list[BoardRow]) -> dict[str, BoardRow]:
 def test_every_run_in_progress_and_no_other(fixture_journal) -> None:
     journal, ids, _ = fixture_journal
     rows = board_rows(journal, FIXED_MS + 10 * MIN)
-    # the last activity first: D (T+7), A (T+6), B (T+4); C is completed
-    assert [row.run_id for row in rows] == [ids["d"], ids["a"], ids["b"]]
+    # the newest started first: D (T+3), B (T+1), A (T); C is completed
+    assert [row.run_id for row in rows] == [ids["d"], ids["b"], ids["a"]]
 
 
 def test_the_figures_worked_out_by_hand(fixture_journal) -> None:
@@ -247,4 +247,4 @@ def test_a_later_read_keeps_the_rows_of_runs_with_no_new_event(fixture_journal) 
     assert again[ids["b"]] == fresh[ids["b"]] and fresh[ids["b"]].operator == "Eve"
     assert again[ids["b"]].paused_ms == 0
     assert again[ids["d"]] == fresh[ids["d"]]
-    assert list(again) == list(fresh)  # the same order: B's takeover is the last activity
+    assert list(again) == list(fresh) == [ids["d"], ids["b"], ids["a"]]  # B keeps its place

@@ -79,7 +79,8 @@ def board_rows(
     token: str | None = None,
     previous: Sequence[BoardRow] = (),
 ) -> list[BoardRow]:
-    """Every active and paused run, most recently active first.
+    """Every active and paused run, the most recently started first (a run keeps its place
+    while it is worked on: the rows of a live board do not jump about).
 
     ``now_ms`` is when the rows are read (``BoardRow.read_ms``: the times tick on from the
     moments each row holds); ``usual`` (the figures' ``usual_at``) fills each row's usual
@@ -103,7 +104,7 @@ def board_rows(
                 marks = ", ".join("?" * len(ids))
                 pauses.update(_pauses(journal.iter_rows(_PAUSES_OF.format(marks), ids)))
                 entered.update(_entered(journal.iter_rows(_VISITS_OF.format(marks), ids)))
-    runs.sort(key=lambda run: (run[8], run[0]), reverse=True)
+    runs.sort(key=lambda run: (run[7], run[0]), reverse=True)  # the newest started first
     asked: dict[tuple[str, str], object | None] = {}
     host = this_host()
     rows = []

@@ -10,7 +10,6 @@ holds, without a query. ``enter`` opens the highlighted run read-only, following
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -20,11 +19,18 @@ from procedo.journal import Journal, JournalError
 from procedo.journal.board import UsualAt, board_rows
 from procedo.journal.lease import this_host
 from procedo.model.board import BoardRow
-from procedo.tui.ago import ago
 from procedo.tui.querying import query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.board_cells import (
+    WIDE,
+    columns_for,
+    measured,
+    row_cells,
+    ticking_cells,
+    title_width,
+)
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch
-from procedo.tui.text import cell, clock_text, duration, lit
+from procedo.tui.text import lit
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
 
@@ -33,59 +39,6 @@ REREAD_SECONDS = 10.0
 that died without a word)."""
 READING = "Reading the runs in progress…"
 EMPTY = "No runs in progress: every run in the journal is completed or aborted."
-
-COLUMNS = [
-    ("process", "Process"),
-    ("operator", "Operator"),
-    ("node", "At"),
-    ("role", "Role"),
-    ("elapsed", "Elapsed"),
-    ("at-node", "At node"),
-    ("last", "Last activity"),
-    ("holder", "Held by"),
-]
-TITLES = ("process", "node")
-"""The columns that share what the others leave of the width (at least 10 each)."""
-TICKING = ("elapsed", "at-node")
-"""The columns that tick every second: as wide as their text a minute later, so they fit
-until the next read (at most :data:`REREAD_SECONDS` away) measures them again."""
-NARROW = ("role", "last")
-"""The columns left out under :data:`WIDE` cells of width (80 columns show the rest)."""
-WIDE = 120
-AHEAD_MS = 60_000
-
-
-def usual_text(usual: object | None) -> str:
-    """The usual time at a node as the board says it: ``usual 3:30 · p90 6:10`` from the
-    figures' ``StepUsual`` (its ``median_ms`` and ``p90_ms``), a text as it is, or ""."""
-    if usual is None:
-        return ""
-    median = getattr(usual, "median_ms", None)
-    if median is None:
-        return str(usual)
-    text = f"usual {clock_text(int(median))}"
-    p90 = getattr(usual, "p90_ms", None)
-    return text + (f" · p90 {clock_text(int(p90))}" if p90 is not None else "")
-
-
-def elapsed_cell(row: BoardRow, now: int) -> Text:
-    """``07:00 / 30 min``: the run's active time against its target (red past it)."""
-    text = clock_text(row.elapsed_ms(now))
-    if row.target_ms is not None:
-        text += f" / {duration(row.target_ms)}"
-    return cell(text, "red" if row.over_target(now) else "")
-
-
-def at_node_cell(row: BoardRow, now: int) -> Text:
-    """``04:00 · usual 3:30 · p90 6:10``: the time at the node, and what past runs took there
-    (in the warning colour past their 90th percentile)."""
-    at_node = row.node_elapsed_ms(now)
-    if at_node is None:
-        return cell("")
-    usual = usual_text(row.usual)
-    p90 = getattr(row.usual, "p90_ms", None)
-    late = p90 is not None and at_node > int(p90)
-    return cell(clock_text(at_node) + (f" · {usual}" if usual else ""), "yellow" if late else "")
 
 
 class BoardScreen(ProcedoScreen):
@@ -110,6 +63,10 @@ class BoardScreen(ProcedoScreen):
         self._usual = usual
         self._usual_seen: dict[tuple[str, str], object | None] = {}
         self._host = this_host()
+        self._keys: list[str] = []  # the runs shown, in order
+        self._wide = False  # whether they were shown with the wide columns
+        self._shown: dict[str, BoardRow] = {}  # the row each shows
+        self._titles = 10  # the width of the titles when the table was filled
 
     def compose(self) -> ComposeResult:
         yield Static(lit("Board: runs in progress"), id="board-title")
@@ -174,59 +131,48 @@ class BoardScreen(ProcedoScreen):
         self._fill()
 
     def _fill(self) -> None:
-        """Redraw every row, the cursor kept on the run it was on. Every column is as wide as
-        its widest cell, measured here (see :mod:`procedo.tui.widgets.tables`); the two
-        titles share what the others leave."""
+        """Show the rows read: in place when the same runs are shown in the same order (only
+        the rows of runs with news are written), else the table refilled, the cursor kept
+        on the run it was on."""
         table = self.query_one("#board", RowTable)
-        key, index = table.cursor_key(), table.cursor_row
-        now = int(self.app.clock())
         width = table.size.width or self.size.width
-        columns = [(k, label) for k, label in COLUMNS if width >= WIDE or k not in NARROW]
-        cells = [self._cells(row, now, wide=width >= WIDE) for row in self.rows]
-        widths = {
-            k: max([len(label)] + [line[k].cell_len for line in cells])
-            for k, label in columns
-            if k not in TITLES
-        }
-        for row in self.rows:
-            widths["elapsed"] = max(widths["elapsed"], elapsed_cell(row, now + AHEAD_MS).cell_len)
-            widths["at-node"] = max(widths["at-node"], at_node_cell(row, now + AHEAD_MS).cell_len)
-        others = sum(w for k, w in widths.items() if k not in TITLES)
-        title_width = max(10, (width - others - 2 * len(columns) - 2) // 2)
-        for line, row in zip(cells, self.rows, strict=True):
-            line["process"] = cell(
-                row.process_title + (" (practice)" if row.practice else ""), max_width=title_width
-            )
-            marker = "⏸ " if row.status == "paused" else "▶ "
-            line["node"] = cell(marker + row.node_title, max_width=title_width)
-        for k in TITLES:
-            widths[k] = max([len(dict(COLUMNS)[k])] + [line[k].cell_len for line in cells])
-        shape = [(k, widths[k]) for k, _ in columns]
-        if shape != [(str(c.key.value), c.width) for c in table.columns.values()]:
-            table.clear(columns=True)
-            for k, label in columns:
-                table.add_column(label, key=k, width=widths[k])
+        keys = [row.run_id for row in self.rows]
+        now = int(self.app.clock())
+        if keys and keys == self._keys and (width >= WIDE) == self._wide:
+            wide = width >= WIDE
+            for row in self.rows:
+                if self._shown.get(row.run_id) is row:
+                    continue  # nothing new: its times tick on their own
+                line = row_cells(row, now, self._host, wide=wide, title_width=self._titles)
+                for key, _ in columns_for(width):
+                    table.update_cell(row.run_id, key, line[key])
         else:
-            table.clear()
-        for row, line in zip(self.rows, cells, strict=True):
-            table.add_row(*(line[k] for k, _ in columns), key=row.run_id)
-        table.restore_cursor(key, index)
+            self._refill(table, width, now)
+        self._keys, self._wide = keys, width >= WIDE
+        self._shown = {row.run_id: row for row in self.rows}
         table.display = bool(self.rows)
         self._say()
 
-    def _cells(self, row: BoardRow, now: int, *, wide: bool) -> dict[str, Text]:
-        """The cells of one run, by column (the titles are cut to width by :meth:`_fill`)."""
-        holder = "nobody"
-        if row.holder is not None:
-            holder = row.holder.describe(self._host, session=wide)
-        return {
-            "operator": cell(row.operator, max_width=14),
-            "role": cell(row.role, max_width=18),
-            "elapsed": elapsed_cell(row, now),
-            "at-node": at_node_cell(row, now),
-            "last": cell(ago(row.last_activity, now)),
-            "holder": cell(holder, "" if row.holder else "dim", max_width=30),
-        }
+    def _refill(self, table: RowTable, width: int, now: int) -> None:
+        """Every row again, each column as wide as its widest cell (measured here, see
+        :mod:`procedo.tui.widgets.tables`), the two titles sharing what the others leave."""
+        key, index = table.cursor_key(), table.cursor_row
+        self._titles = title_width(self.rows, now, self._host, width)
+        wide = width >= WIDE
+        lines = [
+            row_cells(row, now, self._host, wide=wide, title_width=self._titles)
+            for row in self.rows
+        ]
+        shape = measured(lines, self.rows, now, width)
+        if shape != [(str(c.key.value), c.width) for c in table.columns.values()]:
+            table.clear(columns=True)
+            for column, size in shape:
+                table.add_column(dict(columns_for(width))[column], key=column, width=size)
+        else:
+            table.clear()
+        for row, line in zip(self.rows, lines, strict=True):
+            table.add_row(*(line[column] for column, _ in shape), key=row.run_id)
+        table.restore_cursor(key, index)
 
     def _say(self) -> None:
         status = self.query_one("#board-status", Static)
@@ -240,21 +186,19 @@ class BoardScreen(ProcedoScreen):
         )
 
     def tick(self) -> None:
-        """Tick the elapsed times of the rows on screen (no query)."""
+        """Tick the times of the rows on screen (no query)."""
         if not self.rows or not self.is_current:
             return
         table = self.query_one("#board", RowTable)
         now = int(self.app.clock())
         first = int(table.scroll_y)
-        shown = self.rows[first : first + max(1, table.size.height)]
-        for row in shown:
-            if row.run_id in table.rows:
-                for column, text in (
-                    ("elapsed", elapsed_cell(row, now)),
-                    ("at-node", at_node_cell(row, now)),
-                ):
-                    if str(table.get_cell(row.run_id, column)) != text.plain:
-                        table.update_cell(row.run_id, column, text)
+        shown = {key for key, _ in columns_for(table.size.width or self.size.width)}
+        for row in self.rows[first : first + max(1, table.size.height)]:
+            if row.run_id not in table.rows:
+                continue
+            for column, text in ticking_cells(row, now).items():
+                if column in shown and str(table.get_cell(row.run_id, column)) != text.plain:
+                    table.update_cell(row.run_id, column, text)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -297,4 +241,4 @@ class BoardScreen(ProcedoScreen):
         self.app.pop_screen()
 
 
-__all__ = ["BoardScreen", "at_node_cell", "elapsed_cell", "usual_text"]
+__all__ = ["BoardScreen"]
