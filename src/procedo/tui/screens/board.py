@@ -24,10 +24,9 @@ from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.board_cells import (
     WIDE,
     columns_for,
-    measured,
+    layout,
     row_cells,
     ticking_cells,
-    title_width,
 )
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch
 from procedo.tui.text import lit
@@ -157,13 +156,7 @@ class BoardScreen(ProcedoScreen):
         """Every row again, each column as wide as its widest cell (measured here, see
         :mod:`procedo.tui.widgets.tables`), the two titles sharing what the others leave."""
         key, index = table.cursor_key(), table.cursor_row
-        self._titles = title_width(self.rows, now, self._host, width)
-        wide = width >= WIDE
-        lines = [
-            row_cells(row, now, self._host, wide=wide, title_width=self._titles)
-            for row in self.rows
-        ]
-        shape = measured(lines, self.rows, now, width)
+        self._titles, lines, shape = layout(self.rows, now, self._host, width)
         if shape != [(str(c.key.value), c.width) for c in table.columns.values()]:
             table.clear(columns=True)
             for column, size in shape:

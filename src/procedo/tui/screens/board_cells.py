@@ -101,31 +101,28 @@ def columns_for(width: int) -> list[tuple[str, str]]:
     return [(key, label) for key, label in COLUMNS if width >= WIDE or key not in NARROW]
 
 
-def title_width(rows: Sequence[BoardRow], now: int, host: str, width: int) -> int:
-    """How wide each title may be so that every other column shows in ``width`` cells."""
+def layout(
+    rows: Sequence[BoardRow], now: int, host: str, width: int
+) -> tuple[int, list[dict[str, Text]], list[tuple[str, int]]]:
+    """The cells of every row for a table ``width`` cells wide, each column's width (its
+    widest cell, the ticking ones a minute later) and the titles' width (they share what the
+    other columns leave, at least 10 cells each)."""
     columns = columns_for(width)
     wide = width >= WIDE
-    widths = {key: len(label) for key, label in columns if key not in TITLES}
-    for row in rows:
+    lines = [row_cells(row, now, host, wide=wide, title_width=0) for row in rows]
+    widths = {key: len(label) for key, label in columns}
+    for row, line in zip(rows, lines, strict=True):
         later = ticking_cells(row, now + AHEAD_MS)
-        for key, text in row_cells(row, now, host, wide=wide, title_width=0).items():
-            if key in widths:
-                widths[key] = max(widths[key], text.cell_len, later.get(key, text).cell_len)
-    return max(10, (width - sum(widths.values()) - 2 * len(columns) - 2) // 2)
-
-
-def measured(
-    lines: Sequence[dict[str, Text]], rows: Sequence[BoardRow], now: int, width: int
-) -> list[tuple[str, int]]:
-    """Each shown column and its width: its widest cell (the ticking ones a minute later)."""
-    result = []
-    for key, label in columns_for(width):
-        widest = max([len(label)] + [line[key].cell_len for line in lines])
-        if key in TICKING:
-            for row in rows:
-                widest = max(widest, ticking_cells(row, now + AHEAD_MS)[key].cell_len)
-        result.append((key, widest))
-    return result
+        for key in widths:
+            widths[key] = max(widths[key], line[key].cell_len, later.get(key, line[key]).cell_len)
+    others = sum(size for key, size in widths.items() if key not in TITLES)
+    titles = max(10, (width - others - 2 * len(columns) - 2) // 2)
+    for key in TITLES:
+        widths[key] = min(widths[key], max(titles, len(LABELS[key])))
+        for line in lines:
+            if line[key].cell_len > titles:
+                line[key] = cell(line[key].plain, max_width=titles)
+    return titles, lines, [(key, widths[key]) for key, _ in columns]
 
 
 __all__ = [
@@ -134,9 +131,8 @@ __all__ = [
     "at_node_cell",
     "columns_for",
     "elapsed_cell",
-    "measured",
+    "layout",
     "row_cells",
     "ticking_cells",
-    "title_width",
     "usual_text",
 ]
