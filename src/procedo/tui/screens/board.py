@@ -2,13 +2,16 @@
 
 It follows the journal as a read-only run screen does (:mod:`run_follow`): twice a second it
 asks ``PRAGMA data_version``, and when another connection committed, it reads the rows again
-in a thread worker (:func:`procedo.journal.board.board_rows`), the cursor kept on its run. It
+in a thread of its own (:mod:`board_reader`: :func:`procedo.journal.board.board_rows`), the
+cursor kept on its run. It
 also reads them every :data:`REREAD_SECONDS`, since a window that dies commits nothing and its
 runs must come to say "nobody". The elapsed times tick every second from the moments each row
 holds, without a query. ``enter`` opens the highlighted run read-only, following it live.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import Future
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +22,7 @@ from procedo.journal import Journal, JournalError
 from procedo.journal.board import UsualAt, board_rows
 from procedo.journal.lease import this_host
 from procedo.model.board import BoardRow
-from procedo.tui.querying import query_in_thread
+from procedo.tui.querying import show_when_done
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.board_cells import (
     WIDE,
@@ -28,6 +31,7 @@ from procedo.tui.screens.board_cells import (
     row_cells,
     ticking_cells,
 )
+from procedo.tui.screens.board_reader import BoardReader
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch
 from procedo.tui.text import lit
 from procedo.tui.widgets.footer import FittedFooter
@@ -59,6 +63,9 @@ class BoardScreen(ProcedoScreen):
         self.reads = 0
         """How many times the rows were read and shown (tests wait on it)."""
         self.changes: ChangeWatch | None = None
+        self.reader: BoardReader | None = None
+        self._pending: Future[list[BoardRow]] | None = None  # the read asked for last
+        self._stale = False  # the journal changed while a read was under way
         self._usual = usual
         self._usual_seen: dict[tuple[str, str], object | None] = {}
         self._host = this_host()
@@ -77,6 +84,7 @@ class BoardScreen(ProcedoScreen):
         table = self.query_one("#board", RowTable)
         table.focus()
         self.changes = ChangeWatch(self.app.paths.db)
+        self.reader = BoardReader(self.app.paths.db)
         self.reload()
         self.set_interval(FOLLOW_SECONDS, self._follow)
         self.set_interval(REREAD_SECONDS, self.reload)
@@ -86,6 +94,9 @@ class BoardScreen(ProcedoScreen):
         if self.changes is not None:
             self.changes.close()
             self.changes = None
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
     def on_screen_resume(self) -> None:
         if self.loaded:  # back from a run: read again at once
@@ -95,10 +106,19 @@ class BoardScreen(ProcedoScreen):
 
     def _follow(self) -> None:
         if self.changes is not None and self.changes.changed():
+            self._stale = True
+        if self._stale:
             self.reload()
 
     def reload(self) -> None:
-        """Read the rows in a thread worker, then show them."""
+        """Read the rows in the reader's thread, then show them (once the read under way is
+        done: reads never queue up behind a slow one)."""
+        if self.reader is None:
+            return
+        if self._pending is not None and not self._pending.done():
+            self._stale = True  # asked again at the next look for changes
+            return
+        self._stale = False
         now = int(self.app.clock())
         token = self.app.workspace.journal.token
         usual = self._cached_usual() if self._usual is not None else None
@@ -107,7 +127,8 @@ class BoardScreen(ProcedoScreen):
         def compute(journal: Journal) -> list[BoardRow]:
             return board_rows(journal, now, usual=usual, token=token, previous=previous)
 
-        query_in_thread(self, compute, self._show, group="board")
+        self._pending = self.reader.submit(compute)
+        show_when_done(self, self._pending, self._show, group="board")
 
     def _cached_usual(self) -> UsualAt:
         """The usual figures asked once per process and node while the board is open (they
