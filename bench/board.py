@@ -9,8 +9,10 @@ board. On each copy:
   one run ticked (the rows of the previous read given: only that run's events and visits are
   read again); the SQL alone (the three queries, fetched as tuples);
 - the screen: a headless app opened on the board (``make_app(board=True)``); the time from
-  ``reload()`` to the rows shown (the query in its thread worker and the table filled), the
-  fill of the table alone, and one tick of the elapsed times on screen.
+  ``reload()`` to the rows shown, median of 21 (the query in the board's reader thread, on
+  its connection, and the table written), the table refilled (when a run starts or ends),
+  one run's row updated in place and back (a tick elsewhere), and one tick of the times on
+  screen.
 
 Run: ``.venv/bin/python bench/board.py [--runs 100000] [--out DIR] [--keep 50]`` (``--out``:
 the folder of bench/history.py's cached journal; it is built there when missing). Aim: the
@@ -43,6 +45,7 @@ from procedo.journal import Journal  # noqa: E402
 from procedo.journal.board import BOARD_QUERIES, board_rows  # noqa: E402
 
 AIM_MS = 20.0
+REFRESHES = 21
 
 
 def median_ms(work: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
@@ -103,18 +106,37 @@ async def measure_screen(db: Path, processes: Path) -> None:
         board = app.screen
         assert isinstance(board, BoardScreen)
         refreshes = []
-        for _ in range(5):
+        for _ in range(REFRESHES):
             reads = board.reads
             started = time.perf_counter()
             board.reload()
             while board.reads == reads:
-                await asyncio.sleep(0.001)
+                await asyncio.sleep(0.0005)
             refreshes.append((time.perf_counter() - started) * 1000)
+        refreshes.sort()
         refresh = statistics.median(refreshes)
-        fill, _ = median_ms(board._fill)  # the table alone
+        spread = f"min {refreshes[0]:.1f}, p90 {refreshes[int(len(refreshes) * 0.9)]:.1f} ms"
+        rows = list(board.rows)
+
+        def refill() -> None:  # a run started or ended: every row written again
+            board._keys = []
+            board._fill()
+
+        def in_place() -> None:  # one run ticked: its row written in place
+            board.rows = [replace(rows[0], last_seq=-1), *rows[1:]]
+            board._fill()
+            board.rows = rows
+            board._fill()
+
+        filled, _ = median_ms(refill)
+        updated, _ = median_ms(in_place)
         tick, _ = median_ms(board.tick)
-        print(f"  screen: reload() to rows shown (median of 5) {refresh:8.1f} ms{verdict(refresh)}")
-        print(f"  screen: the table filled alone               {fill:8.1f} ms")
+        print(
+            f"  screen: reload() to rows shown (median of {REFRESHES}) {refresh:8.1f} ms"
+            f"{verdict(refresh)} ({spread})"
+        )
+        print(f"  screen: the table refilled (a run came or went) {filled:8.1f} ms")
+        print(f"  screen: one run's row updated in place (x2)  {updated:8.1f} ms")
         print(f"  screen: one tick of the times on screen      {tick:8.1f} ms")
 
 
