@@ -240,3 +240,49 @@ async def test_the_board_request_opens_over_home(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         assert isinstance(app.screen_stack[-2], HomeScreen)
+
+
+async def test_a_window_that_dies_comes_to_hold_nothing(tmp_path: Path, monkeypatch) -> None:
+    """A process that dies commits nothing: the board's own rereads notice its lease lapsed."""
+    monkeypatch.setattr("procedo.tui.screens.board.REREAD_SECONDS", 0.3)
+    paths = make_paths(tmp_path)
+    clock = FakeClock()
+    alice, _bob, _cat = started(paths, clock)
+    app = board_app(paths, clock)
+    driver = Driver(paths.db, clock.now + MIN)
+    try:
+        async with app.run_test(size=(140, 30)) as pilot:
+            await settle(pilot)
+            await driver.check(alice, 0)
+            await wait_until(pilot, lambda: "pid" in holder_text(app, alice), "held")
+            driver.close()  # it leaves without releasing the run: no commit, no data_version
+            await wait_until(pilot, lambda: holder_text(app, alice) == "nobody", "nobody")
+    finally:
+        driver.close()
+
+
+def test_the_usual_time_at_a_node_and_its_warning_colour() -> None:
+    from dataclasses import dataclass
+
+    from procedo.model.board import BoardRow
+    from procedo.tui.screens.board_cells import at_node_cell, usual_text
+
+    @dataclass
+    class Usual:  # the fields the figures' StepUsual is read by
+        median_ms: int
+        p90_ms: int
+
+    row = BoardRow(
+        run_id="r", process_id="p", process_title="P", operator="Ann", status="active",
+        practice=False, node="n", node_title="N", role="", started_ms=0, paused_ms=0,
+        pause_started_ms=None, node_entered_ms=60_000, node_paused_ms=0, target_ms=None,
+        last_activity="", holder=None, usual=Usual(210_000, 370_000),
+    )  # fmt: skip
+    assert usual_text(row.usual) == "usual 03:30 · p90 06:10"
+    on_time = at_node_cell(row, 60_000 + 252_000)
+    assert (on_time.plain, str(on_time.style)) == ("04:12 · usual 03:30 · p90 06:10", "")
+    late = at_node_cell(row, 60_000 + 371_000)
+    assert late.plain.startswith("06:11 ·") and str(late.style) == "yellow"
+    assert usual_text(None) == "" and usual_text("27 runs, none finished") == (
+        "27 runs, none finished"
+    )
