@@ -87,7 +87,7 @@ class BoardScreen(ProcedoScreen):
         self.reader = BoardReader(self.app.paths.db)
         self.reload()
         self.set_interval(FOLLOW_SECONDS, self._follow)
-        self.set_interval(REREAD_SECONDS, self.reload)
+        self.set_interval(REREAD_SECONDS, self._reread)
         self.set_interval(1.0, self.tick)
 
     def on_unmount(self) -> None:
@@ -105,9 +105,15 @@ class BoardScreen(ProcedoScreen):
     # -- data -----------------------------------------------------------------------------
 
     def _follow(self) -> None:
+        if not self.is_current:
+            return  # under a run opened from here: read again when back (on_screen_resume)
         if self.changes is not None and self.changes.changed():
             self._stale = True
         if self._stale:
+            self.reload()
+
+    def _reread(self) -> None:
+        if self.is_current:
             self.reload()
 
     def reload(self) -> None:
@@ -132,7 +138,7 @@ class BoardScreen(ProcedoScreen):
 
     def _cached_usual(self) -> UsualAt:
         """The usual figures asked once per process and node while the board is open (they
-        change only as runs end; the worker is the one thread that asks)."""
+        change only as runs end; the reader's thread is the one that asks)."""
         ask, seen = self._usual, self._usual_seen
         assert ask is not None
 
