@@ -17,6 +17,7 @@ from procedo.cli.lazy_group import LazyGroup
 # the bare ``procedo`` opens the app without importing any of them.
 COMMANDS = {
     "anchor": "procedo.cli.anchor_command:anchor_command",
+    "board": "procedo.cli.tui_commands:board_command",
     "diagram": "procedo.cli.diagram_command:diagram_command",
     "docs": "procedo.cli.doc_commands:docs_command",
     "export": "procedo.cli.history_commands:export_command",

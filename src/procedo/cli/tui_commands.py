@@ -1,4 +1,5 @@
-"""Commands that open the terminal app: the bare ``procedo``, ``run`` and ``resume``."""
+"""Commands that open the terminal app: the bare ``procedo``, ``run``, ``resume`` and
+``board``."""
 
 from __future__ import annotations
 
@@ -117,3 +118,11 @@ def resume_command(obj: ProcedoContext, run: str) -> None:
     except JournalError as error:
         fail(str(error))
     _launch(obj, resume=run_id)
+
+
+@click.command("board")
+@add_path_options
+@pass_procedo
+def board_command(obj: ProcedoContext) -> None:
+    """Open the live board: every active and paused run, from every window."""
+    _launch(obj, board=True)

@@ -46,6 +46,7 @@ class ProcedoApp(App[None]):
         "screens/run_parallel.tcss",
         "screens/summary.tcss",
         "screens/records.tcss",
+        "screens/board.tcss",
     ]
     COMMANDS = App.COMMANDS | {ProcedoCommands}
     BINDINGS = [
@@ -61,6 +62,7 @@ class ProcedoApp(App[None]):
         start: StartRequest | None = None,
         resume: str | None = None,
         clock: Callable[[], int] = now_ms,
+        board: bool = False,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -71,6 +73,7 @@ class ProcedoApp(App[None]):
         self._upgrade_said = False
         self.start_request = start
         self.resume_request = resume
+        self.board_request = board
         self.clock = clock
         if workspace.is_open:
             workspace.journal.clock = clock
@@ -158,6 +161,8 @@ class ProcedoApp(App[None]):
             self._handle_start_request(self.start_request)
         elif self.resume_request is not None:
             self.resume_run(self.resume_request)
+        elif self.board_request:
+            self.open_board()
 
     def _handle_start_request(self, request: StartRequest) -> None:
         """Start straight away when nothing is missing, else ask on the start screen."""
@@ -310,6 +315,12 @@ class ProcedoApp(App[None]):
 
         self.push_screen(MetricsScreen(process_id))
 
+    def open_board(self) -> None:
+        """Show the live board of every run in progress."""
+        from procedo.tui.screens.board import BoardScreen
+
+        self.push_screen(BoardScreen())
+
     def open_map(self, definition: ProcessDefinition, state: RunState | None = None) -> None:
         """Show the map of a process (with a run's place in it when ``state`` is given)."""
         from procedo.tui.screens.process_map import MapScreen
@@ -331,10 +342,13 @@ class ProcedoApp(App[None]):
         )
 
     def go_home(self, *, show_run: str | None = None) -> None:
-        """Pop back to the home screen and refresh it (with the cursor on ``show_run``)."""
+        """Pop back to the home screen and refresh it (with the cursor on ``show_run``); to
+        the board instead, when the run was opened from it."""
+        from procedo.tui.screens.board import BoardScreen
         from procedo.tui.screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        home = (HomeScreen, BoardScreen)
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, home):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_data()
@@ -367,15 +381,16 @@ def make_app(
     resume: str | None = None,
     clock: Callable[[], int] = now_ms,
     defer_load: bool = False,
+    board: bool = False,
 ) -> ProcedoApp:
     """Build the workspace, then the app over it (the CLI, tests and screenshot script all
     call this). The workspace is opened here (:class:`JournalError` when the journal cannot
     be used), or with ``defer_load`` by the app just after its first frame (a failure then
-    shows on a screen of its own)."""
+    shows on a screen of its own). ``board``: open straight on the live board."""
     from procedo.workspace import Workspace
 
     workspace = Workspace(paths, eager=not defer_load)
-    return ProcedoApp(workspace, start=start, resume=resume, clock=clock)
+    return ProcedoApp(workspace, start=start, resume=resume, clock=clock, board=board)
 
 
 __all__ = ["ProcedoApp", "StartRequest", "make_app"]

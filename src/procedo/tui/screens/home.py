@@ -42,6 +42,7 @@ class HomeScreen(ProcedoScreen):
         Binding("tab", "app.focus_next", "Next list", id="home.next", show=False),
         Binding("h", "history", "History", id="home.history"),
         Binding("m", "metrics", "Metrics", id="home.metrics"),
+        Binding("w", "board", "Board", id="home.board", show=False),
         Binding("d", "diagram", "Map", id="home.diagram"),
         Binding("r", "reload", "Reload", id="home.reload"),
         Binding("v", "problems", "Problems", id="home.problems"),
@@ -389,6 +390,10 @@ class HomeScreen(ProcedoScreen):
     def action_history(self) -> None:
         """Open the history of runs."""
         self.app.open_history()
+
+    def action_board(self) -> None:
+        """Open the live board of every run in progress."""
+        self.app.open_board()
 
     def action_metrics(self) -> None:
         """Open the metrics of the highlighted process."""
