@@ -114,7 +114,9 @@ def _remaining(
         if kind == "parallel":
             block = definition.parallel[node]
             branches = [
-                _remaining(definition, _branch(definition, start, block.join, shares), usual, shares)
+                _remaining(
+                    definition, _branch(definition, start, block.join, shares), usual, shares
+                )
                 for start in block.branches
             ]
             total += max(b[0] for b in branches)

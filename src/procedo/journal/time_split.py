@@ -145,9 +145,7 @@ def _visit_groups(journal: Journal, scope: Scope) -> _Groups:
     }
 
 
-def _handovers(
-    journal: Journal, scope: Scope
-) -> list[tuple[tuple[str, str, str, str], str, int]]:
+def _handovers(journal: Journal, scope: Scope) -> list[tuple[tuple[str, str, str, str], str, int]]:
     """Each counted hand-over's wait: (its group key, the visit's kind, milliseconds)."""
     rows = journal.rows(
         f"""
@@ -209,4 +207,3 @@ def _titles(
         for node, decision in definition.decisions.items():
             titles[(definition.id, node)] = decision.question
     return titles
-

@@ -37,7 +37,9 @@ _COUNTS = ("started", "completed", "aborted", "succeeded")
 
 def trends(journal: Journal, scope: Scope) -> Trends:
     """The runs of ``scope`` per ISO week (oldest first) and per version (first run first)."""
-    version = "r.process_version" if scope.process_id else "r.process_id || ' ' || r.process_version"
+    version = (
+        "r.process_version" if scope.process_id else "r.process_id || ' ' || r.process_version"
+    )
     return Trends(
         weeks=_points(journal, scope, WEEK, "period"),
         versions=_points(journal, scope, version, "first, period"),
