@@ -13,7 +13,8 @@ undone with *back* took its time too); an open visit does not yet. The parts, di
 - *interrupted*: the visit's ``interrupted_ms`` (time in interrupts opened over it; inside a
   parallel block an interrupt holds up every open branch, so each of their visits counts it).
 
-*Per role*: the node's role in the run's own definition ("" when it has none). *Per operator*:
+*Per role*: the node's role in the run's own definition (key "" when it has none; the title is
+the role's name in the definitions). *Per operator*:
 who held the run when the visit began (the last ``handover`` or ``takeover`` before, else the
 operator who started it).
 
@@ -99,9 +100,12 @@ def time_split(journal: Journal, scope: Scope) -> TimeSplits:
             group.deciding -= gap
     definitions = _definitions(journal, {k[1] for k in groups})
     total, nodes, roles, operators = _Sum(), {}, {}, {}
+    role_titles: dict[str, str] = {}
     for (process_id, digest, node, operator), group in groups.items():
         definition = definitions.get(digest)
         role = (node_role(definition, node) if definition else None) or ""
+        if role and definition is not None:
+            role_titles[role] = definition.roles.get(role, role)
         total.add(group)
         nodes.setdefault((process_id, node), _Sum()).add(group)
         roles.setdefault(role, _Sum()).add(group)
@@ -112,7 +116,9 @@ def time_split(journal: Journal, scope: Scope) -> TimeSplits:
         nodes=_ranked(
             s.split(node, titles.get((p, node), node), p) for (p, node), s in nodes.items()
         ),
-        roles=_ranked(s.split(role, role or "(no role)") for role, s in roles.items()),
+        roles=_ranked(
+            s.split(role, role_titles.get(role, role) or "(no role)") for role, s in roles.items()
+        ),
         operators=_ranked(s.split(name, name) for name, s in operators.items()),
     )
 
