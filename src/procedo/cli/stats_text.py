@@ -160,7 +160,8 @@ def _split_row(name: str, s: TimeSplit) -> str:
 
 def _trend_row(p: TrendPoint, top: float) -> str:
     period, runs, rate, median = ct.trend_cells(p)
-    return f"  {period[:24]:<24} {runs:<24} {rate:>6} {median:>14}  {ct.bar(p.median_ms, top)}"
+    bar = ct.bar(p.median_ms, top)
+    return f"  {period[:24]:<24} {median:>14} {rate:>6}  {runs:<26} {bar}"
 
 
 def clock_lines(clock: ClockFigures, many: bool) -> list[str]:

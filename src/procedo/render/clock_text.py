@@ -14,8 +14,8 @@ SPLIT_HEADINGS = ("Total", "Working", "Deciding", "Hand-over", "Paused", "Interr
 BY_NODE = "Per node"
 BY_ROLE = "Per role"
 BY_OPERATOR = "Per operator"
-TRENDS_BY_WEEK = "Trends per week (runs started; success rate; median duration)"
-TRENDS_BY_VERSION = "Trends per version"
+TRENDS_BY_WEEK = "Trends per ISO week (median duration · success rate · runs)"
+TRENDS_BY_VERSION = "Trends per version (median duration · success rate · runs)"
 NO_HISTORY = "no completed runs yet"
 """What the run screen says instead of a usual time it does not have."""
 BAR = 20

@@ -11,17 +11,19 @@ from textual.content import Content
 from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
+from procedo.journal.clock_metrics import clock_figures
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.model import ProcessDefinition
-from procedo.model.figures import MapFigures, Metrics
+from procedo.model.figures import ClockFigures, MapFigures, Metrics
 from procedo.model.parallel_figures import ParallelFigures
 from procedo.render import metrics_text as t
 from procedo.render.parallel_text import CALLING_STEP
 from procedo.render.words import plural
 from procedo.tui.querying import beside, query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.metrics_clock import clock_parts
 from procedo.tui.screens.metrics_interrupts import interrupt_parts
 from procedo.tui.screens.metrics_parallel import parallel_parts
 from procedo.tui.text import line, lit
@@ -29,7 +31,7 @@ from procedo.tui.widgets.flow_map import lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
 
 Parts = list[str | tuple[str, str]]
-Computed = tuple[list[Metrics], MapFigures | None, list[ParallelFigures]]
+Computed = tuple[list[Metrics], MapFigures | None, list[ParallelFigures], list[ClockFigures]]
 BAR = 24
 
 
@@ -41,9 +43,14 @@ def _bar(value: float, largest: float) -> str:
 MUTED = "$text-muted"
 
 
-def metrics_content(m: Metrics, title: str, parallel: ParallelFigures | None = None) -> Content:
+def metrics_content(
+    m: Metrics,
+    title: str,
+    parallel: ParallelFigures | None = None,
+    clock: ClockFigures | None = None,
+) -> Content:
     """Every figure of one scope as literal text with styles (words from render.metrics_text),
-    with its parallel blocks and calls."""
+    with its parallel blocks and calls, its time split and trends."""
     parallel = parallel or ParallelFigures()
     calling = parallel.calling_steps()
     p: Parts = [(title, "bold")]
@@ -108,6 +115,7 @@ def metrics_content(m: Metrics, title: str, parallel: ParallelFigures | None = N
             p += ["\n  ", f"{times:>5} ", text, (f"  {when}", MUTED)]
     p += interrupt_parts(m)
     p += parallel_parts(parallel)
+    p += clock_parts(clock, m.process_id is None)
     for label, tallies in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers)):
         if tallies:
             p += ["\n\n", (label, "bold")]
@@ -185,15 +193,22 @@ class MetricsScreen(ProcedoScreen):
                 compute_parallel_figures(journal, process, include_practice=practice, version=v)
                 for v in versions
             ]
-            return results, figures, parallel
+            clocks = [
+                clock_figures(journal, process, include_practice=practice, version=v)
+                for v in versions
+            ]
+            return results, figures, parallel, clocks
 
         query_in_thread(self, compute, self._show, group="metrics")
 
     def _show(self, computed: Computed) -> None:
-        results, figures, parallel = computed
+        results, figures, parallel, clocks = computed
         self._show_map(figures)
         title = self._title()
-        blocks = [metrics_content(m, title, f) for m, f in zip(results, parallel, strict=True)]
+        blocks = [
+            metrics_content(m, title, f, c)
+            for m, f, c in zip(results, parallel, clocks, strict=True)
+        ]
         blocks = blocks or [lit("No runs yet.")]
         self.query_one("#metrics-figures", Static).update(Content("\n\n").join(blocks))
         points = [
