@@ -10,10 +10,13 @@ checked by ``procedo verify``:
   interrupts opened over it while it was open);
 - ``interrupted_ms``: the part of ``paused_ms`` spent in interrupts (``Visit.interrupted_ms``).
 
-Two indexes: ``visits_usual`` (each node's completed step visits and chosen decision visits in
-completed runs, in duration order: a count and two ``OFFSET`` walks give median and p90) and
-``events_operators`` (the hand-overs and take-overs: who holds a run when, and how long a
-hand-over waited for the next action, without reading the 3 million other events).
+Four partial indexes, each stated only by the figures that walk it: ``visits_usual`` (each
+node's completed step visits and chosen decision visits in completed runs, in duration order: a
+count and two ``OFFSET`` walks give median and p90), ``events_holders`` (the starts, hand-overs
+and take-overs: who holds a run when, one probe per visit, and how long a hand-over waited for
+the next action, without reading the 3 million other events), ``visits_split`` (the time
+split's sums, grouped in index order) and ``runs_trends`` (the trends' counts and medians,
+never a ``runs`` row).
 
 Backfill: ``run_completed`` from ``runs.status``; ``paused_ms`` of a left visit from its
 timestamps (wall time minus active time, exact to the millisecond); the runs that are not
@@ -35,8 +38,14 @@ USUAL_VISITS = (
     "OR (kind = 'decision' AND outcome = 'chosen'))"
 )
 """The WHERE of the partial index ``visits_usual``, to be written exactly so (unqualified)."""
-OPERATOR_EVENTS = "kind IN ('handover', 'takeover')"
-"""The WHERE of the partial index ``events_operators``, to be written exactly so."""
+OPERATOR_EVENTS = "kind IN ('start', 'handover', 'takeover')"
+"""The WHERE of the partial index ``events_holders``, to be written exactly so: the events that
+say who holds a run from then on (the starter, the new operator, the one who took it over)."""
+SPLIT_VISITS = "kind IN ('step', 'decision') AND duration_ms IS NOT NULL"
+"""The WHERE of the partial index ``visits_split``: the left visits of steps and decisions."""
+TREND_RUNS = "started_at IS NOT NULL"
+"""The WHERE of the partial index ``runs_trends`` (every run: stated only by the trends, so that
+no other query of the runs picks the index)."""
 
 _WALL_MS = "CAST(round((julianday(left_at) - julianday(entered_at)) * 86400000) AS INTEGER)"
 
@@ -102,9 +111,14 @@ V8: list[str | Callable[[sqlite3.Connection], None]] = [
     _backfill_v8,
     "CREATE INDEX visits_usual ON visits(process_id, node, practice, duration_ms, "
     f"run_completed, kind, outcome) WHERE {USUAL_VISITS}",
-    "CREATE INDEX events_operators ON events(run_id, ts, kind, value, actor) "
+    "CREATE INDEX events_holders ON events(run_id, ts, seq, kind, value, actor) "
     f"WHERE {OPERATOR_EVENTS}",
+    "CREATE INDEX visits_split ON visits(process_id, node, definition_hash, practice, "
+    "process_version, kind, duration_ms, paused_ms, interrupted_ms, entered_at) "
+    f"WHERE {SPLIT_VISITS}",
+    "CREATE INDEX runs_trends ON runs(process_id, practice, started_at, status, success, "
+    f"duration_ms, process_version) WHERE {TREND_RUNS}",
 ]
 
 V8_COLUMNS = {"visits": ("run_completed", "paused_ms", "interrupted_ms")}
-V8_INDEXES = ("visits_usual", "events_operators")
+V8_INDEXES = ("visits_usual", "events_holders", "visits_split", "runs_trends")

@@ -20,7 +20,7 @@ operator who started it).
 
 The sums are SQL aggregates over ``visits`` (schema 8's ``paused_ms`` and ``interrupted_ms``)
 grouped by process, definition, node and operator; the hand-overs walk the partial index
-``events_operators``. Only the grouping into roles and the titles read the stored definitions.
+``events_holders``. Only the grouping into roles and the titles read the stored definitions.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from procedo.engine.state import node_role
 from procedo.journal.errors import SchemaError
-from procedo.journal.schema_v8 import OPERATOR_EVENTS
+from procedo.journal.schema_v8 import OPERATOR_EVENTS, SPLIT_VISITS
 from procedo.journal.store import Journal
 from procedo.model import ProcessDefinition
 from procedo.model.figures import TimeSplit, TimeSplits
@@ -41,12 +41,11 @@ if TYPE_CHECKING:
 
 __all__ = ["TimeSplit", "TimeSplits", "time_split"]
 
-_HOLDER = f"""COALESCE(
-    (SELECT CASE e.kind WHEN 'handover' THEN e.value ELSE e.actor END
-     FROM events e INDEXED BY events_operators
-     WHERE e.run_id = v.run_id AND e.ts <= v.entered_at AND e.{OPERATOR_EVENTS}
-     ORDER BY e.ts DESC, e.seq DESC LIMIT 1),
-    (SELECT s.actor FROM events s WHERE s.run_id = v.run_id AND s.seq = 1)
+_HOLDER = f"""(
+    SELECT CASE e.kind WHEN 'handover' THEN e.value ELSE e.actor END
+    FROM events e INDEXED BY events_holders
+    WHERE e.run_id = v.run_id AND e.ts <= v.entered_at AND e.{OPERATOR_EVENTS}
+    ORDER BY e.ts DESC, e.seq DESC LIMIT 1
 )"""
 """Who held the run (alias v for its visit) when the visit began."""
 
@@ -84,24 +83,29 @@ class _Sum:
         )
 
 
-# (process_id, definition_hash, node, operator) -> sums
-_Groups = dict[tuple[str, str, str, str], _Sum]
+_SUMS = """COUNT(*) AS visits,
+    SUM(CASE WHEN kind = 'step' THEN duration_ms ELSE 0 END) AS working,
+    SUM(CASE WHEN kind = 'decision' THEN duration_ms ELSE 0 END) AS deciding,
+    SUM(paused_ms - interrupted_ms) AS paused, SUM(interrupted_ms) AS interrupted"""
+
+NodeKey = tuple[str, str, str]
+"""(process_id, definition_hash, node)"""
 
 
 def time_split(journal: Journal, scope: Scope) -> TimeSplits:
     """The time split of ``scope``: in all, per node (most time first), per role, per operator."""
-    groups = _visit_groups(journal, scope)
-    for key, kind, gap in _handovers(journal, scope):
-        group = groups.setdefault(key, _Sum())
-        group.handover += gap
-        if kind == "step":
-            group.working -= gap
-        else:
-            group.deciding -= gap
-    definitions = _definitions(journal, {k[1] for k in groups})
-    total, nodes, roles, operators = _Sum(), {}, {}, {}
+    by_node, by_holder = _node_groups(journal, scope), _holder_groups(journal, scope)
+    for key, holder, kind, gap in _handovers(journal, scope):
+        for group in (by_node.setdefault(key, _Sum()), by_holder.setdefault(holder, _Sum())):
+            group.handover += gap
+            if kind == "step":
+                group.working -= gap
+            else:
+                group.deciding -= gap
+    definitions = _definitions(journal, {k[1] for k in by_node})
+    total, nodes, roles = _Sum(), {}, {}
     role_titles: dict[str, str] = {}
-    for (process_id, digest, node, operator), group in groups.items():
+    for (process_id, digest, node), group in by_node.items():
         definition = definitions.get(digest)
         role = (node_role(definition, node) if definition else None) or ""
         if role and definition is not None:
@@ -109,7 +113,6 @@ def time_split(journal: Journal, scope: Scope) -> TimeSplits:
         total.add(group)
         nodes.setdefault((process_id, node), _Sum()).add(group)
         roles.setdefault(role, _Sum()).add(group)
-        operators.setdefault(operator, _Sum()).add(group)
     titles = _titles(journal, scope, definitions)
     return TimeSplits(
         total=total.split("", "all", scope.process_id),
@@ -119,7 +122,7 @@ def time_split(journal: Journal, scope: Scope) -> TimeSplits:
         roles=_ranked(
             s.split(role, role_titles.get(role, role) or "(no role)") for role, s in roles.items()
         ),
-        operators=_ranked(s.split(name, name) for name, s in operators.items()),
+        operators=_ranked(s.split(name, name) for name, s in by_holder.items()),
     )
 
 
@@ -127,56 +130,68 @@ def _ranked(splits: Iterable[TimeSplit]) -> tuple[TimeSplit, ...]:
     return tuple(sorted(splits, key=lambda s: (-s.total_ms, s.process_id or "", s.key)))
 
 
-def _visit_groups(journal: Journal, scope: Scope) -> _Groups:
+def _sum(row: dict[str, int]) -> _Sum:
+    return _Sum(
+        row["visits"], row["working"], row["deciding"], 0, row["paused"], row["interrupted"]
+    )
+
+
+def _node_groups(journal: Journal, scope: Scope) -> dict[NodeKey, _Sum]:
+    """The sums per node and definition: one walk of ``visits_split``, its groups in order."""
     rows = journal.rows(
-        f"""
-        SELECT process_id, definition_hash, node, holder, COUNT(*) AS visits,
-            SUM(CASE WHEN kind = 'step' THEN duration_ms ELSE 0 END) AS working,
-            SUM(CASE WHEN kind = 'decision' THEN duration_ms ELSE 0 END) AS deciding,
-            SUM(paused_ms - interrupted_ms) AS paused, SUM(interrupted_ms) AS interrupted
-        FROM (
-            SELECT v.process_id, v.definition_hash, v.node, v.kind, v.duration_ms, v.paused_ms,
-                v.interrupted_ms, {_HOLDER} AS holder
-            FROM visits v {scope.where("v")} AND {_FLOW}
-        )
-        GROUP BY process_id, definition_hash, node, holder
-        """,
+        f"SELECT process_id, node, definition_hash, {_SUMS} "
+        f"FROM visits v INDEXED BY visits_split {scope.where('v')} AND {SPLIT_VISITS} "
+        "GROUP BY process_id, node, definition_hash",
         scope.params,
     )
-    return {
-        (r["process_id"], r["definition_hash"], r["node"], r["holder"] or ""): _Sum(
-            r["visits"], r["working"], r["deciding"], 0, r["paused"], r["interrupted"]
-        )
-        for r in rows
-    }
+    return {(r["process_id"], r["definition_hash"], r["node"]): _sum(r) for r in rows}
 
 
-def _handovers(journal: Journal, scope: Scope) -> list[tuple[tuple[str, str, str, str], str, int]]:
-    """Each counted hand-over's wait: (its group key, the visit's kind, milliseconds)."""
+def _holder_groups(journal: Journal, scope: Scope) -> dict[str, _Sum]:
+    """The sums per operator holding the run: a walk of ``visits_split`` with, per visit, a
+    probe of ``events_holders`` (whose last entry before the visit names the holder)."""
+    rows = journal.rows(
+        f"SELECT holder, {_SUMS} FROM ("
+        f"SELECT v.kind, v.duration_ms, v.paused_ms, v.interrupted_ms, {_HOLDER} AS holder "
+        f"FROM visits v INDEXED BY visits_split {scope.where('v')} AND {SPLIT_VISITS}"
+        ") GROUP BY holder",
+        scope.params,
+    )
+    return {r["holder"] or "": _sum(r) for r in rows}
+
+
+def _handovers(journal: Journal, scope: Scope) -> list[tuple[NodeKey, str, str, int]]:
+    """Each counted hand-over's wait, summed: (node key, holder, the visit's kind, ms). The
+    hand-overs are read first (a walk of ``events_holders``), then each one's visit."""
     rows = journal.rows(
         f"""
-        SELECT v.process_id, v.definition_hash, v.node, v.kind, {_HOLDER} AS holder,
-            SUM(CAST(round((julianday(h.next_ts) - julianday(h.ts)) * 86400000) AS INTEGER))
-                AS gap
-        FROM (
+        WITH h AS MATERIALIZED (
             SELECT h.run_id, h.ts,
                 (SELECT n.ts FROM events n WHERE n.run_id = h.run_id AND n.seq > h.seq
                  ORDER BY n.seq LIMIT 1) AS next_ts,
                 (SELECT w.visit FROM visits w WHERE w.run_id = h.run_id
                  AND w.kind IN ('step', 'decision') AND w.entered_at <= h.ts
                  ORDER BY w.visit DESC LIMIT 1) AS visit
-            FROM events h INDEXED BY events_operators
+            FROM events h INDEXED BY events_holders
             WHERE h.{OPERATOR_EVENTS} AND h.kind = 'handover'
-        ) h
-        JOIN visits v ON v.run_id = h.run_id AND v.visit = h.visit
-        {scope.where("v")} AND {_FLOW} AND h.next_ts IS NOT NULL AND h.next_ts <= v.left_at
-        GROUP BY v.process_id, v.definition_hash, v.node, v.kind, holder
+        ),
+        g AS MATERIALIZED (
+            SELECT v.run_id, v.entered_at, v.process_id, v.definition_hash, v.node, v.kind,
+                CAST(round((julianday(h.next_ts) - julianday(h.ts)) * 86400000) AS INTEGER)
+                    AS gap
+            FROM h JOIN visits v ON v.run_id = h.run_id AND v.visit = h.visit
+            {scope.where("v")} AND {_FLOW} AND h.next_ts IS NOT NULL AND h.next_ts <= v.left_at
+        )
+        SELECT v.process_id, v.definition_hash, v.node, v.kind, {_HOLDER} AS holder,
+            SUM(v.gap) AS gap
+        FROM g v GROUP BY v.process_id, v.definition_hash, v.node, v.kind, holder
         """,
         scope.params,
     )
     return [
         (
-            (r["process_id"], r["definition_hash"], r["node"], r["holder"] or ""),
+            (r["process_id"], r["definition_hash"], r["node"]),
+            r["holder"] or "",
             r["kind"],
             int(r["gap"] or 0),
         )

@@ -11,7 +11,6 @@ from textual.content import Content
 from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
-from procedo.journal.clock_metrics import clock_figures
 from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.parallel_metrics import compute_parallel_figures
@@ -23,7 +22,7 @@ from procedo.render.parallel_text import CALLING_STEP
 from procedo.render.words import plural
 from procedo.tui.querying import beside, query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
-from procedo.tui.screens.metrics_clock import clock_parts
+from procedo.tui.screens.metrics_clock import clock_content, clock_parts, clock_scopes
 from procedo.tui.screens.metrics_interrupts import interrupt_parts
 from procedo.tui.screens.metrics_parallel import parallel_parts
 from procedo.tui.text import line, lit
@@ -31,7 +30,7 @@ from procedo.tui.widgets.flow_map import lines_content, map_lines
 from procedo.tui.widgets.footer import FittedFooter
 
 Parts = list[str | tuple[str, str]]
-Computed = tuple[list[Metrics], MapFigures | None, list[ParallelFigures], list[ClockFigures]]
+Computed = tuple[list[Metrics], MapFigures | None, list[ParallelFigures]]
 BAR = 24
 
 
@@ -146,6 +145,7 @@ class MetricsScreen(ProcedoScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="metrics-scroll"):
             yield Static(lit("Computing…"), id="metrics-figures")
+            yield Static("", id="metrics-clock")
             yield Static("", id="durations-label")
             yield Sparkline([], id="durations")
             yield Static("", id="metrics-map")
@@ -193,22 +193,29 @@ class MetricsScreen(ProcedoScreen):
                 compute_parallel_figures(journal, process, include_practice=practice, version=v)
                 for v in versions
             ]
-            clocks = [
-                clock_figures(journal, process, include_practice=practice, version=v)
-                for v in versions
-            ]
-            return results, figures, parallel, clocks
+            return results, figures, parallel
 
         query_in_thread(self, compute, self._show, group="metrics")
+        self.query_one("#metrics-clock", Static).update(lit(""))
+        query_in_thread(
+            self,
+            lambda journal: clock_scopes(journal, process, practice=practice, split=split),
+            self._show_clock,
+            group="metrics-clock",
+        )
+
+    def _show_clock(self, scopes: list[tuple[str | None, ClockFigures]]) -> None:
+        """The time split and the trends, once computed (after the other figures, most often:
+        they take longer on a large journal, so they do not hold the rest back)."""
+        self.query_one("#metrics-clock", Static).update(
+            clock_content(scopes, many=self.process_id is None)
+        )
 
     def _show(self, computed: Computed) -> None:
-        results, figures, parallel, clocks = computed
+        results, figures, parallel = computed
         self._show_map(figures)
         title = self._title()
-        blocks = [
-            metrics_content(m, title, f, c)
-            for m, f, c in zip(results, parallel, clocks, strict=True)
-        ]
+        blocks = [metrics_content(m, title, f) for m, f in zip(results, parallel, strict=True)]
         blocks = blocks or [lit("No runs yet.")]
         self.query_one("#metrics-figures", Static).update(Content("\n\n").join(blocks))
         points = [

@@ -5,8 +5,13 @@ stats`` prints them; every name is literal text."""
 
 from __future__ import annotations
 
+from textual.content import Content
+
+from procedo.journal import Journal
+from procedo.journal.clock_metrics import clock_figures
 from procedo.model.figures import ClockFigures, TimeSplit, TrendPoint
 from procedo.render import clock_text as ct
+from procedo.tui.text import line
 
 Parts = list[str | tuple[str, str]]
 MUTED = "$text-muted"
@@ -66,3 +71,34 @@ def clock_parts(clock: ClockFigures | None, many: bool) -> Parts:
             for point in points:
                 p += _trend_row(point, top)
     return p
+
+
+def clock_scopes(
+    journal: Journal, process_id: str | None, *, practice: bool, split: bool
+) -> list[tuple[str | None, ClockFigures]]:
+    """The clock figures the metrics screen shows: of its scope, or of each version of the
+    process (oldest first) when split by version."""
+    versions: list[str | None] = [None]
+    if split and process_id:
+        rows = journal.rows(
+            "SELECT process_version, MIN(started_at) AS first FROM runs WHERE process_id = ? "
+            + ("" if practice else "AND practice = 0 ")
+            + "GROUP BY process_version ORDER BY first, process_version",
+            (process_id,),
+        )
+        versions = [row["process_version"] for row in rows]
+    return [
+        (v, clock_figures(journal, process_id, include_practice=practice, version=v))
+        for v in versions
+    ]
+
+
+def clock_content(scopes: list[tuple[str | None, ClockFigures]], *, many: bool) -> Content:
+    """Each scope's time split and trends (headed by its version when there are several)."""
+    p: Parts = []
+    for version, clock in scopes:
+        parts = clock_parts(clock, many)
+        if version is not None and parts:
+            parts = ["\n\n", (f"Version {version}", "bold"), *parts]
+        p += parts
+    return line(*p)
