@@ -30,17 +30,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from history import OUT, bench_journal, timed  # noqa: E402
+from history import OUT, bench_journal, timed
 
-from procedo.engine import MemorySink, Run  # noqa: E402
-from procedo.journal import Journal  # noqa: E402
-from procedo.journal.clock_metrics import clock_figures  # noqa: E402
-from procedo.journal.finish_estimate import estimate_finish  # noqa: E402
-from procedo.journal.map_figures import map_figures  # noqa: E402
-from procedo.journal.metrics import Scope  # noqa: E402
-from procedo.journal.step_figures import usual_all, usual_at  # noqa: E402
-from procedo.journal.time_split import time_split  # noqa: E402
-from procedo.journal.trends import trends  # noqa: E402
+from procedo.engine import MemorySink, Run
+from procedo.journal import Journal
+from procedo.journal.clock_metrics import clock_figures
+from procedo.journal.finish_estimate import estimate_finish
+from procedo.journal.map_figures import map_figures
+from procedo.journal.metrics import Scope
+from procedo.journal.step_figures import usual_all, usual_at
+from procedo.journal.time_split import time_split
+from procedo.journal.trends import trends
 
 AIM_USUAL_MS = 20.0
 
@@ -96,8 +96,12 @@ def measure(path: Path) -> None:
     figure = usual[node["node"]]
     print(f"  usual at {node['node']}: median {figure.median_ms:.0f} ms, p90 {figure.p90_ms} ms")
     cases = [
-        (f"usual_at {process}/{node['node']}", lambda j: usual_at(j, process, node["node"]), 20),
-        ("usual_at a node no run reached", lambda j: usual_at(j, process, "nowhere"), 20),
+        (
+            f"usual_at {process}/{node['node']}",
+            lambda j: usual_at(j, process, node["node"]),
+            AIM_USUAL_MS,
+        ),
+        ("usual_at a node no run reached", lambda j: usual_at(j, process, "nowhere"), AIM_USUAL_MS),
         (f"usual_all {process} ({len(usual)} nodes)", lambda j: usual_all(j, process), None),
         (f"time split: {process}", lambda j: time_split(j, Scope(process, None, False)), None),
         ("time split: all processes", lambda j: time_split(j, Scope(None, None, False)), None),
