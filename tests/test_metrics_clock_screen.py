@@ -17,7 +17,7 @@ async def test_the_time_split_and_the_trends_show_under_the_figures(tmp_path: Pa
     paths = make_paths(tmp_path, REPO / "tests" / "fixtures" / "clock")
     build_clock_journal(paths.db)
     app = app_for(paths)
-    async with app.run_test(size=(140, 120)) as pilot:
+    async with app.run_test(size=(140, 220)) as pilot:
         await pilot.pause()
         app.open_metrics("lab")
         await settle(pilot)

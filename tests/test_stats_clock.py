@@ -35,6 +35,10 @@ def run(db: Path, *args: str) -> Result:
     )
 
 
+def words(text: str) -> list[str]:
+    return text.split()
+
+
 def section(out: str, heading: str) -> list[str]:
     """The lines under ``heading`` up to the next blank line."""
     return out.split(heading + "\n", 1)[1].split("\n\n", 1)[0].splitlines()
@@ -46,12 +50,12 @@ def test_the_text_splits_the_time_and_draws_the_trends(db: Path) -> None:
     rows = section(result.output, "Where the time goes (working, deciding, hand-overs, pauses, "
                    "interrupts)")  # fmt: skip
     assert rows[0].split() == ["Total", "Working", "Deciding", "Hand-over", "Paused", "Interrupts"]
-    assert rows[1].split() == "All 47 min 33 min 7 min 2 min 2 min 3 min".split()
+    assert rows[1].split() == words("All 47 min 33 min 7 min 2 min 2 min 3 min")
     assert rows[2] == "  Per node"
-    assert rows[3].split() == "Prepare the batch (prep) 32 min 27 min – – 2 min 3 min".split()
+    assert rows[3].split() == words("Prepare the batch (prep) 32 min 27 min – – 2 min 3 min")
     assert "  Per role" in rows and "  Per operator" in rows
     technician = next(r for r in rows if r.strip().startswith("Technician"))
-    assert technician.split()[1:] == "38 min 33 min – – 2 min 3 min".split()
+    assert technician.split()[1:] == words("38 min 33 min – – 2 min 3 min")
     weeks = section(result.output, "Trends per ISO week (median duration · success rate · runs)")
     assert [w.split()[:5] for w in weeks] == [
         ["2026-W45", "14", "min", "100", "%"],

@@ -43,9 +43,10 @@ OPERATOR_EVENTS = "kind IN ('start', 'handover', 'takeover')"
 say who holds a run from then on (the starter, the new operator, the one who took it over)."""
 SPLIT_VISITS = "kind IN ('step', 'decision') AND duration_ms IS NOT NULL"
 """The WHERE of the partial index ``visits_split``: the left visits of steps and decisions."""
-TREND_RUNS = "started_at IS NOT NULL"
-"""The WHERE of the partial index ``runs_trends`` (every run: stated only by the trends, so that
-no other query of the runs picks the index)."""
+TREND_RUNS = "practice IN (0, 1)"
+"""The WHERE of the partial index ``runs_trends``: true of every run, but stated only by the
+trends, so that no other query of the runs picks the index (a condition such as ``started_at IS
+NOT NULL`` would not do: SQLite infers it from any comparison of ``started_at``)."""
 
 _WALL_MS = "CAST(round((julianday(left_at) - julianday(entered_at)) * 86400000) AS INTEGER)"
 

@@ -145,10 +145,10 @@ class MetricsScreen(ProcedoScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="metrics-scroll"):
             yield Static(lit("Computing…"), id="metrics-figures")
-            yield Static("", id="metrics-clock")
             yield Static("", id="durations-label")
             yield Sparkline([], id="durations")
             yield Static("", id="metrics-map")
+            yield Static("", id="metrics-clock")
         yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
