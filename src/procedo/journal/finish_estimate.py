@@ -11,7 +11,8 @@ The most likely path from the node in focus: after a step its ``next`` (a callin
 definition); a parallel block counts its slowest branch (each branch followed to the join),
 then goes on from the join. The walk stops at an end, or when it comes back to a node already
 counted (a loop is counted once). The node in focus counts its usual time less the active time
-its visit has already taken (never below 0).
+its visit has already taken (never below 0). Inside a parallel block only the branch in focus is
+followed (to the join, and on): the other open branches' remaining time is not counted.
 """
 
 from __future__ import annotations

@@ -6,21 +6,23 @@ undone with *back* took its time too); an open visit does not yet. The parts, di
 
 - *working*: a step visit's active time (``duration_ms``: pauses and interrupts left out);
 - *deciding*: a decision visit's active time, from arriving at it to choosing;
-- *hand-over*: from a ``handover`` event to the run's next event, at the visit open then (only
-  when that visit is left and the next event came before it was left), taken out of the
-  visit's working or deciding time;
+- *hand-over*: from a ``handover`` event to the run's next event, at the visit open then (the
+  step or decision entered last before it; only when that visit is left and the next event
+  came before it was left), taken out of the visit's working or deciding time;
 - *paused*: the visit's ``paused_ms`` less its ``interrupted_ms``;
 - *interrupted*: the visit's ``interrupted_ms`` (time in interrupts opened over it; inside a
   parallel block an interrupt holds up every open branch, so each of their visits counts it).
 
 *Per role*: the node's role in the run's own definition (key "" when it has none; the title is
-the role's name in the definitions). *Per operator*:
-who held the run when the visit began (the last ``handover`` or ``takeover`` before, else the
-operator who started it).
+the role's name in the definitions). *Per operator*: who held the run when the visit began (the
+last ``start``, ``handover`` or ``takeover`` event at or before it: the starter, the new
+operator, the one who took the run over).
 
-The sums are SQL aggregates over ``visits`` (schema 8's ``paused_ms`` and ``interrupted_ms``)
-grouped by process, definition, node and operator; the hand-overs walk the partial index
-``events_holders``. Only the grouping into roles and the titles read the stored definitions.
+The sums are SQL aggregates over ``visits`` (schema 8's ``paused_ms`` and ``interrupted_ms``):
+per process, node and definition, a grouped walk of the partial index ``visits_split``; per
+operator the same walk with one probe of ``events_holders`` per visit; the hand-overs walk
+``events_holders`` first, then each one's visit. Only the grouping into roles (a node's role in
+its definition) and the titles read the stored definitions.
 """
 
 from __future__ import annotations
