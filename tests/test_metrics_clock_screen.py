@@ -48,3 +48,18 @@ async def test_the_time_split_and_the_trends_show_under_the_figures(tmp_path: Pa
         text = widget_text(app, "#metrics-clock")
         assert "Version 1" in text
         assert "5 min All working 2 min · deciding 3 min" in text.split("Version 2", 1)[1]
+
+
+def test_names_from_the_definitions_and_operators_are_shown_literally() -> None:
+    from procedo.model.figures import ClockFigures, TimeSplit, TimeSplits, TrendPoint, Trends
+    from procedo.tui.screens.metrics_clock import clock_content
+
+    odd = "[bold red]Lead[/] $accent"
+    split = TimeSplit("lead", odd, 1, 0, 60_000, 0, 0, 0)
+    clock = ClockFigures(
+        TimeSplits(total=split, roles=(split,), operators=(TimeSplit(odd, odd, 1, 60_000),)),
+        Trends(versions=(TrendPoint("[i]2[/i]", 1, 1, 0, 1, 1.0, 60_000),)),
+    )
+    shown = clock_content([(None, clock)], many=False)
+    assert shown.plain.count(odd) == 2 and "[i]2[/i]" in shown.plain
+    assert not any("red" in str(span.style) for span in shown.spans)
