@@ -288,6 +288,13 @@ def build(path: Path, runs: int) -> None:
                 conn.executemany(OPERATOR_SQL, batch["operators"])
             batch = {key: [] for key in batch}
             print(f"  built {i + 1:,} runs", file=sys.stderr, flush=True)
+    # schema 8: what the sink writes once a run is completed (the walks pause no visit they
+    # leave and raise no interrupt, so paused_ms and interrupted_ms stay 0)
+    with conn:
+        conn.execute(
+            "UPDATE visits SET run_completed = 1 "
+            "WHERE run_id IN (SELECT id FROM runs WHERE status = 'completed')"
+        )
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

@@ -231,7 +231,7 @@ def test_a_schema_6_journal_upgrades_to_the_same_rows_and_verifies(
     journal_file: tuple[Path, dict[str, str]],
 ) -> None:
     db, ids = journal_file
-    tables = ("interrupts", "deferrals", "marks", "nodes", "items", "runs")
+    tables = ("interrupts", "deferrals", "marks", "nodes", "items", "runs", "visits")
     before = {t: rows(db, f"SELECT * FROM {t} ORDER BY 1, 2, 3") for t in tables}
     conn = sqlite3.connect(db)
     drop_schema_7(conn)
@@ -245,6 +245,6 @@ def test_a_schema_6_journal_upgrades_to_the_same_rows_and_verifies(
     conn.commit()
     conn.close()
     with Journal(db) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == 7
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == 8
     assert {t: rows(db, f"SELECT * FROM {t} ORDER BY 1, 2, 3") for t in tables} == before
     assert breaches(db) == []

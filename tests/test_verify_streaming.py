@@ -96,7 +96,8 @@ def test_a_visit_row_missing_or_extra_is_found_wherever_the_run_is(db: Path, whe
     sql(db, "INSERT INTO visits SELECT ?, visit + 1000, process_id, node, kind, entered_at, "
         "left_at, duration_ms, outcome, choice, next_node, process_version, definition_hash, "
         "practice, suggested, chosen_by, override_reason, basis_values, branch, child_run, "
-        "child_outcome FROM visits WHERE run_id = ? AND visit = 0", (extra, extra))  # fmt: skip
+        "child_outcome, run_completed, paused_ms, interrupted_ms FROM visits "
+        "WHERE run_id = ? AND visit = 0", (extra, extra))  # fmt: skip
     expected = {
         run_id: f"the journal holds {visits - 1} visit rows, its events give {visits}",
         extra: f"the journal holds {others + 1} visit rows, its events give {others}",
@@ -128,8 +129,8 @@ def test_rows_of_no_run_between_runs_leave_the_others_intact(db: Path) -> None:
             "hash, branch FROM events WHERE run_id = ?", (orphan, ids[10]))  # fmt: skip
     sql(db, "INSERT INTO visits SELECT ?, visit, process_id, node, kind, entered_at, left_at, "
         "duration_ms, outcome, choice, next_node, process_version, definition_hash, practice, "
-        "suggested, chosen_by, override_reason, basis_values, branch, child_run, child_outcome "
-        "FROM visits WHERE run_id = ?",
+        "suggested, chosen_by, override_reason, basis_values, branch, child_run, child_outcome, "
+        "run_completed, paused_ms, interrupted_ms FROM visits WHERE run_id = ?",
         (between, ids[10]))  # fmt: skip
     sql(
         db,

@@ -20,6 +20,7 @@ from procedo.cli.files import write_or_print
 from procedo.cli.runs import journal_for, short_time
 from procedo.engine import STATUSES
 from procedo.journal import Journal
+from procedo.journal.clock_metrics import clock_figures
 from procedo.journal.history import HistoryFilter, HistoryRow, history_count, history_page
 from procedo.journal.history_calls import CallLink, NestedRow, call_links, nest
 from procedo.journal.history_interrupts import FIELDS, RunInterrupts, run_interrupts
@@ -190,7 +191,16 @@ def stats_command(
             )
             for key in found
         }
-    data = {key: m.to_dict() | {"parallel": parallel[key].to_dict()} for key, m in found.items()}
+        clock = {
+            key: clock_figures(
+                journal, process, include_practice=include_practice, version=key or None
+            )
+            for key in found
+        }
+    data = {
+        key: m.to_dict() | {"parallel": parallel[key].to_dict()} | clock[key].to_dict()
+        for key, m in found.items()
+    }
     if as_json:
         if by_version:
             print_json({"process_id": process, "versions": data})
@@ -202,7 +212,7 @@ def stats_command(
     for index, (key, metrics) in enumerate(found.items()):
         if index:
             echo("")
-        for line in metrics_lines(metrics, title, parallel[key]):
+        for line in metrics_lines(metrics, title, parallel[key], clock[key]):
             echo(line)
 
 

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from procedo.model.figures import Metrics
+from procedo.model.figures import ClockFigures, Metrics, TimeSplit, TrendPoint
 from procedo.model.parallel_figures import ParallelFigures
+from procedo.render import clock_text as ct
 from procedo.render import interrupt_text as it
 from procedo.render import metrics_text as t
 from procedo.render import parallel_text as pt
@@ -21,8 +22,14 @@ def _where(process_id: str, node: str, many: bool) -> str:
     return f"{process_id}/{node}" if many else node
 
 
-def metrics_lines(m: Metrics, title: str, parallel: ParallelFigures | None = None) -> list[str]:
-    """The figures of ``m`` (and of its parallel blocks and calls), headed by ``title``."""
+def metrics_lines(
+    m: Metrics,
+    title: str,
+    parallel: ParallelFigures | None = None,
+    clock: ClockFigures | None = None,
+) -> list[str]:
+    """The figures of ``m`` (its parallel blocks and calls, its time split and trends),
+    headed by ``title``."""
     parallel = parallel or ParallelFigures()
     calling = parallel.calling_steps()
     scope = f", {t.scope(m)}" if t.scope(m) else ""
@@ -87,6 +94,7 @@ def metrics_lines(m: Metrics, title: str, parallel: ParallelFigures | None = Non
             lines.append(f"  {times:>5} {text} ({_where(off.process_id, off.node, many)}) {when}")
     lines += interrupt_lines(m, many)
     lines += parallel_lines(parallel, many)
+    lines += clock_lines(clock or ClockFigures(), many)
     tallies = [
         f"{label}: " + ", ".join(f"{name} {count}" for count, name in map(t.tally, found))
         for label, found in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers))
@@ -138,4 +146,45 @@ def parallel_lines(parallel: ParallelFigures, many: bool) -> list[str]:
         lines += ["", pt.CALLS]
         for call in parallel.calls:
             lines.append(f"  {pt.call_text(call)} ({_where(call.process_id, call.step, many)})")
+    return lines
+
+
+SPLIT_ROWS = 10
+"""The nodes and operators a time split lists (most time first); roles are all listed."""
+
+
+def _split_row(name: str, s: TimeSplit) -> str:
+    cells = "".join(f"{c:>11}" for c in ct.split_cells(s))
+    return f"    {name[:30]:<30}{cells}"
+
+
+def _trend_row(p: TrendPoint, top: float) -> str:
+    period, runs, rate, median = ct.trend_cells(p)
+    bar = ct.bar(p.median_ms, top)
+    return f"  {period[:24]:<24} {median:>14} {rate:>6}  {runs:<26} {bar}"
+
+
+def clock_lines(clock: ClockFigures, many: bool) -> list[str]:
+    """The time split (in all, per node, role and operator) and the trends per week and
+    version (a text bar of each median)."""
+    split = clock.time_split
+    lines: list[str] = []
+    if split.total.visits:
+        heading = "".join(f"{h:>11}" for h in ct.SPLIT_HEADINGS)
+        lines += ["", ct.TIME_SPLIT, f"    {'':<30}{heading}", _split_row("All", split.total)]
+        for label, rows, limit in (
+            (ct.BY_NODE, split.nodes, SPLIT_ROWS),
+            (ct.BY_ROLE, split.roles, None),
+            (ct.BY_OPERATOR, split.operators, SPLIT_ROWS),
+        ):
+            if rows:
+                lines.append(f"  {label}")
+                lines += [_split_row(ct.split_name(s, many), s) for s in rows[:limit]]
+    for label, points in (
+        (ct.TRENDS_BY_WEEK, clock.trends.weeks),
+        (ct.TRENDS_BY_VERSION, clock.trends.versions),
+    ):
+        if points:
+            top = max((p.median_ms or 0) for p in points)
+            lines += ["", label, *(_trend_row(p, top) for p in points)]
     return lines

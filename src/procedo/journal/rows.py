@@ -65,6 +65,9 @@ def visit_row(state: RunState, visit: Visit) -> dict[str, Any]:
         "child_run": visit.child_run,
         "child_outcome": visit.child_outcome,
         **decision_columns(visit),
+        "run_completed": int(state.status == "completed"),
+        "paused_ms": visit.paused_ms,
+        "interrupted_ms": visit.interrupted_ms,
     }
 
 

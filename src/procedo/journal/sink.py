@@ -100,6 +100,11 @@ class JournalSink:
                 row = visit_row(state, state.visits[index])
                 conn.execute(*upsert_sql("visits", row, ("run_id", "visit")))
                 write_marks(conn, state, state.visits[index])
+            if state.status == "completed":  # schema 8: every visit of a completed run says so
+                conn.execute(
+                    "UPDATE visits SET run_completed = 1 WHERE run_id = ? AND run_completed = 0",
+                    (state.run_id,),
+                )
             write_interrupts(conn, state, visits)
             write_deferrals(conn, state, events)
             if state.finished:

@@ -40,6 +40,9 @@ VISIT_COLUMNS = (
     "branch",
     "child_run",
     "child_outcome",
+    "run_completed",
+    "paused_ms",
+    "interrupted_ms",
 )
 """The columns of a ``visits`` row after its run id, as :func:`visit_row` gives them."""
 OPERATOR_COLUMNS = ("operator", "process_id", "process_version", "practice")

@@ -15,13 +15,14 @@ from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.model import ProcessDefinition
-from procedo.model.figures import MapFigures, Metrics
+from procedo.model.figures import ClockFigures, MapFigures, Metrics
 from procedo.model.parallel_figures import ParallelFigures
 from procedo.render import metrics_text as t
 from procedo.render.parallel_text import CALLING_STEP
 from procedo.render.words import plural
 from procedo.tui.querying import beside, query_in_thread
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.metrics_clock import clock_content, clock_parts, clock_scopes
 from procedo.tui.screens.metrics_interrupts import interrupt_parts
 from procedo.tui.screens.metrics_parallel import parallel_parts
 from procedo.tui.text import line, lit
@@ -41,9 +42,14 @@ def _bar(value: float, largest: float) -> str:
 MUTED = "$text-muted"
 
 
-def metrics_content(m: Metrics, title: str, parallel: ParallelFigures | None = None) -> Content:
+def metrics_content(
+    m: Metrics,
+    title: str,
+    parallel: ParallelFigures | None = None,
+    clock: ClockFigures | None = None,
+) -> Content:
     """Every figure of one scope as literal text with styles (words from render.metrics_text),
-    with its parallel blocks and calls."""
+    with its parallel blocks and calls, its time split and trends."""
     parallel = parallel or ParallelFigures()
     calling = parallel.calling_steps()
     p: Parts = [(title, "bold")]
@@ -108,6 +114,7 @@ def metrics_content(m: Metrics, title: str, parallel: ParallelFigures | None = N
             p += ["\n  ", f"{times:>5} ", text, (f"  {when}", MUTED)]
     p += interrupt_parts(m)
     p += parallel_parts(parallel)
+    p += clock_parts(clock, m.process_id is None)
     for label, tallies in ((t.OPERATORS, m.operators), (t.TRIGGERS, m.triggers)):
         if tallies:
             p += ["\n\n", (label, "bold")]
@@ -141,6 +148,7 @@ class MetricsScreen(ProcedoScreen):
             yield Static("", id="durations-label")
             yield Sparkline([], id="durations")
             yield Static("", id="metrics-map")
+            yield Static("", id="metrics-clock")
         yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -188,6 +196,20 @@ class MetricsScreen(ProcedoScreen):
             return results, figures, parallel
 
         query_in_thread(self, compute, self._show, group="metrics")
+        self.query_one("#metrics-clock", Static).update(lit(""))
+        query_in_thread(
+            self,
+            lambda journal: clock_scopes(journal, process, practice=practice, split=split),
+            self._show_clock,
+            group="metrics-clock",
+        )
+
+    def _show_clock(self, scopes: list[tuple[str | None, ClockFigures]]) -> None:
+        """The time split and the trends, once computed (after the other figures, most often:
+        they take longer on a large journal, so they do not hold the rest back)."""
+        self.query_one("#metrics-clock", Static).update(
+            clock_content(scopes, many=self.process_id is None)
+        )
 
     def _show(self, computed: Computed) -> None:
         results, figures, parallel = computed
