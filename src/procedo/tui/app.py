@@ -317,9 +317,10 @@ class ProcedoApp(App[None]):
 
     def open_board(self) -> None:
         """Show the live board of every run in progress."""
+        from procedo.journal.step_figures import usual_at
         from procedo.tui.screens.board import BoardScreen
 
-        self.push_screen(BoardScreen())
+        self.push_screen(BoardScreen(usual=usual_at))
 
     def open_map(self, definition: ProcessDefinition, state: RunState | None = None) -> None:
         """Show the map of a process (with a run's place in it when ``state`` is given)."""
