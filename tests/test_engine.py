@@ -901,6 +901,7 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "interrupt",
         "return",
         "defer",
+        "remind_ack",
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from procedo.model.items import (
@@ -127,10 +127,27 @@ class Decision(_Frozen):
     timeout: Timeout | None = None
     """After that long at the decision (active time), an option is suggested."""
 
-    @model_validator(mode="after")
-    def _timeout_fits(self) -> Decision:
-        if self.timeout is None:
-            return self
+    @field_validator("timeout")
+    @classmethod
+    def _timeout_fits(cls, timeout: Timeout | None, info: ValidationInfo) -> Timeout | None:
+        options: tuple[Option, ...] = info.data.get("options") or ()
+        if timeout is None or not options:
+            return timeout  # no options: that problem is reported on its own
+        labels = [o.label for o in options]
+        if timeout.suggest not in labels:
+            raise PydanticCustomError(
+                "timeout_unknown_option",
+                "timeout suggests {suggest}, which is not an option of this decision "
+                "(options: {known})",  # labels may hold braces: filled in, not formatted
+                {"suggest": repr(timeout.suggest), "known": ", ".join(map(repr, labels))},
+            )
+        if any(o.default for o in options):
+            raise PydanticCustomError(
+                "timeout_unused",
+                "'timeout' never applies here: an option is the default, and a condition's "
+                "suggestion (or the default) always wins over the timeout",
+            )
+        return timeout
         labels = [o.label for o in self.options]
         if self.timeout.suggest not in labels:
             known = ", ".join(repr(label) for label in labels)
