@@ -148,22 +148,6 @@ class Decision(_Frozen):
                 "suggestion (or the default) always wins over the timeout",
             )
         return timeout
-        labels = [o.label for o in self.options]
-        if self.timeout.suggest not in labels:
-            known = ", ".join(repr(label) for label in labels)
-            raise PydanticCustomError(
-                "timeout_unknown_option",
-                "timeout suggests {suggest}, which is not an option of this decision "
-                "(options: {known})",  # labels may hold braces: filled in, not formatted
-                {"suggest": repr(self.timeout.suggest), "known": known},
-            )
-        if any(o.default for o in self.options):
-            raise PydanticCustomError(
-                "timeout_unused",
-                "'timeout' never applies here: an option is the default, and a condition's "
-                "suggestion (or the default) always wins over the timeout",
-            )
-        return self
 
     @property
     def has_conditions(self) -> bool:
