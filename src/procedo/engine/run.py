@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from procedo.engine import allowed as rules
 from procedo.engine import clock_rules, item_drafts, judge
+from procedo.engine.choosing import choose_drafts
 from procedo.engine.cleaning import (
     clean_inputs,
     clean_name,
@@ -132,6 +133,9 @@ class Run:
     def suggestion(self) -> judge.Suggestion | None:
         """The current decision's suggestion: its conditions', else its timeout's once reached
         (``clock_rules.suggestion``); None elsewhere, or when nothing is suggested."""
+        decision = self.definition.decisions.get(self._state.current_node or "")
+        if decision is None or decision.timeout is None:  # the clock is read only when it tells
+            return judge.current_suggestion(self.definition, self._state)
         return clock_rules.suggestion(self.definition, self._state, self.clock())
 
     def scope(self) -> dict[str, str]:
@@ -244,44 +248,10 @@ class Run:
         """
         self._require_status(ACTIVE)
         self._require_role_accepted()
-        node = self._state.current_node
         if self._state.frame is not None:  # the answer to the open interrupt's question
             self.return_from_interrupt(option)
             return
-        decision = self.definition.decisions.get(node or "")
-        if decision is None or node is None:
-            raise Refused("there is no decision to make here")
-        if not 0 <= option < len(decision.options):
-            raise Refused(f"choose an option from 1 to {len(decision.options)}")
-        label = decision.options[option].label
-        refusal = rules.success_end_refusal(
-            self.definition, self._state, decision.options[option].next
-        )
-        if refusal:
-            raise Refused(refusal)
-        suggestion = self.suggestion()
-        if suggestion is None:
-            self._emit(Draft("choose", node, option, value=label))
-            return
-        why: str | None = None
-        if suggestion.option is not None and option != suggestion.option:
-            if reason is None or not reason.strip():
-                suggested = decision.options[suggestion.option].label
-                raise Refused(
-                    f"{suggested!r} is suggested ({suggestion.why}): "
-                    f"choosing {label!r} instead needs a reason"
-                )
-            why = clean_text(reason, "reason")
-        self._emit(
-            Draft(
-                "basis",
-                node,
-                suggestion.option,
-                value=suggestion.values_json(),
-                reason=suggestion.timed_out,
-            ),
-            Draft("choose", node, option, value=label, reason=why),
-        )
+        self._emit(*choose_drafts(self.definition, self._state, option, reason, self.suggestion()))
 
     def back(self) -> None:
         """Return to the previous node; what was done here stays in the record."""
@@ -422,7 +392,10 @@ class Run:
             raise Refused(refusal)
 
     def _wait_refusal(self, item: int | None) -> str:
-        if item is None:
+        step = self.current_step
+        if item is None or step is None or not 0 <= item < len(step.items):
+            return ""
+        if step.items[item].wait_minutes is None:  # the clock is read only when it tells
             return ""
         return clock_rules.wait_refusal(self.definition, self._state, item, self.clock())
 
