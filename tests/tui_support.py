@@ -347,8 +347,8 @@ def _build(paths: Paths, db: Path, clock: FakeClock) -> tuple[list[str], int]:
                     run.accept_role()
                     for _ in range(2):
                         run.mark_not_applicable(0, "Nothing deployed")
+                        clock.advance(300_000)  # the watch item's wait_minutes
                         run.check(1)
-                        clock.advance(120_000)
                         run.complete()
                         run.choose(1 if _ == 0 else 0)
             ids.append(run.run_id)
