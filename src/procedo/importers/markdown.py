@@ -95,6 +95,11 @@ def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
 def _step_clock(builder: Builder, section: Section) -> dict[str, Any]:
     """A step's ``target_minutes`` and ``remind`` from its fields."""
     where = f"{builder.source}:{section.line}"
+    if "timeout" in section.fields:
+        raise MarkdownImportError(
+            f"{where}: {section.title!r} is a step: 'Timeout:' is only read under a decision "
+            "heading (a heading whose list is its options)"
+        )
     data: dict[str, Any] = {}
     if "target time" in section.fields:
         data["target_minutes"] = clock.minutes_of(
@@ -291,9 +296,14 @@ def _definition_data(
                 node["details"] = text
             if unescape(section.fields.get("automatic", "")).strip().lower().startswith("yes"):
                 node["auto"] = True
+            where = f"{builder.source}:{section.line}"
             if "timeout" in section.fields:
-                where = f"{builder.source}:{section.line}"
                 node["timeout"] = clock.timeout_of(section.fields["timeout"], where)
+            if {"target time", "reminder"} & section.fields.keys():
+                raise MarkdownImportError(
+                    f"{where}: {section.title!r} is a decision: 'Target time:' and 'Reminder:' "
+                    "are read under a step heading"
+                )
             node["options"] = [
                 _option_data(builder, option)
                 for option in (parse_option(item.text) for item in items)
