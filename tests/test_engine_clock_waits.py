@@ -280,3 +280,29 @@ def test_a_wait_survives_a_crash_and_the_time_while_down_counts(tmp_path: Path) 
         again.resume()
         clock.advance(150 * SEC)
         again.check(1)
+
+
+class CountingClock(Clock):
+    """A clock that counts how often it is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def __call__(self) -> int:
+        self.reads += 1
+        return self.now
+
+
+def test_the_clock_is_read_only_where_a_wait_applies() -> None:
+    """A run without waits reads its clock only to stamp events, as before issue 13 (a test
+    clock that steps on each read keeps its times)."""
+    clock = CountingClock()
+    run = start_run(clock)
+    before = clock.reads
+    run.allowed(1)
+    run.toggle(1)
+    run.allowed(None)
+    assert clock.reads == before
+    run.allowed(0)
+    assert clock.reads == before + 1
