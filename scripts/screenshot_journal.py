@@ -33,7 +33,7 @@ PLAN: dict[str, tuple[int, tuple[int, int], list[str]]] = {
     "software-release": (24, (60, 560), ["Rosa", "Sami", "Tomas"]),
     "employee-onboarding": (20, (120, 880), ["Uma", "Viktor"]),
 }
-STEP_SECONDS = {("incident-response", "mitigate"): (180, 600)}
+STEP_SECONDS = {("incident-response", "mitigate"): (300, 600)}  # its watch waits 5 min
 # decision id: weights of its options, in order
 CHOICES: dict[str, list[float]] = {
     "impact": [65, 35],

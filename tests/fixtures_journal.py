@@ -14,6 +14,7 @@ R5  Ann  call   practice, success, 2 min     R10 Dan  visit  practice, failure, 
 
 incident-response (target 45 min), trigger pager:
 I1 Ann success 31 min (mitigate loops once); I2 Bob success 8 min (no impact);
+(mitigate's second item waits 5 min after the first: its wait_minutes)
 I3 Cat failure 50 min (escalated); I4 Dan aborted after 5 min.
 """
 
@@ -161,8 +162,8 @@ RUNS: list[tuple[str, str, int, str, str | None, bool, Script]] = [
     ]),
     ("I1", "incident", 10, "Ann", "pager", False, [
         (5, [check(0), check(1), check(2), rec(3, "09:00"), rec(4, "12.5"), rec(5, "eu")]),
-        (10, [done]), (11, [choose(0)]), (15, [check(0), check(1)]), (20, [done]),
-        (21, [choose(1)]), (25, [check(0), check(1)]), (30, [done]), (31, [choose(0)]),
+        (10, [done]), (11, [choose(0)]), (15, [check(0)]), (20, [check(1), done]),
+        (21, [choose(1)]), (25, [check(0)]), (30, [check(1), done]), (31, [choose(0)]),
     ]),
     ("I2", "incident", 11, "Bob", "pager", False, [
         (3, [check(0), na(1, "Single-person incident"), check(2), rec(3, "10:15"),
@@ -172,7 +173,7 @@ RUNS: list[tuple[str, str, int, str, str | None, bool, Script]] = [
     ("I3", "incident", 12, "Cat", "pager", False, [
         (10, [check(0), na(1, "Single-person incident"), check(2), rec(3, "11:00"),
               rec(4, "40"), rec(5, "apac")]),
-        (20, [done]), (21, [choose(0)]), (30, [check(0), check(1)]), (40, [done]),
+        (20, [done]), (21, [choose(0)]), (30, [check(0)]), (35, [check(1)]), (40, [done]),
         (50, [choose(2)]),
     ]),
     ("I4", "incident", 13, "Dan", "pager", False, [

@@ -113,7 +113,7 @@ def test_validate_json(folder: Path) -> None:
         "problems": [
             {
                 "file": str(bad),
-                "line": 23,
+                "line": 24,
                 "column": None,
                 "key": "steps.triage.next",
                 "message": "'impcat' is not a node of this process (did you mean 'impact'?)",
@@ -157,7 +157,7 @@ def test_validate_defaults_to_the_processes_folder(isolated: Path, folder: Path)
     break_file(isolated / "processes" / "incident-response.toml")
     result = run("validate")
     assert result.exit_code == 1
-    assert result.output.startswith("processes/incident-response.toml:23: ")
+    assert result.output.startswith("processes/incident-response.toml:24: ")
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_list_json(folder: Path) -> None:
     assert by_id["incident-response"] == {
         "id": "incident-response",
         "title": "Customer-facing incident response",
-        "version": "1.1",
+        "version": "1.2",
         "steps": 2,
         "decisions": 2,
         "ends": 3,

@@ -157,7 +157,7 @@ def test_show_by_unique_prefix(db: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"Run {run_id}"
-    assert lines[1] == "  process   Customer-facing incident response (incident-response v1.1)"
+    assert lines[1] == "  process   Customer-facing incident response (incident-response v1.2)"
     assert lines[2] == "  status    completed"
     assert lines[3] == "  operator  Ann  (all: Ann)"
     assert lines[4] == "  trigger   pager"

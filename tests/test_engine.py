@@ -644,7 +644,8 @@ def test_a_loop_makes_a_fresh_visit_with_fresh_ticks_and_keeps_both() -> None:
 
 def test_a_loop_in_a_bundled_process() -> None:
     definition = load_file(BUNDLED / "incident-response.toml").definition
-    run = start(definition, trigger="pager")
+    clock = Clock()
+    run = start(definition, trigger="pager", clock=clock)
     for index, item in enumerate(definition.steps["triage"].items):
         if item.record == "number":
             run.record(index, "5")
@@ -660,6 +661,7 @@ def test_a_loop_in_a_bundled_process() -> None:
     run.accept_role()  # back to the on-call engineer
     for _ in range(2):
         run.check(0)
+        clock.advance(5 * 60)  # the watch item's wait_minutes
         run.check(1)
         run.complete()
         run.choose(1)  # No, try again
@@ -901,6 +903,7 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "interrupt",
         "return",
         "defer",
+        "remind_ack",
     }
 
 

@@ -108,6 +108,8 @@ def test_a_node_without_a_role_changes_nothing() -> None:
     run.choose(0)  # mitigate: back to the on-call engineer
     run.accept_role()
     run.check(0)
+    for _ in range(300):  # the watch item's wait_minutes: a tick a second
+        next(ticks)
     run.check(1)
     run.complete()
     assert (run.state.current_node, run.state.awaiting_role) == ("fixed", None)  # no role

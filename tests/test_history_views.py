@@ -83,7 +83,7 @@ def assert_same(db: sqlite_utils.Database, m: Metrics, process: str, version: st
 @pytest.mark.parametrize(
     ("process", "version"),
     [("mini", "*"), ("mini", "1"), ("mini", "2"), ("incident-response", "*"),
-     ("incident-response", "1.1"), ("*", "*")],
+     ("incident-response", "1.2"), ("*", "*")],
 )  # fmt: skip
 def test_views_give_the_metrics_figures(db_path: Path, process: str, version: str) -> None:
     with Journal(db_path) as journal:

@@ -92,6 +92,8 @@ ZYGOTE = textwrap.dedent(
             if open_items:
                 index = rng.choice(open_items)
                 item = current.items[index]
+                if run.toggle(index).why == "waiting":  # its wait_minutes runs: N/A is allowed
+                    return run.mark_not_applicable(index, "no time to wait")
                 return run.record(index, value_for(item)) if item.record else run.check(index)
             node = state.current_node
             if node in run.definition.decisions:

@@ -27,6 +27,7 @@ from tui_support import (
     last_new_option,
     make_paths,
     paste,
+    wait_out,
     walk_to_end,
 )
 
@@ -120,6 +121,7 @@ async def test_loop_not_applicable_note_back_and_hand_over(tmp_path: Path) -> No
         await paste(pilot, "No deploy in the last day")
         await pilot.press("enter")
         await pilot.pause()
+        wait_out(run, 1)  # the watch item waits 5 min after the rollback's mark
         await pilot.press("space", "c")  # the cursor moved on to the open item by itself
         await pilot.pause()
         assert run.state.current_node == "fixed"
@@ -133,7 +135,10 @@ async def test_loop_not_applicable_note_back_and_hand_over(tmp_path: Path) -> No
         await pilot.press(*"Bob", "enter")
         await pilot.pause()
         assert run.state.operator == "Bob"
-        await pilot.press("space", "space", "c")
+        await pilot.press("space")
+        await pilot.pause()
+        wait_out(run, 1)
+        await pilot.press("space", "c")
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()

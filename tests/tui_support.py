@@ -14,6 +14,8 @@ from textual.widgets import OptionList, Static
 
 from journal_cache import cached_journal
 from procedo.config import Paths
+from procedo.engine import Run
+from procedo.engine.clock_rules import wait_left_ms
 from procedo.journal import Journal
 from procedo.model import Decision, ProcessDefinition, load_file
 from procedo.model.definition import RecordSpec
@@ -113,6 +115,15 @@ def last_new_option(node: str, decision: Decision, seen: set[str]) -> int:
     return len(decision.options) - 1
 
 
+def wait_out(run: Run, index: int) -> None:
+    """Move the run's (fake) clock past item ``index``'s wait, when it has one running."""
+    left = wait_left_ms(run.definition, run.state, index, run.clock())
+    if left is not None:
+        clock = run.clock
+        assert isinstance(clock, FakeClock), "a wait can only be waited out on a FakeClock"
+        clock.advance(left)
+
+
 async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
     """Tick or record every item of the current step, then complete it.
 
@@ -130,6 +141,7 @@ async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
             if not active[index]:
                 continue
             choices.highlighted = index
+            wait_out(screen.run, index)
             screen.action_toggle()
             if item.record:
                 await pilot.pause()
@@ -145,6 +157,7 @@ async def fill_step(pilot: Pilot[None], *, keys: bool = True) -> None:
         if not active[index]:
             continue
         assert screen.query_one("#choices", OptionList).highlighted == index
+        wait_out(screen.run, index)
         await pilot.press("space")
         if item.record:
             await pilot.pause()  # the value dialog opens
@@ -347,8 +360,8 @@ def _build(paths: Paths, db: Path, clock: FakeClock) -> tuple[list[str], int]:
                     run.accept_role()
                     for _ in range(2):
                         run.mark_not_applicable(0, "Nothing deployed")
+                        clock.advance(300_000)  # the watch item's wait_minutes
                         run.check(1)
-                        clock.advance(120_000)
                         run.complete()
                         run.choose(1 if _ == 0 else 0)
             ids.append(run.run_id)

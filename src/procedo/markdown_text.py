@@ -206,6 +206,8 @@ FIELD_KEYS = (
     "priority",
     "during",
     "after",
+    "reminder",
+    "timeout",
 )
 """Words that, followed by a colon at the start of a line, make the line a field."""
 
@@ -269,9 +271,9 @@ TRIGGER_ANCHOR = "trigger-"
 """The prefix of a trigger's anchor id in a handbook page (``<a id="trigger-ID">``)."""
 INPUT_ANCHOR = "input-"
 """The prefix of a start input's anchor id in a handbook page (``<a id="input-ID">``)."""
-ANNOTATION_WORDS = ("critical", "role", "record", "id", "expect", "when", "default")
+ANNOTATION_WORDS = ("critical", "role", "record", "id", "expect", "when", "default", "wait")
 _ANNOTATION_START = re.compile(
-    r"\([ \t]*(?:critical|role|record|id|expect|when|default"
+    r"\([ \t]*(?:critical|role|record|id|expect|when|default|wait"
     r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to)\b",
     re.IGNORECASE,
 )

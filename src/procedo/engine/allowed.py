@@ -31,6 +31,7 @@ Why = Literal[
     "not_applicable",
     "inactive",
     "deferred",
+    "waiting",
 ]
 """Why the toggle key does nothing on an item (a code a screen may add its key hint to)."""
 

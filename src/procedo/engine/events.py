@@ -43,6 +43,7 @@ EventKind = Literal[
     "interrupt",
     "return",
     "defer",
+    "remind_ack",
 ]
 
 EVENT_KINDS: dict[str, str] = {
@@ -65,7 +66,8 @@ EVENT_KINDS: dict[str, str] = {
     "finish": "an end is reached: node = end, value = outcome (success or failure)",
     "input": "a start input is given: node = the input's id, value = the value",
     "basis": "what a decision's conditions read: node = decision, item = the suggested option "
-    "(empty when none), value = JSON of the values read by id",
+    "(empty when none), value = JSON of the values read by id, reason = why the option is "
+    "suggested when its timeout suggested it (empty otherwise)",
     "auto_choose": "the process chooses (auto): node = decision, item = option index, "
     "value = its label",
     "deviation": "a value misses its expect: node, item, value = the value, reason = why it is "
@@ -88,6 +90,9 @@ EVENT_KINDS: dict[str, str] = {
     "or the node the run goes on at",
     "defer": "an item is deferred: node = step, item = index, value = the step it comes back "
     "at (empty: it follows the run), reason = why",
+    "remind_ack": "a reminder is acknowledged: node = the step whose reminder it is (empty for "
+    "the process's), item = the interval number (1, 2, ...; it acknowledges the earlier ones "
+    "too), value = the reminder's text",
 }
 
 BRANCH_NOTE = (

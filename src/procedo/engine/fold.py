@@ -52,6 +52,7 @@ def _close_pause(state: RunState, touched: set[int]) -> None:
             touched.add(visit.index)
         for frame in state.frames:
             frame.paused_ms += gap
+        state.pauses = (*state.pauses, (state.pause_started_ms, state.last_ms))
         state.pause_started_ms = None
 
 
@@ -176,8 +177,27 @@ def _on_basis(
         isinstance(k, str) and isinstance(v, str) for k, v in values.items()
     ):
         raise ReplayError(f"event {event.seq} has values that are not text by id")
-    visit.basis = Basis(event.item, values)
+    visit.basis = Basis(event.item, values, event.reason)
     touched.add(visit.index)
+
+
+def _on_remind_ack(
+    state: RunState, definition: ProcessDefinition, event: Event, touched: set[int]
+) -> None:
+    if event.item is None or event.item < 1:
+        raise ReplayError(f"event {event.seq} acknowledges a reminder without its number")
+    if state.finished:
+        raise ReplayError(f"event {event.seq} acknowledges a reminder of a finished run")
+    key = -1
+    if event.node:
+        held = [*state.open_positions(), *(frame.position for frame in state.frames)]
+        found = [v for p in held if (v := state.visits[p.path[-1]]).node == event.node]
+        if not found:
+            raise ReplayError(f"event {event.seq} acknowledges a reminder of {event.node!r}, "
+                              "where the run is not")  # fmt: skip
+        key = found[-1].index
+    acked = state.reminders_acked
+    state.reminders_acked = {**acked, key: max(acked.get(key, 0), event.item)}
 
 
 def _on_input(
@@ -332,10 +352,21 @@ _HANDLERS = {
     "interrupt": on_interrupt,
     "return": on_return,
     "defer": on_defer,
+    "remind_ack": _on_remind_ack,
 }
 
 _ABOUT_THE_RUN = frozenset(
-    {"note", "handover", "pause", "resume", "takeover", "abort", "interrupt", "return"}
+    {
+        "note",
+        "handover",
+        "pause",
+        "resume",
+        "takeover",
+        "abort",
+        "interrupt",
+        "return",
+        "remind_ack",
+    }
 )
 """Events that may leave out the open interrupt's key (they are about the whole run)."""
 

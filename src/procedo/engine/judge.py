@@ -287,6 +287,8 @@ class Suggestion:
     why: str
     values: dict[str, str] = field(default_factory=dict)
     unknown: tuple[int, ...] = ()
+    timed_out: str | None = None
+    """The option comes from the decision's ``timeout``: its reason (see ``clock_rules``)."""
 
     def automatic(self, decision: Decision) -> bool:
         """True when an ``auto`` decision takes this suggestion without asking: exactly one

@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from procedo.engine import allowed as rules
-from procedo.engine import item_drafts, judge
+from procedo.engine import clock_rules, item_drafts, judge
+from procedo.engine.choosing import choose_drafts
 from procedo.engine.cleaning import (
     clean_inputs,
     clean_name,
@@ -132,8 +133,12 @@ class Run:
         return judge.check_lines(self.definition, self._state)
 
     def suggestion(self) -> judge.Suggestion | None:
-        """The current decision's suggestion (None elsewhere or without conditions)."""
-        return judge.current_suggestion(self.definition, self._state)
+        """The current decision's suggestion: its conditions', else its timeout's once reached
+        (``clock_rules.suggestion``); None elsewhere, or when nothing is suggested."""
+        decision = self.definition.decisions.get(self._state.current_node or "")
+        if decision is None or decision.timeout is None:  # the clock is read only when it tells
+            return judge.current_suggestion(self.definition, self._state)
+        return clock_rules.suggestion(self.definition, self._state, self.clock())
 
     def scope(self) -> dict[str, str]:
         """The named values the run holds now (journal text by id), for placeholders."""
@@ -144,18 +149,31 @@ class Run:
         return judge.previous_values(self.definition, self._state)
 
     def allowed(self, item: int | None = None) -> rules.Allowed:
-        """What each action may do now, with the reason when not (item actions: on ``item``)."""
-        return rules.allowed(self.definition, self._state, item)
+        """What each action may do now, with the reason when not (item actions: on ``item``;
+        the toggle waits while the item's ``wait_minutes`` runs)."""
+        verdicts = rules.allowed(self.definition, self._state, item)
+        waiting = self._wait_refusal(item)
+        if waiting and verdicts.toggle.ok:
+            return dataclasses.replace(verdicts, toggle=rules.Verdict(True, waiting))
+        return verdicts
 
     def toggle(self, item: int | None) -> rules.Toggle:
         """What the toggle key does on ``item``: tick, record, choose or nothing (and why)."""
-        return rules.toggle(self.definition, self._state, item)
+        toggle = rules.toggle(self.definition, self._state, item)
+        waiting = self._wait_refusal(item) if toggle.does != "nothing" else ""
+        return rules.Toggle("nothing", waiting, "waiting") if waiting else toggle
+
+    def reminders_due(self) -> list[clock_rules.DueReminder]:
+        """The reminders due now and not acknowledged (``clock_rules.reminders_due``)."""
+        return clock_rules.reminders_due(self.definition, self._state, self.clock())
 
     # -- operations -----------------------------------------------------------------------
 
     def check(self, item: int) -> None:
-        """Tick a plain item (``item``: a line of :meth:`lines`)."""
-        self._emit(item_drafts.check(self.definition, self._state, item))
+        """Tick a plain item (``item``: a line of :meth:`lines`); refused during its wait."""
+        draft = item_drafts.check(self.definition, self._state, item)
+        self._refuse_during_wait(item)
+        self._emit(draft)
 
     def uncheck(self, item: int) -> None:
         """Clear a tick, a recorded value, a not-applicable mark or a deferral."""
@@ -164,6 +182,7 @@ class Run:
     def record(self, item: int, raw: str) -> str:
         """Record a value for a record item (this ticks it); returns the stored text."""
         draft = item_drafts.record(self.definition, self._state, item, raw)
+        self._refuse_during_wait(item)
         self._emit(draft)
         return draft.value or ""
 
@@ -231,38 +250,10 @@ class Run:
         """
         self._require_status(ACTIVE)
         self._require_role_accepted()
-        node = self._state.current_node
         if self._state.frame is not None:  # the answer to the open interrupt's question
             self.return_from_interrupt(option)
             return
-        decision = self.definition.decisions.get(node or "")
-        if decision is None or node is None:
-            raise Refused("there is no decision to make here")
-        if not 0 <= option < len(decision.options):
-            raise Refused(f"choose an option from 1 to {len(decision.options)}")
-        label = decision.options[option].label
-        refusal = rules.success_end_refusal(
-            self.definition, self._state, decision.options[option].next
-        )
-        if refusal:
-            raise Refused(refusal)
-        suggestion = self.suggestion()
-        if suggestion is None:
-            self._emit(Draft("choose", node, option, value=label))
-            return
-        why: str | None = None
-        if suggestion.option is not None and option != suggestion.option:
-            if reason is None or not reason.strip():
-                suggested = decision.options[suggestion.option].label
-                raise Refused(
-                    f"{suggested!r} is suggested ({suggestion.why}): "
-                    f"choosing {label!r} instead needs a reason"
-                )
-            why = clean_text(reason, "reason")
-        self._emit(
-            Draft("basis", node, suggestion.option, value=suggestion.values_json()),
-            Draft("choose", node, option, value=label, reason=why),
-        )
+        self._emit(*choose_drafts(self.definition, self._state, option, reason, self.suggestion()))
 
     def back(self) -> None:
         """Return to the previous node; what was done here stays in the record."""
@@ -356,6 +347,15 @@ class Run:
         self._require_role_accepted()
         self._emit(defer_draft(self.definition, self._state, item, reason))
 
+    def acknowledge_reminder(self, where: str, number: int) -> None:
+        """Acknowledge the due reminder ``number`` of ``where`` (a step id, or "" for the
+        process's): journaled as ``remind_ack``; it acknowledges the earlier intervals too."""
+        self._require_status(ACTIVE, PAUSED)
+        due = next((d for d in self.reminders_due() if d.where == where), None)
+        if due is None or not 1 <= number <= due.number:
+            raise Refused("that reminder is not due: there is nothing to acknowledge")
+        self._emit(Draft("remind_ack", where or None, number, value=due.text))
+
     def switch(self, branch: str) -> None:
         """Work on another open branch of a parallel block (a view: nothing is journaled)."""
         if self._state.frames:
@@ -390,6 +390,19 @@ class Run:
     def _require_role_accepted(self) -> None:
         """Refuse work at a hand-over point until someone acts as the next role."""
         refusal = rules.role_refusal(self.definition, self._state)
+        if refusal:
+            raise Refused(refusal)
+
+    def _wait_refusal(self, item: int | None) -> str:
+        step = self.current_step
+        if item is None or step is None or not 0 <= item < len(step.items):
+            return ""
+        if step.items[item].wait_minutes is None:  # the clock is read only when it tells
+            return ""
+        return clock_rules.wait_refusal(self.definition, self._state, item, self.clock())
+
+    def _refuse_during_wait(self, item: int) -> None:
+        refusal = self._wait_refusal(item)
         if refusal:
             raise Refused(refusal)
 

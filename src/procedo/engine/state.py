@@ -67,6 +67,9 @@ class Basis:
 
     suggested: int | None
     values: dict[str, str]
+    timed_out: str | None = None
+    """When the suggestion came from the decision's ``timeout``: the reason said (the
+    ``basis`` event's reason)."""
 
 
 @dataclass(slots=True)
@@ -278,6 +281,11 @@ class RunState:
     """Every deferred item of the run, in the order deferred (done ones included)."""
     resume_at: tuple[int, int | None] | None = None
     """Just back from an interrupt: the visit and item it interrupted (a view hint)."""
+    pauses: tuple[tuple[int, int], ...] = ()
+    """Every pause ended so far, (from, to) in ms, in order (the one open: ``pause_started_ms``)."""
+    reminders_acked: dict[int, int] = field(default_factory=dict)
+    """The highest reminder number acknowledged, by visit index (-1: the process's reminder).
+    Replaced, never changed in place (a working copy shares it)."""
 
     @classmethod
     def blank(

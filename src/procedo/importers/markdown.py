@@ -13,6 +13,7 @@ from typing import Any
 
 import tomli_w
 
+from procedo.importers import markdown_clock as clock
 from procedo.importers.markdown_blocks import Block, Heading, ListItem, Text, parse_document
 from procedo.importers.markdown_flow import call_data, parallel_data, takes_field
 from procedo.importers.markdown_interrupts import INTERRUPT_FIELDS, defer_target, interrupt_data
@@ -38,7 +39,8 @@ from procedo.model.placeholders import literal_texts
 __all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
 
 DEFAULT_END = ("done", "Done")
-SECTION_FIELDS = ("role", "next", "outcome", "automatic", "parallel", "join", "calls", "outcomes")
+SECTION_FIELDS = ("role", "next", "outcome", "automatic", "parallel", "join", "calls", "outcomes",
+                  "target time", "reminder", "timeout")  # fmt: skip
 """The fields a section's heading may carry (docs/import.md)."""
 
 
@@ -82,9 +84,30 @@ def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
             data[key] = getattr(parsed, key)
     if parsed.defer_to is not None:
         data["defer_to"] = defer_target(builder, parsed.defer_to)
+    if parsed.wait is not None:
+        where = f"{builder.source}:{item.line}"
+        data["wait_minutes"] = clock.minutes_of(parsed.wait, where, "the wait", "*(wait: 5 min)*")
     if item.details:
         data["details"] = "\n".join(item.details)
     return data["text"] if len(data) == 1 else data
+
+
+def _step_clock(builder: Builder, section: Section) -> dict[str, Any]:
+    """A step's ``target_minutes`` and ``remind`` from its fields."""
+    where = f"{builder.source}:{section.line}"
+    if "timeout" in section.fields:
+        raise MarkdownImportError(
+            f"{where}: {section.title!r} is a step: 'Timeout:' is only read under a decision "
+            "heading (a heading whose list is its options)"
+        )
+    data: dict[str, Any] = {}
+    if "target time" in section.fields:
+        data["target_minutes"] = clock.minutes_of(
+            section.fields["target time"], where, "target time", "**Target time:** 10 min"
+        )
+    if "reminder" in section.fields:
+        data["remind"] = clock.reminder_of(section.fields["reminder"], where)
+    return data
 
 
 def _option_data(builder: Builder, option: ParsedOption) -> dict[str, Any]:
@@ -273,6 +296,14 @@ def _definition_data(
                 node["details"] = text
             if unescape(section.fields.get("automatic", "")).strip().lower().startswith("yes"):
                 node["auto"] = True
+            where = f"{builder.source}:{section.line}"
+            if "timeout" in section.fields:
+                node["timeout"] = clock.timeout_of(section.fields["timeout"], where)
+            if {"target time", "reminder"} & section.fields.keys():
+                raise MarkdownImportError(
+                    f"{where}: {section.title!r} is a decision: 'Target time:' and 'Reminder:' "
+                    "are read under a step heading"
+                )
             node["options"] = [
                 _option_data(builder, option)
                 for option in (parse_option(item.text) for item in items)
@@ -292,6 +323,7 @@ def _definition_data(
             node["next"] = following[following.index(section) + 1].node_id
         else:
             node["next"] = default_end()
+        node.update(_step_clock(builder, section))
         if items:
             node["items"] = [_item_data(builder, item) for item in items]
         steps[section.node_id] = node
@@ -319,6 +351,8 @@ def _definition_data(
     info["start"] = start
     if "target_minutes" in process:
         info["target_minutes"] = process["target_minutes"]
+    if "remind" in process:
+        info["remind"] = process["remind"]
     if process["resources"]:
         info["resources"] = process["resources"]
     data: dict[str, Any] = {"process": info}

@@ -19,7 +19,7 @@ from procedo.markdown_text import (
 )
 
 _ANNOTATION = re.compile(
-    r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record|id|expect|when|default"
+    r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record|id|expect|when|default|wait"
     r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to)\b[ \t]*"
     r"(?::[ \t]*((?:\\.|[^()\\])*?))?[ \t]*\)(\*\*|__|\*|_)?[ \t]*$",
     re.IGNORECASE,
@@ -55,6 +55,8 @@ class ParsedItem:
     when: str | None = None
     defer_to: str | None = None
     """The step named by ``*(may be deferred to: Step)*``, as written (a title or an id)."""
+    wait: str | None = None
+    """``*(wait: 5 min)*``, as written (read by ``markdown_clock.minutes_of``)."""
 
 
 def split_anchor(markdown: str) -> tuple[str | None, str]:
@@ -166,6 +168,8 @@ def parse_item(markdown: str, where: str) -> ParsedItem:
             setattr(item, word, unescape(value.strip(" \t")))
         elif word == "record":
             _record(item, value, where)
+        elif word == "wait":
+            item.wait = value.strip(" \t")
         else:
             raise MarkdownImportError(f"{where}: '(default)' is only used on a decision option")
         rest = rest[: found.start()].rstrip(" \t")

@@ -201,6 +201,10 @@ def _process_field(
                 "(write e.g. '**Target time:** 45 min')"
             )
         process["target_minutes"] = toml_number(minutes)
+    elif key == "reminder":
+        from procedo.importers.markdown_clock import reminder_of  # it imports this module
+
+        process["remind"] = reminder_of(value, f"{builder.source}:{line}")
     elif key == "start":
         process["start"] = value
     elif key in ("roles", "resources") and value:

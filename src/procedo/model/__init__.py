@@ -19,6 +19,7 @@ from procedo.model.definition import (
     Step,
     Trigger,
 )
+from procedo.model.items import Remind, Timeout
 from procedo.model.loader import (
     Catalog,
     LoadedProcess,
@@ -50,7 +51,9 @@ __all__ = [
     "Problem",
     "ProcessDefinition",
     "ProcessInfo",
+    "Remind",
     "Step",
+    "Timeout",
     "Trigger",
     "content_hash",
     "definition_files",

@@ -2,26 +2,32 @@
 
 A *process* is the flow: steps (procedures with an ordered checklist), decisions and ends,
 started by triggers and done by roles. These models only check the shape of each value;
-references between nodes are checked by :mod:`procedo.model.checks`.
+references between nodes are checked by :mod:`procedo.model.checks`. A checklist item and
+the shared types are in :mod:`procedo.model.items`.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-Text = Annotated[str, Field(min_length=1, strict=True)]
-"""A non-empty string."""
+from procedo.model.items import (
+    Condition,
+    Input,
+    Item,
+    Minutes,
+    RecordKind,
+    Remind,
+    Text,
+    Timeout,
+    _Frozen,
+)
+from procedo.model.items import RecordSpec as RecordSpec
 
-RecordKind = Literal["text", "number", "choice"]
 Outcome = Literal["success", "failure"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ProcessInfo(_Frozen):
@@ -33,8 +39,10 @@ class ProcessInfo(_Frozen):
     summary: str = ""
     owner: str = ""
     start: str | None = None
-    target_minutes: Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)] | None = None
+    target_minutes: Minutes | None = None
     resources: tuple[Text, ...] = ()
+    remind: Remind | None = None
+    """A reminder at each interval of the run's active time."""
 
 
 class Trigger(_Frozen):
@@ -43,109 +51,6 @@ class Trigger(_Frozen):
     id: str
     title: Text
     start: str | None = None
-
-
-Condition = Annotated[str, Field(min_length=1, max_length=500, strict=True)]
-"""A condition in CEL (checked against the ids of the definition by the loader)."""
-
-
-class RecordSpec(_Frozen):
-    """What a recorded value may be: its kind, unit, bounds and choices."""
-
-    record: RecordKind | None = None
-    unit: str | None = None
-    # strict: an int or a float, never a bool or a string ("5" in TOML is a typo to report)
-    min: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
-    max: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
-    choices: tuple[Text, ...] = ()
-
-    @model_validator(mode="after")
-    def _record_keys_fit(self) -> RecordSpec:
-        if (
-            self.record is None
-            and not self.choices
-            and self.unit is None
-            and self.min is None
-            and self.max is None
-        ):
-            return self  # a plain tick: nothing to fit (most items; this runs for every one)
-        if self.record == "choice":
-            if not self.choices:
-                raise PydanticCustomError(
-                    "choices_missing", "record = \"choice\" needs a non-empty 'choices' list"
-                )
-            if len(set(self.choices)) != len(self.choices):
-                raise PydanticCustomError("choices_duplicate", "'choices' lists a value twice")
-        elif self.choices:
-            raise PydanticCustomError(
-                "choices_unused", "'choices' is only used with record = \"choice\""
-            )
-        if self.record != "number":
-            used = [k for k in ("unit", "min", "max") if getattr(self, k) is not None]
-            if used:
-                verb = "applies" if len(used) == 1 else "apply"
-                keys = ", ".join(repr(k) for k in used)
-                raise PydanticCustomError(
-                    "number_keys_unused", f'{keys} only {verb} to record = "number"'
-                )
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise PydanticCustomError(
-                "min_above_max", f"min ({self.min:g}) is above max ({self.max:g})"
-            )
-        return self
-
-    @property
-    def is_record(self) -> bool:
-        """True when it asks for a value."""
-        return self.record is not None
-
-
-class Item(RecordSpec):
-    """One line of a checklist: a plain tick, or a value to record.
-
-    ``id`` names the recorded value for conditions and placeholders; ``expect`` is what the
-    value should satisfy (a deviation otherwise); ``when`` switches the item off when false.
-    """
-
-    text: Text
-    id: str | None = None
-    role: str | None = None
-    critical: StrictBool = False
-    details: str = ""
-    expect: Condition | None = None
-    when: Condition | None = None
-    defer_to: str | None = None
-    """The step a deferred item comes back at (None: it follows the run until done)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _expect_fits(self) -> Item:
-        if self.expect is not None and self.record is None:
-            raise PydanticCustomError(
-                "expect_unused", "'expect' is only used on an item that records a value"
-            )
-        if self.critical and self.defer_to is not None:
-            raise PydanticCustomError(
-                "defer_critical", "a critical item can never be deferred: remove 'defer_to'"
-            )
-        if self.id is not None and self.record is None:
-            raise PydanticCustomError(
-                "id_unused",
-                "'id' names a recorded value: it is only used on an item with 'record'",
-            )
-        return self
-
-
-class Input(RecordSpec):
-    """A value asked when a run starts (``[inputs.<id>]``), like a record item."""
-
-    title: Text
-    record: RecordKind = "text"
-    details: str = ""
 
 
 class Step(_Frozen):
@@ -163,6 +68,10 @@ class Step(_Frozen):
     items: tuple[Item, ...] = ()
     call: str | None = None
     outcomes: dict[str, str] = Field(default_factory=dict)
+    target_minutes: Minutes | None = None
+    """How long the step should take (active time); the run screen warns past it."""
+    remind: Remind | None = None
+    """A reminder at each interval of active time at the step."""
 
     @model_validator(mode="after")
     def _next_fits(self) -> Step:
@@ -215,6 +124,30 @@ class Decision(_Frozen):
     details: str = ""
     options: tuple[Option, ...]
     auto: StrictBool = False
+    timeout: Timeout | None = None
+    """After that long at the decision (active time), an option is suggested."""
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout_fits(cls, timeout: Timeout | None, info: ValidationInfo) -> Timeout | None:
+        options: tuple[Option, ...] = info.data.get("options") or ()
+        if timeout is None or not options:
+            return timeout  # no options: that problem is reported on its own
+        labels = [o.label for o in options]
+        if timeout.suggest not in labels:
+            raise PydanticCustomError(
+                "timeout_unknown_option",
+                "timeout suggests {suggest}, which is not an option of this decision "
+                "(options: {known})",  # labels may hold braces: filled in, not formatted
+                {"suggest": repr(timeout.suggest), "known": ", ".join(map(repr, labels))},
+            )
+        if any(o.default for o in options):
+            raise PydanticCustomError(
+                "timeout_unused",
+                "'timeout' never applies here: an option is the default, and a condition's "
+                "suggestion (or the default) always wins over the timeout",
+            )
+        return timeout
 
     @property
     def has_conditions(self) -> bool:

@@ -78,7 +78,9 @@ def _words(definition: ProcessDefinition, event: Event, values: Mapping[str, str
         "complete": f"completed {title}",
         "choose": f"chose at {title}" + (" (overriding the suggestion)" if event.reason else ""),
         "auto_choose": f"chosen by the process at {title}",
-        "basis": f"values read at {title}",
+        "basis": f"values read at {title}" + (f" ({event.reason})" if event.reason else ""),
+        "remind_ack": f"acknowledged the reminder {event.value or ''!r} ({event.item})"
+        + (f" at {title}" if event.node else ""),
         "input": f"start input {event.node}",
         "deviation": f"accepted a deviation: {item}"
         if event.reason

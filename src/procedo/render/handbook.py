@@ -47,8 +47,10 @@ from procedo.render.handbook_text import (
     input_markdown,
     item_markdown,
     link,
+    reminder_lines,
     role_lines,
     text_lines,
+    timeout_lines,
 )
 from procedo.render.mermaid import render_mermaid
 
@@ -111,6 +113,9 @@ def _step_lines(
     out += role_lines(definition, step.role)
     if step.instructions:
         out += [*text_lines(step.instructions), ""]
+    if step.target_minutes is not None:
+        out += field_lines("Target time", f"{format_number(step.target_minutes)} min")
+    out += reminder_lines(step.remind)
     out += checklist_lines(definition, step.items)
     if step.call is not None:
         out += _call_lines(definition, step, pages or {})
@@ -162,6 +167,7 @@ def _decision_lines(
         out += [*text_lines(decision.details), ""]
     if decision.auto:
         out += field_lines("Automatic", AUTOMATIC)
+    out += timeout_lines(decision.timeout)
     for option in decision.options:
         label = guard_arrows(escape_line(option.label))
         line = f"- {label} → {link(definition, option.next)}"
@@ -225,6 +231,7 @@ def render_handbook(
     out += field_lines("Version", escape_line(info.version, start=False))
     if info.target_minutes is not None:
         out += field_lines("Target time", f"{format_number(info.target_minutes)} min")
+    out += reminder_lines(info.remind)
     if definition.start:
         out += field_lines("Start", link(definition, definition.start))
     out += bullets(

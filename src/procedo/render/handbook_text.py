@@ -26,7 +26,7 @@ from procedo.markdown_text import (
     escape_block as _escape_block,
 )
 from procedo.markdown_text import escape_line as _escape_line
-from procedo.model import Decision, Input, Item, ProcessDefinition
+from procedo.model import Decision, Input, Item, ProcessDefinition, Remind, Timeout
 from procedo.model.definition import RecordSpec
 from procedo.safe_text import visible
 
@@ -111,6 +111,8 @@ def item_markdown(definition: ProcessDefinition, item: Item) -> str:
             parts.append(annotation(key, value))
     if item.defer_to is not None:
         parts.append(annotation(DEFER_WORDS, defer_target(definition, item.defer_to)))
+    if item.wait_minutes is not None:
+        parts.append(f"*(wait: {format_number(item.wait_minutes)} min)*")
     return guard_arrows(" ".join(parts))
 
 
@@ -136,6 +138,25 @@ def checklist_lines(definition: ProcessDefinition, items: tuple[Item, ...]) -> l
     if items and out[-1] != "":
         out.append("")
     return out
+
+
+def reminder_lines(remind: Remind | None) -> list[str]:
+    """``**Reminder:** every 20 min: Post a status update`` (nothing without one)."""
+    if remind is None:
+        return []
+    text = escape_line(remind.text, start=False)
+    return field_lines("Reminder", f"every {format_number(remind.every_minutes)} min: {text}")
+
+
+def timeout_lines(timeout: Timeout | None) -> list[str]:
+    """``**Timeout:** after 30 min without an answer, the process suggests: Escalate``."""
+    if timeout is None:
+        return []
+    label = escape_line(timeout.suggest, start=False)
+    minutes = format_number(timeout.after_minutes)
+    return field_lines(
+        "Timeout", f"after {minutes} min without an answer, the process suggests: {label}"
+    )
 
 
 def annotation(key: str, value: str) -> str:
