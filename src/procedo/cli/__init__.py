@@ -10,7 +10,7 @@ import sys
 import click
 
 from procedo import __version__
-from procedo.cli.common import ProcedoContext, add_path_options, fail
+from procedo.cli.common import ProcedoContext, add_path_options, add_quiet_option, fail
 from procedo.cli.lazy_group import LazyGroup
 
 # Each command's module is imported only when that command runs (or --help lists them all):
@@ -45,6 +45,7 @@ COMMANDS = {
 )
 @click.version_option(__version__, "--version", prog_name="procedo")
 @add_path_options
+@add_quiet_option
 @click.pass_context
 def cli(ctx: click.Context, **_: object) -> None:
     """Follow written processes: decision trees, checklists, a journal and metrics.

@@ -28,6 +28,8 @@ class ProcedoContext:
 
     processes: Path | None = None
     db: Path | None = None
+    quiet: bool = False
+    """No terminal bell for a run's reminders (the notice only)."""
 
     @property
     def paths(self) -> Paths:
@@ -74,6 +76,24 @@ def add_path_options(func: F) -> F:
         help=f"Folder of process definitions [env {ENV_PROCESSES}].",
     )(func)
     return func
+
+
+def _be_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(ProcedoContext).quiet = True
+    return value
+
+
+def add_quiet_option(func: F) -> F:
+    """Add ``--quiet`` (usable before or after the subcommand name): no bell for reminders."""
+    return click.option(
+        "--quiet",
+        is_flag=True,
+        callback=_be_quiet,
+        expose_value=False,
+        is_eager=True,
+        help="No terminal bell when a run's reminder falls due (the notice still shows).",
+    )(func)
 
 
 def pass_procedo(func: F) -> F:

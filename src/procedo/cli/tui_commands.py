@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
+from procedo.cli.common import (
+    ProcedoContext,
+    add_path_options,
+    add_quiet_option,
+    echo,
+    fail,
+    pass_procedo,
+)
 
 if TYPE_CHECKING:
     from procedo.model import ProcessDefinition
@@ -26,7 +33,7 @@ def _launch(obj: ProcedoContext, **kwargs: object) -> None:
         )
     # The journal and the catalog are opened just after the home's first frame (a journal
     # that cannot be used is said on a screen of its own, with q to quit).
-    app = make_app(paths, defer_load=True, **kwargs)  # type: ignore[arg-type]
+    app = make_app(paths, defer_load=True, quiet=obj.quiet, **kwargs)  # type: ignore[arg-type]
     # Everything imported so far lives as long as the process: leave it out of the cyclic
     # garbage collector's full passes, which otherwise stall a keypress by ~100 ms now and then.
     gc.freeze()
@@ -51,6 +58,7 @@ def open_home(obj: ProcedoContext) -> None:
     help="A start input of the process (repeatable); the start screen asks for the others.",
 )
 @add_path_options
+@add_quiet_option
 @pass_procedo
 def run_command(
     obj: ProcedoContext,
@@ -107,6 +115,7 @@ def start_inputs(definition: ProcessDefinition, settings: tuple[str, ...]) -> di
 @click.command("resume")
 @click.argument("run")
 @add_path_options
+@add_quiet_option
 @pass_procedo
 def resume_command(obj: ProcedoContext, run: str) -> None:
     """Reopen a run (RUN may be a unique prefix of its id)."""

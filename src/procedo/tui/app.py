@@ -63,8 +63,11 @@ class ProcedoApp(App[None]):
         resume: str | None = None,
         clock: Callable[[], int] = now_ms,
         board: bool = False,
+        quiet: bool = False,
     ) -> None:
         super().__init__()
+        self.quiet = quiet
+        """No terminal bell for a reminder (``--quiet``): the notice only."""
         self.workspace = workspace
         self.paths: Paths = workspace.paths
         self.workspace_ready = False
@@ -383,15 +386,17 @@ def make_app(
     clock: Callable[[], int] = now_ms,
     defer_load: bool = False,
     board: bool = False,
+    quiet: bool = False,
 ) -> ProcedoApp:
     """Build the workspace, then the app over it (the CLI, tests and screenshot script all
     call this). The workspace is opened here (:class:`JournalError` when the journal cannot
     be used), or with ``defer_load`` by the app just after its first frame (a failure then
-    shows on a screen of its own). ``board``: open straight on the live board."""
+    shows on a screen of its own). ``board``: open straight on the live board; ``quiet``: no
+    bell for a reminder."""
     from procedo.workspace import Workspace
 
     workspace = Workspace(paths, eager=not defer_load)
-    return ProcedoApp(workspace, start=start, resume=resume, clock=clock, board=board)
+    return ProcedoApp(workspace, start=start, resume=resume, clock=clock, board=board, quiet=quiet)
 
 
 __all__ = ["ProcedoApp", "StartRequest", "make_app"]

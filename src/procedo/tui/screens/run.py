@@ -21,6 +21,7 @@ from procedo.engine.allowed import Allowed, Verdict
 from procedo.journal import JournalError, RunLockedError, StaleRunError, StorageError
 from procedo.tui.screens import run_branches as branches
 from procedo.tui.screens import run_calls as calls_flow
+from procedo.tui.screens import run_clock as clock
 from procedo.tui.screens import run_conditions as conditions
 from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens import run_interrupts as interrupts
@@ -67,11 +68,14 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
         self._verdicts: tuple[RunState, Allowed, frozenset[str]] | None = None  # footer keys
         self._released = False  # paused and released on the way out (q, or as it unmounts)
         self.changes: ChangeWatch | None = None  # another session's commits (run_follow.py)
+        self.reminder_said: tuple[str, int] | None = None  # the due reminder last noticed
+        self._timeout_key: object = None  # what a decision's timeout suggests, as last drawn
 
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield RunHeader("", id="run-header")
+        yield Static("", id="step-clock")  # the step's time, waits, reminders (run_clock.py)
         yield Static("", id="readonly-banner")
         yield Static("", id="breadcrumb")  # a called run: its chain of calls (run_calls.py)
         yield BranchBar("", id="branch-bar")  # inside a parallel block (run_branches.py)
@@ -90,6 +94,7 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
     def on_mount(self) -> None:
         calls_flow.show_breadcrumb(self)
         self.refresh_view()
+        clock.load_past_runs(self)  # in a worker: the first frame does not wait for it
         self.set_interval(1.0, self._tick)
         # Read-only, follow what the driving window does; driving, notice being taken over.
         self.changes = ChangeWatch(self.app.paths.db)
@@ -120,6 +125,11 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
             self.run.definition, self.run.state, now, self.read_only, header.size.width - 2
         )
         update_static(header, content, fixed_height=True)  # one docked line
+        clock.show_clock(self)
+        timeout = clock.timeout_key(self)
+        if timeout != self._timeout_key:  # a decision's timeout fell due: show its suggestion
+            self._timeout_key = timeout
+            self.refresh_view()
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -205,6 +215,8 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
     # -- which keys apply -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "acknowledge_reminder":
+            return clock.due_reminder(self) is not None
         state = self.run.state
         if self._verdicts is None or self._verdicts[0] is not state:  # once per saved state
             self._verdicts = (state, self.run.allowed(), conditions.keys_here(self.run))
@@ -262,6 +274,7 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
         note = branches.focus_moved(self)
         self.show_status(f"{message}. {note}" if note else message)
         if self.run.state.finished:
+            clock.forget_past_runs(self.app, self.run.definition.id)  # one more run to count
             self.app.pop_screen()
             self.app.show_summary(self.run)
         else:
@@ -384,6 +397,11 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
         """Take over a run that another session drives."""
         if self.read_only:
             asks.take_over(self)
+
+    def action_acknowledge_reminder(self) -> None:
+        """The due reminder is done (journaled)."""
+        if self.writable():
+            clock.acknowledge(self)
 
     def action_map(self) -> None:
         """Show the whole map of the process."""

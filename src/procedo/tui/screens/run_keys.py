@@ -7,7 +7,7 @@ from textual.binding import Binding, BindingType
 from procedo.engine.allowed import Allowed, Verdict
 
 EDIT_KEYS = {
-    *("space", "x", "c", "e", "l", "L", "D", "exclamation_mark", "delete"),
+    *("space", "x", "c", "e", "l", "L", "D", "r", "exclamation_mark", "delete"),
     *(str(n) for n in range(1, 10)),
 }
 """The keys that change the run (read-only, they say why they do nothing)."""
@@ -50,6 +50,7 @@ RUN_BINDINGS: list[BindingType] = [
     Binding("e", "explain", "Reason", id="run.explain"),
     Binding("l", "keep_last", "Keep last", id="run.keep_last"),
     Binding("L", "keep_all_last", "Keep all last", id="run.keep_all_last", show=False),
+    Binding("r", "acknowledge_reminder", "Reminder done", id="run.reminder"),
     Binding("n", "note", "Note", id="run.note"),
     Binding("exclamation_mark", "interrupt", "Non-normal", key_display="!", id="run.interrupt"),
     Binding("o", "hand_over", "Handover", id="run.handover", show=False),
@@ -87,7 +88,7 @@ RUN_BINDINGS: list[BindingType] = [
 _EDITING = {
     *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
     *("choose", "hand_over", "abort", "note", "back", "explain", "confirm"),
-    *("keep_last", "keep_all_last", "interrupt", "defer"),
+    *("keep_last", "keep_all_last", "interrupt", "defer", "acknowledge_reminder"),
 }
 """The actions a read-only screen leaves out of its footer (q leaves it without pausing)."""
 
