@@ -44,9 +44,17 @@ def _item(element: ET.Element) -> dict[str, Any]:
     for key in ("id", "role", "details", "expect", "when", "defer_to"):
         if element.get(key) is not None:
             item[key] = element.get(key)
+    if element.get("wait_minutes") is not None:
+        item["wait_minutes"] = float(element.get("wait_minutes", ""))
     if element.get("critical") == "true":
         item["critical"] = True
     return item | _spec(element)
+
+
+def _remind(minutes: str | None, text: str | None) -> dict[str, Any]:
+    if minutes is None:
+        return {}
+    return {"remind": {"every_minutes": float(minutes), "text": text}}
 
 
 def _interrupt(element: ET.Element) -> dict[str, Any]:
@@ -99,6 +107,7 @@ def read_export(text: str) -> dict[str, Any]:
         info["summary"] = summary
     if head.get("target_minutes") is not None:
         info["target_minutes"] = float(head.get("target_minutes", ""))
+    info |= _remind(head.get("remind_minutes"), head.get("remind_text"))
     extensions = process.find("bpmn:extensionElements", NS)
     assert extensions is not None
     resources = [r.text or "" for r in extensions.findall("procedo:resource", NS)]
@@ -135,6 +144,9 @@ def read_export(text: str) -> dict[str, Any]:
             step["items"] = [_item(i) for i in items]
             if _ours(element, "call") is not None:
                 step["call"] = _ours(element, "call")
+            if _ours(element, "target_minutes") is not None:
+                step["target_minutes"] = float(_ours(element, "target_minutes") or "")
+            step |= _remind(_ours(element, "remind_minutes"), _ours(element, "remind_text"))
             for flow in out.get(bpmn_id, []):
                 target = node_id(flow.get("targetRef", ""))
                 if _ours(flow, "outcome") is not None:
@@ -148,6 +160,11 @@ def read_export(text: str) -> dict[str, Any]:
                 decision["details"] = doc
             if _ours(element, "auto") == "true":
                 decision["auto"] = True
+            if _ours(element, "timeout_minutes") is not None:
+                decision["timeout"] = {
+                    "after_minutes": float(_ours(element, "timeout_minutes") or ""),
+                    "suggest": _ours(element, "timeout_suggest"),
+                }
             decision["options"] = []
             for flow in out.get(bpmn_id, []):
                 option = {"label": flow.get("name"), "next": node_id(flow.get("targetRef", ""))}

@@ -70,7 +70,7 @@ def test_validate_reports_each_problem_then_a_summary(folder: Path) -> None:
     result = run("validate", str(folder))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{bad}:23: steps.triage.next: 'impcat' is not a node of this process "
+        f"{bad}:24: steps.triage.next: 'impcat' is not a node of this process "
         "(did you mean 'impact'?)",
         f"1 problem(s) in 1 of {count} file(s); {count - 1} valid process(es).",
     ]

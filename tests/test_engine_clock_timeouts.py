@@ -10,6 +10,7 @@ from clock_defs import CLOCK_TOML, MIN, SEC, Clock, clock_definition, start_run,
 from procedo.engine import MemorySink, Refused, Run, replay
 from procedo.engine.clock_rules import step_over_target, suggestion, timeout_suggestion
 from procedo.model import content_hash
+from procedo.render.event_words import describe
 
 REASON = "no answer for 30 min: the process suggests 'No, roll back'"
 
@@ -87,6 +88,7 @@ def test_choosing_the_suggestion_journals_the_reason_in_the_basis() -> None:
     assert (choose.kind, choose.item, choose.reason) == ("choose", 1, None)
     visit = next(v for v in run.state.visits if v.node == "ok")
     assert visit.basis is not None and visit.basis.timed_out == REASON
+    assert describe(run.definition, basis) == f"values read at Is it healthy? ({REASON})"
     again = replay(run.definition, content_hash(CLOCK_TOML), run.run_id, sink.events)
     assert again == run.state
 

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 
 from procedo.engine import Refused, Run
+from procedo.engine.clock_rules import wait_left_ms
 from procedo.journal import Journal, RunLockedError
 from procedo.journal.rows import run_row, visit_row
 from procedo.journal.verify import verify_journal
@@ -207,7 +208,12 @@ class JournalMachine(RuleBasedStateMachine):
             assert self.attempt(run.accept_role)
         elif open_items:
             index = data.draw(st.sampled_from(open_items))
+            if self._items()[index].wait_minutes is not None:
+                index = open_items[0]  # a wait counts from the items before: those first
             item = self._items()[index]
+            left = wait_left_ms(self.definition, run.state, index, self.clock.now)
+            if left is not None:  # the item's wait_minutes: the operator waits it out
+                self.clock.now += left
             if item.is_record:
                 value = valid_value(item, data.draw)
                 assert self.attempt(lambda: run.record(index, value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from procedo.importers import bpmn_clock as clock
 from procedo.importers.bpmn_graph import describe
 from procedo.importers.bpmn_xml import CHOICE_SEPARATOR, BpmnError, Node
 from procedo.importers.markdown_items import slug
@@ -73,6 +74,10 @@ def items_of(mapper: Mapper, node: Node, title: str) -> list[Any]:
                 item[name] = int(value) if value.is_integer() and abs(value) < 2**53 else value
         if attrs.get("choices"):
             item["choices"] = attrs["choices"].split(CHOICE_SEPARATOR)
+        wait = clock.minutes(attrs.get("wait_minutes"), f"{describe(node)}: wait_minutes",
+                             mapper.report)  # fmt: skip
+        if wait is not None:
+            item["wait_minutes"] = wait
         items.append(item["text"] if len(item) == 1 else item)
     if items or "procedo:id" in node.attrs:
         return items  # a task procedo wrote with no procedo:item has an empty checklist
@@ -151,6 +156,7 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
     else:
         step["next"] = next_id
         step["items"] = items_of(mapper, node, title)
+    step.update(clock.step_keys(node.attrs, describe(node), mapper.report))
     mapper.tables["steps"][node_id] = step
 
 
@@ -243,6 +249,7 @@ def _decision(mapper: Mapper, node: Node, node_id: str) -> None:
     decision["options"] = options
     if node.attrs.get("procedo:auto") == "true":
         decision["auto"] = True
+    decision.update(clock.timeout(node.attrs, describe(node), mapper.report))
     mapper.tables["decisions"][node_id] = decision
 
 

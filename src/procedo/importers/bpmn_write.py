@@ -6,6 +6,7 @@ from typing import Any
 
 import tomli_w
 
+from procedo.importers import bpmn_clock as clock
 from procedo.importers.bpmn_graph import describe, interrupt_targets, plain_graph
 from procedo.importers.bpmn_interrupts import interrupt_tables
 from procedo.importers.bpmn_map import Mapper, humane
@@ -120,6 +121,7 @@ def write_process(
             mapper.report.append(f"line {graph.line}: target_minutes is no number: left out")
     if graph.resources:
         info["resources"] = graph.resources
+    info.update(clock.remind(own, "", f"line {graph.line}", mapper.report))
     for spec in graph.inputs:
         mapper.inputs[spec["id"]] = _input(spec)
     roles = {role["id"]: role["title"] for role in mapper.roles.values()}

@@ -72,6 +72,8 @@ def _process_extensions(process: ET.Element, definition: ProcessDefinition) -> N
         owner=info.owner or None,
         start=info.start,
         target_minutes=None if info.target_minutes is None else number_text(info.target_minutes),
+        remind_minutes=number_text(info.remind.every_minutes) if info.remind else None,
+        remind_text=info.remind.text if info.remind else None,
     )
     for resource in info.resources:
         _sub(extensions, PROCEDO, "resource", resource)
@@ -127,14 +129,28 @@ def _kind_attributes(
     if node.kind in ("task", "call") and node.key is not None:
         step = definition.steps[node.key]
         documentation, items = step.instructions, step.items
-        _ours(element, id=node.key, call=step.call)
+        _ours(
+            element,
+            id=node.key,
+            call=step.call,
+            target_minutes=_minutes(step.target_minutes),
+            remind_minutes=_minutes(step.remind.every_minutes if step.remind else None),
+            remind_text=step.remind.text if step.remind else None,
+        )
         if step.call is not None:
             element.set("calledElement", process_bpmn_id(step.call))
     elif node.kind == "exclusive" and node.key is not None:
         decision = definition.decisions[node.key]
         documentation = decision.details
         element.set("gatewayDirection", "Diverging")
-        _ours(element, id=node.key, auto="true" if decision.auto else None)
+        timeout = decision.timeout
+        _ours(
+            element,
+            id=node.key,
+            auto="true" if decision.auto else None,
+            timeout_minutes=_minutes(timeout.after_minutes if timeout else None),
+            timeout_suggest=timeout.suggest if timeout else None,
+        )
     elif node.kind == "split" and node.key is not None:
         documentation = definition.parallel[node.key].details
         element.set("gatewayDirection", "Diverging")
@@ -148,6 +164,10 @@ def _kind_attributes(
     elif node.kind == "end" and node.key is not None:
         _ours(element, id=node.key, outcome=definition.ends[node.key].outcome)
     return documentation, items
+
+
+def _minutes(value: float | None) -> str | None:
+    return None if value is None else number_text(value)
 
 
 def error_id(end_id: str) -> str:

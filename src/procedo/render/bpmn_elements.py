@@ -98,6 +98,7 @@ def item_element(extensions: ET.Element, item: Item) -> None:
         expect=item.expect,
         when=item.when,
         defer_to=item.defer_to,
+        wait_minutes=None if item.wait_minutes is None else number_text(item.wait_minutes),
         **spec_attrs(item),
     )
     choices(element, item.choices)
