@@ -60,6 +60,15 @@ def _steady_cursor_in_snapshots(request: pytest.FixtureRequest, monkeypatch: pyt
         from textual.widgets import Input
 
         monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+        # The run screen reads what past runs took in a thread worker: a loaded machine took
+        # the picture before it came back ("reading past runs…"). Read it at once here.
+        from procedo.tui import querying
+        from procedo.tui.screens import run_clock
+
+        def at_once(node, compute, apply, *, group):
+            apply(querying._read(querying.procedo_app(node.app).paths.db, compute))
+
+        monkeypatch.setattr(run_clock, "query_in_thread", at_once)
 
 
 @pytest.fixture

@@ -61,7 +61,8 @@ async def test_bracket_heavy_process_is_shown_exactly_as_typed(tmp_path: Path) -
         await pilot.press("enter")
         await pilot.pause()
         assert "Alarm [#ff0000]red[/]" in widget_text(app, "#trigger")
-        await pilot.press("ctrl+u", *"Op [b]Ann[/b]", "enter")
+        await pilot.click("#operator")  # the name given is changed on purpose only
+        await pilot.press("end", "ctrl+u", *"Op [b]Ann[/b]", "enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RunScreen)

@@ -28,6 +28,7 @@ from tui_support import (
     paste,
     static_text,
     value_for,
+    wait_out,
     wait_until,
     widget_text,
 )
@@ -74,6 +75,7 @@ def _walk_step(run: Run) -> None:
         mark = visit.mark(index)
         if not check.active or mark.done or mark.deferred:
             continue
+        wait_out(run, index)  # a wait (the incident's watch) is waited out on the fake clock
         if item.record:
             run.record(index, value_for(item))
         else:
