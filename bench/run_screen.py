@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import PYTHON, REPO, time_launch  # noqa: E402
+from startup import PYTHON, REPO, time_launch
 
 
 def main() -> int:
