@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -30,6 +31,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "procedo"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROCESSES = REPO_ROOT / "processes"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The cyclic garbage collector's passes over the objects every test leaves alive (the
+    modules, Textual's classes and styles): frozen out after collection, and run less often,
+    as the app does (``gc.freeze`` in the CLI): the suite went from 240 to 211 s on 2 cores;
+    nothing a test checks depends on when the collector runs."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 50)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
