@@ -25,6 +25,7 @@ from textual.widgets import Static
 from procedo.engine import clock_rules
 from procedo.journal import Journal
 from procedo.journal.finish_estimate import estimate_finish
+from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures, StepUsual
 from procedo.model.placeholders import fill
 from procedo.tui.querying import query_in_thread
@@ -146,10 +147,17 @@ def _wait_parts(screen: RunScreen, now: int) -> Parts:
     return []
 
 
+def _has_reminders(definition: ProcessDefinition) -> bool:
+    return definition.process.remind is not None or any(
+        step.remind is not None for step in definition.steps.values()
+    )
+
+
 def due_reminder(screen: RunScreen) -> clock_rules.DueReminder | None:
     """The first reminder due now (None when none, or read-only)."""
-    if screen.read_only:
-        return None
+    definition = screen.run.definition
+    if screen.read_only or not _has_reminders(definition):
+        return None  # without one, the run's clock is not read every second for nothing
     due = screen.run.reminders_due()
     return due[0] if due else None
 
