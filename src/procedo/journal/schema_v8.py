@@ -119,7 +119,18 @@ V8: list[str | Callable[[sqlite3.Connection], None]] = [
     f"WHERE {SPLIT_VISITS}",
     "CREATE INDEX runs_trends ON runs(process_id, practice, started_at, status, success, "
     f"duration_ms, process_version) WHERE {TREND_RUNS}",
+    # the live board (journal/board.py): the pauses of the runs in progress, and which of
+    # those runs changed, without reading every event or every run
+    "CREATE INDEX events_pauses ON events(run_id, seq, ts, kind) WHERE kind IN ('pause', 'resume')",
+    "CREATE INDEX runs_board ON runs(status, started_at, id, last_seq)",
 ]
 
 V8_COLUMNS = {"visits": ("run_completed", "paused_ms", "interrupted_ms")}
-V8_INDEXES = ("visits_usual", "events_holders", "visits_split", "runs_trends")
+V8_INDEXES = (
+    "visits_usual",
+    "events_holders",
+    "visits_split",
+    "runs_trends",
+    "events_pauses",
+    "runs_board",
+)
