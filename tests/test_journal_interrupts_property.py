@@ -139,7 +139,7 @@ def rows_in_step(journal: Journal, run: Run) -> None:
         assert any(row["text"] in said for said in deeds), (row, deeds)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 5)), min_size=30, max_size=80)
 )

@@ -418,7 +418,7 @@ def test_replay_from_the_database_equals_the_live_state(path: Path) -> None:
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=10,
+            max_examples=7,
             stateful_step_count=60,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],

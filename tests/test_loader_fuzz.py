@@ -25,7 +25,7 @@ from procedo.model.toml_index import TomlLineIndex
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "processes").glob("*.toml"))
 BUNDLED_TEXTS = [path.read_text(encoding="utf-8") for path in BUNDLED]
 
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEWER = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Keys procedo knows, so generated documents reach the models and the graph checks, not only

@@ -105,7 +105,7 @@ async def test_bracket_heavy_process_is_shown_exactly_as_typed(tmp_path: Path) -
             assert squashed(text) in summary, text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(texts=st.lists(nasty_text, min_size=6, max_size=6))
 def test_content_builders_keep_every_character(texts: list[str]) -> None:
     """Item rows, options, the header and the summary contain each text verbatim."""
