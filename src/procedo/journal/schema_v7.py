@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from procedo.engine import Event, replay
+from procedo.engine import Event, RunState, replay
 from procedo.engine.errors import ReplayError
 from procedo.journal.rows import path, repeats, write_marks
 from procedo.journal.rows_interrupts import (
@@ -71,9 +71,11 @@ def write_interrupt_definition_rows(
     )
 
 
-def _backfill_run(
+def replayed_run(
     conn: sqlite3.Connection, run_id: str, digest: str, definition: ProcessDefinition
-) -> None:
+) -> tuple[list[Event], RunState] | None:
+    """A stored run's events and its replayed state, for an upgrade's backfill (None for a
+    damaged run: `procedo verify` reports it)."""
     events = [
         Event(*row)
         for row in conn.execute(
@@ -83,9 +85,18 @@ def _backfill_run(
         )
     ]
     try:
-        state = replay(definition, digest, run_id, events)
+        return events, replay(definition, digest, run_id, events)
     except ReplayError:
-        return  # a damaged run: `procedo verify` reports it
+        return None
+
+
+def _backfill_run(
+    conn: sqlite3.Connection, run_id: str, digest: str, definition: ProcessDefinition
+) -> None:
+    replayed = replayed_run(conn, run_id, digest, definition)
+    if replayed is None:
+        return
+    events, state = replayed
     conn.execute(
         "UPDATE runs SET path = ?, repeats = ? WHERE id = ?", (path(state), repeats(state), run_id)
     )

@@ -29,8 +29,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from procedo.engine import Event, replay
-from procedo.engine.errors import ReplayError
+from procedo.journal.schema_v7 import replayed_run
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
 USUAL_VISITS = (
@@ -87,18 +86,10 @@ def _definition(conn: sqlite3.Connection, digest: str) -> ProcessDefinition | No
 def _replay_times(
     conn: sqlite3.Connection, run_id: str, digest: str, definition: ProcessDefinition
 ) -> None:
-    events = [
-        Event(*row)
-        for row in conn.execute(
-            "SELECT run_id, seq, ts, actor, kind, node, item, value, reason, hash, branch "
-            "FROM events WHERE run_id = ? ORDER BY seq",
-            (run_id,),
-        )
-    ]
-    try:
-        state = replay(definition, digest, run_id, events)
-    except ReplayError:
+    replayed = replayed_run(conn, run_id, digest, definition)
+    if replayed is None:
         return  # a damaged run: `procedo verify` reports it
+    _, state = replayed
     conn.executemany(
         "UPDATE visits SET paused_ms = ?, interrupted_ms = ? WHERE run_id = ? AND visit = ?",
         [(v.paused_ms, v.interrupted_ms, run_id, v.index) for v in state.visits],
