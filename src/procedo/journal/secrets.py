@@ -78,9 +78,7 @@ def hash_secret(secret: str, params: ScryptParams | None = None) -> str:
     chosen = params or PARAMS
     salt = os.urandom(_SALT_BYTES)
     key = _scrypt(_normalised(secret), salt, chosen, _KEY_BYTES)
-    return "$".join(
-        (_PREFIX, str(chosen.n), str(chosen.r), str(chosen.p), _b64(salt), _b64(key))
-    )
+    return "$".join((_PREFIX, str(chosen.n), str(chosen.r), str(chosen.p), _b64(salt), _b64(key)))
 
 
 def verify_secret(secret: str, stored: str) -> bool:
