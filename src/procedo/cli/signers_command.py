@@ -6,6 +6,8 @@ scripts); it is never printed, nor is its hash.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from procedo.cli.common import ProcedoContext, add_path_options, echo, fail, pass_procedo
@@ -151,7 +153,7 @@ def _read_secret(from_stdin: bool) -> str:
     from procedo.journal.secrets import secret_problem
 
     if from_stdin:
-        line = click.get_text_stream("stdin").readline()
+        line = sys.stdin.readline()
         secret = line.removesuffix("\n").removesuffix("\r")
     else:
         secret = click.prompt("PIN or passphrase", hide_input=True, default="", show_default=False)
