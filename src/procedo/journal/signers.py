@@ -21,6 +21,14 @@ from procedo.engine.events import iso_from_ms, ms_from_iso
 from procedo.journal.connection import write_transaction
 from procedo.journal.errors import JournalError
 from procedo.journal.secrets import ScryptParams, hash_secret, secret_problem, verify_secret
+from procedo.journal.signer_lockout import (
+    LOCK_AFTER,
+    LOCK_MS,
+    LOCK_WINDOW_MS,
+    WRONG_SECRET,
+    locked_until,
+    record_failure,
+)
 from procedo.journal.signer_log import (
     append_log,
     detail_json,
@@ -55,12 +63,6 @@ __all__ = [
     "unknown_signer",
 ]
 
-LOCK_AFTER = 5
-"""Wrong secrets within the window that lock a signer."""
-LOCK_WINDOW_MS = 15 * 60_000
-LOCK_MS = 15 * 60_000
-WRONG_SECRET = "wrong PIN or passphrase"
-"""The detail of a ``failed`` row that counts towards a lockout."""
 MAX_ID = 120
 
 
@@ -231,18 +233,18 @@ def authenticate(
     conn = journal.db.conn
     row = _row(conn, wanted)
     if row is None:
-        _refuse(journal, wanted, "unknown signer", now, run_id, node)
+        record_failure(journal, wanted, "unknown signer", now, run_id, node)
         raise SignRefused(unknown_signer(wanted))
-    until = _locked_until(conn, wanted, now)
+    until = locked_until(conn, wanted, now)
     if until is not None:
-        _refuse(journal, wanted, "locked", now, run_id, node)
+        record_failure(journal, wanted, "locked", now, run_id, node)
         raise SignRefused(f"the signer {wanted!r} is locked until {_clock(until)} UTC")
     if not row.enabled:
-        _refuse(journal, wanted, "disabled", now, run_id, node)
+        record_failure(journal, wanted, "disabled", now, run_id, node)
         raise SignRefused(f"the signer {wanted!r} is disabled")
     stored = conn.execute("SELECT secret FROM signers WHERE id = ?", (wanted,)).fetchone()[0]
     if not verify_secret(secret, str(stored)):
-        locked = _refuse(journal, wanted, WRONG_SECRET, now, run_id, node)
+        locked = record_failure(journal, wanted, WRONG_SECRET, now, run_id, node)
         later = f"; {wanted!r} is locked until {_clock(locked)} UTC" if locked else ""
         raise SignRefused(f"{WRONG_SECRET} for {wanted!r}{later}")
     return row.identity()
@@ -259,7 +261,8 @@ def log_refusal(
 ) -> None:
     """Journal a refusal the engine gave an authenticated signer (wrong role, ``distinct``)."""
     text = _checked(clean_text, reason, "reason")
-    _refuse(journal, str(signer_id), text, _now(journal, now_ms), run_id, node, lockable=False)
+    now = _now(journal, now_ms)
+    record_failure(journal, str(signer_id), text, now, run_id, node, lockable=False)
 
 
 def signer_state_at(
@@ -274,61 +277,8 @@ def signer_state_at(
     return "enabled" if facts.enabled else "disabled"
 
 
-def _refuse(
-    journal: Journal,
-    signer_id: str,
-    reason: str,
-    now: int,
-    run_id: str | None,
-    node: str | None,
-    *,
-    lockable: bool = True,
-) -> int | None:
-    """Write the ``failed`` row; for a wrong secret, the ``locked`` row when it is the last
-    one allowed. The time the lock ends, when this locked the signer."""
-    ts = iso_from_ms(now)
-    what = f"the refused attempt of {signer_id}"
-    with write_transaction(journal.db, what, journal.guard) as conn:
-        append_log(
-            conn, ts=ts, signer_id=signer_id, kind="failed", run_id=run_id, node=node, detail=reason
-        )
-        if not lockable or reason != WRONG_SECRET:
-            return None
-        if _wrong_since_lock(conn, signer_id, now) < LOCK_AFTER:
-            return None
-        until = now + LOCK_MS
-        detail = f"{LOCK_AFTER} wrong PINs within {LOCK_WINDOW_MS // 60_000} minutes"
-        append_log(
-            conn, ts=ts, signer_id=signer_id, kind="locked", run_id=run_id, node=node, detail=detail
-        )
-        return until
-
-
-def _wrong_since_lock(conn: sqlite3.Connection, signer_id: str, now: int) -> int:
-    """Wrong secrets in the window, not counting those before the last lock or reset."""
-    since = now - LOCK_WINDOW_MS
-    count = 0
-    for row in reversed(rows_of(conn, signer_id)):
-        at = ms_from_iso(row.ts)
-        if at < since or row.kind in ("locked", "reset_pin"):
-            break
-        count += row.kind == "failed" and row.detail == WRONG_SECRET
-    return count
-
-
-def _locked_until(conn: sqlite3.Connection, signer_id: str, now: int) -> int | None:
-    """When the signer's lock ends, while it is locked (a ``reset_pin`` ends it at once)."""
-    for row in reversed(rows_of(conn, signer_id)):
-        if row.kind == "reset_pin":
-            return None
-        if row.kind == "locked":
-            until = ms_from_iso(row.ts) + LOCK_MS
-            return until if now < until else None
-    return None
-
-
 def _with_lock(conn: sqlite3.Connection, row: SignerRow, now: int) -> SignerRow:
-    until = _locked_until(conn, row.id, now)
+    until = locked_until(conn, row.id, now)
     if until is None:
         return row
     return SignerRow(*_fields(row), locked_until=iso_from_ms(until))
