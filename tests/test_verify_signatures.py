@@ -233,11 +233,11 @@ def test_a_log_row_edited_deleted_or_inserted_breaks_the_chain(journal: Journal)
     disable_signer(journal, "bob", now_ms=T0 + 1)
     tamper(journal, "UPDATE signer_log SET detail = NULL, kind = 'enable' WHERE seq = 3")
     assert str(signer_breaches(journal)[0]) == (
-        "signer log: log row 3: its content or hash was changed "
+        "signer log: row 3: its content or hash was changed "
         "(or row 2 was rewritten with a fresh hash)"
     )
     tamper(journal, "DELETE FROM signer_log WHERE seq = 2")
-    assert str(signer_breaches(journal)[0]) == "signer log: log row 2: row 2 is missing"
+    assert str(signer_breaches(journal)[0]) == "signer log: row 2: row 2 is missing"
 
 
 def test_verify_reports_the_signers_and_fails(journal: Journal, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from procedo.journal.connection import describe_sqlite_error
 from procedo.journal.errors import JournalError
 from procedo.journal.schema_v9 import SIGNATURE_EVENTS
 from procedo.journal.signer_log import (
+    CHANGE_KINDS,
     LOG_COLUMNS,
     LOG_SEED,
     LogRow,
@@ -51,9 +52,10 @@ class SignerBreach:
     reason: str
 
     def __str__(self) -> str:
-        where = f"signer {self.signer_id}" if self.signer_id is not None else "signer log"
+        if self.signer_id is None:
+            return f"signer log: row {self.seq}: {self.reason}"
         row = f": log row {self.seq}" if self.seq is not None else ""
-        return f"{where}{row}: {self.reason}"
+        return f"signer {self.signer_id}{row}: {self.reason}"
 
 
 def signer_breaches(journal: Journal) -> list[SignerBreach]:
@@ -107,7 +109,7 @@ def _row_breaches(
     found: list[SignerBreach] = []
     if len(adds) > 1:
         found.append(SignerBreach(signer_id, adds[1].seq, "the log adds it a second time"))
-    first = next(r for r in log if r.kind in ("add", "roles", "disable", "enable", "reset_pin"))
+    first = next(r for r in log if r.kind in CHANGE_KINDS)
     if first.kind != "add":
         found.append(SignerBreach(signer_id, first.seq, "the log changes it before adding it"))
     facts = facts_from(log)
