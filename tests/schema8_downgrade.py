@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from procedo.journal.schema_v8 import V8_COLUMNS, V8_INDEXES
+from schema9_downgrade import drop_schema_9
 
 
 @contextmanager
@@ -23,7 +24,8 @@ def views_set_aside(conn: sqlite3.Connection) -> Iterator[None]:
 
 def drop_schema_8(conn: sqlite3.Connection) -> None:
     """Drop what migration 8 adds (two indexes, three ``visits`` columns) and say the file is of
-    schema 7; a file already older is left as it is."""
+    schema 7; a file already older is left as it is. Migration 9 is dropped first."""
+    drop_schema_9(conn)
     if conn.execute("PRAGMA user_version").fetchone()[0] < 8:
         return
     with views_set_aside(conn):
