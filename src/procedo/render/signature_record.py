@@ -69,11 +69,10 @@ class SignatureEntry:
 
 def may_hold_signatures(definition: ProcessDefinition) -> bool:
     """True when a run of ``definition`` can hold a signature (a sign-off or an override)."""
-    nodes = [*definition.steps.values(), *definition.decisions.values()]
-    if any(getattr(node, "signoff", ()) for node in nodes):
+    if any(d.signoff for d in definition.decisions.values()):
         return True
     steps = definition.steps.values()
-    return any(getattr(item, "override", None) for step in steps for item in step.items)
+    return any(s.signoff or any(i.override for i in s.items) for s in steps)
 
 
 def signature_entries(
