@@ -1,0 +1,249 @@
+"""Signatures in every readable copy of a run (issue 11, §11.50): the Markdown, JSON and CSV
+exports, ``procedo show`` and the summary show each one as "Printed Name (id), meaning, date
+time UTC" beside what it covers, a printed name literally, and never a secret.
+
+The export tests build the ``sign`` and ``override`` events by hand, in the shapes of the shared
+contract (``prompts/signing_spec.md``), chained as the journal chains them."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+
+import pytest
+from markdown_it import MarkdownIt
+
+from procedo.engine import Event, chain_seed, iso_from_ms, replay
+from procedo.engine.run_record import RunRecord
+from procedo.model import ProcessDefinition, parse_definition
+from procedo.model.signature import Signature
+from procedo.render.export import to_csv, to_dict, to_markdown
+from procedo.render.signature_record import (
+    signature_entries,
+    signature_lines,
+    signatures_dict,
+)
+
+T0 = 1_795_000_000_000
+"""2026-11-18T11:06:40Z."""
+RUN = "run-0001"
+DEF_HASH = "d" * 64
+MARKUP_NAME = "[bold]Ann[/]"
+
+THEATRE = """
+[process]
+id = "theatre"
+title = "Theatre check"
+start = "prep"
+
+[roles]
+nurse = "Nurse"
+surgeon = "Surgeon"
+lead = "Theatre lead"
+
+[steps.prep]
+title = "Prepare the patient"
+role = "nurse"
+next = "done"
+signoff = [
+  { role = "nurse", meaning = "performed" },
+  { role = "surgeon", meaning = "approved", distinct = true },
+]
+items = [
+  "Wash hands",
+  { text = "Pulse oximeter on", critical = true, override = { role = "lead" } },
+]
+
+[ends.done]
+title = "Ready"
+outcome = "success"
+"""
+
+REASON = "No oximeter in the room; a life-saving case"
+
+
+def chained(rows: list[dict[str, object]]) -> list[Event]:
+    """Events numbered from 1, a second apart from T0, each hashed over the one before."""
+    events, previous = [], chain_seed(RUN, DEF_HASH)
+    for seq, row in enumerate(rows, 1):
+        event = Event(RUN, seq, iso_from_ms(T0 + seq * 1000), "Nia", **row)  # type: ignore[arg-type]
+        event = dataclasses.replace(event, hash=event.compute_hash(previous))
+        events.append(event)
+        previous = event.hash
+    return events
+
+
+def sig(signer: str, name: str, role: str, meaning: str, covers: str) -> str:
+    return Signature(signer, name, role, meaning, covers).to_json()
+
+
+def theatre_events() -> list[Event]:
+    """A run: a tick, an override of the critical item, two sign-offs, complete, finish; each
+    signature covers the event just before it."""
+    rows: list[dict[str, object]] = [
+        {"kind": "start", "node": "prep"},
+        {"kind": "check", "node": "prep", "item": 0},
+    ]
+    signed = [
+        ("override", 1, ("llee", "Lee Lead", "lead", "override"), REASON),
+        ("sign", 0, ("nnia", "Nia Nurse", "nurse", "performed"), None),
+        ("sign", 1, ("ann", MARKUP_NAME, "surgeon", "approved"), None),
+    ]
+    for kind, item, who, reason in signed:
+        covers = chained(rows)[-1].hash
+        value = sig(*who, covers)
+        rows.append({"kind": kind, "node": "prep", "item": item, "value": value, "reason": reason})
+    rows += [
+        {"kind": "complete", "node": "prep", "value": "done"},
+        {"kind": "finish", "node": "done", "value": "success"},
+    ]
+    return chained(rows)
+
+
+@pytest.fixture(scope="module")
+def definition() -> ProcessDefinition:
+    return parse_definition(THEATRE)
+
+
+@pytest.fixture(scope="module")
+def record(definition: ProcessDefinition) -> RunRecord:
+    events = theatre_events()
+    # the state from the events the fold knows without the engine's sign-offs: the record's
+    # signatures are read from its events alone
+    known = [e for e in events if e.kind not in ("sign", "override")]
+    state = replay(definition, DEF_HASH, RUN, [dataclasses.replace(e, seq=i) for i, e in
+                                               enumerate(known, 1)])  # fmt: skip
+    run = {
+        "id": RUN,
+        "process_id": "theatre",
+        "process_version": "1",
+        "definition_hash": DEF_HASH,
+        "status": "completed",
+        "success": 1,
+        "end_node": "done",
+        "current_node": None,
+        "abort_reason": None,
+        "practice": 0,
+        "operators": ["Nia"],
+        "trigger": None,
+        "started_at": events[0].ts,
+        "ended_at": events[-1].ts,
+        "duration_ms": 6000,
+        "last_hash": events[-1].hash,
+    }
+    return RunRecord(run, definition, {"hash": DEF_HASH}, state, tuple(events))
+
+
+NURSE = "Nia Nurse (nnia), performed, 2026-11-18 11:06:44 UTC"
+SURGEON = f"{MARKUP_NAME} (ann), approved, 2026-11-18 11:06:45 UTC"
+LEAD = "Lee Lead (llee), override, 2026-11-18 11:06:43 UTC"
+
+
+def test_the_entries_name_what_each_signature_covers(
+    definition: ProcessDefinition, record: RunRecord
+) -> None:
+    entries = signature_entries(definition, record.events)
+    assert [(e.kind, e.text, e.role_name, e.covered_seq) for e in entries] == [
+        ("override", LEAD, "Theatre lead", 2),
+        ("sign", NURSE, "Nurse", 3),
+        ("sign", SURGEON, "Surgeon", 4),
+    ]
+    assert entries[0].covered == f"override of Pulse oximeter on at Prepare the patient: {REASON}"
+    assert entries[1].covered == "Prepare the patient"
+
+
+def test_markdown_lists_every_signature_beside_what_it_covers(record: RunRecord) -> None:
+    text = to_markdown(record)
+    section = text.split("## Signatures\n\n")[1].split("\n\n")[0].splitlines()
+    events = record.events
+    assert section[2:] == [
+        f"| 3 | override of Pulse oximeter on at Prepare the patient: {REASON} | Theatre lead | "
+        f"{LEAD} | covers event 2 (`{events[1].hash}`) |",
+        f"| 4 | Prepare the patient | Nurse | {NURSE} | covers event 3 (`{events[2].hash}`) |",
+        f"| 5 | Prepare the patient | Surgeon | \\[bold\\]Ann\\[/\\] (ann), approved, "
+        f"2026-11-18 11:06:45 UTC | covers event 4 (`{events[3].hash}`) |",
+    ]
+    # the events table says each in words too, with no raw JSON in its value column
+    assert (
+        f"| 4 | 2026-11-18 11:06:44 | Nia | signed Prepare the patient as Nurse: {NURSE} |  |  |"
+        in text
+    )
+    assert (
+        f"overrode Pulse oximeter on at Prepare the patient as Theatre lead: {LEAD} |  | {REASON} |"
+        in text
+    )
+    assert '"covers"' not in text
+    # printed, the name shows as typed: no bold, no lost brackets
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<td>[bold]Ann[/] (ann), approved, 2026-11-18 11:06:45 UTC</td>" in html
+
+
+def test_json_has_a_signatures_list(record: RunRecord) -> None:
+    data = to_dict(record)
+    first, second, third = data["signatures"]
+    assert first == {
+        "seq": 3,
+        "kind": "override",
+        "signer": "llee",
+        "name": "Lee Lead",
+        "role": "lead",
+        "meaning": "override",
+        "covers": record.events[1].hash,
+        "covers_seq": 2,
+        "ts": record.events[2].ts,
+        "node": "prep",
+        "node_title": "Prepare the patient",
+        "item": 2,
+        "item_index": 1,
+        "item_text": "Pulse oximeter on",
+        "reason": REASON,
+        "branch": None,
+        "text": LEAD,
+    }
+    assert (second["signer"], second["meaning"], second["item"], second["reason"]) == (
+        "nnia", "performed", 1, None)  # fmt: skip
+    assert (third["name"], third["text"], third["covers"]) == (
+        MARKUP_NAME, SURGEON, record.events[3].hash)  # fmt: skip
+    json.dumps(data)  # JSON-ready
+
+
+def test_csv_says_each_signature_in_its_what_column(record: RunRecord) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(record))))
+    what = {row["seq"]: row["what"] for row in rows}
+    assert what["4"] == f"signed Prepare the patient as Nurse: {NURSE}"
+    assert what["5"] == f"signed Prepare the patient as Surgeon: {SURGEON}"
+    assert what["3"] == f"overrode Pulse oximeter on at Prepare the patient as Theatre lead: {LEAD}"
+    assert rows[2]["reason"] == REASON
+    assert Signature.from_json(rows[3]["value"]) is not None  # the journal's column, as stored
+
+
+def test_show_lines_say_each_signature_and_its_chain(
+    definition: ProcessDefinition, record: RunRecord
+) -> None:
+    assert signature_lines(definition, record.events) == [
+        f"override  override of Pulse oximeter on at Prepare the patient: {REASON} "
+        f"(Theatre lead): {LEAD}; covers event 2",
+        f"signed    Prepare the patient (Nurse): {NURSE}; covers event 3",
+        f"signed    Prepare the patient (Surgeon): {SURGEON}; covers event 4",
+    ]
+
+
+def test_a_signature_moved_to_another_run_covers_nothing_there(
+    definition: ProcessDefinition, record: RunRecord
+) -> None:
+    """§11.70: the covered hash is of the run it was given in; copied into another run's
+    events it names no event of that run, and every copy says so."""
+    moved = chained(
+        [
+            {"kind": "start", "node": "prep"},
+            {"kind": "sign", "node": "prep", "item": 0, "value": record.events[3].value},
+            {"kind": "sign", "node": "prep", "item": 1, "value": "not a signature"},
+        ]
+    )
+    entries = signature_entries(definition, moved)
+    assert [e.covered_seq for e in entries] == [None, None]
+    assert entries[0].chained == "covers no earlier event of this run"
+    assert entries[1].text == "an unreadable signature"
+    assert signatures_dict(definition, moved)[1]["signer"] is None
