@@ -120,13 +120,13 @@ WORKER = textwrap.dedent(
             if done % 25 == 0:
                 home.runs()
                 home.runs(status="active")
+            if run.state.finished:  # before reopening: a finished run opens read-only
+                run = start(driver)
             if done % 40 == 39:
                 driver.release(run.run_id)
                 opened = driver.open_run(run.run_id)
                 assert not opened.read_only, opened
                 run = opened.run
-            if run.state.finished:
-                run = start(driver)
             step(run)
             seen[run.run_id] = run.state.last_seq
         return {"runs": seen}
