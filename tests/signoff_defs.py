@@ -31,6 +31,7 @@ signoff = [
 
 [decisions.time-out]
 question = "Proceed with the incision?"
+role = "surgeon"
 signoff = [{ role = "surgeon", meaning = "approved" }]
 options = [
   { label = "Proceed", next = "operate" },
