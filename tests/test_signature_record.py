@@ -13,18 +13,24 @@ import io
 import json
 
 import pytest
+from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from procedo.cli import cli
+from procedo.config import Paths
 from procedo.engine import Event, chain_seed, iso_from_ms, replay
 from procedo.engine.run_record import RunRecord
-from procedo.model import ProcessDefinition, parse_definition
-from procedo.model.signature import Signature
+from procedo.journal import Journal
+from procedo.model import ProcessDefinition, load_file, parse_definition
+from procedo.model.signature import Signature, SignerIdentity
 from procedo.render.export import to_csv, to_dict, to_markdown
 from procedo.render.signature_record import (
     signature_entries,
     signature_lines,
     signatures_dict,
 )
+from procedo.tui.screens.summary import SummaryScreen
+from tui_support import FakeClock, app_for, widget_text
 
 T0 = 1_795_000_000_000
 """2026-11-18T11:06:40Z."""
@@ -110,11 +116,7 @@ def definition() -> ProcessDefinition:
 @pytest.fixture(scope="module")
 def record(definition: ProcessDefinition) -> RunRecord:
     events = theatre_events()
-    # the state from the events the fold knows without the engine's sign-offs: the record's
-    # signatures are read from its events alone
-    known = [e for e in events if e.kind not in ("sign", "override")]
-    state = replay(definition, DEF_HASH, RUN, [dataclasses.replace(e, seq=i) for i, e in
-                                               enumerate(known, 1)])  # fmt: skip
+    state = replay(definition, DEF_HASH, RUN, events)  # the engine's fold accepts them
     run = {
         "id": RUN,
         "process_id": "theatre",
@@ -144,11 +146,11 @@ LEAD = "Lee Lead (llee), override, 2026-11-18 11:06:43 UTC"
 def test_the_entries_name_what_each_signature_covers(
     definition: ProcessDefinition, record: RunRecord
 ) -> None:
-    entries = signature_entries(definition, record.events)
-    assert [(e.kind, e.text, e.role_name, e.covered_seq) for e in entries] == [
-        ("override", LEAD, "Theatre lead", 2),
-        ("sign", NURSE, "Nurse", 3),
-        ("sign", SURGEON, "Surgeon", 4),
+    entries = signature_entries(definition, record.events, record.state)
+    assert [(e.kind, e.text, e.role_name, e.covered_seq, e.status) for e in entries] == [
+        ("override", LEAD, "Theatre lead", 2, "in force"),
+        ("sign", NURSE, "Nurse", 3, "in force"),
+        ("sign", SURGEON, "Surgeon", 4, "in force"),
     ]
     assert entries[0].covered == f"override of Pulse oximeter on at Prepare the patient: {REASON}"
     assert entries[1].covered == "Prepare the patient"
@@ -160,10 +162,11 @@ def test_markdown_lists_every_signature_beside_what_it_covers(record: RunRecord)
     events = record.events
     assert section[2:] == [
         f"| 3 | override of Pulse oximeter on at Prepare the patient: {REASON} | Theatre lead | "
-        f"{LEAD} | covers event 2 (`{events[1].hash}`) |",
-        f"| 4 | Prepare the patient | Nurse | {NURSE} | covers event 3 (`{events[2].hash}`) |",
+        f"{LEAD} | covers event 2 (`{events[1].hash}`) | in force |",
+        f"| 4 | Prepare the patient | Nurse | {NURSE} | covers event 3 (`{events[2].hash}`) | "
+        "in force |",
         f"| 5 | Prepare the patient | Surgeon | \\[bold\\]Ann\\[/\\] (ann), approved, "
-        f"2026-11-18 11:06:45 UTC | covers event 4 (`{events[3].hash}`) |",
+        f"2026-11-18 11:06:45 UTC | covers event 4 (`{events[3].hash}`) | in force |",
     ]
     # the events table says each in words too, with no raw JSON in its value column
     assert (
@@ -201,6 +204,7 @@ def test_json_has_a_signatures_list(record: RunRecord) -> None:
         "reason": REASON,
         "branch": None,
         "text": LEAD,
+        "withdrawn": False,
     }
     assert (second["signer"], second["meaning"], second["item"], second["reason"]) == (
         "nnia", "performed", 1, None)  # fmt: skip
@@ -222,7 +226,7 @@ def test_csv_says_each_signature_in_its_what_column(record: RunRecord) -> None:
 def test_show_lines_say_each_signature_and_its_chain(
     definition: ProcessDefinition, record: RunRecord
 ) -> None:
-    assert signature_lines(definition, record.events) == [
+    assert signature_lines(definition, record.state, record.events) == [
         f"override  override of Pulse oximeter on at Prepare the patient: {REASON} "
         f"(Theatre lead): {LEAD}; covers event 2",
         f"signed    Prepare the patient (Nurse): {NURSE}; covers event 3",
@@ -246,4 +250,91 @@ def test_a_signature_moved_to_another_run_covers_nothing_there(
     assert [e.covered_seq for e in entries] == [None, None]
     assert entries[0].chained == "covers no earlier event of this run"
     assert entries[1].text == "an unreadable signature"
-    assert signatures_dict(definition, moved)[1]["signer"] is None
+    assert (
+        signatures_dict(definition, replay(definition, DEF_HASH, RUN, moved[:1]), moved)[1][
+            "signer"
+        ]
+        is None
+    )
+
+
+# -- a run signed through the engine, in a journal: `procedo show` and the summary ----------
+
+LEAD_ID = SignerIdentity("llee", "Lee Lead", ("lead",))
+NURSE_ID = SignerIdentity("nnia", "Nia Nurse", ("nurse",))
+SURGEON_ID = SignerIdentity("ann", MARKUP_NAME, ("surgeon",))
+
+
+@pytest.fixture(scope="module")
+def signed_journal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, str]:
+    """A run of ``theatre`` in a journal: an override, the nurse's sign-off withdrawn by a
+    change to the items and given again, the surgeon's, then complete."""
+    tmp = tmp_path_factory.mktemp("signed")
+    (tmp / "processes").mkdir()
+    (tmp / "processes" / "theatre.toml").write_text(THEATRE, "utf-8")
+    paths = Paths(processes=tmp / "processes", db=tmp / "journal.db")
+    with Journal(paths.db) as journal:
+        journal.clock = FakeClock(start=T0, step=1000)
+        run = journal.start_run(load_file(paths.processes / "theatre.toml"), "Nia")
+        run.check(0)  # 2
+        run.override(1, REASON, LEAD_ID)  # 3
+        run.sign(0, NURSE_ID)  # 4
+        run.uncheck(0)  # 5: withdraws it
+        run.check(0)  # 6
+        run.sign(0, NURSE_ID)  # 7: given again
+        run.sign(1, SURGEON_ID)  # 8
+        run.complete()
+    return paths, run.run_id
+
+
+def _procedo(paths: Paths, *args: str) -> str:
+    where = ["--processes", str(paths.processes), "--db", str(paths.db)]
+    result = CliRunner().invoke(cli, [*where, *args], prog_name="procedo")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_show_says_every_signature_and_which_was_withdrawn(signed_journal) -> None:
+    paths, run_id = signed_journal
+    out = _procedo(paths, "show", run_id)
+    lines = [line.strip() for line in out.splitlines() if line.startswith("  signed")]
+    assert lines == [
+        "signed    Prepare the patient (Nurse): Nia Nurse (nnia), performed, "
+        "2026-11-18 11:06:45 UTC; covers event 3; withdrawn by a later change",
+        "signed    Prepare the patient (Nurse): Nia Nurse (nnia), performed, "
+        "2026-11-18 11:06:48 UTC; covers event 6",
+        "signed    Prepare the patient (Surgeon): [bold]Ann[/] (ann), approved, "
+        "2026-11-18 11:06:49 UTC; covers event 7",
+    ]
+    assert (
+        "  override  override of Pulse oximeter on at Prepare the patient: "
+        f"{REASON} (Theatre lead): Lee Lead (llee), override, 2026-11-18 11:06:44 UTC; "
+        "covers event 2"
+    ) in out
+    data = json.loads(_procedo(paths, "show", run_id, "--json"))
+    assert [(s["seq"], s["kind"], s["signer"], s["withdrawn"]) for s in data["signatures"]] == [
+        (3, "override", "llee", False),
+        (4, "sign", "nnia", True),
+        (7, "sign", "nnia", False),
+        (8, "sign", "ann", False),
+    ]
+
+
+async def test_the_summary_shows_a_printed_name_literally(signed_journal) -> None:
+    paths, run_id = signed_journal
+    app = app_for(paths)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.resume_run(run_id)  # a finished run opens on its summary
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = widget_text(app, "#summary")
+    said = text.split("Signatures ", 1)[1]  # widget_text folds the lines and spaces
+    assert said == (
+        "Override Pulse oximeter on at Prepare the patient — Theatre lead "
+        f"Lee Lead (llee), override, 2026-11-18 11:06:44 UTC reason: {REASON} "
+        "Prepare the patient — Nurse "
+        "Nia Nurse (nnia), performed, 2026-11-18 11:06:45 UTC (withdrawn by a later change) "
+        "Prepare the patient — Nurse Nia Nurse (nnia), performed, 2026-11-18 11:06:48 UTC "
+        "Prepare the patient — Surgeon [bold]Ann[/] (ann), approved, 2026-11-18 11:06:49 UTC"
+    )

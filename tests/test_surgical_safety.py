@@ -118,9 +118,6 @@ def _sign_all(run: Run, definition: ProcessDefinition) -> None:
         run.sign(index, SIGNERS[signoff.role])
 
 
-@pytest.mark.skipif(
-    not hasattr(Run, "sign"), reason="the engine has no Run.sign yet (h-sign-engine)"
-)
 def test_a_walk_signed_at_the_three_hold_points(definition: ProcessDefinition) -> None:
     now = [T0]
 
@@ -159,3 +156,19 @@ def test_a_walk_signed_at_the_three_hold_points(definition: ProcessDefinition) -
         sig = Signature.from_json(event.value)
         assert sig is not None and by_hash[sig.covers] == event.seq - 1
         assert sig.signer == SIGNERS[sig.role].id
+
+
+def test_the_surgeon_overrides_a_missing_pulse_oximeter(definition: ProcessDefinition) -> None:
+    sink = MemorySink()
+    run = Run.start(definition, "h", sink, "Nia Nurse", "emergency", clock=lambda: T0)
+    oximeter = next(i for i, line in enumerate(run.lines()) if line.spec.override is not None)
+    run.override(oximeter, "No oximeter in the room; life-saving emergency", SIGNERS["surgeon"])
+    event = sink.events[-1]
+    assert (event.kind, event.node, event.item) == ("override", "sign-in", oximeter)
+    sig = Signature.from_json(event.value)
+    assert sig is not None and (sig.signer, sig.role, sig.meaning) == (
+        "ssue",
+        "surgeon",
+        "override",
+    )
+    assert run.state.current.mark(oximeter).done

@@ -116,7 +116,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
                 "conditions": dataclasses.asdict(condition_record(definition, state)),
                 "called_runs": [dataclasses.asdict(c) for c in call_entries(definition, events)],
                 **interrupts_dict(definition, state, events),
-                "signatures": signatures_dict(definition, events),
+                "signatures": signatures_dict(definition, state, events),
                 "events": [e.to_row() for e in events],
             }
         )
@@ -139,7 +139,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
         echo(f"  call      {shown(call_line(entry))}")
     for said in interrupt_lines(definition, state, events):
         echo(f"  {shown(said)}")
-    for said in signature_lines(definition, events):
+    for said in signature_lines(definition, state, events):
         echo(f"  {shown(said)}")
     conditions = text_lines(condition_record(definition, state))
     if conditions:

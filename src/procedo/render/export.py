@@ -197,7 +197,7 @@ def to_markdown(record: RunRecord) -> str:
             for e in record.events
         ],
     )
-    lines += signatures_markdown(d, record.events)
+    lines += signatures_markdown(d, state, record.events)
     lines += calls_markdown(d, record.events)
     lines += interrupts_markdown(d, state, record.events)
     lines += conditions_markdown(condition_record(d, state))
@@ -300,7 +300,7 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             }
             for n in state.notes
         ],
-        "signatures": signatures_dict(d, record.events),
+        "signatures": signatures_dict(d, state, record.events),
         "called_runs": [dataclasses.asdict(entry) for entry in call_entries(d, record.events)],
         **interrupts_dict(d, state, record.events),
         "branches": {

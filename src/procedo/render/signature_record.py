@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from procedo.engine import Event
+from procedo.engine import Event, RunState
 from procedo.model import ProcessDefinition
 from procedo.model.signature import Signature, signature_text
 from procedo.render.interrupt_record import checklist_item, title_of
@@ -44,6 +44,9 @@ class SignatureEntry:
     branch: str | None
     covered_seq: int | None
     """The earlier event of the run whose hash the signature covers (None: no such event)."""
+    withdrawn: bool = False
+    """Withdrawn by a later change to the node's items (a sign-off then given again, in an
+    event of its own); known only when the entries are read with the run's state."""
 
     @property
     def text(self) -> str:
@@ -58,6 +61,11 @@ class SignatureEntry:
         if self.kind == "override":
             return f"override of {self.item_text} at {self.node_title}: {self.reason}"
         return self.node_title
+
+    @property
+    def status(self) -> str:
+        """``in force``, or ``withdrawn by a later change``."""
+        return "withdrawn by a later change" if self.withdrawn else "in force"
 
     @property
     def chained(self) -> str:
@@ -75,12 +83,22 @@ def may_hold_signatures(definition: ProcessDefinition) -> bool:
     return any(s.signoff or any(i.override for i in s.items) for s in steps)
 
 
+def _in_force(state: RunState) -> set[int]:
+    """The seqs of the signatures the run's state still holds (the others were withdrawn)."""
+    found = {given.seq for visit in state.visits for given in visit.signatures.values()}
+    for visit in state.visits:
+        found |= {m.overridden.seq for m in visit.items.values() if m.overridden is not None}
+    return found
+
+
 def signature_entries(
-    definition: ProcessDefinition, events: Sequence[Event]
+    definition: ProcessDefinition, events: Sequence[Event], state: RunState | None = None
 ) -> list[SignatureEntry]:
-    """Every signature of the run, in journal order (``events``: all of the run's, in order)."""
+    """Every signature of the run, in journal order (``events``: all of the run's, in order);
+    with the run's ``state``, each says whether it was withdrawn by a later change."""
     entries = []
     seen: dict[str, int] = {}
+    in_force = _in_force(state) if state is not None else None
     for event in events:
         if event.kind in SIGNATURE_KINDS:
             sig = Signature.from_json(event.value)
@@ -101,6 +119,7 @@ def signature_entries(
                     role_name=definition.role_name(sig.role) if sig is not None else "",
                     branch=event.branch,
                     covered_seq=seen.get(sig.covers) if sig is not None else None,
+                    withdrawn=in_force is not None and event.seq not in in_force,
                 )
             )
         seen[event.hash] = event.seq
@@ -118,9 +137,11 @@ def signature_words(definition: ProcessDefinition, event: Event) -> str | None:
     return f"signed {entry.node_title}{role}: {entry.text}"
 
 
-def signatures_markdown(definition: ProcessDefinition, events: Sequence[Event]) -> list[str]:
+def signatures_markdown(
+    definition: ProcessDefinition, state: RunState, events: Sequence[Event]
+) -> list[str]:
     """The "Signatures" section of the Markdown export (nothing when the run has none)."""
-    entries = signature_entries(definition, events)
+    entries = signature_entries(definition, events, state)
     if not entries:
         return []
     rows = [
@@ -130,17 +151,22 @@ def signatures_markdown(definition: ProcessDefinition, events: Sequence[Event]) 
             md(e.role_name),
             md(e.text),
             md(e.chained) + (f" ({code(e.signature.covers)})" if e.signature else ""),
+            e.status,
         ]
         for e in entries
     ]
-    return ["## Signatures", "", *table(["#", "Covers", "Role", "Signature", "Chain"], rows)]
+    headers = ["#", "Covers", "Role", "Signature", "Chain", "Status"]
+    return ["## Signatures", "", *table(headers, rows)]
 
 
-def signatures_dict(definition: ProcessDefinition, events: Sequence[Event]) -> list[dict[str, Any]]:
+def signatures_dict(
+    definition: ProcessDefinition, state: RunState, events: Sequence[Event]
+) -> list[dict[str, Any]]:
     """The JSON export's ``signatures``: signer, name, role, meaning, covers, ts, node, item
-    (numbered from 1, beside the 0-based ``item_index``), reason, and the same in words."""
+    (numbered from 1, beside the 0-based ``item_index``), reason, the same in words, and
+    whether a later change withdrew it."""
     out = []
-    for e in signature_entries(definition, events):
+    for e in signature_entries(definition, events, state):
         sig = e.signature
         out.append(
             {
@@ -161,16 +187,20 @@ def signatures_dict(definition: ProcessDefinition, events: Sequence[Event]) -> l
                 "reason": e.reason or None,
                 "branch": e.branch,
                 "text": e.text,
+                "withdrawn": e.withdrawn,
             }
         )
     return out
 
 
-def signature_lines(definition: ProcessDefinition, events: Sequence[Event]) -> list[str]:
+def signature_lines(
+    definition: ProcessDefinition, state: RunState, events: Sequence[Event]
+) -> list[str]:
     """One line per signature, for ``procedo show`` (plain text)."""
     return [
         f"{'signed' if e.kind == 'sign' else 'override':<9} {e.covered}"
         + (f" ({e.role_name})" if e.role_name else "")
         + f": {e.text}; {e.chained}"
-        for e in signature_entries(definition, events)
+        + ("; withdrawn by a later change" if e.withdrawn else "")
+        for e in signature_entries(definition, events, state)
     ]

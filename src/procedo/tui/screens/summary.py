@@ -125,7 +125,7 @@ def summary_parts(
         parts += ["\n\n", ("Not applicable", "bold")]
         for text, reason in skipped:
             parts += ["\n  ", text, (" — ", "$text-muted"), (reason, "italic")]
-    parts += signature_parts(d, events)
+    parts += signature_parts(d, s, events)
     parts += condition_parts(record)
     parts += deferral_parts(d, s, texts)
     parts += interrupt_parts(d, s, texts, events)

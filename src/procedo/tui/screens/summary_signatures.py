@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from procedo.engine import RunState
 from procedo.engine.events import Event
 from procedo.model import ProcessDefinition
 from procedo.render.signature_record import signature_entries
@@ -12,10 +13,11 @@ from procedo.render.signature_record import signature_entries
 Parts = list[str | tuple[str, str]]
 
 
-def signature_parts(d: ProcessDefinition, events: Sequence[Event]) -> Parts:
+def signature_parts(d: ProcessDefinition, s: RunState, events: Sequence[Event]) -> Parts:
     """``Signatures``: what each covers (the node; for an override the item and the reason),
-    the role, and the signature as ``signature_text`` says it (none when the run has none)."""
-    entries = signature_entries(d, events)
+    the role, and the signature as ``signature_text`` says it; one a later change withdrew
+    says so (none when the run has none)."""
+    entries = signature_entries(d, events, s)
     if not entries:
         return []
     parts: Parts = ["\n\n", ("Signatures", "bold")]
@@ -28,6 +30,8 @@ def signature_parts(d: ProcessDefinition, events: Sequence[Event]) -> Parts:
         if entry.role_name:
             parts += [(" — ", "$text-muted"), entry.role_name]
         parts += [("\n     ", "$text-muted"), (entry.text, "bold")]
+        if entry.withdrawn:
+            parts.append(("  (withdrawn by a later change)", "$text-muted"))
         if entry.kind == "override":
             parts += [("\n     reason: ", "$text-muted"), (entry.reason, "italic")]
     return parts
