@@ -17,7 +17,7 @@ from procedo.journal import Journal
 from procedo.journal.verify import verify_journal
 from procedo.model import LoadedProcess, content_hash
 from procedo.model.signature import Signature, SignerIdentity
-from signoff_defs import SIGNOFF_TOML, signoff_definition
+from signoff_defs import BRANCHES_TOML, SIGNOFF_TOML, signoff_definition
 
 T0 = 1_795_000_000_000
 DIGEST = content_hash(SIGNOFF_TOML)
@@ -409,3 +409,28 @@ def test_a_journaled_run_with_signatures_verifies(tmp_path: Path) -> None:
         assert stored.visits[0].mark(MACHINE) == run.state.visits[0].mark(MACHINE)
         kinds = [e.kind for e in journal.events(run.run_id)]
         assert kinds.count("sign") == 3 and kinds.count("override") == 1
+
+
+def test_signing_in_a_branch_and_overriding_inside_an_interrupt_replay() -> None:
+    definition = signoff_definition(BRANCHES_TOML)
+    sink = MemorySink()
+    run = Run.start(definition, content_hash(BRANCHES_TOML), sink, "op", clock=Clock())
+    boss = SignerIdentity("b", "Bo", ("boss",))
+    run.switch("split:1")
+    run.check(0)
+    run.sign(0, boss)
+    run.raise_interrupt("fire")
+    run.override(0, "no alarm here", boss)
+    run.return_from_interrupt()
+    assert run.state.current.signatures.keys() == {0}  # the interrupt changed no item here
+    run.complete()
+    run.switch("split:2")
+    run.check(0)
+    run.complete()
+    run.override(0, "fine", boss)
+    run.complete()
+    assert run.state.status == "completed"
+    kinds = [(e.kind, e.branch) for e in sink.events if e.kind in ("sign", "override")]
+    assert kinds == [("sign", "split:1"), ("override", "!fire"), ("override", None)]
+    again = replay(definition, content_hash(BRANCHES_TOML), run.run_id, sink.events)
+    assert [v.signatures for v in again.visits] == [v.signatures for v in run.state.visits]
