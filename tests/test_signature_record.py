@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -21,8 +22,10 @@ from procedo.config import Paths
 from procedo.engine import Event, chain_seed, iso_from_ms, replay
 from procedo.engine.run_record import RunRecord
 from procedo.journal import Journal
+from procedo.journal.secrets import TEST_PARAMS
+from procedo.journal.signers import add_signer, authenticate
 from procedo.model import ProcessDefinition, load_file, parse_definition
-from procedo.model.signature import Signature, SignerIdentity
+from procedo.model.signature import Signature
 from procedo.render.export import to_csv, to_dict, to_markdown
 from procedo.render.signature_record import (
     signature_entries,
@@ -260,29 +263,36 @@ def test_a_signature_moved_to_another_run_covers_nothing_there(
 
 # -- a run signed through the engine, in a journal: `procedo show` and the summary ----------
 
-LEAD_ID = SignerIdentity("llee", "Lee Lead", ("lead",))
-NURSE_ID = SignerIdentity("nnia", "Nia Nurse", ("nurse",))
-SURGEON_ID = SignerIdentity("ann", MARKUP_NAME, ("surgeon",))
+PIN = "240681"
+SIGNERS = [
+    ("llee", "Lee Lead", "lead"),
+    ("nnia", "Nia Nurse", "nurse"),
+    ("ann", MARKUP_NAME, "surgeon"),
+]
 
 
 @pytest.fixture(scope="module")
 def signed_journal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, str]:
-    """A run of ``theatre`` in a journal: an override, the nurse's sign-off withdrawn by a
-    change to the items and given again, the surgeon's, then complete."""
+    """A run of ``theatre`` in a journal, by signers enrolled and authenticated there: an
+    override, the nurse's sign-off withdrawn by a change to the items and given again, the
+    surgeon's, then complete."""
     tmp = tmp_path_factory.mktemp("signed")
     (tmp / "processes").mkdir()
     (tmp / "processes" / "theatre.toml").write_text(THEATRE, "utf-8")
     paths = Paths(processes=tmp / "processes", db=tmp / "journal.db")
     with Journal(paths.db) as journal:
+        for signer_id, name, role in SIGNERS:
+            add_signer(journal, signer_id, name, [role], PIN, now_ms=T0, params=TEST_PARAMS)
+        lead, nurse, surgeon = (authenticate(journal, i, PIN, now_ms=T0) for i, _, _ in SIGNERS)
         journal.clock = FakeClock(start=T0, step=1000)
         run = journal.start_run(load_file(paths.processes / "theatre.toml"), "Nia")
         run.check(0)  # 2
-        run.override(1, REASON, LEAD_ID)  # 3
-        run.sign(0, NURSE_ID)  # 4
+        run.override(1, REASON, lead)  # 3
+        run.sign(0, nurse)  # 4
         run.uncheck(0)  # 5: withdraws it
         run.check(0)  # 6
-        run.sign(0, NURSE_ID)  # 7: given again
-        run.sign(1, SURGEON_ID)  # 8
+        run.sign(0, nurse)  # 7: given again
+        run.sign(1, surgeon)  # 8
         run.complete()
     return paths, run.run_id
 
@@ -338,3 +348,18 @@ async def test_the_summary_shows_a_printed_name_literally(signed_journal) -> Non
         "Prepare the patient — Nurse Nia Nurse (nnia), performed, 2026-11-18 11:06:48 UTC "
         "Prepare the patient — Surgeon [bold]Ann[/] (ann), approved, 2026-11-18 11:06:49 UTC"
     )
+
+
+def test_the_signed_run_verifies_and_no_copy_holds_a_secret(signed_journal) -> None:
+    paths, run_id = signed_journal
+    assert "intact" in _procedo(paths, "verify", run_id)
+    with sqlite3.connect(paths.db) as conn:
+        stored = [row[0] for row in conn.execute("SELECT secret FROM signers")]
+    assert len(stored) == 3
+    copies = [_procedo(paths, "show", run_id), _procedo(paths, "show", run_id, "--json")]
+    copies += [_procedo(paths, "export", run_id, "--format", f) for f in ("md", "json", "csv")]
+    for copy in copies:
+        assert "Lee Lead" in copy  # the signatures are there, their secrets are not
+        for secret in [PIN, *stored, *(s.rsplit("$", 1)[-1] for s in stored)]:
+            assert secret not in copy
+        assert "scrypt" not in copy
