@@ -26,6 +26,7 @@ from procedo.journal.secrets import TEST_PARAMS
 from procedo.journal.signers import add_signer, authenticate
 from procedo.model import ProcessDefinition, load_file, parse_definition
 from procedo.model.signature import Signature
+from procedo.render.event_words import describe
 from procedo.render.export import to_csv, to_dict, to_markdown
 from procedo.render.signature_record import (
     signature_entries,
@@ -363,3 +364,25 @@ def test_the_signed_run_verifies_and_no_copy_holds_a_secret(signed_journal) -> N
         for secret in [PIN, *stored, *(s.rsplit("$", 1)[-1] for s in stored)]:
             assert secret not in copy
         assert "scrypt" not in copy
+
+
+def test_a_title_s_placeholders_are_filled_with_the_run_s_values() -> None:
+    definition = parse_definition(
+        THEATRE.replace('title = "Prepare the patient"', 'title = "Prepare {patient}"')
+        + '\n[inputs.patient]\ntitle = "Patient"\n'
+    )
+    rows: list[dict[str, object]] = [
+        {"kind": "start", "node": "prep"},
+        {"kind": "input", "node": "patient", "value": "Ann Smith"},
+        {"kind": "check", "node": "prep", "item": 0},
+    ]
+    covers = chained(rows)[-1].hash
+    value = sig("llee", "Lee Lead", "lead", "override", covers)
+    rows.append({"kind": "override", "node": "prep", "item": 1, "value": value, "reason": "x"})
+    events = chained(rows)
+    state = replay(definition, DEF_HASH, RUN, events)
+    [entry] = signature_entries(definition, events, state)
+    assert entry.covered == "override of Pulse oximeter on at Prepare Ann Smith: x"
+    assert describe(definition, events[-1], {"patient": "Ann Smith"}).startswith(
+        "overrode Pulse oximeter on at Prepare Ann Smith as Theatre lead: Lee Lead (llee)"
+    )

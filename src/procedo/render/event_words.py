@@ -64,7 +64,7 @@ def describe(
 
 
 def _words(definition: ProcessDefinition, event: Event, values: Mapping[str, str]) -> str:
-    said = event_words(definition, event, values) or signature_words(definition, event)
+    said = event_words(definition, event, values) or signature_words(definition, event, values)
     if said is not None:
         return said
     title = fill(node_title(definition, event.node), values)

@@ -7,12 +7,14 @@ nothing here can print one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from procedo.engine import Event, RunState
+from procedo.engine.judge import scope_texts
 from procedo.model import ProcessDefinition
+from procedo.model.placeholders import fill
 from procedo.model.signature import Signature, signature_text
 from procedo.render.interrupt_record import checklist_item, title_of
 from procedo.render.md_cells import code, md, table
@@ -92,13 +94,19 @@ def _in_force(state: RunState) -> set[int]:
 
 
 def signature_entries(
-    definition: ProcessDefinition, events: Sequence[Event], state: RunState | None = None
+    definition: ProcessDefinition,
+    events: Sequence[Event],
+    state: RunState | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> list[SignatureEntry]:
     """Every signature of the run, in journal order (``events``: all of the run's, in order);
-    with the run's ``state``, each says whether it was withdrawn by a later change."""
+    with the run's ``state``, each says whether it was withdrawn by a later change, and the
+    titles' ``{id}`` placeholders are filled with the run's values (or with ``values``)."""
     entries = []
     seen: dict[str, int] = {}
     in_force = _in_force(state) if state is not None else None
+    if values is None:
+        values = scope_texts(definition, state) if state is not None else {}
     for event in events:
         if event.kind in SIGNATURE_KINDS:
             sig = Signature.from_json(event.value)
@@ -110,9 +118,9 @@ def signature_entries(
                     kind=event.kind,
                     signature=sig,
                     node=event.node,
-                    node_title=title_of(definition, event.node),
+                    node_title=fill(title_of(definition, event.node), values),
                     item=event.item,
-                    item_text=checklist_item(definition, event.node, event.item)
+                    item_text=fill(checklist_item(definition, event.node, event.item), values)
                     if override
                     else "",
                     reason=event.reason or "" if override else "",
@@ -126,11 +134,14 @@ def signature_entries(
     return entries
 
 
-def signature_words(definition: ProcessDefinition, event: Event) -> str | None:
-    """What a ``sign`` or ``override`` event did, with the signature (None for other kinds)."""
+def signature_words(
+    definition: ProcessDefinition, event: Event, values: Mapping[str, str] | None = None
+) -> str | None:
+    """What a ``sign`` or ``override`` event did, with the signature (None for other kinds);
+    ``values`` fill the ``{id}`` placeholders of the titles."""
     if event.kind not in SIGNATURE_KINDS:
         return None
-    entry = signature_entries(definition, [event])[0]
+    entry = signature_entries(definition, [event], values=values or {})[0]
     role = f" as {entry.role_name}" if entry.role_name else ""
     if event.kind == "override":
         return f"overrode {entry.item_text} at {entry.node_title}{role}: {entry.text}"
