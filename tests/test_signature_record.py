@@ -33,7 +33,9 @@ from procedo.render.signature_record import (
     signature_lines,
     signatures_dict,
 )
-from procedo.tui.screens.summary import SummaryScreen
+from procedo.tui.screens.run_detail import event_values
+from procedo.tui.screens.summary import SummaryScreen, summary_parts
+from procedo.tui.text import line
 from tui_support import FakeClock, app_for, widget_text
 
 T0 = 1_795_000_000_000
@@ -386,3 +388,14 @@ def test_a_title_s_placeholders_are_filled_with_the_run_s_values() -> None:
     assert describe(definition, events[-1], {"patient": "Ann Smith"}).startswith(
         "overrode Pulse oximeter on at Prepare Ann Smith as Theatre lead: Lee Lead (llee)"
     )
+
+
+def test_the_run_detail_shows_the_signatures_not_their_json(record: RunRecord) -> None:
+    """The detail's facts are the summary's parts (with the signatures); its timeline says
+    each signature in the "What" column, so the value column holds no JSON."""
+    facts = line(*summary_parts(record.definition, record.state, events=record.events)).plain
+    assert f"Prepare the patient — Surgeon\n     {SURGEON}" in facts
+    assert f"Override Pulse oximeter on at Prepare the patient — Theatre lead\n     {LEAD}" in facts
+    override, nurse = record.events[2], record.events[3]
+    assert event_values(nurse, record.definition) == []
+    assert event_values(override, record.definition) == [REASON]
