@@ -41,7 +41,7 @@ async def test_home_says_it_is_loading_then_shows_the_lists(tmp_path: Path) -> N
             await pilot.pause()
         assert seen == [("Reading the processes and the journal…", 0, True)]
         label = app.screen.query_one("#processes-label", Static)
-        assert _text(label) == "Processes (7)"
+        assert _text(label) == "Processes (8)"
         assert not app.screen.query_one("#unfinished", DataTable).display
         await pilot.press("enter")  # the lists answer keys as before
         while not isinstance(app.screen, StartScreen):

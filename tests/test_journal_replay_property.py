@@ -31,6 +31,7 @@ from procedo.journal.rows import run_row, visit_row
 from procedo.journal.verify import verify_journal
 from procedo.model import Item, LoadedProcess, ProcessDefinition, load_file
 from procedo.model.definition import RecordSpec
+from procedo.model.signature import SignerIdentity
 
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "processes").glob("*.toml"))
 T0 = 1_795_000_000_000
@@ -231,6 +232,12 @@ class JournalMachine(RuleBasedStateMachine):
             for index, check in enumerate(run.item_checks()):
                 if check.needs_reason and not self._explained(index):
                     assert self.attempt(lambda i=index: run.explain(i, "re-measured, fine"))
+                    return
+            for status in run.signoffs():  # a hold point: a signer of each role signs
+                if status.signature is None:
+                    role = status.signoff.role
+                    signer = SignerIdentity(f"signer-{role}", f"Signer {role}", (role,))
+                    assert self.attempt(lambda i=status.index, s=signer: run.sign(i, s))
                     return
             assert self.attempt(run.complete)
 

@@ -62,7 +62,7 @@ async def test_the_home_says_it_upgrades_the_journal_before_it_does(tmp_path: Pa
         while not app.workspace_ready or not app.screen.query_one("#processes", DataTable).rows:
             await pilot.pause()
         assert said == [UPGRADING]
-        assert str(app.screen.query_one("#processes-label", Static).render()) == "Processes (7)"
+        assert str(app.screen.query_one("#processes-label", Static).render()) == "Processes (8)"
     conn = sqlite3.connect(paths.db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()

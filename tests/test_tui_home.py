@@ -76,4 +76,4 @@ async def test_home_names_the_files_that_could_not_be_loaded_and_v_lists_why(
         await pilot.press("r")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert "Processes reloaded: 7 loaded, 1 could not be loaded" in messages
+        assert "Processes reloaded: 8 loaded, 1 could not be loaded" in messages

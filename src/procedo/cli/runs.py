@@ -28,6 +28,7 @@ from procedo.journal.verify_calls import verify_with_links
 from procedo.render.branch_record import branch_label, call_entries, call_line, parent_line
 from procedo.render.condition_record import condition_record, text_lines
 from procedo.render.interrupt_record import interrupt_lines, interrupts_dict
+from procedo.render.signature_record import signature_lines, signatures_dict
 
 
 @contextlib.contextmanager
@@ -115,6 +116,7 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
                 "conditions": dataclasses.asdict(condition_record(definition, state)),
                 "called_runs": [dataclasses.asdict(c) for c in call_entries(definition, events)],
                 **interrupts_dict(definition, state, events),
+                "signatures": signatures_dict(definition, state, events),
                 "events": [e.to_row() for e in events],
             }
         )
@@ -136,6 +138,8 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
     for entry in call_entries(definition, events):
         echo(f"  call      {shown(call_line(entry))}")
     for said in interrupt_lines(definition, state, events):
+        echo(f"  {shown(said)}")
+    for said in signature_lines(definition, state, events):
         echo(f"  {shown(said)}")
     conditions = text_lines(condition_record(definition, state))
     if conditions:

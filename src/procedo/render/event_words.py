@@ -11,6 +11,7 @@ from procedo.model import ProcessDefinition
 from procedo.model.placeholders import fill
 from procedo.render.branch_record import branch_label, flow_words
 from procedo.render.interrupt_record import checklist, event_words, title_of
+from procedo.render.signature_record import signature_words
 from procedo.safe_text import visible
 
 
@@ -63,7 +64,7 @@ def describe(
 
 
 def _words(definition: ProcessDefinition, event: Event, values: Mapping[str, str]) -> str:
-    said = event_words(definition, event, values)
+    said = event_words(definition, event, values) or signature_words(definition, event, values)
     if said is not None:
         return said
     title = fill(node_title(definition, event.node), values)

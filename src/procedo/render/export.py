@@ -53,6 +53,11 @@ from procedo.render.interrupt_record import (
 from procedo.render.md_cells import code, md
 from procedo.render.md_cells import table as _table
 from procedo.render.run_path import path_entries
+from procedo.render.signature_record import (
+    SIGNATURE_KINDS,
+    signatures_dict,
+    signatures_markdown,
+)
 from procedo.render.words import plural
 from procedo.safe_text import json_text, visible
 
@@ -87,6 +92,8 @@ answer to the interrupt's question, in ``item_text``); ``branch`` is the event's
 
 
 def _shown_value(definition: ProcessDefinition, event: Event) -> str:
+    if event.kind in SIGNATURE_KINDS:
+        return ""  # "What" says the signature in words; the Signatures section has its hash
     if event.kind in ("complete", "back", "start") or event.value is None:
         return "" if event.kind != "start" else (event.value or "")
     if event.kind == "record":
@@ -190,6 +197,7 @@ def to_markdown(record: RunRecord) -> str:
             for e in record.events
         ],
     )
+    lines += signatures_markdown(d, state, record.events)
     lines += calls_markdown(d, record.events)
     lines += interrupts_markdown(d, state, record.events)
     lines += conditions_markdown(condition_record(d, state))
@@ -292,6 +300,7 @@ def to_dict(record: RunRecord) -> dict[str, Any]:
             }
             for n in state.notes
         ],
+        "signatures": signatures_dict(d, state, record.events),
         "called_runs": [dataclasses.asdict(entry) for entry in call_entries(d, record.events)],
         **interrupts_dict(d, state, record.events),
         "branches": {

@@ -26,8 +26,18 @@ from procedo.tui.widgets.tables import refill
 
 TIMELINE_HEADERS = ("#", "Time (UTC)", "Who", "What", "Value / reason")
 
-_SAID_BY_WHAT = {"complete", "back", "interrupt", "return", "defer", "accept_role"}
-"""Kinds whose value is a node or role id that the "What" column says in words already."""
+_SAID_BY_WHAT = {
+    "complete",
+    "back",
+    "interrupt",
+    "return",
+    "defer",
+    "accept_role",
+    "sign",
+    "override",
+}
+"""Kinds whose value is a node or role id, or a signature, that the "What" column says in
+words already."""
 
 
 def event_values(

@@ -27,9 +27,11 @@ from procedo.render.condition_record import (
 from procedo.render.export import item_text, node_title
 from procedo.render.interrupt_record import checklist, marked_items
 from procedo.render.run_path import path_entries
+from procedo.render.signature_record import may_hold_signatures
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.summary_deferrals import deferral_parts
 from procedo.tui.screens.summary_interrupts import interrupt_parts
+from procedo.tui.screens.summary_signatures import signature_parts
 from procedo.tui.text import duration, line
 from procedo.tui.widgets.footer import FittedFooter
 
@@ -123,6 +125,7 @@ def summary_parts(
         parts += ["\n\n", ("Not applicable", "bold")]
         for text, reason in skipped:
             parts += ["\n  ", text, (" — ", "$text-muted"), (reason, "italic")]
+    parts += signature_parts(d, s, events)
     parts += condition_parts(record)
     parts += deferral_parts(d, s, texts)
     parts += interrupt_parts(d, s, texts, events)
@@ -195,9 +198,10 @@ class SummaryScreen(ProcedoScreen):
         yield FittedFooter(compact=True)
 
     def _events(self) -> list[Event]:
-        """The run's events, for what its non-normal checklists interrupted (none needed
-        when it raised none)."""
-        if not any(visit.kind == "interrupt" for visit in self.run.state.visits):
+        """The run's events, for what its non-normal checklists interrupted and its
+        signatures (none needed when it can hold neither)."""
+        interrupted = any(visit.kind == "interrupt" for visit in self.run.state.visits)
+        if not interrupted and not may_hold_signatures(self.run.definition):
             return []
         try:
             return self.app.workspace.journal.events(self.run.run_id)
