@@ -128,10 +128,11 @@ class SignerDialog(Dialog):
         if self.busy:
             return
         fields = self.fields()
-        if event.input is not fields[-1]:  # enter moves on to the next field
-            fields[fields.index(event.input) + 1].focus()
-            return
         missing = self.missing()
+        if event.input is not fields[-1] and event.input.value.strip():
+            fields[fields.index(event.input) + 1].focus()  # enter moves on to the next field
+            self.show_error("")
+            return
         if missing is not None:
             field, message = missing
             self.show_error(message)
