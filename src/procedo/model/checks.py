@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from procedo.model.checks_calls import check_calls_in
 from procedo.model.checks_interrupts import check_interrupts, interrupt_targets
 from procedo.model.checks_parallel import check_parallel
+from procedo.model.checks_signoff import check_signoffs
 from procedo.model.checks_values import check_values
 from procedo.model.definition import ProcessDefinition
 from procedo.model.parallel_graph import reachable_nodes
@@ -34,6 +35,7 @@ def check_definition(definition: ProcessDefinition, *, graph: bool = True) -> li
         *_check_references(definition),
         *check_calls_in(definition),
         *check_interrupts(definition),
+        *check_signoffs(definition),
         # the value flow of tangled blocks would only echo them
         *check_values(definition, names=graph, flow=graph and sound and not blocks),
     ]

@@ -26,6 +26,7 @@ from procedo.model.items import (
     _Frozen,
 )
 from procedo.model.items import RecordSpec as RecordSpec
+from procedo.model.signoff import SignOff
 
 Outcome = Literal["success", "failure"]
 
@@ -72,6 +73,8 @@ class Step(_Frozen):
     """How long the step should take (active time); the run screen warns past it."""
     remind: Remind | None = None
     """A reminder at each interval of active time at the step."""
+    signoff: tuple[SignOff, ...] = ()
+    """The signatures the step needs before it completes (each by a signer in its role)."""
 
     @model_validator(mode="after")
     def _next_fits(self) -> Step:
@@ -126,6 +129,18 @@ class Decision(_Frozen):
     auto: StrictBool = False
     timeout: Timeout | None = None
     """After that long at the decision (active time), an option is suggested."""
+    signoff: tuple[SignOff, ...] = ()
+    """The signatures the decision needs before an option is chosen."""
+
+    @model_validator(mode="after")
+    def _auto_unsigned(self) -> Decision:
+        if self.auto and self.signoff:
+            raise PydanticCustomError(
+                "auto_signoff",
+                "a decision with 'signoff' cannot be 'auto': the process cannot choose before "
+                "the signatures are given (remove 'auto' or 'signoff')",
+            )
+        return self
 
     @field_validator("timeout")
     @classmethod

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
+from procedo.model.signoff import Override
+
 Text = Annotated[str, Field(min_length=1, strict=True)]
 """A non-empty string."""
 
@@ -98,6 +100,8 @@ class Item(RecordSpec):
     wait_minutes: Minutes | None = None
     """How long after the previous item is done (or the step entered, for the first) the
     item may be done: a wait the run counts down (paused time not counted)."""
+    override: Override | None = None
+    """On a critical item: a signer in that role may pass it without it being done."""
 
     @model_validator(mode="before")
     @classmethod
@@ -113,6 +117,12 @@ class Item(RecordSpec):
         if self.critical and self.defer_to is not None:
             raise PydanticCustomError(
                 "defer_critical", "a critical item can never be deferred: remove 'defer_to'"
+            )
+        if self.override is not None and not self.critical:
+            raise PydanticCustomError(
+                "override_not_critical",
+                "'override' is only used on a critical item (critical = true): any other "
+                "item can be marked not applicable",
             )
         if self.id is not None and self.record is None:
             raise PydanticCustomError(
