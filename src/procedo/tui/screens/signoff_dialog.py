@@ -176,6 +176,8 @@ class SignoffDialog(SignerDialog):
         view = self.view
         with Vertical(classes="dialog", id="signoff-dialog"):
             yield from self.compose_frame()
+            if view.detail:
+                yield Static(lit(view.detail), classes="dialog-hint")
             with VerticalScroll(id="signed-lines"):
                 for item in view.lines:
                     yield Static(sign_line_content(item), classes="signed-line")
