@@ -31,6 +31,7 @@ signoff = [
 
 [decisions.time-out]
 question = "Proceed with the incision?"
+role = "surgeon"
 signoff = [{ role = "surgeon", meaning = "approved" }]
 options = [
   { label = "Proceed", next = "operate" },
@@ -50,6 +51,41 @@ outcome = "success"
 title = "Stopped"
 outcome = "failure"
 """
+
+
+BRANCHES_TOML = """
+[process]
+id = "p"
+start = "split"
+title = "P"
+[roles]
+boss = "Boss"
+[parallel.split]
+title = "Split"
+branches = ["a", "b"]
+join = "meet"
+[steps.a]
+title = "A"
+next = "meet"
+items = ["x"]
+signoff = [{ role = "boss", meaning = "approved" }]
+[steps.b]
+title = "B"
+next = "meet"
+items = ["y"]
+[steps.meet]
+title = "Meet"
+next = "done"
+items = [{ text = "z", critical = true, override = { role = "boss" } }]
+[interrupts.fire]
+title = "Fire"
+priority = "warning"
+items = [{ text = "alarm", critical = true, override = { role = "boss" } }]
+[ends.done]
+title = "Done"
+outcome = "success"
+"""
+"""Sign-offs in a parallel branch and an override inside a non-normal checklist."""
 
 
 def signoff_definition(text: str = SIGNOFF_TOML) -> ProcessDefinition:

@@ -904,6 +904,8 @@ def test_every_event_kind_is_documented_and_handled() -> None:
         "return",
         "defer",
         "remind_ack",
+        "sign",
+        "override",
     }
 
 

@@ -166,3 +166,17 @@ def test_signer_identity_is_frozen() -> None:
     who = SignerIdentity("rk", "Rosa Kahn", ("surgeon",))
     with pytest.raises(AttributeError):
         who.name = "x"  # type: ignore[misc]
+
+
+def test_override_on_a_value_a_condition_reads_is_refused() -> None:
+    text = edit(
+        '{ text = "Check the anaesthesia machine", critical = true, override',
+        '{ text = "Machine pressure", record = "number", id = "pressure", critical = true, '
+        "override",
+    )
+    text = edit(
+        '{ label = "Proceed", next', '{ label = "Proceed", when = "pressure > 1", next', text
+    )
+    problem = only_problem(text)
+    assert problem.key == "steps.sign-in.items.1.override"
+    assert "a condition reads 'pressure'" in problem.message

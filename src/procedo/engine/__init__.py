@@ -1,6 +1,6 @@
 """The run engine: events, state as a fold of events, and operations. No UI, no SQL."""
 
-from procedo.engine.errors import InvalidValue, Refused, ReplayError, RunError
+from procedo.engine.errors import InvalidValue, Refused, ReplayError, RunError, SignerRefused
 from procedo.engine.events import EVENT_KINDS, Event, chain_seed, iso_from_ms, ms_from_iso, now_ms
 from procedo.engine.fold import apply_event, replay
 from procedo.engine.run import Run
@@ -35,6 +35,7 @@ __all__ = [
     "Run",
     "RunError",
     "RunState",
+    "SignerRefused",
     "Visit",
     "apply_event",
     "chain_seed",

@@ -14,6 +14,7 @@ from typing import Literal
 from procedo.engine import judge
 from procedo.engine.allowed_interrupts import defer_refusal, success_end_refusal
 from procedo.engine.lines import line_at, lines
+from procedo.engine.signatures import missing_refusal, signoffs_of
 from procedo.engine.state import ACTIVE, PAUSED, RunState, Visit
 from procedo.model import ProcessDefinition, Step
 from procedo.model.placeholders import fill
@@ -32,6 +33,7 @@ Why = Literal[
     "inactive",
     "deferred",
     "waiting",
+    "overridden",
 ]
 """Why the toggle key does nothing on an item (a code a screen may add its key hint to)."""
 
@@ -69,6 +71,10 @@ class Allowed:
     resume: Verdict
     defer: Verdict
     interrupt: Verdict
+    sign: Verdict
+    """Giving a sign-off of the current node (the signer is judged by ``Run.sign``)."""
+    override: Verdict
+    """Overriding the item (a critical one with ``override``; the signer is judged later)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +174,14 @@ def open_items(definition: ProcessDefinition, state: RunState) -> list[int]:
 def complete_refusal(
     definition: ProcessDefinition, state: RunState, step: Step, visit: Visit
 ) -> str:
-    """Why the current step cannot be completed: open items, or an unexplained deviation (of
-    its own items, or of a deferred item done here)."""
+    """Why the current step cannot be completed: open items, an unexplained deviation (of
+    its own items, or of a deferred item done here), or a sign-off not given."""
+    return ready_refusal(definition, state, step, visit) or missing_refusal(definition, state)
+
+
+def ready_refusal(definition: ProcessDefinition, state: RunState, step: Step, visit: Visit) -> str:
+    """Why the current step would not complete, its sign-offs aside: open items, or an
+    unexplained deviation, or an open deferral before a success end."""
     missing = open_items(definition, state)
     if missing:
         names = "; ".join(
@@ -243,6 +255,13 @@ def toggle(definition: ProcessDefinition, state: RunState, item: int | None) -> 
             f"{shown_text(definition, state, spec.text)!r} is marked not applicable",
             "not_applicable",
         )
+    if mark.overridden is not None:
+        return Toggle(
+            "nothing",
+            f"{shown_text(definition, state, spec.text)!r} was overridden: clear the override "
+            "to do it",
+            "overridden",
+        )
     if spec.record == "choice":
         return Toggle("choose")
     if spec.record:
@@ -305,6 +324,48 @@ def _complete(definition: ProcessDefinition, state: RunState) -> Verdict:
     return Verdict(True, complete_refusal(definition, state, step, visit))
 
 
+def sign_refusal(definition: ProcessDefinition, state: RunState) -> str:
+    """Why no sign-off of the current node can be given now, whoever signs ("" when one can):
+    a step must be ready to complete but for its sign-offs; a decision may be signed at any
+    time while the run is at it."""
+    visit = state.current
+    signoffs = signoffs_of(definition, visit.node) if visit is not None else ()
+    if visit is None or visit.kind == "interrupt" or not signoffs:
+        return "nothing here needs a sign-off"
+    refusal = _work_refusal(definition, state)
+    if refusal:
+        return refusal
+    step = definition.steps.get(visit.node)
+    if step is not None:
+        refusal = ready_refusal(definition, state, step, visit)
+        if refusal:
+            return f"the step is not ready to sign: {refusal}"
+    if all(i in visit.signatures for i in range(len(signoffs))):
+        return "every sign-off here is given"
+    return ""
+
+
+def override_refusal(definition: ProcessDefinition, state: RunState, item: int | None) -> str:
+    """Why line ``item`` cannot be overridden now, whoever signs ("" when it can)."""
+    line = line_at(definition, state, item) if item is not None else None
+    if line is None or line.carried or not line.spec.critical or line.spec.override is None:
+        return "only a critical item with an override may be passed without being done"
+    refusal = _work_refusal(definition, state)
+    if refusal:
+        return refusal
+    name = shown_text(definition, state, line.spec.text)
+    if line.mark.overridden is not None:
+        return f"{name!r} is already overridden"
+    if line.mark.done:
+        return f"{name!r} is done: there is nothing to override"
+    return ""
+
+
+def _overridable(definition: ProcessDefinition, state: RunState, item: int | None) -> bool:
+    line = line_at(definition, state, item) if item is not None else None
+    return line is not None and not line.carried and line.spec.override is not None
+
+
 def allowed(definition: ProcessDefinition, state: RunState, item: int | None = None) -> Allowed:
     """Every action judged in ``state`` (the item actions on ``item`` of the current step)."""
     node = state.current_node or ""
@@ -321,7 +382,12 @@ def allowed(definition: ProcessDefinition, state: RunState, item: int | None = N
         clear=clear,
         complete=_complete(definition, state),
         explain=Verdict(at_step, explain_refusal(definition, state, item)),
-        choose=Verdict(at_decision, work if at_decision else "there is no decision to make here"),
+        choose=Verdict(
+            at_decision,
+            (work or missing_refusal(definition, state))
+            if at_decision
+            else "there is no decision to make here",
+        ),
         note=Verdict(True, either),
         back=Verdict(True, back),
         accept_role=Verdict(
@@ -336,6 +402,10 @@ def allowed(definition: ProcessDefinition, state: RunState, item: int | None = N
         interrupt=Verdict(
             bool(definition.interrupts),
             active or ("" if definition.interrupts else "this process has no interrupts"),
+        ),
+        sign=Verdict(bool(signoffs_of(definition, node)), sign_refusal(definition, state)),
+        override=Verdict(
+            _overridable(definition, state, item), override_refusal(definition, state, item)
         ),
     )
 
@@ -353,7 +423,10 @@ __all__ = [
     "explain_refusal",
     "inactive_refusal",
     "open_items",
+    "override_refusal",
+    "ready_refusal",
     "role_refusal",
+    "sign_refusal",
     "status_refusal",
     "toggle",
 ]

@@ -11,6 +11,11 @@ class Refused(RunError):
     """An operation is not allowed in the run's current state; the message says why."""
 
 
+class SignerRefused(Refused):
+    """A signer who proved who they are may not sign here (the role, ``distinct``, the
+    run's own operator): a face logs the refused attempt."""
+
+
 class InvalidValue(Refused):
     """A value to record does not fit the item (type, range or choices)."""
 

@@ -44,6 +44,8 @@ EventKind = Literal[
     "return",
     "defer",
     "remind_ack",
+    "sign",
+    "override",
 ]
 
 EVENT_KINDS: dict[str, str] = {
@@ -93,6 +95,13 @@ EVENT_KINDS: dict[str, str] = {
     "remind_ack": "a reminder is acknowledged: node = the step whose reminder it is (empty for "
     "the process's), item = the interval number (1, 2, ...; it acknowledges the earlier ones "
     "too), value = the reminder's text",
+    "sign": "a sign-off is given: node = the step or decision signed, item = the index of the "
+    "sign-off in its signoff list, value = the signature JSON (signer, name, role, meaning and "
+    "covers: the hash of the run's event just before this one); actor = the run's operator "
+    "(at the keyboard). A change to the node's items after it withdraws it",
+    "override": "a critical item is passed without being done: node = the step, item = its "
+    "index, value = the signature JSON (meaning 'override', role = the item's override role), "
+    "reason = why (required)",
 }
 
 BRANCH_NOTE = (

@@ -23,6 +23,7 @@ from procedo.engine.fold_items import (
     on_uncheck,
 )
 from procedo.engine.fold_moves import await_role, enter, leave_visit, open_stint
+from procedo.engine.fold_signing import SIGNED_KINDS, check_covers, note_event, on_override, on_sign
 from procedo.engine.state import (
     ABORTED,
     ACTIVE,
@@ -84,6 +85,8 @@ def apply_event(state: RunState, definition: ProcessDefinition, event: Event) ->
         raise ReplayError(f"event {event.seq} ({event.kind}) does not name the open interrupt")
     if event.kind not in ("note",):
         state.resume_at = None
+    if event.kind in SIGNED_KINDS:
+        check_covers(event, state.last_hash)
     state.last_seq = event.seq
     state.last_hash = event.hash
     state.last_ms = max(state.last_ms, moment)
@@ -91,7 +94,9 @@ def apply_event(state: RunState, definition: ProcessDefinition, event: Event) ->
     if handler is None:
         raise ReplayError(f"event {event.seq} has an unknown kind {event.kind!r}")
     touched: set[int] = set()
+    at = state.current  # the visit the event was made at (its actor acted there)
     handler(state, definition, event, touched)
+    note_event(at, event, touched)
     if event.actor and event.actor not in state.operators and event.kind != "handover":
         state.operators.append(event.actor)
     return touched
@@ -353,6 +358,8 @@ _HANDLERS = {
     "return": on_return,
     "defer": on_defer,
     "remind_ack": _on_remind_ack,
+    "sign": on_sign,
+    "override": on_override,
 }
 
 _ABOUT_THE_RUN = frozenset(

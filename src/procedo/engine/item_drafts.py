@@ -51,6 +51,8 @@ def _workable(definition: ProcessDefinition, state: RunState, item: int) -> tupl
     name = rules.shown_text(definition, state, line.spec.text)
     if line.mark.deferred:
         raise Refused(f"{name!r} is deferred; clear the deferral first")
+    if line.mark.overridden is not None:
+        raise Refused(f"{name!r} was overridden; clear the override first")
     return line, name
 
 

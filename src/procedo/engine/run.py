@@ -27,9 +27,12 @@ from procedo.engine.errors import Refused
 from procedo.engine.events import Event, now_ms
 from procedo.engine.interrupting import defer_draft, interrupt_draft, return_draft
 from procedo.engine.lines import Line, lines
+from procedo.engine.signatures import missing_refusal
+from procedo.engine.signing import SignOffStatus, override_draft, sign_draft, signoff_statuses
 from procedo.engine.sinks import EventSink
 from procedo.engine.state import ACTIVE, PAUSED, RunState
 from procedo.model import ProcessDefinition, Step
+from procedo.model.signature import SignerIdentity
 
 
 class Run:
@@ -253,6 +256,9 @@ class Run:
         if self._state.frame is not None:  # the answer to the open interrupt's question
             self.return_from_interrupt(option)
             return
+        refusal = missing_refusal(self.definition, self._state)
+        if refusal:
+            raise Refused(refusal)
         self._emit(*choose_drafts(self.definition, self._state, option, reason, self.suggestion()))
 
     def back(self) -> None:
@@ -355,6 +361,20 @@ class Run:
         if due is None or not 1 <= number <= due.number:
             raise Refused("that reminder is not due: there is nothing to acknowledge")
         self._emit(Draft("remind_ack", where or None, number, value=due.text))
+
+    def sign(self, index: int, signer: SignerIdentity) -> None:
+        """Give sign-off ``index`` (0-based) of the current node as ``signer`` (who has proved
+        who they are); ``SignerRefused`` when the signer may not give it."""
+        self._emit(sign_draft(self.definition, self._state, index, signer))
+
+    def override(self, item: int, reason: str, signer: SignerIdentity) -> None:
+        """Pass critical item ``item`` (a line of :meth:`lines`) without it being done, with
+        ``reason`` and the signature of ``signer`` (in the item's ``override`` role)."""
+        self._emit(override_draft(self.definition, self._state, item, reason, signer))
+
+    def signoffs(self) -> list[SignOffStatus]:
+        """The sign-offs of the current node: each given or not, and whether it can be now."""
+        return signoff_statuses(self.definition, self._state)
 
     def switch(self, branch: str) -> None:
         """Work on another open branch of a parallel block (a view: nothing is journaled)."""

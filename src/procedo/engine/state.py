@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from procedo.engine.events import chain_seed
+from procedo.engine.signatures import Given
 from procedo.engine.stints import Stint
 
 if TYPE_CHECKING:
@@ -37,11 +38,19 @@ class ItemMark:
     """The item's ``when`` was false when its step was completed: switched off."""
     deferred: bool = False
     """Deferred to later (see :class:`Deferral`): settled for its step, open for the run."""
+    overridden: Given | None = None
+    """A critical item passed without being done: the override's signature and reason."""
 
     @property
     def done(self) -> bool:
-        """Ticked, recorded or marked not applicable (an inactive item is never open)."""
-        return self.checked or self.na_reason is not None or self.inactive
+        """Ticked, recorded, marked not applicable or overridden (an inactive item is never
+        open)."""
+        return (
+            self.checked
+            or self.na_reason is not None
+            or self.inactive
+            or self.overridden is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,13 @@ class Visit:
     """At a calling step: how the called run ended ("success", "failure" or "aborted")."""
     interrupted_ms: int = 0
     """Time spent in interrupts while at this visit (also counted in ``paused_ms``)."""
+    signatures: dict[int, Given] = field(default_factory=dict)
+    """The sign-offs given, by index in the node's ``signoff`` (replaced, never changed in
+    place: a working copy shares it)."""
+    withdrawn: frozenset[int] = frozenset()
+    """The sign-offs given and then withdrawn by a change to the items (until given again)."""
+    acted_by: frozenset[str] = frozenset()
+    """The actors of the events made while the run was at this visit (trimmed, case folded)."""
 
     def mark(self, item: int) -> ItemMark:
         """The mark of an item (a blank one when nothing was done yet)."""

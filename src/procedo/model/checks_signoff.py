@@ -1,5 +1,6 @@
 """Checks of the sign-offs: every ``signoff`` role and every item's ``override`` role is a
-process role (the message names the known roles).
+process role (the message names the known roles), and no overridable item's value is read by
+a condition (an overridden item records none).
 
 Each check yields ``(key_path, message)`` like :mod:`procedo.model.checks`.
 """
@@ -40,9 +41,17 @@ def _overrides(
     definition: ProcessDefinition, items: tuple[Item, ...], base: KeyPath
 ) -> Iterator[Finding]:
     for index, item in enumerate(items):
-        if item.override is not None and item.override.role not in definition.roles:
+        if item.override is None:
+            continue
+        if item.override.role not in definition.roles:
             path = (*base, "items", index, "override", "role")
             yield _unknown(definition, item.override.role, path, "override")
+        if item.id is not None and item.id in definition.ids_read_by_conditions:
+            yield (
+                (*base, "items", index, "override"),
+                f"a condition reads {item.id!r}: an overridden item records no value, so "
+                "it cannot have 'override'",
+            )
 
 
 def check_signoffs(definition: ProcessDefinition) -> Iterator[Finding]:
