@@ -96,3 +96,12 @@ def journal_paths(tmp_path: Path):
 def bundled_dir() -> Path:
     """The repository's ``processes/`` folder (the demo and the fixtures)."""
     return BUNDLED_PROCESSES
+
+
+@pytest.fixture(autouse=True)
+def _cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signers' PINs are hashed with cheap scrypt parameters in every test (the default costs
+    about 0.1 s and 32 MiB a hash); a test of the defaults passes them explicitly."""
+    from procedo.journal import secrets
+
+    monkeypatch.setattr(secrets, "PARAMS", secrets.TEST_PARAMS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from procedo.journal.schema_v7 import V7_INDEXES, V7_TABLES
-from schema8_downgrade import drop_schema_8
+from schema8_downgrade import drop_schema_8, views_set_aside
 
 
 def drop_schema_7(conn: sqlite3.Connection) -> None:
@@ -23,5 +23,6 @@ def drop_schema_7(conn: sqlite3.Connection) -> None:
         "AND n.definition_hash = items.definition_hash AND n.node = items.node)"
     )
     conn.execute("DELETE FROM nodes WHERE kind = 'interrupt'")
-    conn.execute("ALTER TABLE nodes DROP COLUMN priority")
+    with views_set_aside(conn):
+        conn.execute("ALTER TABLE nodes DROP COLUMN priority")
     conn.execute("PRAGMA user_version = 6")

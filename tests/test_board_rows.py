@@ -249,3 +249,23 @@ def test_a_later_read_keeps_the_rows_of_runs_with_no_new_event(fixture_journal) 
     assert again[ids["b"]].paused_ms == 0
     assert again[ids["d"]] == fresh[ids["d"]]
     assert list(again) == list(fresh) == [ids["d"], ids["b"], ids["a"]]  # B keeps its place
+
+
+def test_a_refresh_sees_leases_new_runs_and_runs_that_ended(fixture_journal, tmp_path) -> None:
+    """A refresh reads the unchanged runs from the index alone, yet a lease taken or let go
+    (no event) shows, a run that ended drops off and a new one comes in at its place."""
+    journal, ids, _ = fixture_journal
+    now = FIXED_MS + 10 * MIN
+    first = board_rows(journal, now)
+    with journal.db.conn:
+        journal.db.conn.execute("DELETE FROM leases WHERE run_id = ?", (ids["a"],))
+    journal.clock.advance(MIN)  # type: ignore[attr-defined]
+    journal.take_over(ids["b"], "Bob").abort("Bob went home")  # B ends: off the board
+    shipping = load_file(tmp_path / "shipping.toml")
+    e = journal.start_run(shipping, "Eve", inputs={"order": "SO-19"})
+    again = by_id(board_rows(journal, now, previous=first))
+    fresh = by_id(board_rows(journal, now))
+    assert again == fresh
+    assert again[ids["a"]].holder is None and by_id(first)[ids["a"]].holder is not None
+    assert ids["b"] not in again
+    assert list(again) == [e.run_id, ids["d"], ids["a"]]  # the newest started first

@@ -191,7 +191,7 @@ def test_a_schema_1_journal_upgrades_in_place(tmp_path: Path) -> None:
     assert sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0] == 1
     with Journal(old) as journal:
         version = journal.rows("PRAGMA user_version")[0]["user_version"]
-        assert version == SCHEMA_VERSION == 8
+        assert version == SCHEMA_VERSION == 9
         assert verify_journal(journal).intact  # the events were not touched
         migrated = {pid: compute_metrics(journal, pid) for pid in ("mini", "incident-response")}
         row = journal.run_row("r2-run")

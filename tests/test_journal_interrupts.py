@@ -245,6 +245,6 @@ def test_a_schema_6_journal_upgrades_to_the_same_rows_and_verifies(
     conn.commit()
     conn.close()
     with Journal(db) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == 8
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == 9
     assert {t: rows(db, f"SELECT * FROM {t} ORDER BY 1, 2, 3") for t in tables} == before
     assert breaches(db) == []

@@ -306,7 +306,8 @@ def test_an_intact_journal_gives_exit_0_and_one_line(tmp_path: Path) -> None:
     assert result.output == "Checked 2 run(s), 16 event(s): intact.\n"
     as_json = cli_verify(db, "--json")
     assert as_json.exit_code == 0
-    assert json.loads(as_json.output) == {"intact": True, "runs": 2, "events": 16, "breaches": []}
+    expected = {"intact": True, "runs": 2, "events": 16, "breaches": [], "signers": []}
+    assert json.loads(as_json.output) == expected
 
 
 def test_verify_json_names_the_breach(tmp_path: Path) -> None:

@@ -180,7 +180,7 @@ def test_a_schema_4_journal_upgrades_to_the_latest_and_verifies(
     conn.commit()
     conn.close()
     with Journal(db) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 8
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 9
     # a schema-4 journal held no condition columns: the defaults are what an older procedo
     # gives, so the runs with conditions now disagree with the columns their events give...
     chosen = rows(db, "SELECT chosen_by FROM visits WHERE kind = 'decision'")

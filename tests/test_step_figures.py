@@ -118,7 +118,7 @@ def test_a_schema_7_journal_upgrades_to_the_same_rows(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
     conn.close()
     with Journal(old) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 8
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 9
         # The backfill: run_completed from the runs, paused_ms from the timestamps, the
         # unfinished run (L6) and the interrupted one (L2) replayed.
         assert journal.rows("SELECT * FROM visits ORDER BY run_id, visit") == visits

@@ -83,7 +83,7 @@ def test_a_schema_2_journal_upgrades_to_the_new_views(tmp_path: Path) -> None:
     before = {name: rows(conn, name) for name in VIEW_NAMES}
     conn.close()
     with Journal(path) as journal:
-        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 8
+        assert journal.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION == 9
         assert verify_journal(journal).intact
         names = {r["name"] for r in journal.rows("SELECT name FROM sqlite_master")}
         assert {*NEW_INDEXES, *VIEW_NAMES} <= names

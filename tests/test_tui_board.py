@@ -185,6 +185,32 @@ async def test_the_cursor_stays_on_its_run_across_a_refresh(tmp_path: Path) -> N
         assert cursor_run(app) == bob and table.cursor_row == 2
 
 
+async def test_a_run_that_ends_elsewhere_leaves_and_the_cursor_stays(tmp_path: Path) -> None:
+    """A run ended in another window: its row is taken out (the others are not written
+    again) and the highlight stays on the run it was on."""
+    paths = make_paths(tmp_path)
+    clock = FakeClock()
+    alice, bob, cat = started(paths, clock)
+    app = board_app(paths, clock)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#board", RowTable)
+        table.move_cursor(row=table.get_row_index(bob))
+        refills = []
+        original = app.screen._refill
+        app.screen._refill = lambda *args: (refills.append(args), original(*args))  # type: ignore[method-assign]
+        reads = app.screen.reads
+        with Journal(paths.db) as other:
+            other.clock = FakeClock(start=clock.now + MIN)
+            other.take_over(cat, "Cat").abort("The customer withdrew")
+        await wait_until(pilot, lambda: app.screen.reads > reads, "the board read again")
+        assert [row.run_id for row in app.screen.rows] == [bob, alice]
+        assert list(table.rows) == [bob, alice] and table.row_count == 2
+        assert cursor_run(app) == bob and table.cursor_row == 0
+        assert refills == []
+        assert static_text(app.screen, "#board-status").startswith("2 runs in progress (0 paused)")
+
+
 async def test_the_elapsed_times_tick_without_a_query(tmp_path: Path) -> None:
     paths = make_paths(tmp_path)
     clock = FakeClock()

@@ -31,6 +31,7 @@ COMMANDS = {
     "runs": "procedo.cli.runs:runs_command",
     "serve": "procedo.cli.serve_command:serve_command",
     "show": "procedo.cli.runs:show_command",
+    "signers": "procedo.cli.signers_command:signers_command",
     "stats": "procedo.cli.history_commands:stats_command",
     "validate": "procedo.cli.definitions:validate_command",
     "verify": "procedo.cli.runs:verify_command",

@@ -26,7 +26,7 @@ def anchor_command(obj: ProcedoContext, output: str | None, force: bool) -> None
     with journal_for(obj) as journal:
         report = verify_with_links(journal)
         if not report.intact:
-            for breach in report.breaches:
+            for breach in [*report.breaches, *report.signers]:
                 echo(str(breach), err=True)
             fail("the journal is not intact (see above): no anchor made")
         text = make_anchor(journal)

@@ -189,6 +189,9 @@ def verify_command(
             "runs": report.runs_checked,
             "events": report.events_checked,
             "breaches": [_breach_json(b) for b in report.breaches],
+            "signers": [
+                {"signer_id": b.signer_id, "seq": b.seq, "reason": b.reason} for b in report.signers
+            ],
         }
         if anchor is not None:
             data["anchor"] = {
@@ -200,14 +203,20 @@ def verify_command(
             }
         print_json(data)
     else:
-        for breach in report.breaches:
+        for breach in [*report.breaches, *report.signers]:
             echo(str(breach))
         if anchor is not None:
             _echo_anchor(anchor_file or "", anchor, missed)
         bad = len({breach.run_id for breach in [*report.breaches, *missed]})
         verdict = "intact" if intact else f"{bad} run(s) NOT intact"
+        others = [
+            *(["the signers are NOT intact"] if report.signers else []),
+            *(["the anchor file was altered"] if anchor is not None and anchor.altered else []),
+        ]
         if bad == 0 and not intact:
-            verdict = "the runs are intact, but the anchor file was altered"
+            verdict = "the runs are intact, but " + " and ".join(others)
+        elif report.signers:
+            verdict += "; the signers are NOT intact"
         echo(f"Checked {report.runs_checked} run(s), {report.events_checked} event(s): {verdict}.")
     if not intact:
         raise SystemExit(1)

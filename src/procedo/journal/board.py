@@ -5,7 +5,9 @@
 2. their pause and resume events (a primary-key range of ``events`` per run in progress);
 3. the open visit at each one's node (a primary-key range of ``visits`` per run in progress).
 
-Given the rows of the previous read, 2 and 3 read only the runs with a new event since.
+Given the rows of the previous read, a refresh first reads which runs are in progress, with
+their ``last_seq`` and lease, from the covering index ``runs_board`` (no table row is read),
+then 1, 2 and 3 only for the runs with a new event since; the others keep their rows.
 
 All three in one read transaction (:meth:`Journal.snapshot`), so a run written meanwhile never
 looks half changed. Node titles and roles come from the stored definitions, parsed once per
@@ -38,11 +40,19 @@ _IN_PROGRESS = "r.status IN ('active', 'paused')"
 # CROSS JOIN keeps the runs in progress as the outer loop: with the statistics of ANALYZE on
 # a large journal, the planner otherwise scans every event (600 ms at 3 million) with a bloom
 # filter on the runs.
-_RUNS_SQL = (
+_RUN_COLUMNS = (
     "SELECT r.id, r.process_id, r.definition_hash, r.operator, r.status, r.practice, "
     "r.current_node, r.started_at, r.updated_at, r.target_ms, r.inputs, r.parent_run, "
     "r.last_seq, l.token, l.pid, l.host, l.operator, l.acquired_at "
-    f"FROM runs r LEFT JOIN leases l ON l.run_id = r.id WHERE {_IN_PROGRESS}"
+    "FROM runs r LEFT JOIN leases l ON l.run_id = r.id "
+)
+_RUNS_SQL = f"{_RUN_COLUMNS}WHERE {_IN_PROGRESS}"
+_RUNS_OF = f"{_RUN_COLUMNS}WHERE r.id IN ({{}})"
+# Only the covering index (status, started_at, id, last_seq) and the leases' primary key.
+_IN_PROGRESS_SEQS = (
+    "SELECT r.id, r.last_seq, r.started_at, l.token, l.pid, l.host, l.operator, "
+    "l.acquired_at FROM runs r INDEXED BY runs_board LEFT JOIN leases l ON l.run_id = r.id "
+    f"WHERE {_IN_PROGRESS}"
 )
 _PAUSES_SQL = (
     "SELECT e.run_id, e.seq, e.ts, e.kind FROM runs r CROSS JOIN events e ON e.run_id = r.id "
@@ -60,9 +70,11 @@ _VISITS_OF = (
     "SELECT v.run_id, v.visit, v.entered_at FROM runs r CROSS JOIN visits v "
     "ON v.run_id = r.id WHERE r.id IN ({}) AND v.node = r.current_node AND v.left_at IS NULL"
 )
-BOARD_QUERIES = (_RUNS_SQL, _PAUSES_SQL, _VISITS_SQL, _PAUSES_OF, _VISITS_OF)
-"""The board's queries (for EXPLAIN QUERY PLAN in the tests and the bench; the last two
-take a list of run ids)."""
+BOARD_QUERIES = (
+    _RUNS_SQL, _PAUSES_SQL, _VISITS_SQL, _IN_PROGRESS_SEQS, _RUNS_OF, _PAUSES_OF, _VISITS_OF
+)  # fmt: skip
+"""The board's queries (for EXPLAIN QUERY PLAN in the tests and the bench): the first read's
+three, then a refresh's (the last three take a list of run ids)."""
 _CHUNK = 500
 """Run ids per query of the runs that changed (SQLite allows 32,766 parameters)."""
 
@@ -92,37 +104,50 @@ def board_rows(
     """
     kept = {row.run_id: row for row in previous}
     with journal.snapshot():
-        runs = list(journal.iter_rows(_RUNS_SQL))
-        changed = [run[0] for run in runs if _changed(kept.get(run[0]), run[12])]
-        if len(changed) == len(runs):
+        if kept:  # which runs are in progress, from the index alone
+            index = [(r[0], r[1], r[2], r[3:8]) for r in journal.iter_rows(_IN_PROGRESS_SEQS)]
+        else:
+            index = []
+        changed = [entry[0] for entry in index if _changed(kept.get(entry[0]), entry[1])]
+        if not kept or len(changed) == len(index):
+            full = {run[0]: run for run in journal.iter_rows(_RUNS_SQL)}
+            index = [(run[0], run[12], run[7], run[13:18]) for run in full.values()]
             pauses = _pauses(journal.iter_rows(_PAUSES_SQL))
             entered = _entered(journal.iter_rows(_VISITS_SQL))
         else:
-            pauses, entered = {}, {}
+            full, pauses, entered = {}, {}, {}
             for start in range(0, len(changed), _CHUNK):
                 ids = tuple(changed[start : start + _CHUNK])
                 marks = ", ".join("?" * len(ids))
+                full.update((run[0], run) for run in journal.iter_rows(_RUNS_OF.format(marks), ids))
                 pauses.update(_pauses(journal.iter_rows(_PAUSES_OF.format(marks), ids)))
                 entered.update(_entered(journal.iter_rows(_VISITS_OF.format(marks), ids)))
-    runs.sort(key=lambda run: (run[7], run[0]), reverse=True)  # the newest started first
+    index.sort(key=lambda entry: (entry[2], entry[0]), reverse=True)  # the newest started first
     asked: dict[tuple[str, str], object | None] = {}
+
+    def usual_at(process_id: str, node: str | None) -> object | None:
+        if usual is None or node is None:
+            return None
+        key = (process_id, node)
+        if key not in asked:
+            asked[key] = usual(journal, *key)
+        return asked[key]
+
     host = this_host()
     rows = []
-    for run in runs:
-        (run_id, process_id, digest, operator, status, practice, node, started_at, updated_at,
-         target, inputs, parent, last_seq) = run[:13]  # fmt: skip
-        usual_here = None
-        if usual is not None and node is not None:
-            key = (process_id, node)
-            if key not in asked:
-                asked[key] = usual(journal, *key)
-            usual_here = asked[key]
-        holder = _holder(run, token, host)
+    for run_id, last_seq, _started, lease in index:
+        holder = _holder(run_id, lease, token, host)
         before = kept.get(run_id)
         if before is not None and not _changed(before, last_seq):
+            usual_here = usual_at(before.process_id, before.node)
             same = before.holder == holder and before.usual is usual_here
             rows.append(before if same else replace(before, holder=holder, usual=usual_here))
             continue
+        run = full.get(run_id)
+        if run is None:  # gone between the two reads of one snapshot: cannot happen
+            continue
+        (_, process_id, digest, operator, status, practice, node, started_at, updated_at,
+         target, inputs, parent) = run[:12]  # fmt: skip
         definition = _definition(journal, digest)
         node_at = entered.get(run_id)
         intervals = pauses.get(run_id, [])
@@ -148,7 +173,7 @@ def board_rows(
                 last_activity=updated_at,
                 holder=holder,
                 parent_run=parent,
-                usual=usual_here,
+                usual=usual_at(process_id, node),
                 read_ms=now_ms,
                 last_seq=last_seq,
             )
@@ -194,11 +219,12 @@ def _overlap(closed: list[tuple[int, int]], since: int | None) -> int:
     return sum(max(0, end - max(start, since)) for start, end in closed)
 
 
-def _holder(run: tuple[Any, ...], token: str | None, host: str) -> Holder | None:
-    """The live holder of a run's lease (None: no lease, or its holder is gone)."""
-    if run[13] is None:
+def _holder(run_id: str, lease_row: tuple[Any, ...], token: str | None, host: str) -> Holder | None:
+    """The live holder of a run's lease (``lease_row``: token, pid, host, operator and
+    acquired_at, all None when it has none; None: no lease, or its holder is gone)."""
+    if lease_row[0] is None:
         return None
-    lease = Lease(run[0], *run[13:18])
+    lease = Lease(run_id, *lease_row)
     here = token is not None and lease.token == token
     if not here and not is_live(lease, token or ""):
         return None

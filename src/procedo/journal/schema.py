@@ -29,10 +29,11 @@ from procedo.journal.rows import (
 from procedo.journal.schema_v6 import V6
 from procedo.journal.schema_v7 import V7
 from procedo.journal.schema_v8 import V8
+from procedo.journal.schema_v9 import V9
 from procedo.journal.views import VIEW_NAMES, VIEWS
 from procedo.model import DefinitionError, ProcessDefinition, parse_definition
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 OUR_TABLES = {"definitions", "runs", "events", "visits", "leases"}
 
 _V1 = [
@@ -378,6 +379,7 @@ MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {
     6: V6,
     7: V7,
     8: V8,
+    9: V9,
 }
 
 

@@ -19,7 +19,7 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from procedo.journal.errors import JournalError, SchemaError
 from procedo.journal.store import Journal
@@ -27,6 +27,7 @@ from procedo.journal.verify_derived import definition_problem
 from procedo.journal.verify_parallel import check_in_parallel
 from procedo.journal.verify_rows import all_runs, chosen_runs
 from procedo.journal.verify_run import LOST, Breach, RunChecker
+from procedo.journal.verify_signatures import SignerBreach
 
 __all__ = ["Breach", "VerifyReport", "verify_journal"]
 
@@ -38,11 +39,13 @@ class VerifyReport:
     runs_checked: int
     events_checked: int
     breaches: list[Breach]
+    signers: list[SignerBreach] = field(default_factory=list)
+    """What is wrong with the signer log or the ``signers`` rows (not of one run)."""
 
     @property
     def intact(self) -> bool:
         """True when nothing was found."""
-        return not self.breaches
+        return not self.breaches and not self.signers
 
 
 def verify_journal(journal: Journal, run_ids: Iterable[str] | None = None) -> VerifyReport:

@@ -21,18 +21,23 @@ from collections.abc import Iterable, Iterator
 from procedo.journal.store import Journal
 from procedo.journal.verify import VerifyReport, verify_journal
 from procedo.journal.verify_run import Breach
+from procedo.journal.verify_signatures import signature_breaches, signer_breaches
 
 __all__ = ["call_link_breaches", "verify_with_links"]
 
 
 def verify_with_links(journal: Journal, run_ids: Iterable[str] | None = None) -> VerifyReport:
-    """:func:`~procedo.journal.verify.verify_journal`, then the links of called runs, all
-    read at one moment (the breaches of the links after the others)."""
+    """:func:`~procedo.journal.verify.verify_journal`, then the links of called runs and the
+    signatures (:mod:`~procedo.journal.verify_signatures`), all read at one moment (their
+    breaches after the others; the signers' own in ``signers``)."""
     wanted = None if run_ids is None else list(run_ids)
     with journal.snapshot():
         report = verify_journal(journal, wanted)
         links = call_link_breaches(journal, wanted)
-    return dataclasses.replace(report, breaches=[*report.breaches, *links])
+        signatures = signature_breaches(journal, wanted)
+        signers = signer_breaches(journal)
+    breaches = sorted([*links, *signatures], key=lambda b: (b.run_id, b.seq or 0))
+    return dataclasses.replace(report, breaches=[*report.breaches, *breaches], signers=signers)
 
 
 def call_link_breaches(journal: Journal, run_ids: Iterable[str] | None = None) -> list[Breach]:

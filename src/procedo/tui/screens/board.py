@@ -164,8 +164,14 @@ class BoardScreen(ProcedoScreen):
         width = table.size.width or self.size.width
         keys = [row.run_id for row in self.rows]
         now = int(self.app.clock())
-        if keys and keys == self._keys and (width >= WIDE) == self._wide:
+        if keys and self._only_removed(keys) and (width >= WIDE) == self._wide:
             wide = width >= WIDE
+            gone = set(self._keys).difference(keys)  # runs that ended: their rows taken out
+            if gone:
+                key, index = table.cursor_key(), table.cursor_row
+                for run_id in gone:
+                    table.remove_row(run_id)
+                table.restore_cursor(key, index)
             for row in self.rows:
                 if self._shown.get(row.run_id) is row:
                     continue  # nothing new: its times tick on their own
@@ -178,6 +184,14 @@ class BoardScreen(ProcedoScreen):
         self._shown = {row.run_id: row for row in self.rows}
         table.display = bool(self.rows)
         self._say()
+
+    def _only_removed(self, keys: list[str]) -> bool:
+        """True when ``keys`` are the runs shown, in the same order, less some that ended
+        (their rows are taken out and the others written in place: no refill)."""
+        if keys == self._keys:
+            return True
+        kept = set(keys)
+        return len(kept) < len(self._keys) and [k for k in self._keys if k in kept] == keys
 
     def _refill(self, table: RowTable, width: int, now: int) -> None:
         """Every row again, each column as wide as its widest cell (measured here, see
