@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from procedo.model.placeholders import fill
+from procedo.model.signature import signature_text
 
 if TYPE_CHECKING:
     from procedo.engine import ItemMark, Note, Run
     from procedo.engine.judge import ItemCheck
     from procedo.engine.lines import Line
+    from procedo.engine.signatures import Given
+    from procedo.engine.signing import SignOffStatus
 
 MARK_KINDS = ("done", "na", "value", "deviation", "override", "deferred", "off", "open")
 """How a line's mark is drawn: ticked, not applicable, a value, a deviation, overridden,
@@ -80,12 +83,17 @@ def _at(mark: ItemMark) -> str:
     return f" by {mark.by} at {mark.at[11:19]} UTC" if mark.by and mark.at else ""
 
 
-def mark_of(found: Line, check: ItemCheck | None, overridden: str | None = None) -> tuple[str, str]:
-    """What was done to a line, and its kind: ``("= 12 mg by ann at 14:03:12 UTC", "value")``.
-    ``overridden``: the override's words, when the item was passed by one."""
+def given_text(given: Given) -> str:
+    """A signature as every view shows it, with an override's reason after it."""
+    text = signature_text(given.signature, given.ts)
+    return f"{text}: {given.reason}" if given.reason else text
+
+
+def mark_of(found: Line, check: ItemCheck | None) -> tuple[str, str]:
+    """What was done to a line, and its kind: ``("= 12 mg by ann at 14:03:12 UTC", "value")``."""
     mark, spec = found.mark, found.spec
-    if overridden is not None:
-        return f"overridden: {overridden}", "override"
+    if mark.overridden is not None:
+        return f"overridden by {given_text(mark.overridden)}", "override"
     if mark.deferred:
         return "deferred", "deferred"
     if mark.na_reason is not None:
@@ -112,16 +120,16 @@ def _note_texts(notes: list[Note]) -> tuple[str, ...]:
     return tuple(f"{note.actor}: {note.text}" for note in notes)
 
 
-def sign_lines(run: Run, overrides: dict[int, str] | None = None) -> tuple[SignLine, ...]:
+def sign_lines(run: Run) -> tuple[SignLine, ...]:
     """Every line of the current checklist as it is signed: text (placeholders filled), mark,
-    notes. ``overrides``: the override's words by line number."""
+    notes."""
     state, values = run.state, run.scope()
     visit = state.current
     checks = run.item_checks()
     shown: list[SignLine] = []
     for number, found in enumerate(run.lines()):
         check = checks[number] if number < len(checks) else None
-        mark, kind = mark_of(found, check, (overrides or {}).get(number))
+        mark, kind = mark_of(found, check)
         notes = [
             n
             for n in state.notes
@@ -148,12 +156,64 @@ def node_note_texts(run: Run) -> tuple[str, ...]:
     return _note_texts([n for n in run.state.notes if n.visit == visit.index and n.item is None])
 
 
+def signing_view(run: Run, status: SignOffStatus) -> SigningView:
+    """What sign-off ``status`` of the current node signs, as its dialog shows it."""
+    definition, values = run.definition, run.scope()
+    node = run.state.current_node or ""
+    statuses = run.signoffs()
+    given = tuple(
+        f"{definition.role_name(s.signoff.role)} · {given_text(s.given)}"
+        for s in statuses
+        if s.given is not None
+    )
+    position = f"Sign-off {status.index + 1} of {len(statuses)}" if len(statuses) > 1 else ""
+    step = definition.steps.get(node)
+    if step is not None:
+        kind, title, detail, shown = "Step", fill(step.title, values), "", sign_lines(run)
+    else:
+        decision = definition.decisions[node]
+        kind, title, shown = "Decision", fill(decision.question, values), ()
+        suggestion = run.suggestion()
+        detail = ""
+        if suggestion is not None and suggestion.option is not None:
+            label = fill(decision.options[suggestion.option].label, values)
+            detail = f"Suggested: {label}, because {suggestion.why}"
+    return SigningView(
+        kind=kind,
+        title=title,
+        role=definition.role_name(status.signoff.role),
+        meaning=status.signoff.meaning,
+        lines=shown,
+        detail=detail,
+        notes=node_note_texts(run),
+        position=position,
+        given=given,
+        distinct=status.signoff.distinct,
+    )
+
+
+def override_view(run: Run, index: int) -> OverrideView:
+    """What overriding line ``index`` of the current step passes (it must be overridable)."""
+    found = run.lines()[index]
+    override = found.spec.override
+    assert override is not None and run.current_step is not None
+    line = sign_lines(run)[index]
+    return OverrideView(
+        step=fill(run.current_step.title, run.scope()),
+        item=line,
+        role=run.definition.role_name(override.role),
+    )
+
+
 __all__ = [
     "MARK_KINDS",
     "OverrideView",
     "SignLine",
     "SigningView",
+    "given_text",
     "mark_of",
     "node_note_texts",
+    "override_view",
     "sign_lines",
+    "signing_view",
 ]
