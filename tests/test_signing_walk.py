@@ -179,6 +179,8 @@ async def test_an_override_of_a_critical_item(paths: Paths) -> None:
         assert mark.overridden.reason == "implant log [i]offline[/i]"
         assert "overridden" in static_text(screen, "#status")
         assert screen.check_action("override", ()) is False  # done now
+        await pilot.press("O")  # says why, rather than nothing
+        assert "is already overridden" in static_text(screen, "#status")
         assert screen.check_action("sign_step", ()) is True  # the items are all passed
     with Journal(paths.db) as journal:
         rows = journal.rows("SELECT item, reason, value FROM events WHERE kind = 'override'")
