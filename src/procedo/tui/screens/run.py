@@ -232,8 +232,8 @@ class RunScreen(
             self._verdicts = (state, self.run.allowed(), conditions.keys_here(self.run))
         if action in branches.BRANCH_ACTIONS:
             return branches.branch_keys_apply(self)
-        if action in signing.SIGN_ACTIONS and signing.key_applies(self, action) is not None:
-            return signing.key_applies(self, action)
+        if (signs := signing.key_applies(self, action)) is not None:  # c Sign, S, O
+            return signs
         return key_applies(action, self.read_only, self._verdicts[1], self._verdicts[2])
 
     def on_key(self, event: events.Key) -> None:
