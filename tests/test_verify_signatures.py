@@ -15,11 +15,12 @@ from click.testing import CliRunner
 from procedo.cli import cli
 from procedo.engine import Event, iso_from_ms
 from procedo.journal import Journal
-from procedo.journal.signers import add_signer, disable_signer, set_roles
+from procedo.journal.signers import add_signer, authenticate, disable_signer, set_roles
 from procedo.journal.verify_calls import verify_with_links
 from procedo.journal.verify_signatures import signature_breaches, signer_breaches
-from procedo.model import load_file
+from procedo.model import LoadedProcess, content_hash, load_file
 from procedo.model.signature import Signature
+from signoff_defs import SIGNOFF_TOML, signoff_definition
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = 1_795_000_000_000
@@ -232,11 +233,11 @@ def test_a_log_row_edited_deleted_or_inserted_breaks_the_chain(journal: Journal)
     disable_signer(journal, "bob", now_ms=T0 + 1)
     tamper(journal, "UPDATE signer_log SET detail = NULL, kind = 'enable' WHERE seq = 3")
     assert str(signer_breaches(journal)[0]) == (
-        "signer log: log row 3: its content or hash was changed "
+        "signer log: row 3: its content or hash was changed "
         "(or row 2 was rewritten with a fresh hash)"
     )
     tamper(journal, "DELETE FROM signer_log WHERE seq = 2")
-    assert str(signer_breaches(journal)[0]) == "signer log: log row 2: row 2 is missing"
+    assert str(signer_breaches(journal)[0]) == "signer log: row 2: row 2 is missing"
 
 
 def test_verify_reports_the_signers_and_fails(journal: Journal, tmp_path: Path) -> None:
@@ -273,3 +274,46 @@ def test_no_secret_reaches_verify_output(journal: Journal, tmp_path: Path) -> No
     ]
     assert "secret" in output  # the field is named ...
     assert not any(s in output for s in stored) and "scrypt$" not in output  # ... never shown
+
+
+# -- through the engine ----------------------------------------------------------------------
+
+
+def test_signatures_given_through_the_engine_verify_and_cannot_be_moved(tmp_path: Path) -> None:
+    """Signers authenticated from the journal sign through ``Run.sign`` and ``Run.override``:
+    ``verify`` finds the whole journal intact; the same signature appended to another run is
+    caught, and so is a signer disabled before a signature dated after."""
+    loaded = LoadedProcess(signoff_definition(), Path("theatre.toml"), SIGNOFF_TOML,
+                           content_hash(SIGNOFF_TOML))  # fmt: skip
+    tick = iter(range(T0 + MINUTE, T0 + 10**9, 1000))
+    with Journal(tmp_path / "j.db") as journal:
+        journal.clock = lambda: next(tick)
+        for signer_id, name, role in [("ak", "Anna Kurz", "anaesthetist"),
+                                      ("rs", "Rosa Stein", "surgeon"),
+                                      ("ts", "Tom Sand", "supervisor")]:  # fmt: skip
+            add_signer(journal, signer_id, name, [role], f"{signer_id} secret", now_ms=T0)
+        run = journal.start_run(loaded, "Nora Nurse")
+        run.check(0)
+        supervisor = authenticate(journal, "ts", "ts secret", run_id=run.run_id)
+        run.override(1, "the machine was checked by biomed", supervisor)
+        run.record(2, "70")
+        run.sign(0, authenticate(journal, "ak", "ak secret"))
+        run.sign(1, authenticate(journal, "rs", "rs secret"))
+        run.complete()
+        report = verify_with_links(journal)
+        assert report.intact, (report.breaches, report.signers)
+        kinds = journal.rows(
+            "SELECT kind, value FROM events WHERE kind IN ('sign', 'override') ORDER BY seq"
+        )
+        assert [k["kind"] for k in kinds] == ["override", "sign", "sign"]
+        other = journal.start_run(loaded, "Nora Nurse").run_id
+        disable_signer(journal, "rs", now_ms=journal.clock())
+        moved = append(journal, other, "sign", str(kinds[2]["value"]), at=journal.clock())
+        assert reasons(journal, [other]) == [
+            (moved, "its signature covers no earlier event of this run (moved or edited)")
+        ]
+        cover = hashes(journal, other)[-1]
+        late = Signature("rs", "Rosa Stein", "surgeon", "approved", cover).to_json()
+        after = append(journal, other, "sign", late, at=journal.clock())
+        assert reasons(journal, [other])[-1] == (after, "signed by 'rs', who was disabled then")
+        assert reasons(journal, [run.run_id]) == []  # the earlier signatures still hold

@@ -23,10 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from procedo.engine.events import ms_from_iso
+from procedo.engine.signatures import OVERRIDE_MEANING
 from procedo.journal.connection import describe_sqlite_error
 from procedo.journal.errors import JournalError
 from procedo.journal.schema_v9 import SIGNATURE_EVENTS
 from procedo.journal.signer_log import (
+    CHANGE_KINDS,
     LOG_COLUMNS,
     LOG_SEED,
     LogRow,
@@ -36,10 +38,9 @@ from procedo.journal.signer_log import (
 )
 from procedo.journal.store import Journal
 from procedo.journal.verify_run import Breach
+from procedo.model.signature import Signature
 
 __all__ = ["SignerBreach", "signature_breaches", "signer_breaches"]
-
-_SIGNATURE_KEYS = ("covers", "meaning", "name", "role", "signer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,10 @@ class SignerBreach:
     reason: str
 
     def __str__(self) -> str:
-        where = f"signer {self.signer_id}" if self.signer_id is not None else "signer log"
+        if self.signer_id is None:
+            return f"signer log: row {self.seq}: {self.reason}"
         row = f": log row {self.seq}" if self.seq is not None else ""
-        return f"{where}{row}: {self.reason}"
+        return f"signer {self.signer_id}{row}: {self.reason}"
 
 
 def signer_breaches(journal: Journal) -> list[SignerBreach]:
@@ -107,7 +109,7 @@ def _row_breaches(
     found: list[SignerBreach] = []
     if len(adds) > 1:
         found.append(SignerBreach(signer_id, adds[1].seq, "the log adds it a second time"))
-    first = next(r for r in log if r.kind in ("add", "roles", "disable", "enable", "reset_pin"))
+    first = next(r for r in log if r.kind in CHANGE_KINDS)
     if first.kind != "add":
         found.append(SignerBreach(signer_id, first.seq, "the log changes it before adding it"))
     facts = facts_from(log)
@@ -177,18 +179,8 @@ def _signature_events(
 
 
 def _signer_of(value: object) -> str | None:
-    data = _signature(value)
-    return None if data is None else data["signer"]
-
-
-def _signature(value: object) -> dict[str, str] | None:
-    try:
-        data = json.loads(str(value)) if value is not None else None
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in _SIGNATURE_KEYS):
-        return None
-    return {k: data[k] for k in _SIGNATURE_KEYS}
+    sig = Signature.from_json(value if isinstance(value, str) else None)
+    return None if sig is None else sig.signer
 
 
 def _logs(conn: sqlite3.Connection, signer_ids: set[str | None]) -> dict[str, list[LogRow]]:
@@ -219,23 +211,23 @@ def _signature_problem(
     hashes: dict[str, int],
     logs: dict[str, list[LogRow]],
 ) -> str | None:
-    sig = _signature(value)
+    sig = Signature.from_json(value if isinstance(value, str) else None)
     if sig is None:
         return f"its {kind} value is not a signature"
-    if kind == "override" and sig["meaning"] != "override":
-        return f"an override signed with the meaning {sig['meaning']!r}"
-    covered = hashes.get(sig["covers"])
+    if kind == "override" and sig.meaning != OVERRIDE_MEANING:
+        return f"an override signed with the meaning {sig.meaning!r}"
+    covered = hashes.get(sig.covers)
     if covered is None or covered >= seq:
         return "its signature covers no earlier event of this run (moved or edited)"
-    signer = sig["signer"]
+    signer = sig.signer
     moment = ms_from_iso(ts)
     facts = facts_from(r for r in logs.get(signer, []) if ms_from_iso(r.ts) <= moment)
     if facts is None:
         return f"signed by {signer!r}, who was not a signer then"
     if not facts.enabled:
         return f"signed by {signer!r}, who was disabled then"
-    if facts.name != sig["name"]:
-        return f"signed as {sig['name']!r}, but the signer {signer!r} is {facts.name!r}"
-    if sig["role"] not in facts.roles:
-        return f"signed as {sig['role']!r}, a role {signer!r} did not hold then"
+    if facts.name != sig.name:
+        return f"signed as {sig.name!r}, but the signer {signer!r} is {facts.name!r}"
+    if sig.role not in facts.roles:
+        return f"signed as {sig.role!r}, a role {signer!r} did not hold then"
     return None
