@@ -25,6 +25,7 @@ from procedo.tui.screens import run_clock as clock
 from procedo.tui.screens import run_conditions as conditions
 from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens import run_interrupts as interrupts
+from procedo.tui.screens import run_signing as signing
 from procedo.tui.screens.base import ProcedoScreen
 from procedo.tui.screens.dialogs import Dialog
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
@@ -47,7 +48,13 @@ POINT_GUARD_S = 0.5
 typed for the previous node (``2 2``, one enter too many) never answer it."""
 
 
-class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions, ProcedoScreen):
+class RunScreen(
+    ItemActions,
+    signing.SigningActions,
+    interrupts.InterruptActions,
+    branches.BranchActions,
+    ProcedoScreen,
+):
     """The current node of one run, with the flow map beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-normal"), (110, "-wide")]
@@ -66,6 +73,7 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
         self._visit: int | None = None
         self._visit_shown = 0.0  # when the current visit was first drawn (enter's guard)
         self._verdicts: tuple[RunState, Allowed, frozenset[str]] | None = None  # footer keys
+        self._signing_keys: signing.KeysCache | None = None  # c signs, S, O (run_signing.py)
         self._released = False  # paused and released on the way out (q, or as it unmounts)
         self.changes: ChangeWatch | None = None  # another session's commits (run_follow.py)
         self.reminder_said: tuple[str, int] | None = None  # the due reminder last noticed
@@ -170,6 +178,7 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
             state.awaiting_role is not None,
             here,
             branches.branch_keys_apply(self),
+            signing.signing_keys(self),
         )
         if key_state != self._key_state:
             self._key_state = key_state
@@ -200,6 +209,7 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.panel.show_detail(self.run)
+        signing.highlight_moved(self)  # O shows on a critical item with an override
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         # Enter (or a click) on a row never ticks, chooses or signs: space, x and 1-9 do.
@@ -222,6 +232,8 @@ class RunScreen(ItemActions, interrupts.InterruptActions, branches.BranchActions
             self._verdicts = (state, self.run.allowed(), conditions.keys_here(self.run))
         if action in branches.BRANCH_ACTIONS:
             return branches.branch_keys_apply(self)
+        if (signs := signing.key_applies(self, action)) is not None:  # c Sign, S, O
+            return signs
         return key_applies(action, self.read_only, self._verdicts[1], self._verdicts[2])
 
     def on_key(self, event: events.Key) -> None:

@@ -32,7 +32,7 @@ from procedo.tui.widgets.updates import set_only_class, update_static
 if TYPE_CHECKING:
     from procedo.tui.screens.run import Failure, RunScreen
 
-HIDDEN_KEYS = {"D": "defer", "exclamation_mark": "interrupt"}
+HIDDEN_KEYS = {"D": "defer", "exclamation_mark": "interrupt", "O": "override"}
 """Keys that say why they do nothing where their binding does not apply (not silence)."""
 
 

@@ -7,7 +7,7 @@ from textual.binding import Binding, BindingType
 from procedo.engine.allowed import Allowed, Verdict
 
 EDIT_KEYS = {
-    *("space", "x", "c", "e", "l", "L", "D", "r", "exclamation_mark", "delete"),
+    *("space", "x", "c", "e", "l", "L", "D", "r", "exclamation_mark", "delete", "S", "O"),
     *(str(n) for n in range(1, 10)),
 }
 """The keys that change the run (read-only, they say why they do nothing)."""
@@ -47,6 +47,10 @@ RUN_BINDINGS: list[BindingType] = [
     Binding("space", "toggle", "Tick", id="run.toggle"),
     Binding("x", "not_applicable", "N/A", id="run.na"),
     Binding("c", "complete", "Done", id="run.complete"),
+    # c at a step whose items are done and sign-offs are not: it signs (run_signing.py)
+    Binding("c", "sign_step", "Sign", id="run.sign_step"),
+    Binding("S", "sign", "Sign", id="run.sign"),
+    Binding("O", "override", "Override", id="run.override"),
     Binding("e", "explain", "Reason", id="run.explain"),
     Binding("l", "keep_last", "Keep last", id="run.keep_last"),
     Binding("L", "keep_all_last", "Keep all last", id="run.keep_all_last", show=False),
@@ -89,6 +93,7 @@ _EDITING = {
     *("leave", "accept_role", "toggle", "not_applicable", "complete", "clear"),
     *("choose", "hand_over", "abort", "note", "back", "explain", "confirm"),
     *("keep_last", "keep_all_last", "interrupt", "defer", "acknowledge_reminder"),
+    *("sign_step", "sign", "override"),
 }
 """The actions a read-only screen leaves out of its footer (q leaves it without pausing)."""
 

@@ -11,6 +11,7 @@ from procedo.engine.judge import FINE, ItemCheck, Suggestion
 from procedo.model import Decision, Item, ProcessDefinition, Step
 from procedo.model.definition import RecordSpec
 from procedo.model.placeholders import fill
+from procedo.tui.signing_view import given_text
 from procedo.tui.text import line
 
 Values = dict[str, str]
@@ -51,8 +52,11 @@ def item_prompt(
     reason; an inactive item dimmed with why, a deviation marked, the last visit's value;
     ``deferred``: what a deferred item (or one that came back here) says under it."""
     off = not check.active or mark.inactive
+    overridden = mark.overridden
     if mark.deferred:
         box: tuple[str, str] = ("[»] ", "bold $accent")
+    elif overridden is not None:
+        box = ("[⊘] ", "bold $warning")
     elif mark.na_reason is not None:
         box = ("[–] ", "$text-muted")
     elif off:
@@ -86,7 +90,10 @@ def item_prompt(
         parts.append((f"  ✎{notes}", "$accent"))
     if deferred is not None:
         parts.append((f"\n    {deferred}", "italic $accent"))
-    if mark.na_reason is not None:
+    if overridden is not None:  # the override's signature and reason (signing_view.py)
+        parts.append(("\n    overridden by ", "italic $warning"))
+        parts.append((given_text(overridden), "italic"))
+    elif mark.na_reason is not None:
         parts.append(("\n    not applicable: ", "italic $text-muted"))
         parts.append((mark.na_reason, "italic $text-muted"))
     elif off:

@@ -28,6 +28,7 @@ from procedo.tui.widgets.checklist import (
     suggestion_content,
 )
 from procedo.tui.widgets.checklist_lines import Row, checklist_rows
+from procedo.tui.widgets.signoff_lines import signing_hint, signoffs_content
 from procedo.tui.widgets.updates import same_content, update_static
 
 
@@ -118,6 +119,9 @@ class NodePanel(Vertical):
                 said.append(suggestion_content(definition, decision, suggestion, values))
             self._show_rows([Row(p, i) for i, p in enumerate(prompts)], same_visit=same_visit)
             progress_row.display = False
+        signoffs = signoffs_content(run)  # given and still to give (widgets/signoff_lines.py)
+        if signoffs is not None:
+            said.append(signoffs)
         basis = self.query_one("#node-basis", Static)
         update_static(basis, Content("\n").join(said))
         basis.display = bool(said)
@@ -150,7 +154,7 @@ class NodePanel(Vertical):
         elif success_end_refusal(run.definition, run.state, step.next):
             hint = ""  # a success end waits for the deferred items (c says which)
         else:
-            hint = "  · c to complete"
+            hint = signing_hint(run) or "  · c to complete"
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(1, needed), progress=done if needed else 1)
         label = f"{done}/{needed} done" + (f", {off} off" if off else "")

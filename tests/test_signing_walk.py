@@ -1,0 +1,189 @@
+"""Signing in a run, key by key: c at a step whose items are done opens the sign-off dialog;
+a wrong PIN, a signer without the role and a signer refused by ``distinct`` are refused with
+the reason (each logged, nothing else journaled); both sign-offs given, c completes the step.
+O passes a critical item with an override, signed by a second person in its role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from procedo.config import Paths
+from procedo.journal import Journal
+from procedo.journal.signers import add_signer
+from procedo.tui import StartRequest
+from procedo.tui.screens.override_dialog import OverrideDialog
+from procedo.tui.screens.run import RunScreen
+from procedo.tui.screens.signoff_dialog import CHECKING, SignerDialog, SignoffDialog
+from tui_support import FIXED_MS, app_for, static_text, wait_until
+
+PROCESS = """
+[process]
+id = "swabs"
+title = "Swab count"
+
+[roles]
+nurse = "Scrub nurse"
+surgeon = "Surgeon"
+anaesthetist = "Anaesthetist"
+supervisor = "Supervisor"
+
+[steps.count]
+title = "Count the [b]swabs[/b]"
+role = "nurse"
+next = "close"
+items = [
+  "Count the swabs",
+  { text = "Confirm the [red]implant[/]", critical = true, override = { role = "supervisor" } },
+]
+signoff = [
+  { role = "anaesthetist", meaning = "reviewed" },
+  { role = "surgeon", meaning = "approved", distinct = true },
+]
+
+[steps.close]
+title = "Close"
+role = "nurse"
+next = "done"
+items = ["Close the wound"]
+
+[ends.done]
+title = "Done"
+outcome = "success"
+"""
+
+PIN = "135790"
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    (folder / "swabs.toml").write_text(PROCESS, encoding="utf-8")
+    paths = Paths(processes=folder, db=tmp_path / "journal.db")
+    with Journal(paths.db) as journal:  # the conftest makes scrypt cheap
+        for signer_id, name, roles in (
+            ("ann", "Ann Lee", ["anaesthetist", "surgeon"]),
+            ("sue", "Sue Park", ["surgeon"]),
+            ("sam", "Sam Sup", ["supervisor"]),
+        ):
+            add_signer(journal, signer_id, name, roles, PIN, now_ms=FIXED_MS - 60_000)
+    return paths
+
+
+async def _sign(pilot: Pilot[None], signer_id: str, pin: str, *, reason: str = "") -> str:
+    """Type into the open signing dialog and press enter; what it says once checked
+    ("" when it closed)."""
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SignerDialog)
+    if reason:
+        dialog.query_one("#override-reason", Input).value = reason
+    dialog.query_one("#signer-id", Input).value = signer_id
+    dialog.query_one("#signer-pin", Input).focus()
+    await pilot.press(*pin, "enter")
+    await wait_until(
+        pilot,
+        lambda: pilot.app.screen is not dialog or not dialog.busy,
+        "the PIN checked",
+    )
+    if pilot.app.screen is not dialog:
+        return ""
+    assert dialog.pin == ""  # refused: the PIN is cleared
+    said = static_text(dialog, "#dialog-error")
+    assert said != CHECKING
+    return said
+
+
+def _log(paths: Paths) -> list[tuple[str, str, str]]:
+    with Journal(paths.db) as journal:
+        rows = journal.rows("SELECT signer_id, kind, detail FROM signer_log ORDER BY seq")
+    return [(row["signer_id"], row["kind"], row["detail"]) for row in rows if row["kind"] != "add"]
+
+
+async def test_two_sign_offs_refusals_then_the_step_completes(paths: Paths) -> None:
+    app = app_for(paths, start=StartRequest("swabs", "Nina"))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert screen.check_action("complete", ()) is not False  # c is Done while items open
+        await pilot.press("space", "space")
+        await pilot.pause()
+        assert screen.check_action("sign_step", ()) is True  # now c signs
+        assert screen.check_action("complete", ()) is False
+        assert "Anaesthetist · reviewed: to sign" in static_text(screen, "#node-basis")
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SignoffDialog)
+        assert dialog.view.role == "Anaesthetist" and dialog.view.position == "Sign-off 1 of 2"
+        assert "Count the [b]swabs[/b]" in static_text(dialog, ".dialog-title")
+
+        assert "wrong PIN or passphrase" in await _sign(pilot, "ann", "000000")
+        assert "does not hold the role Anaesthetist" in await _sign(pilot, "sue", PIN)
+        assert await _sign(pilot, "ann", PIN) == ""
+        assert app.screen is screen
+        assert "signed: Ann Lee (ann), reviewed" in static_text(screen, "#status")
+        basis = static_text(screen, "#node-basis")
+        assert "Anaesthetist · reviewed: Ann Lee (ann), reviewed, 2026-" in basis
+        assert "Surgeon · approved: to sign" in basis
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, SignoffDialog) and app.screen.view.distinct
+        assert "acted at this node" in await _sign(pilot, "ann", PIN)
+        assert await _sign(pilot, "sue", PIN) == ""
+        assert screen.check_action("complete", ()) is True  # every sign-off given: c is Done
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.run.state.current_node == "close"
+
+    log = _log(paths)
+    assert [(signer, kind) for signer, kind, _ in log] == [
+        ("ann", "failed"),
+        ("sue", "failed"),
+        ("ann", "failed"),
+    ]
+    assert "does not hold the role" in log[1][2] and "acted at this node" in log[2][2]
+    assert all(PIN not in detail for _, _, detail in log)
+    with Journal(paths.db) as journal:
+        signs = journal.rows("SELECT item, value FROM events WHERE kind = 'sign' ORDER BY seq")
+    assert [row["item"] for row in signs] == [0, 1]
+    assert '"signer":"ann"' in signs[0]["value"] and '"signer":"sue"' in signs[1]["value"]
+
+
+async def test_an_override_of_a_critical_item(paths: Paths) -> None:
+    app = app_for(paths, start=StartRequest("swabs", "Nina"))
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert screen.check_action("override", ()) is False  # on the first item: no O
+        await pilot.press("space")  # the cursor moves on to the critical item
+        await pilot.pause()
+        assert screen.panel.highlighted == 1
+        assert screen.check_action("override", ()) is True
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, OverrideDialog)
+        assert "Confirm the [red]implant[/]" in static_text(dialog, ".signed-line")
+        said = await _sign(pilot, "sue", PIN, reason="implant log [i]offline[/i]")
+        assert "does not hold the role Supervisor" in said
+        assert await _sign(pilot, "sam", PIN, reason="implant log [i]offline[/i]") == ""
+        mark = screen.run.state.current.mark(1)  # type: ignore[union-attr]
+        assert mark.overridden is not None and mark.overridden.signature.signer == "sam"
+        assert mark.overridden.reason == "implant log [i]offline[/i]"
+        assert "overridden" in static_text(screen, "#status")
+        assert screen.check_action("override", ()) is False  # done now
+        await pilot.press("O")  # says why, rather than nothing
+        assert "is already overridden" in static_text(screen, "#status")
+        assert screen.check_action("sign_step", ()) is True  # the items are all passed
+    with Journal(paths.db) as journal:
+        rows = journal.rows("SELECT item, reason, value FROM events WHERE kind = 'override'")
+    assert len(rows) == 1 and rows[0]["item"] == 1
+    assert rows[0]["reason"] == "implant log [i]offline[/i]"
+    assert '"meaning":"override"' in rows[0]["value"]
