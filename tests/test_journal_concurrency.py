@@ -71,6 +71,11 @@ WORKER = textwrap.dedent(
             if run.toggle(index).why == "waiting":  # its wait_minutes runs: N/A is allowed
                 return run.mark_not_applicable(index, "no time to wait")
             return run.record(index, value_for(item)) if item.record else run.check(index)
+        for status in run.signoffs():  # a hold point: a signer of each role signs
+            if status.signature is None:
+                role = status.signoff.role
+                signer = SignerIdentity(f"signer-{role}", f"Signer {role}", (role,))
+                return run.sign(status.index, signer)
         node = state.current_node
         if node in run.definition.decisions:
             option = rng.randrange(len(run.definition.decisions[node].options))
@@ -80,11 +85,6 @@ WORKER = textwrap.dedent(
         for index, check in enumerate(run.item_checks()):
             if check.needs_reason and state.current.mark(index).deviation_reason is None:
                 return run.explain(index, f"{name} checked it twice")
-        for status in run.signoffs():  # a hold point: a signer of each role signs
-            if status.signature is None:
-                role = status.signoff.role
-                signer = SignerIdentity(f"signer-{role}", f"Signer {role}", (role,))
-                return run.sign(status.index, signer)
         return run.complete()
 
 

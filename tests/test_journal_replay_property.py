@@ -220,6 +220,13 @@ class JournalMachine(RuleBasedStateMachine):
                 assert self.attempt(lambda: run.record(index, value))
             else:
                 assert self.attempt(lambda: run.check(index))
+        elif node in self.definition.decisions and any(
+            status.signature is None for status in run.signoffs()
+        ):  # a decision's hold point: signed before it is answered
+            status = next(status for status in run.signoffs() if status.signature is None)
+            role = status.signoff.role
+            signer = SignerIdentity(f"signer-{role}", f"Signer {role}", (role,))
+            assert self.attempt(lambda: run.sign(status.index, signer))
         elif node in self.definition.decisions:
             count = len(self.definition.decisions[node].options)
             option = data.draw(st.integers(0, count - 1))

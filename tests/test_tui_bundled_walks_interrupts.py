@@ -35,6 +35,7 @@ from tui_interrupt_support import raise_by_keys, run_screen
 from tui_support import (
     act_as_next_role,
     app_for,
+    give_signoffs,
     paste,
     wait_until,
     widget_text,
@@ -316,6 +317,7 @@ async def test_a_deferred_job_card_passes_the_restore_and_waits_for_the_success_
             screen.run.check(index)
         screen.saved("the restore's own items ticked")
         await wait_until(pilot, lambda: "[ ] Job card number" in widget_text(app, "#node"))
+        await give_signoffs(pilot)  # the hand-back's hold point: c signs, twice
         await pilot.press("c")  # the restore leads to a question, not an end: it completes
         await wait_until(pilot, lambda: screen.run.state.current_node == "restart-ok", "asked")
         await act_as_next_role(pilot)

@@ -26,6 +26,7 @@ from tui_support import (
     inputs_for,
     make_paths,
     paste,
+    sign_through_engine,
     static_text,
     value_for,
     wait_out,
@@ -65,7 +66,7 @@ def rows(screen: RunScreen) -> list[str]:
     return [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
 
 
-def _walk_step(run: Run) -> None:
+def _walk_step(app: ProcedoApp, run: Run) -> None:
     """Tick or record every open item of the step the run is at, then complete it, through
     the engine (the item operations the keys call)."""
     step, visit = run.current_step, run.state.current
@@ -80,6 +81,7 @@ def _walk_step(run: Run) -> None:
             run.record(index, value_for(item))
         else:
             run.check(index)
+    sign_through_engine(app, run)
     run.complete()
 
 
@@ -136,9 +138,10 @@ async def walk_on(
             choice = first_new_option(here, decision, seen)
             if suggestion is not None and suggestion.option is not None:
                 choice = suggestion.option
+            sign_through_engine(pilot.app, run)  # type: ignore[arg-type]
             run.choose(choice)
         elif step is not None and step.call is None:
-            _walk_step(run)
+            _walk_step(pilot.app, run)  # type: ignore[arg-type]
         else:  # a calling step: the screen's own way
             current.refresh_view()
             await fill_step(pilot, keys=False)

@@ -186,14 +186,21 @@ def note(screen: RunScreen) -> None:
 
 
 def hand_over(screen: RunScreen) -> None:
-    """Ask who takes the run over, then hand it over."""
-    screen.ask(
-        lambda value: hand_over_dialog(screen.run, value),
-        lambda name: screen.act(
+    """Ask who takes the run over, then hand it over (to a signer's id: once their PIN is
+    checked, :mod:`procedo.tui.screens.run_handover_signer`)."""
+    from procedo.tui.screens.run_handover_signer import enrolled, hand_over_to_signer
+
+    def given(name: str) -> None:
+        signer = enrolled(screen, name)
+        if signer is not None:
+            hand_over_to_signer(screen, *signer)
+            return
+        screen.act(
             lambda: screen.run.hand_over(name),
             lambda: f"handed over to {screen.run.state.operator}",
-        ),
-    )
+        )
+
+    screen.ask(lambda value: hand_over_dialog(screen.run, value), given)
 
 
 def abort(screen: RunScreen) -> None:
