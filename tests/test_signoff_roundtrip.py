@@ -1,4 +1,5 @@
-"""Sign-offs and overrides travel: a handbook page imports back to them, a BPMN export too.
+"""Sign-offs and overrides travel: a handbook page imports back to them, a BPMN export too,
+and the maps mark each hold point.
 
 Issue 11's keys (``signoff`` on a step and a decision, ``override`` on a critical item, also
 in a non-normal checklist) survive handbook -> ``procedo import`` and BPMN -> import, with
@@ -17,7 +18,10 @@ from procedo.importers.markdown import MarkdownImportError, import_markdown
 from procedo.model import ProcessDefinition, parse_definition
 from procedo.model.signoff import Override, SignOff
 from procedo.render.bpmn import definition_to_bpmn
+from procedo.render.dot import render_dot
 from procedo.render.handbook import render_handbook
+from procedo.render.mermaid import render_mermaid
+from procedo.render.text_map import render_text_map
 
 AWKWARD = 'checked "twice" [per SOP {7}], (see log), ok'
 """A free-text meaning with quotes, brackets, braces, parentheses and commas."""
@@ -176,3 +180,11 @@ def test_a_bpmn_signoff_without_a_meaning_is_left_out_and_reported(
     again = parse_definition(imported.toml, source="hold.toml", default_id="hold")
     assert [s.role for s in again.steps["prepare"].signoff] == ["lead"]
     assert any("procedo:signoff without a role or a meaning" in r for r in imported.report)
+
+
+def test_the_maps_mark_each_hold_point(original: ProcessDefinition) -> None:
+    lines = "\n".join(line.text for line in render_text_map(original))
+    for text in (render_mermaid(original), render_dot(original), lines):
+        assert text.count("✍ hold point: ") == 2, text
+        assert "hold point: 2 signatures" in text
+        assert "hold point: 1 signature" in text
