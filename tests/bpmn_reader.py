@@ -48,7 +48,20 @@ def _item(element: ET.Element) -> dict[str, Any]:
         item["wait_minutes"] = float(element.get("wait_minutes", ""))
     if element.get("critical") == "true":
         item["critical"] = True
+    if element.get("override_role") is not None:
+        item["override"] = {"role": element.get("override_role")}
     return item | _spec(element)
+
+
+def _signoff(element: ET.Element) -> dict[str, Any]:
+    """A step's or a decision's ``signoff`` from its ``procedo:signoff`` elements."""
+    signs = element.findall("bpmn:extensionElements/procedo:signoff", NS)
+    found = [
+        {"role": s.get("role"), "meaning": s.get("meaning")}
+        | ({"distinct": True} if s.get("distinct") == "true" else {})
+        for s in signs
+    ]
+    return {"signoff": found} if found else {}
 
 
 def _remind(minutes: str | None, text: str | None) -> dict[str, Any]:
@@ -147,6 +160,7 @@ def read_export(text: str) -> dict[str, Any]:
             if _ours(element, "target_minutes") is not None:
                 step["target_minutes"] = float(_ours(element, "target_minutes") or "")
             step |= _remind(_ours(element, "remind_minutes"), _ours(element, "remind_text"))
+            step |= _signoff(element)
             for flow in out.get(bpmn_id, []):
                 target = node_id(flow.get("targetRef", ""))
                 if _ours(flow, "outcome") is not None:
@@ -165,6 +179,7 @@ def read_export(text: str) -> dict[str, Any]:
                     "after_minutes": float(_ours(element, "timeout_minutes") or ""),
                     "suggest": _ours(element, "timeout_suggest"),
                 }
+            decision |= _signoff(element)
             decision["options"] = []
             for flow in out.get(bpmn_id, []):
                 option = {"label": flow.get("name"), "next": node_id(flow.get("targetRef", ""))}

@@ -354,6 +354,9 @@ def test_the_flow_survives_without_the_anchors(definition: ProcessDefinition) ->
                 data["join"] = order[found.join]
             if data.get("outcomes"):
                 data["outcomes"] = {k: order[v] for k, v in found.outcomes.items()}
+            if data.get("signoff"):  # sign-off roles by name, as the items' roles
+                data["signoff"] = [(d.role_name(s.role), s.meaning, s.distinct)
+                                   for s in found.signoff]  # fmt: skip
             if d.kind_of(node) == "decision":
                 data["labels"] = [o.label for o in found.options]
             if d.kind_of(node) == "step":

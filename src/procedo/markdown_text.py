@@ -208,6 +208,7 @@ FIELD_KEYS = (
     "after",
     "reminder",
     "timeout",
+    "hold point",
 )
 """Words that, followed by a colon at the start of a line, make the line a field."""
 
@@ -240,6 +241,14 @@ RETURN_NOTE = " (the same step and item, every mark as it was)"
 AFTER_NODE_NOTE = " — the run goes on there instead of going back"
 DEFER_WORDS = "may be deferred to"
 """The annotation of an item with ``defer_to``: ``*(may be deferred to: Close out)*``."""
+OVERRIDE_WORDS = "may be overridden by"
+"""The annotation of an item with ``override``: ``*(may be overridden by: Supervisor)*``."""
+SIGNED_BY = "signed by"
+"""``**Hold point:** signed by Surgeon (approved), Nurse (performed)``: a node's ``signoff``."""
+DISTINCT_WORDS = "someone who took no part"
+"""After a sign-off's meaning: ``Surgeon (reviewed, someone who took no part)``, ``distinct``."""
+SIGNOFF_ESCAPES = "(),"
+"""What a hold point's role names and meanings escape: its own separators."""
 
 
 def resolve_step(text: str, steps: list[tuple[str, str]]) -> str | None:
@@ -274,7 +283,8 @@ INPUT_ANCHOR = "input-"
 ANNOTATION_WORDS = ("critical", "role", "record", "id", "expect", "when", "default", "wait")
 _ANNOTATION_START = re.compile(
     r"\([ \t]*(?:critical|role|record|id|expect|when|default|wait"
-    r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to)\b",
+    r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to"
+    r"|(?:may[ \t]+be[ \t]+)?overridden[ \t]+by|override)\b",
     re.IGNORECASE,
 )
 

@@ -47,8 +47,6 @@ def _next_of(mapper: Mapper, node: Node) -> str:
 def items_of(mapper: Mapper, node: Node, title: str) -> list[Any]:
     """A node's checklist from its ``procedo:item`` elements (or made up, and reported)."""
     items: list[Any] = []
-    roles = {r["id"] for r in mapper.roles.values()}
-    by_title = {r["title"]: r["id"] for r in mapper.roles.values()}
     for attrs in node.items:
         text = attrs.get("text", "").strip()
         if not text:
@@ -58,9 +56,8 @@ def items_of(mapper: Mapper, node: Node, title: str) -> list[Any]:
         for name in _ITEM_TEXTS:
             if attrs.get(name):
                 item[name] = attrs[name]
-        role = attrs.get("role")
-        if role:
-            item["role"] = role if role in roles else by_title.get(role, role)
+        if attrs.get("role"):
+            item["role"] = _role(mapper, attrs["role"])
         for name in _ITEM_FLAGS:
             if attrs.get(name, "").lower() in ("true", "1", "yes"):
                 item[name] = True
@@ -78,6 +75,8 @@ def items_of(mapper: Mapper, node: Node, title: str) -> list[Any]:
                              mapper.report)  # fmt: skip
         if wait is not None:
             item["wait_minutes"] = wait
+        if attrs.get("override_role"):
+            item["override"] = {"role": _role(mapper, attrs["override_role"])}
         items.append(item["text"] if len(item) == 1 else item)
     if items or "procedo:id" in node.attrs:
         return items  # a task procedo wrote with no procedo:item has an empty checklist
@@ -93,6 +92,31 @@ def items_of(mapper: Mapper, node: Node, title: str) -> list[Any]:
         f"{describe(node)}: {done}no checklist in the BPMN: one item naming the task (imported)"
     )
     return [title]
+
+
+def _role(mapper: Mapper, written: str) -> str:
+    """The role id a ``procedo:`` attribute names: a lane's role id, or a lane's name."""
+    if written in {r["id"] for r in mapper.roles.values()}:
+        return written
+    return {r["title"]: r["id"] for r in mapper.roles.values()}.get(written, written)
+
+
+def signoff_of(mapper: Mapper, node: Node) -> dict[str, Any]:
+    """A step's or a decision's ``signoff`` from its ``procedo:signoff`` elements (a sign-off
+    without a role or a meaning is left out, and reported)."""
+    found: list[dict[str, Any]] = []
+    for attrs in node.signoff:
+        role, meaning = attrs.get("role", ""), attrs.get("meaning", "")
+        if not role or not meaning.strip():
+            mapper.report.append(
+                f"{describe(node)}: a procedo:signoff without a role or a meaning: left out"
+            )
+            continue
+        sign: dict[str, Any] = {"role": _role(mapper, role), "meaning": meaning}
+        if attrs.get("distinct", "").lower() in ("true", "1", "yes"):
+            sign["distinct"] = True
+        found.append(sign)
+    return {"signoff": found} if found else {}
 
 
 def _step(mapper: Mapper, node: Node, node_id: str) -> None:
@@ -157,6 +181,7 @@ def _step(mapper: Mapper, node: Node, node_id: str) -> None:
         step["next"] = next_id
         step["items"] = items_of(mapper, node, title)
     step.update(clock.step_keys(node.attrs, describe(node), mapper.report))
+    step.update(signoff_of(mapper, node))
     mapper.tables["steps"][node_id] = step
 
 
@@ -250,6 +275,7 @@ def _decision(mapper: Mapper, node: Node, node_id: str) -> None:
     if node.attrs.get("procedo:auto") == "true":
         decision["auto"] = True
     decision.update(clock.timeout(node.attrs, describe(node), mapper.report))
+    decision.update(signoff_of(mapper, node))
     mapper.tables["decisions"][node_id] = decision
 
 

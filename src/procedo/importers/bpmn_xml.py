@@ -61,6 +61,7 @@ class Node:
     timer: str = ""  # a timer's duration, date or cycle as written
     attrs: dict[str, str] = field(default_factory=dict)
     items: list[dict[str, str]] = field(default_factory=list)  # procedo:item attributes
+    signoff: list[dict[str, str]] = field(default_factory=list)  # procedo:signoff attributes
     multi: str = ""  # "" | "loop" | "open" | the fixed count of a multi-instance
     inner: ProcessGraph | None = None  # an embedded sub-process's content
     after: dict[str, Any] | None = None  # procedo:after: a non-normal checklist's question
@@ -364,6 +365,10 @@ class _Reader:
                 node.multi = "loop"
             elif child_kind == "extensionElements":
                 node.items = [self.item(item) for item in child.iter(f"{{{PROCEDO_NS}}}item")]
+                node.signoff = [
+                    {local(k)[1]: v for k, v in sign.attrib.items()}
+                    for sign in child.iter(f"{{{PROCEDO_NS}}}signoff")
+                ]
                 for after in child.iter(f"{{{PROCEDO_NS}}}after"):
                     options = after.iter(f"{{{PROCEDO_NS}}}option")
                     node.after = {

@@ -32,6 +32,7 @@ from procedo.importers.markdown_preamble import (
     read_preamble,
     toml_number,
 )
+from procedo.importers.markdown_signoff import override_of, signoff_of
 from procedo.markdown_text import parse_field, unescape
 from procedo.model import DefinitionError, ProcessDefinition, is_valid_id, parse_definition
 from procedo.model.placeholders import literal_texts
@@ -40,7 +41,7 @@ __all__ = ["ImportedProcess", "MarkdownImportError", "import_markdown"]
 
 DEFAULT_END = ("done", "Done")
 SECTION_FIELDS = ("role", "next", "outcome", "automatic", "parallel", "join", "calls", "outcomes",
-                  "target time", "reminder", "timeout")  # fmt: skip
+                  "target time", "reminder", "timeout", "hold point")  # fmt: skip
 """The fields a section's heading may carry (docs/import.md)."""
 
 
@@ -87,6 +88,8 @@ def _item_data(builder: Builder, item: ListItem) -> str | dict[str, Any]:
     if parsed.wait is not None:
         where = f"{builder.source}:{item.line}"
         data["wait_minutes"] = clock.minutes_of(parsed.wait, where, "the wait", "*(wait: 5 min)*")
+    if parsed.override is not None:
+        data["override"] = override_of(builder, parsed.override, f"{builder.source}:{item.line}")
     if item.details:
         data["details"] = "\n".join(item.details)
     return data["text"] if len(data) == 1 else data
@@ -108,6 +111,17 @@ def _step_clock(builder: Builder, section: Section) -> dict[str, Any]:
     if "reminder" in section.fields:
         data["remind"] = clock.reminder_of(section.fields["reminder"], where)
     return data
+
+
+def _signoff(builder: Builder, section: Section, where: str) -> dict[str, Any]:
+    """A step's or a decision's ``signoff`` from its ``Hold point:`` field (none: nothing)."""
+    if "hold point" not in section.fields:
+        return {}
+    if section.kind not in ("step", "decision"):
+        raise MarkdownImportError(
+            f"{where}: {section.title!r} is no step or decision: it has no hold point"
+        )
+    return {"signoff": signoff_of(builder, section.fields["hold point"], where)}
 
 
 def _option_data(builder: Builder, option: ParsedOption) -> dict[str, Any]:
@@ -269,6 +283,8 @@ def _definition_data(
     for section, (items, text) in zip(sections, read, strict=True):
         role = section.fields.get("role")
         node: dict[str, Any] = {}
+        where = f"{builder.source}:{section.line}"
+        signoff = _signoff(builder, section, where)
         if section.kind == "end":
             outcome = unescape(section.fields["outcome"]).strip().split(" ")[0].lower()
             if outcome not in ("success", "failure"):
@@ -296,7 +312,6 @@ def _definition_data(
                 node["details"] = text
             if unescape(section.fields.get("automatic", "")).strip().lower().startswith("yes"):
                 node["auto"] = True
-            where = f"{builder.source}:{section.line}"
             if "timeout" in section.fields:
                 node["timeout"] = clock.timeout_of(section.fields["timeout"], where)
             if {"target time", "reminder"} & section.fields.keys():
@@ -309,7 +324,7 @@ def _definition_data(
                 for option in (parse_option(item.text) for item in items)
                 if option is not None
             ]
-            decisions[section.node_id] = node
+            decisions[section.node_id] = node | signoff
             continue
         if text:
             node["instructions"] = text
@@ -326,7 +341,7 @@ def _definition_data(
         node.update(_step_clock(builder, section))
         if items:
             node["items"] = [_item_data(builder, item) for item in items]
-        steps[section.node_id] = node
+        steps[section.node_id] = node | signoff
     triggers = process.pop("triggers")
     taken: set[str] = set()
     for trigger in triggers:

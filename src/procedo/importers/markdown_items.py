@@ -20,7 +20,8 @@ from procedo.markdown_text import (
 
 _ANNOTATION = re.compile(
     r"[ \t]*(\*\*|__|\*|_)?\([ \t]*(critical|role|record|id|expect|when|default|wait"
-    r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to)\b[ \t]*"
+    r"|(?:may[ \t]+be[ \t]+)?defer(?:red)?[ \t]+to"
+    r"|(?:may[ \t]+be[ \t]+)?overridden[ \t]+by|override)\b[ \t]*"
     r"(?::[ \t]*((?:\\.|[^()\\])*?))?[ \t]*\)(\*\*|__|\*|_)?[ \t]*$",
     re.IGNORECASE,
 )
@@ -57,6 +58,8 @@ class ParsedItem:
     """The step named by ``*(may be deferred to: Step)*``, as written (a title or an id)."""
     wait: str | None = None
     """``*(wait: 5 min)*``, as written (read by ``markdown_clock.minutes_of``)."""
+    override: str | None = None
+    """The role named by ``*(may be overridden by: Supervisor)*`` (its name or id)."""
 
 
 def split_anchor(markdown: str) -> tuple[str | None, str]:
@@ -158,7 +161,9 @@ def parse_item(markdown: str, where: str) -> ParsedItem:
             break
         word = found.group(2).lower()
         value = found.group(3) or ""
-        if word.startswith(("may", "defer")):
+        if "overrid" in word:
+            item.override = unescape(value.strip(" \t"))
+        elif word.startswith(("may", "defer")):
             item.defer_to = unescape(value.strip(" \t"))
         elif word == "critical":
             item.critical = True

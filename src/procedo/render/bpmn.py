@@ -5,11 +5,12 @@ The flow nodes and flows come from :mod:`procedo.render.bpmn_graph`, their place
 every text from the TOML is escaped by the serializer (``<``, ``&``, ``]]>``, quotes; a line
 break or tab in an attribute as a character reference), never by string formatting.
 
-What BPMN has no place for (the checklist, a trigger's id, an automatic decision, the start
-inputs...) is written in the namespace :data:`PROCEDO` as attributes named after their TOML
-key, on the BPMN element or on ``procedo:*`` elements in its ``bpmn:extensionElements``, so
-an import gives back the same process (``docs/diagrams.md`` describes every one). The
-namespace prefixes are registered with ElementTree once, when this module is imported.
+What BPMN has no place for (the checklist, a hold point's sign-offs, a trigger's id, an
+automatic decision, the start inputs...) is written in the namespace :data:`PROCEDO` as
+attributes named after their TOML key, on the BPMN element or on ``procedo:*`` elements in
+its ``bpmn:extensionElements``, so an import gives back the same process
+(``docs/diagrams.md`` describes every one). The namespace prefixes are registered with
+ElementTree once, when this module is imported.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import xml.etree.ElementTree as ET
 
 from procedo import __version__
 from procedo.model import Item, ProcessDefinition
+from procedo.model.signoff import SignOff
 from procedo.render.bpmn_elements import (
     BPMN,
     BPMNDI,
@@ -32,6 +34,7 @@ from procedo.render.bpmn_elements import item_element as _item
 from procedo.render.bpmn_elements import ours as _ours
 from procedo.render.bpmn_elements import plain as _plain
 from procedo.render.bpmn_elements import q as _q
+from procedo.render.bpmn_elements import signoff_element as _signoff
 from procedo.render.bpmn_elements import spec_attrs as _spec_attrs
 from procedo.render.bpmn_elements import sub as _sub
 from procedo.render.bpmn_graph import (
@@ -107,10 +110,13 @@ def _flow_node(
     documentation, items = _kind_attributes(element, node, definition)
     if documentation:
         _sub(element, BPMN, "documentation", documentation)
-    if items:
+    signoff = _signoff_of(node, definition)
+    if items or signoff:
         extensions = _sub(element, BPMN, "extensionElements")
         for item in items:
             _item(extensions, item)
+        for sign in signoff:
+            _signoff(extensions, sign)
     for flow in flows_in:
         _sub(element, BPMN, "incoming", flow.id)
     for flow in flows_out:
@@ -164,6 +170,17 @@ def _kind_attributes(
     elif node.kind == "end" and node.key is not None:
         _ours(element, id=node.key, outcome=definition.ends[node.key].outcome)
     return documentation, items
+
+
+def _signoff_of(node: BpmnNode, definition: ProcessDefinition) -> tuple[SignOff, ...]:
+    """The sign-offs of the step or decision a node stands for (none for other nodes)."""
+    if node.key is None:
+        return ()
+    if node.kind in ("task", "call"):
+        return definition.steps[node.key].signoff
+    if node.kind == "exclusive":
+        return definition.decisions[node.key].signoff
+    return ()
 
 
 def _minutes(value: float | None) -> str | None:

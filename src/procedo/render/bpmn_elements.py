@@ -1,5 +1,5 @@
-"""The XML pieces of procedo's BPMN export: namespaces, escaped elements and attributes, and a
-checklist item as a ``procedo:item``.
+"""The XML pieces of procedo's BPMN export: namespaces, escaped elements and attributes, a
+checklist item as a ``procedo:item`` and a hold point's sign-off as a ``procedo:signoff``.
 
 Every text goes through :func:`xml_text` (what XML 1.0 cannot hold is shown as an escape) and is
 set with ElementTree, which escapes it; never by string formatting.
@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from procedo.model import Input, Item
+from procedo.model.signoff import SignOff
 from procedo.safe_text import visible
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -99,6 +100,19 @@ def item_element(extensions: ET.Element, item: Item) -> None:
         when=item.when,
         defer_to=item.defer_to,
         wait_minutes=None if item.wait_minutes is None else number_text(item.wait_minutes),
+        override_role=item.override.role if item.override is not None else None,
         **spec_attrs(item),
     )
     choices(element, item.choices)
+
+
+def signoff_element(extensions: ET.Element, signoff: SignOff) -> None:
+    """One sign-off of a step or a decision as a ``procedo:signoff`` (role id, meaning, and
+    ``distinct="true"`` when it is so), in the node's ``extensionElements``, in order."""
+    element = sub(extensions, PROCEDO, "signoff")
+    plain(
+        element,
+        role=signoff.role,
+        meaning=signoff.meaning,
+        distinct="true" if signoff.distinct else None,
+    )

@@ -58,6 +58,8 @@ class FlowNode:
     """A decision that chooses itself when its conditions decide (``auto = true``)."""
     call: str | None = None
     """The process a calling step runs as a child run."""
+    signoffs: int = 0
+    """How many signatures the step or decision waits for (a hold point: ``signoff``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +134,9 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
         edges.append(FlowEdge(node_id, definition.start, "", counted=False))
     for step_id, step in definition.steps.items():
         role_name = definition.role_name(step.role)
-        nodes.append(
-            FlowNode(
-                step_id, "step", step.title, step.role, role_name, items=step.items, call=step.call
-            )
-        )
+        signoffs = len(step.signoff)
+        nodes.append(FlowNode(step_id, "step", step.title, step.role, role_name, items=step.items,
+                              call=step.call, signoffs=signoffs))  # fmt: skip
         for exit_ in call_exits(step):
             move = (step_id, exit_.target, "") if exit_.label else None
             edges.append(FlowEdge(step_id, exit_.target, exit_.label, counts_as=move))
@@ -150,6 +150,7 @@ def build_flow_graph(definition: ProcessDefinition) -> FlowGraph:
                 decision.role,
                 role_name,
                 auto=decision.auto,
+                signoffs=len(decision.signoff),
             )
         )
         edges.extend(
@@ -274,6 +275,15 @@ MAX_CONDITION = 60
 """The longest condition a map writes in full on an edge (the handbook has every one whole)."""
 AUTO_NOTE = "⚙ chosen by the values when they decide"
 """The line a map adds under an automatic decision's question."""
+HOLD_SIGN = "✍"
+"""The sign of a hold point (a step or decision with ``signoff``) on the maps."""
+
+
+def hold_note(count: int) -> str:
+    """``✍ hold point: 2 signatures``, the line a map adds under a hold point's title."""
+    return f"{HOLD_SIGN} hold point: {count} signature{'s' if count != 1 else ''}"
+
+
 FORK_SIGN = "⫼"
 """The sign of a parallel block's split and join."""
 CALL_SIGN = "▸"
@@ -339,6 +349,8 @@ def head_lines(node: FlowNode) -> list[str]:
         lines = [node.title, node.role_name] if node.role_name else [node.title]
         if node.call is not None:
             lines.append(f"{CALL_SIGN} runs {node.call}")
+        if node.signoffs:
+            lines.append(hold_note(node.signoffs))
         return [*lines, AUTO_NOTE] if node.auto else lines
     if node.kind == "end":
         return [node.title, "✔ success" if node.outcome == "success" else "✘ failure"]

@@ -7,7 +7,8 @@ and the node they join at; a calling step's says which process it runs (a link t
 the handbook has one) and where each outcome of that run leads. The non-normal procedures
 (``[interrupts.ID]``) follow the ends, highest priority first
 (:mod:`procedo.render.handbook_interrupts`); an item with ``defer_to`` says
-``*(may be deferred to: Step)*``.
+``*(may be deferred to: Step)*``. A hold point says who signs it, ``**Hold point:** signed by
+Surgeon (approved)``, and an item with ``override`` ``*(may be overridden by: Supervisor)*``.
 
 A page follows the conventions of docs/import.md exactly, so ``procedo import`` reads it back
 to the same definition: ids ride along as ``<a id="…"></a>`` anchors (which are also the
@@ -44,6 +45,7 @@ from procedo.render.handbook_text import (
     escape_block,
     escape_line,
     field_lines,
+    hold_point_lines,
     input_markdown,
     item_markdown,
     link,
@@ -117,6 +119,7 @@ def _step_lines(
         out += field_lines("Target time", f"{format_number(step.target_minutes)} min")
     out += reminder_lines(step.remind)
     out += checklist_lines(definition, step.items)
+    out += hold_point_lines(definition, step.signoff)
     if step.call is not None:
         out += _call_lines(definition, step, pages or {})
     if step.next is not None:
@@ -168,6 +171,7 @@ def _decision_lines(
     if decision.auto:
         out += field_lines("Automatic", AUTOMATIC)
     out += timeout_lines(decision.timeout)
+    out += hold_point_lines(definition, decision.signoff)
     for option in decision.options:
         label = guard_arrows(escape_line(option.label))
         line = f"- {label} → {link(definition, option.next)}"

@@ -16,7 +16,11 @@ from procedo.markdown_text import (
     BLANK,
     CRITICAL_SIGN,
     DEFER_WORDS,
+    DISTINCT_WORDS,
     INPUT_ANCHOR,
+    OVERRIDE_WORDS,
+    SIGNED_BY,
+    SIGNOFF_ESCAPES,
     guard_annotations,
     guard_arrows,
     guard_field,
@@ -28,6 +32,7 @@ from procedo.markdown_text import (
 from procedo.markdown_text import escape_line as _escape_line
 from procedo.model import Decision, Input, Item, ProcessDefinition, Remind, Timeout
 from procedo.model.definition import RecordSpec
+from procedo.model.signoff import SignOff
 from procedo.safe_text import visible
 
 
@@ -113,6 +118,8 @@ def item_markdown(definition: ProcessDefinition, item: Item) -> str:
         parts.append(annotation(DEFER_WORDS, defer_target(definition, item.defer_to)))
     if item.wait_minutes is not None:
         parts.append(f"*(wait: {format_number(item.wait_minutes)} min)*")
+    if item.override is not None:
+        parts.append(annotation(OVERRIDE_WORDS, definition.role_name(item.override.role)))
     return guard_arrows(" ".join(parts))
 
 
@@ -178,3 +185,18 @@ def role_lines(definition: ProcessDefinition, role: str | None) -> list[str]:
     if role is None:
         return []
     return field_lines("Role", escape_line(definition.role_name(role), start=False))
+
+
+def hold_point_lines(definition: ProcessDefinition, signoff: tuple[SignOff, ...]) -> list[str]:
+    """``**Hold point:** signed by Surgeon (approved), Nurse (reviewed, someone who took no
+    part)``: a node's sign-offs in order (nothing without one). Role names and meanings
+    escape ``(``, ``)`` and ``,``, so that any text reads back."""
+    if not signoff:
+        return []
+    signers = []
+    for sign in signoff:
+        name = escape_line(definition.role_name(sign.role), also=SIGNOFF_ESCAPES, start=False)
+        meaning = escape_line(sign.meaning, also=SIGNOFF_ESCAPES, start=False)
+        note = f", {DISTINCT_WORDS}" if sign.distinct else ""
+        signers.append(f"{name} ({meaning}{note})")
+    return field_lines("Hold point", f"{SIGNED_BY} " + ", ".join(signers))

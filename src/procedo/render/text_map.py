@@ -35,7 +35,7 @@ from procedo.model.figures import MapFigures
 from procedo.model.placeholders import fill
 from procedo.render.blocks import BranchExit, block_inside, branch_exits
 from procedo.render.durations import duration_of_seconds
-from procedo.render.flow_graph import CALL_SIGN, FORK_SIGN, option_caption
+from procedo.render.flow_graph import CALL_SIGN, FORK_SIGN, hold_note, option_caption
 from procedo.render.interrupt_map import draw_interrupts, targets_ahead
 from procedo.render.map_lines import (
     MapLine,
@@ -201,6 +201,8 @@ class _Drawer:
                 text += f" · {definition.role_name(decision.role)}"
             if decision.auto:
                 text += " · ⚙ auto"
+            if decision.signoff:
+                text += f" · {hold_note(len(decision.signoff))}"
         elif kind == "parallel":
             block = definition.parallel[node_id]
             count = len(block.branches)
@@ -212,6 +214,8 @@ class _Drawer:
                 text += f" · {definition.role_name(step.role)}"
             if step.call is not None:
                 text += f" · {CALL_SIGN} runs {step.call}"
+            if step.signoff:
+                text += f" · {hold_note(len(step.signoff))}"
             if figures is not None and node_id in figures.median_seconds:
                 visits = figures.node_visits.get(node_id, 0)
                 median = duration_of_seconds(figures.median_seconds[node_id])
