@@ -187,3 +187,26 @@ async def test_an_override_of_a_critical_item(paths: Paths) -> None:
     assert len(rows) == 1 and rows[0]["item"] == 1
     assert rows[0]["reason"] == "implant log [i]offline[/i]"
     assert '"meaning":"override"' in rows[0]["value"]
+
+
+async def test_o_leaves_the_footer_when_a_tick_moves_off_the_item(tmp_path: Path) -> None:
+    """O is in the footer only while the highlighted item may be overridden: ticking it moves
+    the cursor on and O goes (the footer once kept it: the tick's repaint and the move each
+    thought the other had refreshed it)."""
+    from procedo.tui.screens.run import RunScreen
+    from tui_support import make_paths
+
+    app = app_for(make_paths(tmp_path), start=StartRequest("surgical-safety", "Olga", "scheduled"))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+
+        def footer() -> list[str]:
+            return [str(key.key) for key in screen.query("FooterKey")]
+
+        await pilot.press("space", "space", "space")  # on to the pulse oximeter
+        await wait_until(pilot, lambda: "O" in footer(), "O shown on the oximeter")
+        await pilot.press("space")  # ticked: the cursor goes on to the allergy question
+        await wait_until(pilot, lambda: screen.panel.highlighted == 4, "moved on")
+        await wait_until(pilot, lambda: "O" not in footer(), "O gone")

@@ -75,9 +75,14 @@ def key_applies(screen: RunScreen, action: str) -> bool | None:
 
 
 def highlight_moved(screen: RunScreen) -> None:
-    """The cursor moved: show or hide ``O`` when the highlighted item's override changed."""
-    before = screen._signing_keys
-    if before is not None and signing_keys(screen)[2] != before[2][2]:
+    """The cursor moved: show or hide ``O`` when the highlighted item's override changed
+    from what the footer shows (the screen's key state, whose last part is these keys)."""
+    shown = screen._key_state
+    if shown is None:
+        return
+    keys = signing_keys(screen)
+    if shown[-1] != keys:
+        screen._key_state = (*shown[:-1], keys)
         screen.refresh_bindings()
 
 
