@@ -216,6 +216,39 @@ def _call(rng: random.Random, run: Run, clock: _Clock, calls: tuple[Journal, Pat
     run.end_call(child.state)
 
 
+SIGNER_PIN = "135790"
+
+
+def _signer_id(role: str) -> str:
+    return f"{role}-signer"
+
+
+def _enrol_signers(journal: Journal, loaded: dict[str, LoadedProcess], at_ms: int) -> None:
+    """One signer per role of every process with sign-offs (who signs its hold points)."""
+    from procedo.journal.signers import add_signer, get_signer
+
+    for process in loaded.values():
+        d = process.definition
+        if not any(node.signoff for node in (*d.steps.values(), *d.decisions.values())):
+            continue
+        for role, title in d.roles.items():
+            if get_signer(journal, _signer_id(role)) is None:
+                add_signer(journal, _signer_id(role), f"{title} on duty", [role], SIGNER_PIN,
+                           now_ms=at_ms)  # fmt: skip
+
+
+def _sign(run: Run) -> None:
+    """Give every sign-off of the node the run is at (the enrolled signer of its role)."""
+    from procedo.model.signature import SignerIdentity
+
+    for status in run.signoffs():
+        if status.given is None:
+            role = status.signoff.role
+            title = run.definition.roles.get(role, role)
+            signer = SignerIdentity(_signer_id(role), f"{title} on duty", (role,))
+            run.sign(status.index, signer)
+
+
 def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, team: list[str],
           item_seconds: tuple[int, int], fate: str,
           calls: tuple[Journal, Path] | None = None) -> None:  # fmt: skip
@@ -247,6 +280,7 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
         if rng.random() < 0.03 and len(team) > 1:
             run.hand_over(rng.choice([n for n in team if n != run.state.operator]), "Shift change")
         if node in d.decisions:
+            _sign(run)  # a hold point before the answer
             options = d.decisions[node].options
             weights = CHOICES.get(node, [70] + [30 / max(1, len(options) - 1)] * (len(options) - 1))
             choice = rng.choices(range(len(options)), weights[: len(options)])[0]
@@ -287,6 +321,7 @@ def _walk(rng: random.Random, run: Run, clock: _Clock, loaded: LoadedProcess, te
         if rng.random() < 0.06:
             run.note(rng.choice(NOTES))
         clock.now += rng.randint(5, 40) * 1000
+        _sign(run)
         run.complete()
 
 
@@ -311,6 +346,7 @@ def fill_journal(processes: Path, db: Path, end_ms: int, seed: int = 2026) -> in
     fresh_id = mock.patch("procedo.engine.run.uuid.uuid4", side_effect=lambda: next(ids))
     with fresh_id, Journal(db) as journal:
         journal.clock = clock
+        _enrol_signers(journal, loaded, end_ms - (WEEKS * 7 + 1) * DAY)
         for started, process in starts:
             _, item_seconds, team = PLAN[process]
             clock.now = started

@@ -148,6 +148,7 @@ async def _shoot_branches_and_call(paths: Paths, clock: _Clock, save: Callable[.
         await _shoot_branches(paths, clock, save)
         await _shoot_call(paths, clock, save)
         await _shoot_interrupt(paths, clock, save)
+        await _shoot_signoff(paths, clock, save)
 
 
 async def _shoot_branches(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
@@ -215,6 +216,38 @@ async def _shoot_interrupt(paths: Paths, clock: _Clock, save: Callable[..., None
         screen.refresh_view()
         await pilot.pause()
         save(app, "interrupt")
+
+
+async def _shoot_signoff(paths: Paths, clock: _Clock, save: Callable[..., None]) -> None:
+    """The WHO checklist's Sign In: its items done, the anaesthetist's sign-off given, the
+    sign-off dialog open for the nurse's with the signer id typed."""
+    from procedo.journal.signers import add_signer
+    from procedo.model.signature import SignerIdentity
+
+    start = StartRequest("surgical-safety", "Olga", "scheduled")
+    app = make_app(paths, start=start, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        run = screen.run
+        journal = app.workspace.journal
+        for signer_id, name, role in (("abe", "Abe Okafor", "anaesthetist"),
+                                      ("nina", "Nina Berg", "nurse")):  # fmt: skip
+            add_signer(journal, signer_id, name, [role], "135790", now_ms=clock.now)
+        step = run.current_step
+        assert step is not None
+        for index, item in enumerate(step.items):
+            clock.now += 20_000
+            run.record(index, item.choices[0]) if item.record == "choice" else run.check(index)
+        run.sign(0, SignerIdentity("abe", "Abe Okafor", ("anaesthetist",)))
+        screen.refresh_view()
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"nina")
+        await pilot.pause()
+        save(app, "signoff")
 
 
 async def act_as_next_role(pilot: Pilot[None]) -> None:
