@@ -210,3 +210,49 @@ async def test_o_leaves_the_footer_when_a_tick_moves_off_the_item(tmp_path: Path
         await pilot.press("space")  # ticked: the cursor goes on to the allergy question
         await wait_until(pilot, lambda: screen.panel.highlighted == 4, "moved on")
         await wait_until(pilot, lambda: "O" not in footer(), "O gone")
+
+
+DECISION = """
+[process]
+id = "approve"
+title = "Approve a payment"
+
+[roles]
+clerk = "Clerk"
+
+[decisions.pay]
+question = "Pay the [b]invoice[/b]?"
+role = "clerk"
+signoff = [{ role = "clerk", meaning = "reviewed" }]
+options = [{ label = "Pay", next = "done" }, { label = "Hold", next = "done" }]
+
+[ends.done]
+title = "Done"
+outcome = "success"
+"""
+
+
+async def test_s_signs_a_decision_before_it_can_be_answered(tmp_path: Path) -> None:
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    (folder / "approve.toml").write_text(DECISION, encoding="utf-8")
+    paths = Paths(processes=folder, db=tmp_path / "journal.db")
+    with Journal(paths.db) as journal:
+        add_signer(journal, "cleo", "Cleo Clerk", ["clerk"], PIN, now_ms=FIXED_MS - 60_000)
+    app = app_for(paths, start=StartRequest("approve", "Nina"))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert screen.check_action("sign", ()) is True
+        await pilot.press("1")  # not before the sign-off
+        await pilot.pause()
+        assert screen.run.state.current_node == "pay"
+        assert "sign-off still to give" in static_text(screen, "#status")
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SignoffDialog)
+        assert await _sign(pilot, "cleo", PIN) == ""
+        assert screen.check_action("sign", ()) is False  # given: S leaves the footer
+        await pilot.press("1")
+        await wait_until(pilot, lambda: screen.run.state.finished, "answered")
