@@ -324,6 +324,8 @@ def test_show_says_every_signature_and_which_was_withdrawn(signed_journal) -> No
         f"{REASON} (Theatre lead): Lee Lead (llee), override, 2026-11-18 11:06:44 UTC; "
         "covers event 2"
     ) in out
+    events = [line for line in out.splitlines() if "  sign  " in line]
+    assert len(events) == 3 and all(" sign-off " in line for line in events)  # not item #1
     data = json.loads(_procedo(paths, "show", run_id, "--json"))
     assert [(s["seq"], s["kind"], s["signer"], s["withdrawn"]) for s in data["signatures"]] == [
         (3, "override", "llee", False),

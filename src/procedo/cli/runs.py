@@ -153,6 +153,8 @@ def show_command(obj: ProcedoContext, run: str, as_json: bool) -> None:
             parts.append(shown(branch_label(definition, event.branch).strip()))
         if event.node:
             item = f"#{event.item + 1}" if event.item is not None else ""
+            if event.kind == "sign" and event.item is not None:  # a sign-off, not an item
+                item = f" sign-off {event.item + 1}"
             parts.append(shown(event.node) + item)
         if event.value is not None:
             parts.append(f"= {shown(event.value)}")
