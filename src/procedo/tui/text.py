@@ -70,3 +70,8 @@ def _safe_part(part: Part) -> Part:
 def duration(ms: int | None) -> str:
     """``42 s``, ``12 min 05 s``, ``1 h 05 min`` (render.durations); ``–`` for None."""
     return "–" if ms is None else render_duration(ms)
+
+
+def percent(share: float | None) -> str:
+    """``83 %`` or a dash."""
+    return "–" if share is None else f"{round(share * 100)} %"
