@@ -1,5 +1,5 @@
 """The board as the app opens it reads what past runs took at each node (the figures'
-``usual_at``): "00:00 · usual 02:00 · p90 02:00" beside a run at a node with history."""
+``usual_at``): "0:00 · usual 2:00 · p90 2:00" beside a run at a node with history."""
 
 from __future__ import annotations
 
@@ -44,4 +44,4 @@ async def test_the_board_shows_the_usual_time_at_the_node(tmp_path: Path) -> Non
         await wait_until(pilot, lambda: app.screen.loaded, "the board read")
         table = app.screen.query_one("#board", RowTable)
         cell = str(table.get_cell(live.run_id, "at-node"))
-        assert cell == "00:00 · usual 02:00 · p90 02:00", cell
+        assert cell == "0:00 · usual 2:00 · p90 2:00", cell

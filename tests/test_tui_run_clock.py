@@ -51,7 +51,7 @@ async def test_the_step_time_says_there_is_no_history_then_the_usual_figures(
     async with app.run_test(size=(120, 34)) as pilot:
         screen = await run_screen(pilot)
         await wait_until(pilot, lambda: "no completed runs yet" in clock_line(app), "no history")
-        assert clock_line(app).startswith("Step 00:00")
+        assert clock_line(app).startswith("Step 0:00")
         assert "target 10:00" in clock_line(app)
         clock.advance(3 * MIN)
         walk_triage(screen)
@@ -66,10 +66,10 @@ async def test_the_step_time_says_there_is_no_history_then_the_usual_figures(
         await run_screen(pilot)
         await wait_until(pilot, lambda: "usual" in clock_line(app), "the usual figures")
         line = clock_line(app)
-        assert "usual 03:00 · p90 03:00 (1 run)" in line, line
-        assert "finish in about 03:00" in line, line
+        assert "usual 3:00 · p90 3:00 (1 run)" in line, line
+        assert "finish in about 3:00" in line, line
         clock.advance(4 * MIN)
-        await wait_until(pilot, lambda: clock_line(app).startswith("Step 04:00"), "a tick")
+        await wait_until(pilot, lambda: clock_line(app).startswith("Step 4:00"), "a tick")
         assert app.screen.query_one("#step-clock").has_class("-late") is False  # one run only
 
 

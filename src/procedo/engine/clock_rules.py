@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from procedo.engine import judge
+from procedo.engine.clock_text import clock_text
 from procedo.engine.events import ms_from_iso
 from procedo.engine.state import RunState, Visit
 from procedo.model import ProcessDefinition
@@ -28,7 +29,6 @@ from procedo.model.placeholders import fill
 __all__ = [
     "DueReminder",
     "TimeoutSuggestion",
-    "clock_text",
     "reminders_due",
     "step_elapsed_ms",
     "step_over_target",
@@ -39,19 +39,6 @@ __all__ = [
 ]
 
 MINUTE_MS = 60_000
-
-
-def clock_text(ms: int) -> str:
-    """``3:12`` or ``1:02:03``: a time left, whole seconds rounded up (it never reads ``0:00``
-    while something is still refused).
-
-    The engine cannot import :mod:`procedo.render.durations` (the layers point down), so this
-    is the countdown's own ``m:ss``.
-    """
-    seconds = max(0, -(-ms // 1000))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _minutes(value: float) -> str:
@@ -214,7 +201,7 @@ def wait_refusal(definition: ProcessDefinition, state: RunState, item: int, now_
     started, previous = _wait_start(definition, state, item)
     if started < 0:
         return f"{waits} once {_shown(definition, state, previous)!r} is done"
-    return f"{waits}: {clock_text(left)} left"
+    return f"{waits}: {clock_text(left, round_up=True)} left"
 
 
 # -- reminders -------------------------------------------------------------------------------

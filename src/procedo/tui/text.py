@@ -72,14 +72,6 @@ def duration(ms: int | None) -> str:
     return "–" if ms is None else render_duration(ms)
 
 
-def clock_text(ms: int) -> str:
-    """``mm:ss`` or ``h:mm:ss`` for an elapsed time."""
-    seconds = max(0, ms // 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
 def percent(share: float | None) -> str:
     """``83 %`` or a dash."""
     return "–" if share is None else f"{round(share * 100)} %"

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from procedo.engine.clock_text import clock_text
 from procedo.model.board import BoardRow
 from procedo.tui.ago import ago
-from procedo.tui.text import cell, clock_text, duration
+from procedo.tui.text import cell, duration
 
 COLUMNS = [
     ("process", "Process"),
@@ -51,7 +52,7 @@ def usual_text(usual: object | None) -> str:
 
 
 def elapsed_cell(row: BoardRow, now: int) -> Text:
-    """``07:00 / 30 min``: the run's active time against its target (red past it)."""
+    """``7:00 / 30 min``: the run's active time against its target (red past it)."""
     text = clock_text(row.elapsed_ms(now))
     if row.target_ms is not None:
         text += f" / {duration(row.target_ms)}"
@@ -59,7 +60,7 @@ def elapsed_cell(row: BoardRow, now: int) -> Text:
 
 
 def at_node_cell(row: BoardRow, now: int) -> Text:
-    """``04:00 · usual 3:30 · p90 6:10``: the time at the node, and what past runs took there
+    """``4:00 · usual 3:30 · p90 6:10``: the time at the node, and what past runs took there
     (in the warning colour past their 90th percentile)."""
     at_node = row.node_elapsed_ms(now)
     if at_node is None:

@@ -1,8 +1,8 @@
 """The run screen's clock (issue 13), one line under the header, redrawn every second:
 
-``Step 04:12 · usual 03:30 · p90 06:10 (27 runs) · target 05:00 · finish in about 14:30``
+``Step 4:12 · usual 3:30 · p90 6:10 (27 runs) · target 5:00 · finish in about 14:30``
 
-then, when they apply, an item's wait (``⏳ Watch the error rate: 03:12 left``) and a reminder
+then, when they apply, an item's wait (``⏳ Watch the error rate: 3:12 left``) and a reminder
 that fell due (``🔔 Post a status update (2) · r: done``), which also shows a notice and rings
 the terminal bell once (not with ``--quiet``). A decision's timeout shows as the decision's
 suggestion (the engine's): the screen redraws the node when it falls due.
@@ -23,13 +23,14 @@ from textual.app import App
 from textual.widgets import Static
 
 from procedo.engine import clock_rules
+from procedo.engine.clock_text import clock_text
 from procedo.journal import Journal
 from procedo.journal.finish_estimate import estimate_finish
 from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures, StepUsual
 from procedo.model.placeholders import fill
 from procedo.tui.querying import query_in_thread
-from procedo.tui.text import clock_text, line
+from procedo.tui.text import line
 from procedo.tui.widgets.updates import set_only_class, update_static
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def _wait_parts(screen: RunScreen, now: int) -> Parts:
         if left:
             text = fill(found.spec.text, run.scope())
             short = text if len(text) <= 40 else text[:39] + "…"
-            said = clock_rules.clock_text(left)  # m:ss, as the refusal says it
+            said = clock_text(left, round_up=True)  # a countdown, as the refusal says it
             return [("\n⏳ ", "$warning"), short, (": ", MUTED), (said, "bold"), (" left", MUTED)]
     return []
 

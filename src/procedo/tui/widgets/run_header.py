@@ -6,8 +6,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from procedo.engine import RunState
+from procedo.engine.clock_text import clock_text
 from procedo.model import ProcessDefinition
-from procedo.tui.text import clock_text, line
+from procedo.tui.text import line
 
 
 def header_content(
