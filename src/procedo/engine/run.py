@@ -75,7 +75,7 @@ class Run:
         """
         drafts = start_drafts(
             definition,
-            operator,
+            clean_name(operator),
             trigger,
             practice=practice,
             inputs=inputs or {},

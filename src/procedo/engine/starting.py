@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from procedo.engine.cleaning import clean_inputs, clean_name
+from procedo.engine.cleaning import clean_inputs
 from procedo.engine.drafts import Draft
 from procedo.engine.errors import Refused
 from procedo.model import ProcessDefinition
@@ -20,9 +20,9 @@ def start_drafts(
     inputs: Mapping[str, str],
     parent: tuple[str, str] | None,
 ) -> list[Draft]:
-    """The first events of a run of ``definition``; :class:`Refused` for a missing or unknown
-    trigger, an operator's name or an input that cannot be journaled."""
-    operator = clean_name(operator)
+    """The first events of a run of ``definition`` by ``operator`` (a name already cleaned by
+    the caller); :class:`Refused` for a missing or unknown trigger or an input that cannot be
+    journaled."""
     given = clean_inputs(definition, inputs)
     if definition.triggers and trigger is None and parent is None:
         ids = ", ".join(t.id for t in definition.triggers)
