@@ -18,7 +18,8 @@ from procedo.journal import Journal
 from procedo.journal.finish_estimate import estimate_finish, likely_path
 from procedo.journal.map_figures import map_figures
 from procedo.journal.step_figures import usual_all
-from procedo.model.figures import FinishEstimate, MapFigures
+from procedo.model.clock_figures import FinishEstimate
+from procedo.model.figures import MapFigures
 
 L6_START = DAY0 + 9 * DAY
 

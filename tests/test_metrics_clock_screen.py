@@ -51,7 +51,7 @@ async def test_the_time_split_and_the_trends_show_under_the_figures(tmp_path: Pa
 
 
 def test_names_from_the_definitions_and_operators_are_shown_literally() -> None:
-    from procedo.model.figures import ClockFigures, TimeSplit, TimeSplits, TrendPoint, Trends
+    from procedo.model.clock_figures import ClockFigures, TimeSplit, TimeSplits, TrendPoint, Trends
     from procedo.tui.screens.metrics_clock import clock_content
 
     odd = "[bold red]Lead[/] $accent"

@@ -14,7 +14,7 @@ from procedo.journal import SCHEMA_VERSION, Journal
 from procedo.journal.clock_metrics import clock_figures
 from procedo.journal.step_figures import usual_all, usual_at
 from procedo.journal.verify import verify_journal
-from procedo.model.figures import StepUsual
+from procedo.model.clock_figures import StepUsual
 from schema8_downgrade import drop_schema_8
 
 

@@ -20,7 +20,7 @@ from clock_fixture import MIN, build_clock_journal
 from procedo.journal import Journal
 from procedo.journal.metrics import Scope
 from procedo.journal.time_split import time_split
-from procedo.model.figures import TimeSplit
+from procedo.model.clock_figures import TimeSplit
 
 
 @pytest.fixture(scope="module")

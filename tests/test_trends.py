@@ -13,7 +13,7 @@ from clock_fixture import MIN, build_clock_journal
 from procedo.journal import Journal
 from procedo.journal.metrics import Scope
 from procedo.journal.trends import WEEK, trends
-from procedo.model.figures import TrendPoint
+from procedo.model.clock_figures import TrendPoint
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from procedo.model.figures import ClockFigures, Metrics, TimeSplit, TrendPoint
+from procedo.model.clock_figures import ClockFigures, TimeSplit, TrendPoint
+from procedo.model.figures import Metrics
 from procedo.model.parallel_figures import ParallelFigures
 from procedo.render import clock_text as ct
 from procedo.render import interrupt_text as it

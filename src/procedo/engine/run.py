@@ -16,20 +16,21 @@ from procedo.engine import allowed as rules
 from procedo.engine import clock_rules, item_drafts, judge
 from procedo.engine.choosing import choose_drafts
 from procedo.engine.cleaning import (
-    clean_inputs,
     clean_name,
     clean_text,
     optional_reason,
 )
+from procedo.engine.completing import complete_drafts, return_drafts
 from procedo.engine.drafts import Draft, call_end_draft
 from procedo.engine.emit import emit
 from procedo.engine.errors import Refused
 from procedo.engine.events import Event, now_ms
-from procedo.engine.interrupting import defer_draft, interrupt_draft, return_draft
+from procedo.engine.interrupting import defer_draft, interrupt_draft
 from procedo.engine.lines import Line, lines
 from procedo.engine.signatures import missing_refusal
 from procedo.engine.signing import SignOffStatus, override_draft, sign_draft, signoff_statuses
 from procedo.engine.sinks import EventSink
+from procedo.engine.starting import start_drafts
 from procedo.engine.state import ACTIVE, PAUSED, RunState
 from procedo.model import ProcessDefinition, Step
 from procedo.model.signature import SignerIdentity
@@ -72,34 +73,19 @@ class Run:
         ``inputs``: the raw text of every start input of the definition, by id. ``parent``:
         the run and calling step that call this one (journaled as ``called_by``).
         """
-        operator = clean_name(operator)
-        given = clean_inputs(definition, inputs or {})
-        if definition.triggers and trigger is None and parent is None:
-            ids = ", ".join(t.id for t in definition.triggers)
-            raise Refused(f"choose what triggered this run: {ids}")
-        if trigger is not None and definition.trigger(trigger) is None:
-            known = ", ".join(t.id for t in definition.triggers) or "none"
-            raise Refused(f"{trigger!r} is not a trigger of this process (triggers: {known})")
+        drafts = start_drafts(
+            definition,
+            clean_name(operator),
+            trigger,
+            practice=practice,
+            inputs=inputs or {},
+            parent=parent,
+        )
         state = RunState.blank(
             run_id or str(uuid.uuid4()), definition.id, definition.version, definition_hash
         )
         run = cls(definition, state, sink, clock)
-        start = definition.start_for(trigger)
-        run._emit(
-            Draft(
-                "start",
-                start,
-                value=trigger,
-                reason="practice" if practice else None,
-                actor=operator,
-            ),
-            *(
-                [Draft("called_by", parent[1], value=parent[0], actor=operator)]
-                if parent is not None
-                else []
-            ),
-            *(Draft("input", key, value=value, actor=operator) for key, value in given.items()),
-        )
+        run._emit(*drafts)
         return run
 
     # -- reading --------------------------------------------------------------------------
@@ -218,23 +204,7 @@ class Run:
         if visit.kind == "interrupt":
             self.return_from_interrupt(None)
             return
-        refusal = rules.call_refusal(self.definition, self._state) or rules.complete_refusal(
-            self.definition, self._state, step, visit
-        )
-        if refusal:
-            raise Refused(refusal)
-        drafts: list[Draft] = []
-        for line, check in zip(self.lines(), self.item_checks(), strict=True):
-            mark = line.mark  # a deferred item done here is judged as at its own step
-            if not check.active:
-                drafts.append(Draft("inactive", line.node, line.index))
-            elif check.deviation and mark.deviation_reason is None:  # routed: refused above if not
-                drafts.append(Draft("deviation", line.node, line.index, value=mark.value))
-        if step.call is not None:  # the step's own items are done: its called run starts
-            child = str(uuid.uuid4())
-            self._emit(*drafts, Draft("call", visit.node, value=child, reason=step.call))
-            return
-        self._emit(*drafts, Draft("complete", visit.node, value=step.next))
+        self._emit(*complete_drafts(self.definition, self._state, step, visit))
 
     def explain(self, item: int, reason: str) -> None:
         """Accept a value that misses its item's ``expect``, with the reason (journaled)."""
@@ -329,22 +299,7 @@ class Run:
         node (``option``: the answer to its question, when it asks one)."""
         self._require_status(ACTIVE)
         self._require_role_accepted()
-        refusal = (
-            rules.complete_refusal(
-                self.definition, self._state, self.current_step, self._state.current
-            )
-            if self.current_step is not None and self._state.current is not None
-            else ""
-        )
-        if refusal:
-            raise Refused(refusal)
-        drafts: list[Draft] = []
-        visit = self._state.current
-        if visit is not None:
-            for index, check in enumerate(judge.check_current_items(self.definition, self._state)):
-                if not check.active:
-                    drafts.append(Draft("inactive", visit.node, index))
-        self._emit(*drafts, return_draft(self.definition, self._state, option))
+        self._emit(*return_drafts(self.definition, self._state, option))
 
     def defer(self, item: int, reason: str) -> None:
         """Defer ``item`` of the current step with a reason: it comes back at its

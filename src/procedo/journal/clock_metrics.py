@@ -7,7 +7,7 @@ from procedo.journal.metrics import Scope
 from procedo.journal.store import Journal
 from procedo.journal.time_split import time_split
 from procedo.journal.trends import trends
-from procedo.model.figures import ClockFigures
+from procedo.model.clock_figures import ClockFigures
 
 __all__ = ["ClockFigures", "clock_figures"]
 

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from procedo.engine import RunState
 from procedo.engine.targets import target_ms
 from procedo.model import ProcessDefinition
-from procedo.model.figures import FinishEstimate, MapFigures, StepUsual
+from procedo.model.clock_figures import FinishEstimate, StepUsual
+from procedo.model.figures import MapFigures
 
 __all__ = ["FinishEstimate", "estimate_finish", "likely_path"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from procedo.journal.order_stats import median_offsets, p90_offset
 from procedo.journal.schema_v8 import USUAL_VISITS
 from procedo.journal.store import Journal
-from procedo.model.figures import StepUsual
+from procedo.model.clock_figures import StepUsual
 
 __all__ = ["StepUsual", "usual_all", "usual_at"]
 

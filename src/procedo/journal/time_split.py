@@ -36,7 +36,7 @@ from procedo.journal.errors import SchemaError
 from procedo.journal.schema_v8 import OPERATOR_EVENTS, SPLIT_VISITS
 from procedo.journal.store import Journal
 from procedo.model import ProcessDefinition
-from procedo.model.figures import TimeSplit, TimeSplits
+from procedo.model.clock_figures import TimeSplit, TimeSplits
 
 if TYPE_CHECKING:
     from procedo.journal.metrics import Scope

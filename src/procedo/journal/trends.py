@@ -20,7 +20,7 @@ from procedo.journal import figure_sql as sql
 from procedo.journal.order_stats import median_ranks
 from procedo.journal.schema_v8 import TREND_RUNS
 from procedo.journal.store import Journal
-from procedo.model.figures import TrendPoint, Trends
+from procedo.model.clock_figures import TrendPoint, Trends
 
 if TYPE_CHECKING:
     from procedo.journal.metrics import Scope

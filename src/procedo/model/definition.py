@@ -3,7 +3,8 @@
 A *process* is the flow: steps (procedures with an ordered checklist), decisions and ends,
 started by triggers and done by roles. These models only check the shape of each value;
 references between nodes are checked by :mod:`procedo.model.checks`. A checklist item and
-the shared types are in :mod:`procedo.model.items`.
+the shared types are in :mod:`procedo.model.items`, a non-normal checklist in
+:mod:`procedo.model.interrupts`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+# The interrupt models live in interrupts.py; the names other modules import from here stay.
+from procedo.model.interrupts import PRIORITIES as PRIORITIES
+from procedo.model.interrupts import RETURN as RETURN
+from procedo.model.interrupts import AfterChoice as AfterChoice
+from procedo.model.interrupts import AfterOption as AfterOption
+from procedo.model.interrupts import Interrupt
 from procedo.model.items import (
     Condition,
     Input,
@@ -193,63 +200,6 @@ class End(_Frozen):
     def success(self) -> bool:
         """True for a successful outcome."""
         return self.outcome == "success"
-
-
-Priority = Literal["warning", "caution", "advisory"]
-PRIORITIES: tuple[Priority, ...] = ("warning", "caution", "advisory")
-"""The priorities of non-normal checklists, highest first."""
-RETURN = "return"
-"""The ``after`` (or an after option's ``next``) that goes back to where the run was."""
-
-
-class AfterOption(_Frozen):
-    """One way on from a non-normal checklist: back (``"return"``) or to a node."""
-
-    label: Text
-    next: Text
-
-
-class AfterChoice(_Frozen):
-    """The question asked when a non-normal checklist is done: go back, or go elsewhere."""
-
-    question: Text
-    options: Annotated[tuple[AfterOption, ...], Field(min_length=2)]
-
-
-class Interrupt(_Frozen):
-    """A non-normal checklist (``[interrupts.<id>]``) that interrupts the run and returns.
-
-    ``after``: ``"return"`` (back to the exact node and item), a node id (an end: abandon), or
-    a question whose options choose between the two. ``during``: the nodes it may interrupt
-    (empty: everywhere).
-    """
-
-    title: Text
-    priority: Priority
-    role: str | None = None
-    instructions: str = ""
-    items: tuple[Item, ...] = ()
-    after: Text | AfterChoice = RETURN
-    during: tuple[Text, ...] = ()
-
-    @property
-    def rank(self) -> int:
-        """0 for a warning, 1 for a caution, 2 for an advisory (lower interrupts higher)."""
-        return PRIORITIES.index(self.priority)
-
-    def targets(self) -> list[str]:
-        """The nodes it may lead to instead of returning."""
-        if isinstance(self.after, AfterChoice):
-            found = [o.next for o in self.after.options if o.next != RETURN]
-            return list(dict.fromkeys(found))
-        return [] if self.after == RETURN else [self.after]
-
-    def as_step(self) -> Step:
-        """The checklist as a step (what the run engine works on inside the interrupt)."""
-        return Step(
-            title=self.title, role=self.role, instructions=self.instructions,
-            items=self.items, next=self.after if isinstance(self.after, str) else RETURN,
-        )  # fmt: skip
 
 
 Node = Step | Decision | Parallel | End

@@ -5,7 +5,7 @@ run screen can say a node's usual time and the estimated finish in the same word
 
 from __future__ import annotations
 
-from procedo.model.figures import FinishEstimate, StepUsual, TimeSplit, TrendPoint
+from procedo.model.clock_figures import FinishEstimate, StepUsual, TimeSplit, TrendPoint
 from procedo.render.durations import duration
 from procedo.render.metrics_text import NONE, percent
 

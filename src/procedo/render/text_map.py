@@ -34,9 +34,8 @@ from procedo.model import ProcessDefinition
 from procedo.model.figures import MapFigures
 from procedo.model.placeholders import fill
 from procedo.render.blocks import BranchExit, block_inside, branch_exits
-from procedo.render.durations import duration_of_seconds
-from procedo.render.flow_graph import CALL_SIGN, FORK_SIGN, hold_note, option_caption
 from procedo.render.interrupt_map import draw_interrupts, targets_ahead
+from procedo.render.map_labels import FORK_SIGN, option_caption
 from procedo.render.map_lines import (
     MapLine,
     MapSpan,
@@ -45,6 +44,7 @@ from procedo.render.map_lines import (
     one_after_another,
     side_by_side,
 )
+from procedo.render.text_map_labels import node_label, option_text
 from procedo.safe_text import visible
 
 __all__ = ["MapLine", "MapSpan", "MapStyle", "reachable_from", "render_text_map"]
@@ -187,57 +187,11 @@ class _Drawer:
 
     def label(self, node_id: str) -> str:
         """A node's own text: glyph, title or question, role, and figures."""
-        definition = self.definition
-        kind = definition.kind_of(node_id)
-        figures = self.figures
-        if kind == "end":
-            end = definition.ends[node_id]
-            glyph = "●" if end.success else "✗"
-            text = f"{glyph} {fill(end.title, self.values)} ({end.outcome})"
-        elif kind == "decision":
-            decision = definition.decisions[node_id]
-            text = f"◇ {fill(decision.question, self.values)}"
-            if decision.role and self.roles:
-                text += f" · {definition.role_name(decision.role)}"
-            if decision.auto:
-                text += " · ⚙ auto"
-            if decision.signoff:
-                text += f" · {hold_note(len(decision.signoff))}"
-        elif kind == "parallel":
-            block = definition.parallel[node_id]
-            count = len(block.branches)
-            text = f"{FORK_SIGN} {fill(block.title, self.values)} · {count} branches at once"
-        else:
-            step = definition.steps[node_id]
-            text = fill(step.title, self.values)
-            if step.role and self.roles:
-                text += f" · {definition.role_name(step.role)}"
-            if step.call is not None:
-                text += f" · {CALL_SIGN} runs {step.call}"
-            if step.signoff:
-                text += f" · {hold_note(len(step.signoff))}"
-            if figures is not None and node_id in figures.median_seconds:
-                visits = figures.node_visits.get(node_id, 0)
-                median = duration_of_seconds(figures.median_seconds[node_id])
-                text += f" · {visits}× median {median}"
-        if (
-            figures is not None
-            and figures.runs
-            and kind != "parallel"
-            and not figures.reached(node_id)
-        ):
-            text += " · never reached"
-        return text
+        return node_label(self.definition, node_id, self.figures, self.values, self.roles)
 
     def option_text(self, source: str, exit_: BranchExit) -> str:
-        text = exit_.label
-        figures = self.figures
-        if figures is not None and figures.runs:
-            key = (source, exit_.target, exit_.key_label)
-            count = figures.edge_counts.get(key, 0)
-            share = figures.edge_share(key)
-            text += f" ({count}×" + (f", {share:.0%})" if share is not None else ")")
-        return text
+        """An option's branch label, with its figures."""
+        return option_text(self.figures, source, exit_)
 
     def emit(self, text: str, style: MapStyle, node: str | None = None) -> None:
         self.lines.append(MapLine(visible(text), style, node))

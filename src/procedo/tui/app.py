@@ -18,7 +18,7 @@ from textual.binding import Binding
 from procedo.config import Paths
 from procedo.settings import Settings, save_settings
 from procedo.tui.commands import ProcedoCommands
-from procedo.tui.start_request import StartRequest, input_problems
+from procedo.tui.start_request import StartRequest
 from procedo.tui.text import shown
 
 if TYPE_CHECKING:  # the domain is imported just after the first frame (see on_mount)
@@ -169,30 +169,9 @@ class ProcedoApp(App[None]):
 
     def _handle_start_request(self, request: StartRequest) -> None:
         """Start straight away when nothing is missing, else ask on the start screen."""
-        loaded = self.workspace.process(request.process_id)
-        trigger = request.trigger
-        if loaded is not None and trigger is None and len(loaded.definition.triggers) == 1:
-            trigger = loaded.definition.triggers[0].id
-        needs_trigger = loaded is not None and bool(loaded.definition.triggers) and not trigger
-        needs_inputs = loaded is not None and bool(
-            input_problems(loaded.definition, request.inputs)
-        )
-        if request.operator and not needs_trigger and not needs_inputs:
-            self.start_run(
-                request.process_id,
-                request.operator,
-                trigger,
-                practice=request.practice,
-                inputs=request.inputs,
-            )
-        else:
-            self.open_start(
-                request.process_id,
-                practice=request.practice,
-                trigger=trigger,
-                operator=request.operator,
-                inputs=request.inputs,
-            )
+        from procedo.tui.start_flow import handle_start_request
+
+        handle_start_request(self, request)
 
     def on_unmount(self) -> None:
         self.workspace.close()
@@ -213,35 +192,12 @@ class ProcedoApp(App[None]):
         operator: str | None = None,
         inputs: dict[str, str] | None = None,
     ) -> None:
-        """Ask for the operator, trigger and start inputs, then start a run."""
-        from procedo.tui.screens.start import StartScreen
+        """Ask for the operator, trigger and start inputs, then start a run
+        (:mod:`procedo.tui.start_flow`)."""
+        from procedo.tui.start_flow import open_start
 
-        if self.refuse_if_read_only("No run can be started"):
-            return
-        loaded = self.workspace.process(process_id)
-        if loaded is None:
-            self.notify(f"No valid process {process_id!r}.", severity="error", markup=False)
-            return
-
-        def start(request: StartRequest | None) -> None:
-            if request is not None:
-                self.start_run(
-                    request.process_id,
-                    request.operator or "",
-                    request.trigger,
-                    practice=request.practice,
-                    inputs=request.inputs,
-                )
-
-        self.push_screen(
-            StartScreen(
-                loaded,
-                operator or self.workspace.suggested_operator(),
-                practice=practice,
-                trigger=trigger,
-                inputs=inputs,
-            ),
-            start,
+        open_start(
+            self, process_id, practice=practice, trigger=trigger, operator=operator, inputs=inputs
         )
 
     def start_run(
@@ -254,20 +210,9 @@ class ProcedoApp(App[None]):
         inputs: dict[str, str] | None = None,
     ) -> bool:
         """Start a run and show it; False (with a message) if it could not start."""
-        from procedo.engine import RunError
-        from procedo.journal import JournalError
+        from procedo.tui.start_flow import start_run
 
-        if self.refuse_if_read_only("No run can be started"):
-            return False
-        try:
-            run = self.workspace.start_run(
-                process_id, operator, trigger, practice=practice, inputs=inputs
-            )
-        except (RunError, JournalError) as error:
-            self.notify(str(error), title="Not started", severity="error", markup=False)
-            return False
-        self.show_run(run, read_only=False)
-        return True
+        return start_run(self, process_id, operator, trigger, practice=practice, inputs=inputs)
 
     def resume_run(self, run_id: str) -> None:
         """Open a run (read-only if another session drives it) and show it; asks who goes on

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
-from procedo.tui.ago import ago
 from procedo.tui.screens.base import ProcedoScreen
+from procedo.tui.screens.home_rows import (
+    figure_cells,
+    matches,
+    process_cells,
+    title_widths,
+    unfinished_cells,
+)
 from procedo.tui.screens.problems import ProblemsScreen, broken_files_line, reload_message
 from procedo.tui.screens.process_detail import process_detail
-from procedo.tui.text import cell, lit, percent
+from procedo.tui.text import lit
 from procedo.tui.widgets.bounded import BoundedInput
 from procedo.tui.widgets.footer import FittedFooter
 from procedo.tui.widgets.row_table import RowTable
@@ -136,7 +141,7 @@ class HomeScreen(ProcedoScreen):
         for summary in self._summaries:
             key = summary.loaded.id
             if key in processes.rows:
-                last_run, success = self._figure_cells(summary, now)
+                last_run, success = figure_cells(summary, now, figures=True)
                 processes.update_cell(key, "last-run", last_run, update_width=True)
                 processes.update_cell(key, "success", success, update_width=True)
         self._show_detail()
@@ -158,8 +163,7 @@ class HomeScreen(ProcedoScreen):
         self._show_problems()
 
     def _matches(self, *texts: str) -> bool:
-        needle = self.query_one("#filter", Input).value.strip().casefold()
-        return not needle or any(needle in text.casefold() for text in texts)
+        return matches(self.query_one("#filter", Input).value, *texts)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._refit)
@@ -173,8 +177,7 @@ class HomeScreen(ProcedoScreen):
         """How wide the Process column of each list may be so that every column shows."""
         width = self.query_one("#home-lists").size.width or self.size.width
         self._filled_width = width
-        # The other columns at their widest, two cells of padding each, and a scrollbar.
-        return max(12, width - (14 + 22 + 12 + 8 + 2)), max(16, width - (8 + 5 + 12 + 7 + 10 + 2))
+        return title_widths(width)
 
     def show_run(self, run_id: str) -> None:
         """Put the operator on ``run_id`` in the unfinished runs (after leaving that run;
@@ -210,16 +213,7 @@ class HomeScreen(ProcedoScreen):
             u for u in self._unfinished if self._matches(u.title, u.operator, u.process_id)
         ]
         for run in shown_runs:
-            title = run.title + (" (practice)" if run.practice else "")
-            # The marker first, so that a long node title never cuts it away.
-            status = "⏸ " if run.status == "paused" else "▶ "
-            unfinished.add_row(
-                cell(title, max_width=run_title),
-                cell(run.operator, max_width=14),
-                cell(status + run.node_title, max_width=22),
-                cell(ago(run.updated_at, now)),
-                key=run.run_id,
-            )
+            unfinished.add_row(*unfinished_cells(run, now, run_title), key=run.run_id)
         unfinished.display = bool(shown_runs)
         label = self.query_one("#unfinished-label", Static)
         label.update(lit(f"Unfinished runs ({len(shown_runs)})"))
@@ -235,25 +229,11 @@ class HomeScreen(ProcedoScreen):
             )
         ]
         for summary in shown:
-            d = summary.loaded.definition
-            processes.add_row(
-                cell(d.title, max_width=process_title),
-                cell(d.version, max_width=8),
-                cell(str(len(d.steps))),
-                *self._figure_cells(summary, now),
-                key=summary.loaded.id,
-            )
+            cells = process_cells(summary, now, process_title, figures=self._figures)
+            processes.add_row(*cells, key=summary.loaded.id)
         total = len(self._summaries)
         count = f"{len(shown)} of {total}" if len(shown) != total else str(total)
         self.query_one("#processes-label", Static).update(lit(f"Processes ({count})"))
-
-    def _figure_cells(self, summary: ProcessSummary, now: int) -> tuple[Text, Text]:
-        """The Last run and Success cells of a process ("…" until the figures are read)."""
-
-        if not self._figures:
-            return cell("…"), cell("…")
-        last_run = ago(summary.last_run_at, now) if summary.last_run_at else "never"
-        return cell(last_run), cell(percent(summary.success_rate))
 
     def app_clock(self) -> int:
         """The app's clock (fixed in tests)."""

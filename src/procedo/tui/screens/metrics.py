@@ -15,7 +15,8 @@ from procedo.journal.map_figures import map_figures
 from procedo.journal.metrics import compute_metrics, metrics_by_version
 from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.model import ProcessDefinition
-from procedo.model.figures import ClockFigures, MapFigures, Metrics
+from procedo.model.clock_figures import ClockFigures
+from procedo.model.figures import MapFigures, Metrics
 from procedo.model.parallel_figures import ParallelFigures
 from procedo.render import metrics_text as t
 from procedo.render.parallel_text import CALLING_STEP

@@ -9,7 +9,7 @@ from textual.content import Content
 
 from procedo.journal import Journal
 from procedo.journal.clock_metrics import clock_figures
-from procedo.model.figures import ClockFigures, TimeSplit, TrendPoint
+from procedo.model.clock_figures import ClockFigures, TimeSplit, TrendPoint
 from procedo.render import clock_text as ct
 from procedo.tui.text import line
 

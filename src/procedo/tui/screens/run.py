@@ -23,7 +23,6 @@ from procedo.tui.screens import run_branches as branches
 from procedo.tui.screens import run_calls as calls_flow
 from procedo.tui.screens import run_clock as clock
 from procedo.tui.screens import run_conditions as conditions
-from procedo.tui.screens import run_dialogs as asks
 from procedo.tui.screens import run_interrupts as interrupts
 from procedo.tui.screens import run_signing as signing
 from procedo.tui.screens.base import ProcedoScreen
@@ -31,6 +30,7 @@ from procedo.tui.screens.dialogs import Dialog
 from procedo.tui.screens.run_follow import FOLLOW_SECONDS, ChangeWatch, follow_tick
 from procedo.tui.screens.run_items import ItemActions
 from procedo.tui.screens.run_keys import EDIT_KEYS, RUN_BINDINGS, key_applies
+from procedo.tui.screens.run_node_actions import NodeActions
 from procedo.tui.text import line
 from procedo.tui.widgets.branch_bar import BranchBar
 from procedo.tui.widgets.flow_map import FlowMap
@@ -50,6 +50,7 @@ typed for the previous node (``2 2``, one enter too many) never answer it."""
 
 class RunScreen(
     ItemActions,
+    NodeActions,
     signing.SigningActions,
     interrupts.InterruptActions,
     branches.BranchActions,
@@ -340,84 +341,6 @@ class RunScreen(
                 self.app.push_screen(make(str(answer)).with_error(str(error)), answered)
 
         self.app.push_screen(make(value), answered)
-
-    # -- actions --------------------------------------------------------------------------
-
-    def action_cursor(self, delta: int) -> None:
-        """Move the highlight."""
-        choices = self.panel.choices
-        choices.action_cursor_down() if delta > 0 else choices.action_cursor_up()
-
-    def action_accept_role(self) -> None:
-        """At a hand-over point: the current operator acts as the next role."""
-        verdict = self.run.allowed().accept_role
-        if not verdict.applies or not self.may(verdict) or not self.point_ready():
-            return
-        name = self.run.definition.role_name(self.run.state.awaiting_role or "")
-        operator = self.run.state.operator
-        self.act(self.run.accept_role, lambda: f"{operator} acts as {name}")
-
-    def action_complete(self) -> None:
-        """Complete the step (or say what is still open); at a step whose call is open, show
-        the called run."""
-        if interrupts.complete_interrupt(self) or not self.writable():
-            return
-        if not calls_flow.follow_call(self):
-            interrupts.complete_step(self)  # "completed except 1 deferred"
-
-    def action_choose(self, option: int) -> None:
-        """Choose a decision option (another than the suggestion asks why)."""
-        if not self.writable():
-            return
-        if self.run.state.current_node in self.run.definition.decisions:
-            conditions.choose(self, option)
-
-    def action_confirm(self) -> None:
-        """Enter at a decision: take the suggested option."""
-        conditions.confirm(self)
-
-    def action_explain(self) -> None:
-        """Give the reason a deviation on the highlighted item is accepted."""
-        conditions.explain(self)
-
-    def action_keep_last(self) -> None:
-        """Keep the highlighted item's value from the last visit of this step."""
-        conditions.keep_last(self)
-
-    def action_keep_all_last(self) -> None:
-        """Keep every open item's value from the last visit of this step."""
-        conditions.keep_all_last(self)
-
-    def action_back(self) -> None:
-        """Return to the previous node."""
-        if self.writable():
-            self.act(self.run.back, lambda: "went back; what was done here stays in the record")
-
-    def action_hand_over(self) -> None:
-        """Hand the run to another operator (at a hand-over point, to the next role)."""
-        if not self.may(self.run.allowed().hand_over):
-            return
-        if self.run.state.awaiting_role is None or self.point_ready():
-            asks.hand_over(self)
-
-    def action_abort(self) -> None:
-        """Abort the run after asking the reason and a confirmation."""
-        if self.may(self.run.allowed().abort):
-            asks.abort(self)
-
-    def action_take_over(self) -> None:
-        """Take over a run that another session drives."""
-        if self.read_only:
-            asks.take_over(self)
-
-    def action_acknowledge_reminder(self) -> None:
-        """The due reminder is done (journaled)."""
-        if self.writable():
-            clock.acknowledge(self)
-
-    def action_map(self) -> None:
-        """Show the whole map of the process."""
-        self.app.open_map(self.run.definition, self.run.state)
 
     # -- following the journal ------------------------------------------------------------
 

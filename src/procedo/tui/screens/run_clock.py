@@ -27,7 +27,8 @@ from procedo.engine.clock_text import clock_text
 from procedo.journal import Journal
 from procedo.journal.finish_estimate import estimate_finish
 from procedo.model import ProcessDefinition
-from procedo.model.figures import MapFigures, StepUsual
+from procedo.model.clock_figures import StepUsual
+from procedo.model.figures import MapFigures
 from procedo.model.placeholders import fill
 from procedo.tui.querying import query_in_thread
 from procedo.tui.text import line
