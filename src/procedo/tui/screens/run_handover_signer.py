@@ -17,6 +17,7 @@ from procedo.engine import SignerRefused
 from procedo.journal import JournalError
 from procedo.journal.signers import get_signer
 from procedo.model.signature import SignerIdentity
+from procedo.tui.screens.run_signing import check_signer
 from procedo.tui.screens.signoff_dialog import SignerDialog
 
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ def enrolled(screen: RunScreen, name: str) -> tuple[str, str] | None:
 
 def hand_over_to_signer(screen: RunScreen, signer_id: str, name: str) -> None:
     """Ask the signer's PIN, then hand the run over under their id."""
-    from procedo.tui.screens.run_signing import check_signer
-
     run = screen.run
     role = run.state.awaiting_role
     hint = "The run goes on under this signer id: the signer types their PIN."
