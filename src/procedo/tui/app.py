@@ -121,11 +121,28 @@ class ProcedoApp(App[None]):
         from procedo.tui.screens.home import HomeScreen
 
         self._load_settings()
+        self._watch_terminal()
         if self.workspace.is_open:
             self._workspace_opened()
         else:  # a terminal: the home's first frame, then the journal and the catalog
             self.push_screen(HomeScreen())
             self.call_after_refresh(self._open_workspace)
+
+    def _watch_terminal(self) -> None:
+        """Quit (the open run left paused) once the terminal hangs up: see
+        :mod:`procedo.tui.terminal_watch`. Not under a test's headless driver or in a browser."""
+        if self.is_headless or self.is_web:
+            return
+        from procedo.tui.terminal_watch import CHECK_SECONDS, had_terminal, terminal_gone
+
+        if not had_terminal():
+            return
+
+        async def check() -> None:
+            if terminal_gone():
+                await self.action_quit()
+
+        self.set_interval(CHECK_SECONDS, check, name="terminal watch")
 
     def _open_workspace(self) -> None:
         """Open the journal and read the processes (after the first frame)."""
