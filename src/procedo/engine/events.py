@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Literal
 
@@ -111,14 +112,37 @@ BRANCH_NOTE = (
 )
 
 
-def iso_from_ms(ms: int) -> str:
-    """UTC ISO-8601 text with milliseconds, e.g. ``2026-11-25T09:30:00.123Z``."""
+_DAY_MS = 86_400_000
+
+
+def slow_iso_from_ms(ms: int) -> str:
+    """:func:`iso_from_ms` through ``datetime`` (the reference its fast path is tested
+    against)."""
     moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
+@lru_cache(maxsize=4096)
+def _day_text(day: int) -> str:
+    """``2026-11-25T`` of a day since the epoch (raises as ``datetime`` does out of range)."""
+    return datetime.fromtimestamp(day * 86_400, tz=UTC).strftime("%Y-%m-%dT")
+
+
+def iso_from_ms(ms: int) -> str:
+    """UTC ISO-8601 text with milliseconds, e.g. ``2026-11-25T09:30:00.123Z`` (the date from a
+    cache by day, the time by arithmetic: what :func:`slow_iso_from_ms` gives)."""
+    if type(ms) is not int:
+        return slow_iso_from_ms(ms)
+    day, rest = divmod(ms, _DAY_MS)
+    seconds, milli = divmod(rest, 1000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{_day_text(day)}{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
+
+
 def ms_from_iso(text: str) -> int:
-    """Milliseconds since the epoch for a timestamp written by :func:`iso_from_ms`."""
+    """Milliseconds since the epoch for a timestamp written by :func:`iso_from_ms` (C's
+    ``fromisoformat`` is faster than any fixed-format reader written in Python here)."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return round(moment.timestamp() * 1000)
 
