@@ -14,11 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-try:  # the same parser as the standard library's tomllib, compiled: about 3x faster
-    import tomli as toml_parser
-except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the same code
-    import tomllib as toml_parser
-
+from procedo.model import toml_parse as toml_parser
 from procedo.model.checks import check_definition
 from procedo.model.definition import ProcessDefinition
 from procedo.model.errors_text import error_message
