@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procedo.model import DefinitionError, parse_definition, toml_parse
+from procedo.model.loader import _texts_surely_fine
+from procedo.model.text_checks import text_findings
 
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "processes").glob("*.toml"))
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -185,3 +187,47 @@ def test_deep_nesting_is_still_reported_as_too_deep() -> None:
     with pytest.raises(DefinitionError) as caught:
         parse_definition("a = " + "[" * 5000 + "]" * 5000, source="x.toml")
     assert caught.value.problems[0].message == "the file is nested too deeply to read"
+
+
+# -- the texts seen at once (the loader's shortcut past the walk of every string) -----------
+
+long_texts = st.text(alphabet=st.sampled_from("ab '\"\t\x1b\u202e\n\\"), max_size=130)
+text_documents = st.dictionaries(
+    st.one_of(keys, st.text(alphabet="ab-_", min_size=115, max_size=125)),
+    st.recursive(
+        st.one_of(long_texts, st.text(alphabet="ab c'", min_size=110, max_size=130)),
+        lambda children: st.one_of(
+            st.lists(children, max_size=3), st.dictionaries(keys, children, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+    max_size=4,
+)
+
+
+@SETTINGS
+@given(text_documents, st.booleans())
+def test_texts_seen_fine_at_once_are_fine_one_by_one(document: dict[str, Any], ml: bool) -> None:
+    text = tomli_w.dumps(document, multiline_strings=ml)
+    if _texts_surely_fine(text):
+        assert text_findings(tomli.loads(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a = "' + "x" * 121 + '"',
+        "a = '" + "x" * 121 + "'",
+        "k" * 121 + " = 1",
+        'a = "\\u001b"',
+        'a = "\x1b"',
+        'a = """x\ny"""',
+        'title = "\u202e"',
+    ],
+)
+def test_texts_that_may_be_wrong_are_walked(text: str) -> None:
+    assert not _texts_surely_fine(text)
+
+
+def test_texts_within_every_limit_are_seen_fine_at_once() -> None:
+    assert _texts_surely_fine('a = "' + "x" * 120 + "\"\nb = 'its'\n" + "k" * 120 + " = 1\n")
