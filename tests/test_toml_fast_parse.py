@@ -19,7 +19,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procedo.model import DefinitionError, parse_definition, toml_parse
+from procedo.model import DefinitionError, catalog_check, parse_definition, toml_parse
 from procedo.model.loader import _texts_surely_fine
 from procedo.model.text_checks import text_findings
 
@@ -231,3 +231,15 @@ def test_texts_that_may_be_wrong_are_walked(text: str) -> None:
 
 def test_texts_within_every_limit_are_seen_fine_at_once() -> None:
     assert _texts_surely_fine('a = "' + "x" * 120 + "\"\nb = 'its'\n" + "k" * 120 + " = 1\n")
+
+
+# -- how many workers validate uses ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("load", "expected"), [(0.0, 2), (0.4, 2), (0.6, 1), (3.5, 1)])
+def test_the_pool_counts_only_the_cores_not_busy(
+    monkeypatch: pytest.MonkeyPatch, load: float, expected: int
+) -> None:
+    monkeypatch.setattr(catalog_check.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(catalog_check.os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert catalog_check.default_workers() == expected
