@@ -245,7 +245,8 @@ def main() -> int:
 
         small_mb = sum(p.stat().st_size for p in small_dir.iterdir()) / 1e6
         large_mb = large.stat().st_size / 1e6
-        env = {**os.environ, "PYTHONPATH": str(Path(procedo.__file__).parents[1])}
+        paths = [str(Path(procedo.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
         validate, validate_cpu = timed_with_cpu(lambda: check_catalog([small_dir]))
         command = command_times("validate", str(small_dir), env=env)
         start_up = command_times("--version", env=env)

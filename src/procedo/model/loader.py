@@ -14,11 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-try:  # the same parser as the standard library's tomllib, compiled: about 3x faster
-    import tomli as toml_parser
-except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the same code
-    import tomllib as toml_parser
-
+from procedo.model import toml_parse as toml_parser
 from procedo.model.checks import check_definition
 from procedo.model.definition import ProcessDefinition
 from procedo.model.errors_text import error_message
@@ -26,10 +22,13 @@ from procedo.model.gc_pause import paused_gc
 from procedo.model.parse_cache import cached_definition, store_definition
 from procedo.model.problems import DefinitionError, Problem
 from procedo.model.salvage import salvage_findings
-from procedo.model.text_checks import text_findings
+from procedo.model.text_checks import MAX_NAME, text_findings
 from procedo.model.toml_index import KeyPath, TomlLineIndex
-from procedo.safe_text import visible
+from procedo.safe_text import unsafe_search, visible
 
+_LONG_BASIC_STRING = re.compile(f'"[^"\\n]{{{MAX_NAME + 1},}}"')
+_LONG_LITERAL_STRING = re.compile(f"'[^'\\n]{{{MAX_NAME + 1},}}'")
+_LONG_BARE_KEY = re.compile(f"[A-Za-z0-9_-]{{{MAX_NAME + 1}}}")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 
 
@@ -106,7 +105,7 @@ def _parse_definition(
         else:
             message = "the file is too large to read"
         raise DefinitionError([Problem(source, message)]) from None
-    text_problems = text_findings(data) if check_texts else []
+    text_problems = text_findings(data) if check_texts and not _texts_surely_fine(text) else []
     process_table = data.get("process")
     if isinstance(process_table, dict) and "id" not in process_table and default_id:
         data["process"] = {**process_table, "id": default_id}
@@ -142,6 +141,27 @@ def _parse_definition(
     if check_texts:  # the cache holds only what passes every check
         store_definition(text, default_id, definition)
     return definition
+
+
+def _texts_surely_fine(text: str) -> bool:
+    """Whether every string the TOML ``text`` holds passes :func:`text_findings`, seen at once.
+
+    Without escapes (no backslash) and multi-line strings, every string and key is a part of
+    one line of the text as written; so with no unsafe character anywhere in the text and no
+    run of more than ``MAX_NAME`` characters between quotes or in a bare key, none is unsafe
+    or over its limit (the smallest is ``MAX_NAME``). Otherwise the strings are walked.
+    """
+    return (
+        "\\" not in text
+        and '"""' not in text
+        and "'''" not in text
+        and unsafe_search(multiline=True)(text) is None
+        and _LONG_BASIC_STRING.search(text) is None
+        and _LONG_LITERAL_STRING.search(text) is None
+        and not any(
+            _LONG_BARE_KEY.search(line) for line in text.split("\n") if len(line) > MAX_NAME
+        )
+    )
 
 
 def _syntax_problem(error: toml_parser.TOMLDecodeError, text: str, source: str) -> Problem:
