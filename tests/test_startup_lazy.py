@@ -45,8 +45,14 @@ from pathlib import Path
 import procedo.cli.main_home as main_home
 import procedo.tui.app as appmod
 
+def css_read(self):
+    return sorted(Path(path).name for path, _ in self.stylesheet.source if path.endswith(".tcss"))
+
 def first_frame(self):  # the app opens the workspace just after the home's first frame
-    print(json.dumps(sorted(sys.modules)))
+    modules = sorted(sys.modules)
+    before = css_read(self)
+    self._read_later_css()  # what the real _open_workspace does first
+    print(json.dumps({"modules": modules, "css": before, "css_after": css_read(self)}))
     self.exit()
 
 appmod.ProcedoApp._open_workspace = first_frame
@@ -71,9 +77,9 @@ def child_env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, "PROCEDO_CONFIG": str(tmp_path / "settings.toml")}
 
 
-def first_frame_modules(tmp_path: Path, *args: str) -> list[str]:
-    """sys.modules when ``procedo ARGS`` (the real entry point, headless) reaches the home's
-    first frame."""
+def first_frame(tmp_path: Path, *args: str) -> dict[str, list[str]]:
+    """sys.modules and the CSS files read when ``procedo ARGS`` (the real entry point,
+    headless) reaches the home's first frame, and the CSS files read just after it."""
     done = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME, *args],
         capture_output=True,
@@ -83,7 +89,7 @@ def first_frame_modules(tmp_path: Path, *args: str) -> list[str]:
         env=child_env(tmp_path),
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def eager(modules: list[str]) -> list[str]:
@@ -94,14 +100,19 @@ def eager(modules: list[str]) -> list[str]:
 def test_the_first_frame_of_home_imports_no_domain_click_nor_other_screens(
     tmp_path: Path,
 ) -> None:
-    modules = first_frame_modules(
+    seen = first_frame(
         tmp_path, "--processes", str(REPO / "processes"), "--db", str(tmp_path / "j.db")
     )
+    modules = seen["modules"]
     assert "procedo.tui.screens.home" in modules  # it did reach the home screen
     assert eager(modules) == []
     screens = {m.split(".")[3] for m in modules if m.startswith("procedo.tui.screens.")}
     assert screens <= FIRST_FRAME_SCREENS
     assert not (tmp_path / "j.db").exists()  # the journal opens only after the first frame
+    # Only the home's CSS is parsed for the first frame; every other screen's just after.
+    assert seen["css"] == ["app.tcss", "home.tcss"]
+    every = {path.name for path in (REPO / "src" / "procedo" / "tui").rglob("*.tcss")}
+    assert set(seen["css_after"]) == every
 
 
 def test_a_command_still_goes_through_click(tmp_path: Path) -> None:
