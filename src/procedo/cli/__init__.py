@@ -1,70 +1,42 @@
 """The ``procedo`` command: a thin layer that parses, calls the domain, prints and exits.
 
 Exit codes: 0 success, 1 a problem with the input or the data, 2 bad usage.
+
+The click group is in :mod:`procedo.cli.main_group`; the bare ``procedo`` (only path options)
+opens the app without importing click (:mod:`procedo.cli.main_home`).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from procedo import __version__
-from procedo.cli.common import ProcedoContext, add_path_options, add_quiet_option, fail
-from procedo.cli.lazy_group import LazyGroup
-
-# Each command's module is imported only when that command runs (or --help lists them all):
-# the bare ``procedo`` opens the app without importing any of them.
-COMMANDS = {
-    "anchor": "procedo.cli.anchor_command:anchor_command",
-    "board": "procedo.cli.tui_commands:board_command",
-    "diagram": "procedo.cli.diagram_command:diagram_command",
-    "docs": "procedo.cli.doc_commands:docs_command",
-    "export": "procedo.cli.history_commands:export_command",
-    "history": "procedo.cli.history_commands:history_command",
-    "import": "procedo.cli.doc_commands:import_command",
-    "list": "procedo.cli.definitions:list_command",
-    "new": "procedo.cli.definitions:new_command",
-    "paths": "procedo.cli.runs:paths_command",
-    "resume": "procedo.cli.tui_commands:resume_command",
-    "run": "procedo.cli.tui_commands:run_command",
-    "runs": "procedo.cli.runs:runs_command",
-    "serve": "procedo.cli.serve_command:serve_command",
-    "show": "procedo.cli.runs:show_command",
-    "signers": "procedo.cli.signers_command:signers_command",
-    "stats": "procedo.cli.history_commands:stats_command",
-    "validate": "procedo.cli.definitions:validate_command",
-    "verify": "procedo.cli.runs:verify_command",
-}
+if TYPE_CHECKING:
+    from procedo.cli.main_group import COMMANDS, cli
 
 
-@click.group(
-    cls=LazyGroup,
-    lazy_commands=COMMANDS,
-    invoke_without_command=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-@click.version_option(__version__, "--version", prog_name="procedo")
-@add_path_options
-@add_quiet_option
-@click.pass_context
-def cli(ctx: click.Context, **_: object) -> None:
-    """Follow written processes: decision trees, checklists, a journal and metrics.
+def __getattr__(name: str) -> Any:
+    """``cli`` and ``COMMANDS``, imported (with click) when first asked."""
+    if name in ("cli", "COMMANDS"):
+        from procedo.cli import main_group
 
-    Without a command, opens the terminal app on the processes folder.
-    """
-    ctx.ensure_object(ProcedoContext)
-    if ctx.invoked_subcommand is None:
-        from procedo.cli.tui_commands import open_home
-
-        open_home(ctx.obj)
+        return getattr(main_group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point."""
+    from procedo.cli.main_home import open_home_fast
+
     try:
+        if open_home_fast(sys.argv[1:]):
+            sys.exit(0)
+        from procedo.cli.main_group import cli
+
         cli.main(prog_name="procedo", standalone_mode=True)
     except KeyboardInterrupt:
+        from procedo.cli.common import fail
+
         fail("interrupted", code=130)
     except BrokenPipeError:
         sys.exit(0)

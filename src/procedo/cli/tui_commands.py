@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING
 
 import click
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _launch(obj: ProcedoContext, **kwargs: object) -> None:
-    from procedo.tui import make_app
+    from procedo.cli.main_home import launch_app
 
     paths = obj.paths
     if not paths.processes.exists():
@@ -31,13 +30,7 @@ def _launch(obj: ProcedoContext, **kwargs: object) -> None:
             "create one with `procedo new ID` or pass --processes DIR",
             err=True,
         )
-    # The journal and the catalog are opened just after the home's first frame (a journal
-    # that cannot be used is said on a screen of its own, with q to quit).
-    app = make_app(paths, defer_load=True, quiet=obj.quiet, **kwargs)  # type: ignore[arg-type]
-    # Everything imported so far lives as long as the process: leave it out of the cyclic
-    # garbage collector's full passes, which otherwise stall a keypress by ~100 ms now and then.
-    gc.freeze()
-    app.run()
+    launch_app(paths, quiet=obj.quiet, **kwargs)
 
 
 def open_home(obj: ProcedoContext) -> None:

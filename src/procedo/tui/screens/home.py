@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -95,12 +96,14 @@ class HomeScreen(ProcedoScreen):
         yield FittedFooter(compact=True)
 
     def on_mount(self) -> None:
+        # Column labels as Text: a str label is parsed as markup, which imports rich's table
+        # of emoji codes before the first frame.
         unfinished = self.query_one("#unfinished", DataTable)
-        unfinished.add_columns("Process", "Operator", "Stopped at", "Updated")
+        unfinished.add_columns(*map(Text, ("Process", "Operator", "Stopped at", "Updated")))
         processes = self.query_one("#processes", DataTable)
-        processes.add_columns("Process", "Version", "Steps")
-        processes.add_column("Last run", key="last-run")
-        processes.add_column("Success", key="success")
+        processes.add_columns(*map(Text, ("Process", "Version", "Steps")))
+        processes.add_column(Text("Last run"), key="last-run")
+        processes.add_column(Text("Success"), key="success")
         if not self.app.workspace_ready:
             # The first frame says the lists are coming (never an empty list that looks
             # final); the app opens the workspace just after it and calls show_workspace.

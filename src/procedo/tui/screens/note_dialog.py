@@ -10,7 +10,7 @@ from textual.widgets import Button, Static, TextArea
 from procedo.engine.cleaning import MAX_TEXT
 from procedo.tui.screens.dialogs import Check, Dialog
 from procedo.tui.text import lit
-from procedo.tui.widgets.bounded import BoundedTextArea
+from procedo.tui.widgets.bounded_area import BoundedTextArea
 
 
 class NotePrompt(Dialog):

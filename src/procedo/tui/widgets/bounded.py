@@ -9,12 +9,16 @@ line at each key: a single very long line costs more per key as it grows, up to 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual import events
-from textual.widgets import Input, TextArea
-from textual.widgets.text_area import Edit, EditResult, Location
+from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from procedo.tui.widgets.bounded_area import BoundedTextArea
 
 
 def _limits() -> tuple[int, int]:
@@ -55,7 +59,7 @@ class _Teller:
     def __init__(self) -> None:
         self.told = False
 
-    def tell(self, widget: Input | TextArea, what: str, limit: int) -> None:
+    def tell(self, widget: Widget, what: str, limit: int) -> None:
         if not self.told:
             self.told = True
             widget.notify(limit_message(what, limit), severity="warning", markup=False)
@@ -130,86 +134,6 @@ class BoundedInput(Input):
         return cells
 
 
-class BoundedTextArea(TextArea):
-    """A TextArea of at most ``max_length`` characters (default MAX_TEXT), for multi-line text.
-
-    The length is kept up to date edit by edit (measuring the whole text at every key would
-    make each key cost more as the text grows).
-    """
-
-    def __init__(
-        self,
-        text: str = "",
-        *,
-        max_length: int | None = None,
-        what: str = "text",
-        **kwargs: Any,
-    ) -> None:
-        max_length = _limits()[1] if max_length is None else max_length
-        self.max_length = max(max_length, len(text))
-        self.what = what
-        self._teller = _Teller()
-        self._length = 0
-        super().__init__(text, **kwargs)
-        self._length = len(text)
-
-    def _removed(self, start: Location, end: Location) -> int:
-        return len(self.get_text_range(*sorted((start, end))))
-
-    def _replace_via_keyboard(
-        self, insert: str, start: Location, end: Location
-    ) -> EditResult | None:
-        if self._length - self._removed(start, end) + len(insert) > self.max_length:
-            self._teller.tell(self, self.what, self.max_length)
-            return None
-        return super()._replace_via_keyboard(insert, start, end)
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        """Paste as much as fits, and say how much of the paste was refused."""
-        event.stop()
-        event.prevent_default()  # TextArea's own paste refuses the whole of a long one
-        if self.read_only:
-            return
-        start, end = self.selection
-        room = max(0, self.max_length - (self._length - self._removed(start, end)))
-        text = event.text
-        if len(text) > room:
-            self._teller.told = True
-            message = paste_message(
-                self.what, self.max_length, joined=False, kept=room, refused=len(text) - room
-            )
-            self.notify(message, severity="warning", markup=False)
-            if not room:
-                return
-            text = text[:room]
-        if result := self._replace_via_keyboard(text, start, end):
-            self.move_cursor(result.end_location)
-            self.focus()
-
-    def edit(self, edit: Edit) -> EditResult:
-        removed = self._removed(edit.from_location, edit.to_location)
-        result = super().edit(edit)
-        self._length += len(edit.text) - removed
-        if self._length < self.max_length:
-            self._teller.told = False
-        return result
-
-    def _measure(self) -> None:
-        self._length = len(self.text)
-
-    def load_text(self, text: str) -> None:
-        super().load_text(text)
-        self._measure()
-
-    def undo(self) -> None:
-        super().undo()
-        self._measure()
-
-    def redo(self) -> None:
-        super().redo()
-        self._measure()
-
-
 def name_input(value: str = "", *, what: str = "name", **kwargs: Any) -> BoundedInput:
     """A one-line field for a person's name (MAX_NAME)."""
     return BoundedInput(value, max_length=_limits()[0], what=what, **kwargs)
@@ -218,6 +142,16 @@ def name_input(value: str = "", *, what: str = "name", **kwargs: Any) -> Bounded
 def text_input(value: str = "", *, what: str = "text", **kwargs: Any) -> BoundedInput:
     """A one-line field for a reason, a value or a note (MAX_TEXT)."""
     return BoundedInput(value, max_length=_limits()[1], what=what, **kwargs)
+
+
+def __getattr__(name: str) -> type[BoundedTextArea]:
+    """``BoundedTextArea`` lives in :mod:`procedo.tui.widgets.bounded_area` (TextArea's import
+    is not paid by the home screen's first frame); still importable from here."""
+    if name == "BoundedTextArea":
+        from procedo.tui.widgets.bounded_area import BoundedTextArea
+
+        return BoundedTextArea
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
