@@ -4,9 +4,10 @@ The real app runs as a child on a 100x30 pseudo-terminal (as bench/startup.py ru
 copy of bench/history.py's 100,000-run journal, and this script reads what it paints:
 
 1. metrics of one process (``software-release``, about 27,800 runs): from ``m`` on the home
-   screen, the process highlighted, until "Success rate" is painted. The figures and the map's
-   figures (``map_figures``) are shown in one update, so the time includes both (aim: under
-   150 ms);
+   screen, the process highlighted, until "Success rate" is painted (aim: under 150 ms). The
+   headline figures are painted first, the sections (steps, decisions, the map, the clock)
+   when computed: "last paint" is the time to the app's last output before it went quiet for
+   0.7 s, i.e. every section in;
 2. history: from ``h`` on the home screen until "Runs 1–100 of" is painted, the first page's
    rows and count in (aim: under 120 ms).
 
@@ -39,7 +40,7 @@ OUT = REPO / "bench" / "out"
 AIMS_MS = {"metrics": 150.0, "history": 120.0}
 KEYS = {"metrics": b"m", "history": b"h"}
 SHOWN = {"metrics": b"Success rate", "history": "Runs 1–100 of".encode()}
-TAB, END, ESCAPE = b"\t", b"\x1b[F", b"\x1b"
+ENTER, ESCAPE = b"\r", b"\x1b"
 
 
 def spawn(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
@@ -71,14 +72,18 @@ def read_until(master: int, needle: bytes, timeout: float = 300.0) -> float:
     raise TimeoutError(f"{needle!r} did not appear; last output: {buffer[-300:]!r}")
 
 
-def settle(master: int, quiet: float = 0.7, timeout: float = 30.0) -> None:
-    """Read until the app has painted nothing for ``quiet`` seconds."""
-    deadline = time.perf_counter() + timeout
+def settle(master: int, quiet: float = 0.7, timeout: float = 30.0) -> float:
+    """Read until the app has painted nothing for ``quiet`` seconds; the time of its last
+    output (now, if it painted nothing)."""
+    last = time.perf_counter()
+    deadline = last + timeout
     while time.perf_counter() < deadline:
         ready, _, _ = select.select([master], [], [], quiet)
         if not ready:
-            return
+            break
         os.read(master, 65536)
+        last = time.perf_counter()
+    return last
 
 
 @contextlib.contextmanager
@@ -91,7 +96,9 @@ def running_app(src: Path, db: Path) -> Iterator[int]:
     try:
         read_until(master, b"Processes (", timeout=120)
         settle(master, quiet=1.5)
-        for key in (TAB, END):  # the process list, its last row: Production software release
+        # The filter names the one process, enter puts the process list's focus on its row
+        # (its last row is no longer software-release: the WHO checklist sorts after it).
+        for key in (b"/", b"software release", ENTER):
             os.write(master, key)
             settle(master)
         yield master
@@ -102,15 +109,17 @@ def running_app(src: Path, db: Path) -> Iterator[int]:
         os.close(master)
 
 
-def time_screen(master: int, screen: str) -> float:
-    """Milliseconds from the screen's key to its figures on screen; then back home."""
+def time_screen(master: int, screen: str) -> tuple[float, float]:
+    """Milliseconds from the screen's key to its figures on screen, and to the last paint
+    before the screen went quiet (the sections computed later, the loading lines replaced);
+    then back home."""
     start = time.perf_counter()
     os.write(master, KEYS[screen])
     shown = read_until(master, SHOWN[screen])
-    settle(master)
+    last = max(shown, settle(master))
     os.write(master, ESCAPE)
     settle(master)
-    return (shown - start) * 1000
+    return (shown - start) * 1000, (last - start) * 1000
 
 
 def default_journal() -> Path | None:
@@ -138,14 +147,20 @@ def main() -> int:
         missed = False
         with running_app(args.src, db) as master:
             for screen in ("metrics", "history"):
-                first = time_screen(master, screen)
-                times = [time_screen(master, screen) for _ in range(args.tries)]
+                first, first_last = time_screen(master, screen)
+                pairs = [time_screen(master, screen) for _ in range(args.tries)]
+                times = [shown for shown, _ in pairs]
                 median = statistics.median(times)
+                last = statistics.median(last for _, last in pairs)
                 aim = AIMS_MS[screen]
                 missed |= median >= aim
                 print(
                     f"{screen:8} first {first:7.1f} ms  median of {args.tries} {median:7.1f} ms"
                     f"  (min {min(times):.1f}, max {max(times):.1f})  aim under {aim:.0f} ms"
+                )
+                print(
+                    f"{'':8} last paint (every section in): first {first_last:7.1f} ms"
+                    f"  median {last:7.1f} ms"
                 )
     return 1 if missed else 0
 

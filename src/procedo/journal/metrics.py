@@ -27,6 +27,7 @@ Definitions:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from procedo.journal import condition_metrics, interrupt_metrics
@@ -49,7 +50,7 @@ RECENT_DURATIONS = 200
 TOP_NOT_APPLICABLE = 10
 TOP_REASONS = 3
 
-__all__ = ["Metrics", "compute_metrics", "metrics_by_version"]
+__all__ = ["Metrics", "compute_metrics", "headline_metrics", "metrics_by_version"]
 
 
 class Scope:
@@ -72,14 +73,15 @@ class Scope:
         return "WHERE " + " AND ".join(terms)
 
 
-def compute_metrics(
+def headline_metrics(
     journal: Journal,
     process_id: str | None,
     *,
     include_practice: bool = False,
     version: str | None = None,
 ) -> Metrics:
-    """Every figure of the metrics screen for one process (None: all), maybe one version."""
+    """The headline figures only (runs, success rate, median and p90, on target): one
+    aggregate and two index walks, so a screen can paint them before the sections."""
     scope = Scope(process_id, version, include_practice)
     where = scope.where("r")
     n = journal.rows(
@@ -101,6 +103,21 @@ def compute_metrics(
         **n,
         median_ms=median_ms,
         p90_ms=None if p90_ms is None else int(p90_ms),
+    )
+
+
+def compute_metrics(
+    journal: Journal,
+    process_id: str | None,
+    *,
+    include_practice: bool = False,
+    version: str | None = None,
+) -> Metrics:
+    """Every figure of the metrics screen for one process (None: all), maybe one version."""
+    head = headline_metrics(journal, process_id, include_practice=include_practice, version=version)
+    scope = Scope(process_id, version, include_practice)
+    return replace(
+        head,
         durations=_durations(journal, scope),
         steps=_steps(journal, scope),
         decisions=_decisions(journal, scope),

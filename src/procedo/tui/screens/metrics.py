@@ -12,7 +12,7 @@ from textual.widgets import Sparkline, Static
 
 from procedo.journal import Journal
 from procedo.journal.map_figures import map_figures
-from procedo.journal.metrics import compute_metrics, metrics_by_version
+from procedo.journal.metrics import compute_metrics, headline_metrics, metrics_by_version
 from procedo.journal.parallel_metrics import compute_parallel_figures
 from procedo.model import ProcessDefinition
 from procedo.model.clock_figures import ClockFigures
@@ -41,6 +41,7 @@ def _bar(value: float, largest: float) -> str:
 
 
 MUTED = "$text-muted"
+LOADING = "Computing the steps, decisions and the map…"
 
 
 def metrics_content(
@@ -142,6 +143,7 @@ class MetricsScreen(ProcedoScreen):
         self.home_process = home_process or process_id
         self.by_version = False
         self.include_practice = False
+        self._complete = False  # the full figures of the latest reload are shown
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="metrics-scroll"):
@@ -196,6 +198,14 @@ class MetricsScreen(ProcedoScreen):
             ]
             return results, figures, parallel
 
+        self._complete = False
+        if not split:  # the headline first (a few ms), the sections when they are computed
+            query_in_thread(
+                self,
+                lambda journal: headline_metrics(journal, process, include_practice=practice),
+                self._show_headline,
+                group="metrics-head",
+            )
         query_in_thread(self, compute, self._show, group="metrics")
         self.query_one("#metrics-clock", Static).update(lit(""))
         query_in_thread(
@@ -212,7 +222,17 @@ class MetricsScreen(ProcedoScreen):
             clock_content(scopes, many=self.process_id is None)
         )
 
+    def _show_headline(self, head: Metrics) -> None:
+        """The headline figures, with a loading line, until the full figures arrive."""
+        if self._complete:
+            return
+        loading = line("\n\n", (LOADING, MUTED))
+        self.query_one("#metrics-figures", Static).update(
+            metrics_content(head, self._title()) + loading
+        )
+
     def _show(self, computed: Computed) -> None:
+        self._complete = True
         results, figures, parallel = computed
         self._show_map(figures)
         title = self._title()
